@@ -1,0 +1,132 @@
+//! The messages nodes send each other, named as in the paper, with the phase in each doc line.
+
+use super::types::{Ballot, Proposal, Value};
+use serde::{Deserialize, Serialize};
+
+/// One message on the wire. Every variant is `Copy`: values are stored inline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Msg {
+    /// Phase 0: a client asks the proposer it believes leads to get `value` chosen.
+    Request {
+        /// The value the client wants.
+        value: Value,
+    },
+    /// Phase 1a: "promise me you will ignore every ballot below `ballot`".
+    Prepare {
+        /// The proposer's new ballot.
+        ballot: Ballot,
+    },
+    /// Phase 1b: the promise, carrying the highest-ballot proposal this acceptor already accepted.
+    Promise {
+        /// The ballot promised.
+        ballot: Ballot,
+        /// What the acceptor accepted before, if anything.
+        accepted: Option<Proposal>,
+    },
+    /// A refusal (optional in the paper): `ballot` is below what the acceptor `promised`.
+    Nack {
+        /// The ballot refused.
+        ballot: Ballot,
+        /// The higher ballot the acceptor already promised.
+        promised: Ballot,
+    },
+    /// Phase 2a: "accept `value` in `ballot`".
+    Accept {
+        /// The proposer's ballot.
+        ballot: Ballot,
+        /// The value it must propose (adopted or its client's).
+        value: Value,
+    },
+    /// Phase 2b: the acceptor's vote, sent to the proposer and every learner.
+    Accepted {
+        /// The ballot accepted.
+        ballot: Ballot,
+        /// The value accepted.
+        value: Value,
+    },
+    /// Phase 3: the proposer saw a majority of votes and tells acceptors and learners.
+    Commit {
+        /// The ballot that won.
+        ballot: Ballot,
+        /// The chosen value.
+        value: Value,
+    },
+    /// Phase 3: the proposer tells a client which value was chosen.
+    Reply {
+        /// The chosen value.
+        value: Value,
+    },
+    /// Phase 3: a learner tells a client which value it learned.
+    Announce {
+        /// The learned value.
+        value: Value,
+    },
+}
+
+/// Every message kind, in phase order; used for legends, counters and colours.
+pub const MSG_KINDS: [&str; 9] =
+    ["request", "prepare", "promise", "nack", "accept", "accepted", "commit", "reply", "announce"];
+
+impl Msg {
+    /// The kind name used in traces, CSS classes and `data-type` attributes.
+    pub fn kind(&self) -> &'static str {
+        MSG_KINDS[self.kind_index()]
+    }
+
+    /// Position of the kind in [`MSG_KINDS`].
+    pub fn kind_index(&self) -> usize {
+        match self {
+            Msg::Request { .. } => 0,
+            Msg::Prepare { .. } => 1,
+            Msg::Promise { .. } => 2,
+            Msg::Nack { .. } => 3,
+            Msg::Accept { .. } => 4,
+            Msg::Accepted { .. } => 5,
+            Msg::Commit { .. } => 6,
+            Msg::Reply { .. } => 7,
+            Msg::Announce { .. } => 8,
+        }
+    }
+
+    /// The ballot the message is about, if it has one.
+    pub fn ballot(&self) -> Option<Ballot> {
+        match *self {
+            Msg::Prepare { ballot }
+            | Msg::Promise { ballot, .. }
+            | Msg::Nack { ballot, .. }
+            | Msg::Accept { ballot, .. }
+            | Msg::Accepted { ballot, .. }
+            | Msg::Commit { ballot, .. } => Some(ballot),
+            Msg::Request { .. } | Msg::Reply { .. } | Msg::Announce { .. } => None,
+        }
+    }
+
+    /// The Paxos phase the message belongs to (0 to 3).
+    pub fn phase(&self) -> u8 {
+        match self {
+            Msg::Request { .. } => 0,
+            Msg::Prepare { .. } | Msg::Promise { .. } => 1,
+            Msg::Nack { .. } | Msg::Accept { .. } | Msg::Accepted { .. } => 2,
+            Msg::Commit { .. } | Msg::Reply { .. } | Msg::Announce { .. } => 3,
+        }
+    }
+
+    /// A short label for a token on screen, e.g. `Promise 2.1 (1.1,"X")` or `Nack 2.1 < 3.2`.
+    pub fn label(&self) -> String {
+        match self {
+            Msg::Request { value } => format!("Request {value}"),
+            Msg::Prepare { ballot } => format!("Prepare {ballot}"),
+            Msg::Promise { ballot, accepted: None } => format!("Promise {ballot}"),
+            Msg::Promise { ballot, accepted: Some(p) } => {
+                format!("Promise {ballot} ({},{})", p.ballot, p.value)
+            }
+            Msg::Nack { ballot, promised } => format!("Nack {ballot} < {promised}"),
+            Msg::Accept { ballot, value } => format!("Accept {ballot} {value}"),
+            Msg::Accepted { ballot, value } => format!("Accepted {ballot} {value}"),
+            Msg::Commit { ballot, value } => format!("Commit {ballot} {value}"),
+            Msg::Reply { value } => format!("Reply {value}"),
+            Msg::Announce { value } => format!("Learned {value}"),
+        }
+    }
+}

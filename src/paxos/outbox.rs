@@ -1,0 +1,118 @@
+//! What a role handler may do: record sends and timer requests. Nothing is performed here;
+//! the world interprets the outbox (stateright's `Out`, openraft's `EngineOutput`).
+
+use super::msg::Msg;
+use super::types::{NodeId, Value};
+
+/// The cluster facts a handler needs, passed in so that roles hold no configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ctx {
+    /// Number of clients.
+    pub clients: u8,
+    /// Number of acceptors.
+    pub acceptors: u8,
+    /// Number of learners.
+    pub learners: u8,
+    /// Votes needed for a quorum (a majority unless a rule-breaking switch says otherwise).
+    pub quorum: u8,
+    /// Whether acceptors answer a refused ballot with a Nack.
+    pub nacks: bool,
+    /// Whether a refused proposer waits a random back-off before retrying.
+    pub backoff: bool,
+    /// Rule-breaking switches that change role behaviour.
+    pub unsafe_rules: UnsafeRules,
+}
+
+/// The rule-breaking switches that reach inside the roles. Each one is unsafe on purpose.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UnsafeRules {
+    /// Proposers ignore values reported in promises and always propose their own (breaks P2c).
+    pub ignore_promised_values: bool,
+    /// Acceptors accept even below their promise (breaks P1a).
+    pub accept_below_promise: bool,
+    /// Every proposer stamps its ballots as P1's, so two proposers can share a ballot.
+    pub shared_ballots: bool,
+}
+
+/// A timer a proposer asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimerKind {
+    /// Give up on the current ballot if it has not finished in time.
+    Retry,
+    /// Wait a random back-off after a refusal before retrying.
+    Backoff,
+}
+
+/// One recorded effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Out {
+    /// Send `msg` to `to`.
+    Send {
+        /// Receiver.
+        to: NodeId,
+        /// Message.
+        msg: Msg,
+    },
+    /// Start (or restart) this node's timer.
+    SetTimer(TimerKind),
+    /// Stop this node's timer.
+    CancelTimer,
+    /// This node has learned the chosen value (learners and clients).
+    Learned(Value),
+}
+
+/// The recorded effects of one handler call, in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outbox {
+    /// Effects in the order they were recorded.
+    pub items: Vec<Out>,
+}
+
+impl Outbox {
+    /// Records a send.
+    pub fn send(&mut self, to: NodeId, msg: Msg) {
+        self.items.push(Out::Send { to, msg });
+    }
+
+    /// Records a send to every acceptor, in id order.
+    pub fn to_acceptors(&mut self, ctx: &Ctx, msg: Msg) {
+        for i in 0..ctx.acceptors {
+            self.send(NodeId::acceptor(i), msg);
+        }
+    }
+
+    /// Records a send to every learner, in id order.
+    pub fn to_learners(&mut self, ctx: &Ctx, msg: Msg) {
+        for i in 0..ctx.learners {
+            self.send(NodeId::learner(i), msg);
+        }
+    }
+
+    /// Records a send to every client, in id order.
+    pub fn to_clients(&mut self, ctx: &Ctx, msg: Msg) {
+        for i in 0..ctx.clients {
+            self.send(NodeId::client(i), msg);
+        }
+    }
+
+    /// Records a timer request.
+    pub fn set_timer(&mut self, kind: TimerKind) {
+        self.items.push(Out::SetTimer(kind));
+    }
+
+    /// Records a timer cancellation.
+    pub fn cancel_timer(&mut self) {
+        self.items.push(Out::CancelTimer);
+    }
+
+    /// Records that this node learned `value`.
+    pub fn learned(&mut self, value: Value) {
+        self.items.push(Out::Learned(value));
+    }
+
+    /// Empties the outbox, handing back what was recorded.
+    #[must_use]
+    pub fn take(&mut self) -> Vec<Out> {
+        std::mem::take(&mut self.items)
+    }
+}

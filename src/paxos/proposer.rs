@@ -1,0 +1,385 @@
+//! The proposer: it runs ballots on behalf of clients. Phase 1 learns what may already be chosen;
+//! Phase 2 proposes the only value that is safe to propose; Phase 3 spreads the news.
+
+use super::msg::Msg;
+use super::outbox::{Ctx, Outbox, TimerKind};
+use super::types::{Ballot, NodeId, Proposal, Value};
+use serde::{Deserialize, Serialize};
+
+/// Where a proposer is in its current attempt.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// No request yet (Phase 0: waiting for a client).
+    #[default]
+    Idle,
+    /// Phase 1: Prepare sent, collecting promises.
+    Preparing,
+    /// Phase 2: Accept sent, collecting votes.
+    Accepting,
+    /// Refused; waiting a random back-off before the next ballot.
+    BackingOff,
+    /// Phase 3 done: it saw a majority of votes and committed.
+    Done,
+}
+
+impl Phase {
+    /// Is an attempt under way that a timeout would restart?
+    pub fn in_progress(self) -> bool {
+        matches!(self, Phase::Preparing | Phase::Accepting | Phase::BackingOff)
+    }
+
+    /// The Paxos phase number shown on screen.
+    pub fn number(self) -> u8 {
+        match self {
+            Phase::Idle => 0,
+            Phase::Preparing | Phase::BackingOff => 1,
+            Phase::Accepting => 2,
+            Phase::Done => 3,
+        }
+    }
+}
+
+/// One proposer's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Proposer {
+    /// Which proposer this is.
+    pub id: NodeId,
+    /// Durable: the highest round it has used or seen, so a new ballot is always higher
+    /// than every ballot it knows of and never reuses one of its own.
+    pub max_round: u32,
+    /// Volatile: the phase of the current attempt.
+    pub phase: Phase,
+    /// Volatile: the current ballot.
+    pub ballot: Option<Ballot>,
+    /// Volatile: the value its client asked for.
+    pub value: Option<Value>,
+    /// Volatile: the highest-ballot proposal reported in this ballot's promises.
+    pub highest_reported: Option<Proposal>,
+    /// Volatile: the value it sent in Accept (adopted or its client's).
+    pub proposed: Option<Value>,
+    /// Volatile: acceptors that promised the current ballot (bit i = A(i+1)).
+    pub promises: u16,
+    /// Volatile: acceptors that accepted the current ballot.
+    pub accepts: u16,
+    /// Volatile: clients waiting for a reply (bit i = C(i+1)).
+    pub waiting: u8,
+    /// Volatile: the proposer it believes leads: itself while it runs the highest ballot it knows,
+    /// or the owner of a higher ballot a Nack told it about.
+    pub leader: NodeId,
+    /// Volatile: the value it committed, once Phase 3 is reached.
+    pub decided: Option<Value>,
+}
+
+fn bit(node: NodeId) -> u16 {
+    1 << node.index
+}
+
+impl Proposer {
+    /// A fresh proposer.
+    pub fn new(id: NodeId) -> Self {
+        Proposer {
+            id,
+            max_round: 0,
+            phase: Phase::Idle,
+            ballot: None,
+            value: None,
+            highest_reported: None,
+            proposed: None,
+            promises: 0,
+            accepts: 0,
+            waiting: 0,
+            leader: id,
+            decided: None,
+        }
+    }
+
+    /// Phase 0. A client asks for `value`. A proposer that already committed answers at once;
+    /// an idle one starts Phase 1; a busy one keeps its first value and adds the client to the
+    /// list to answer.
+    pub fn on_request(&mut self, client: NodeId, value: Value, ctx: &Ctx, out: &mut Outbox) {
+        if let Some(v) = self.decided {
+            out.send(client, Msg::Reply { value: v });
+            return;
+        }
+        self.waiting |= bit(client) as u8;
+        if self.value.is_none() {
+            self.value = Some(value);
+        }
+        if self.phase == Phase::Idle {
+            self.start_ballot(ctx, out);
+        }
+    }
+
+    /// Phase 1a. Pick a round above every round seen and ask every acceptor for promises.
+    pub fn start_ballot(&mut self, ctx: &Ctx, out: &mut Outbox) {
+        self.max_round += 1;
+        // The shared-ballots switch stamps every ballot as P1's: the uniqueness rule is gone.
+        let owner = if ctx.unsafe_rules.shared_ballots { NodeId::proposer(0) } else { self.id };
+        let ballot = Ballot { round: self.max_round, proposer: owner };
+        self.ballot = Some(ballot);
+        self.phase = Phase::Preparing;
+        self.promises = 0;
+        self.accepts = 0;
+        self.highest_reported = None;
+        self.proposed = None;
+        self.leader = self.id;
+        out.to_acceptors(ctx, Msg::Prepare { ballot });
+        out.set_timer(TimerKind::Retry);
+    }
+
+    /// Phase 1b received. Once a majority promised, send Phase 2a with the value of the
+    /// highest-ballot proposal they reported, or, only if none reported one, the client's value
+    /// (*Paxos Made Simple* P2c).
+    pub fn on_promise(&mut self, from: NodeId, ballot: Ballot, accepted: Option<Proposal>, ctx: &Ctx, out: &mut Outbox) {
+        if self.phase != Phase::Preparing || self.ballot != Some(ballot) {
+            return; // a late or duplicate promise for an attempt already past Phase 1
+        }
+        self.promises |= bit(from);
+        if let Some(p) = accepted {
+            if self.highest_reported.is_none_or(|h| p.ballot > h.ballot) {
+                self.highest_reported = Some(p);
+            }
+        }
+        if (self.promises.count_ones() as u8) < ctx.quorum {
+            return;
+        }
+        let adopted = if ctx.unsafe_rules.ignore_promised_values { None } else { self.highest_reported };
+        let Some(value) = adopted.map(|p| p.value).or(self.value) else { return };
+        self.phase = Phase::Accepting;
+        self.proposed = Some(value);
+        out.to_acceptors(ctx, Msg::Accept { ballot, value });
+        out.set_timer(TimerKind::Retry);
+    }
+
+    /// Phase 2b received. A majority of votes for this ballot means the value is chosen:
+    /// commit to acceptors and learners and answer the waiting clients (Phase 3).
+    pub fn on_accepted(&mut self, from: NodeId, ballot: Ballot, value: Value, ctx: &Ctx, out: &mut Outbox) {
+        if self.phase != Phase::Accepting || self.ballot != Some(ballot) {
+            return;
+        }
+        self.accepts |= bit(from);
+        if (self.accepts.count_ones() as u8) < ctx.quorum {
+            return;
+        }
+        self.phase = Phase::Done;
+        self.decided = Some(value);
+        out.cancel_timer();
+        out.to_acceptors(ctx, Msg::Commit { ballot, value });
+        out.to_learners(ctx, Msg::Commit { ballot, value });
+        for i in 0..ctx.clients {
+            if self.waiting & (1 << i) != 0 {
+                out.send(NodeId::client(i), Msg::Reply { value });
+            }
+        }
+        self.waiting = 0;
+    }
+
+    /// A refusal. Remember the higher round, note who leads now, and retry above it (at once,
+    /// or after a random back-off when back-off is on). Only the first Nack per ballot retries.
+    pub fn on_nack(&mut self, ballot: Ballot, promised: Ballot, ctx: &Ctx, out: &mut Outbox) {
+        self.max_round = self.max_round.max(promised.round);
+        if promised.proposer != self.id {
+            self.leader = promised.proposer;
+        }
+        if self.ballot != Some(ballot) || !matches!(self.phase, Phase::Preparing | Phase::Accepting) {
+            return;
+        }
+        if ctx.backoff {
+            self.phase = Phase::BackingOff;
+            out.set_timer(TimerKind::Backoff);
+        } else {
+            self.start_ballot(ctx, out);
+        }
+    }
+
+    /// The timer fired: the attempt is stuck (or the back-off is over). Try a higher ballot.
+    pub fn on_timeout(&mut self, ctx: &Ctx, out: &mut Outbox) {
+        if self.phase.in_progress() {
+            self.start_ballot(ctx, out);
+        }
+    }
+
+    /// A crash loses everything but `max_round`.
+    pub fn crash(&mut self) {
+        *self = Proposer { max_round: self.max_round, ..Proposer::new(self.id) };
+    }
+
+    /// A restart; with `amnesia` the round is forgotten too, so old ballots can be reused.
+    pub fn restart(&mut self, amnesia: bool) {
+        if amnesia {
+            *self = Proposer::new(self.id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paxos::outbox::{Out, UnsafeRules};
+
+    fn ctx() -> Ctx {
+        Ctx { clients: 2, acceptors: 3, learners: 1, quorum: 2, nacks: true, backoff: false, unsafe_rules: UnsafeRules::default() }
+    }
+    const P1: NodeId = NodeId::proposer(0);
+    const C1: NodeId = NodeId::client(0);
+    fn v(s: &str) -> Value {
+        Value::new(s).unwrap()
+    }
+    fn a(i: u8) -> NodeId {
+        NodeId::acceptor(i)
+    }
+    fn b11() -> Ballot {
+        Ballot::new(1, 0)
+    }
+    fn preparing() -> Proposer {
+        let mut p = Proposer::new(P1);
+        p.on_request(C1, v("X"), &ctx(), &mut Outbox::default());
+        p
+    }
+
+    #[test]
+    fn phase0_request_starts_phase1_with_prepare_to_every_acceptor() {
+        let mut p = Proposer::new(P1);
+        let mut out = Outbox::default();
+        p.on_request(C1, v("X"), &ctx(), &mut out);
+        assert_eq!(p.phase, Phase::Preparing);
+        assert_eq!(p.ballot, Some(b11()));
+        assert_eq!(p.max_round, 1);
+        let prep = Msg::Prepare { ballot: b11() };
+        assert_eq!(
+            out.items,
+            vec![
+                Out::Send { to: a(0), msg: prep },
+                Out::Send { to: a(1), msg: prep },
+                Out::Send { to: a(2), msg: prep },
+                Out::SetTimer(TimerKind::Retry)
+            ]
+        );
+    }
+
+    #[test]
+    fn phase2_needs_a_majority_of_promises() {
+        let mut p = preparing();
+        let mut out = Outbox::default();
+        p.on_promise(a(0), b11(), None, &ctx(), &mut out);
+        assert_eq!(p.phase, Phase::Preparing);
+        assert!(out.items.is_empty());
+        p.on_promise(a(1), b11(), None, &ctx(), &mut out);
+        assert_eq!(p.phase, Phase::Accepting);
+        let acc = Msg::Accept { ballot: b11(), value: v("X") };
+        assert_eq!(&out.items[..3], &[Out::Send { to: a(0), msg: acc }, Out::Send { to: a(1), msg: acc }, Out::Send { to: a(2), msg: acc }]);
+    }
+
+    #[test]
+    fn p2c_proposer_adopts_the_highest_ballot_value_reported() {
+        let mut p = Proposer::new(P1);
+        p.max_round = 4;
+        p.on_request(C1, v("Y"), &ctx(), &mut Outbox::default());
+        let b = p.ballot.unwrap();
+        let mut out = Outbox::default();
+        p.on_promise(a(0), b, Some(Proposal { ballot: Ballot::new(1, 1), value: v("old") }), &ctx(), &mut out);
+        p.on_promise(a(1), b, Some(Proposal { ballot: Ballot::new(3, 1), value: v("new") }), &ctx(), &mut out);
+        assert_eq!(p.proposed, Some(v("new")));
+        assert_eq!(p.value, Some(v("Y")), "its client's value is kept for the record");
+    }
+
+    #[test]
+    fn unsafe_switch_ignores_reported_values() {
+        let mut p = preparing();
+        let c = Ctx { unsafe_rules: UnsafeRules { ignore_promised_values: true, ..Default::default() }, ..ctx() };
+        let mut out = Outbox::default();
+        p.on_promise(a(0), b11(), Some(Proposal { ballot: Ballot::new(1, 1), value: v("Z") }), &c, &mut out);
+        p.on_promise(a(1), b11(), None, &c, &mut out);
+        assert_eq!(p.proposed, Some(v("X")));
+    }
+
+    #[test]
+    fn stale_promises_are_ignored() {
+        let mut p = preparing();
+        let mut out = Outbox::default();
+        p.on_promise(a(0), Ballot::new(7, 1), None, &ctx(), &mut out);
+        assert_eq!(p.promises, 0);
+        assert!(out.items.is_empty());
+    }
+
+    #[test]
+    fn phase3_majority_of_votes_commits_and_replies() {
+        let mut p = preparing();
+        let mut out = Outbox::default();
+        p.on_promise(a(0), b11(), None, &ctx(), &mut out);
+        p.on_promise(a(1), b11(), None, &ctx(), &mut out);
+        let _ = out.take();
+        p.on_accepted(a(2), b11(), v("X"), &ctx(), &mut out);
+        assert!(out.items.is_empty());
+        p.on_accepted(a(0), b11(), v("X"), &ctx(), &mut out);
+        assert_eq!(p.phase, Phase::Done);
+        let commit = Msg::Commit { ballot: b11(), value: v("X") };
+        assert_eq!(
+            out.items,
+            vec![
+                Out::CancelTimer,
+                Out::Send { to: a(0), msg: commit },
+                Out::Send { to: a(1), msg: commit },
+                Out::Send { to: a(2), msg: commit },
+                Out::Send { to: NodeId::learner(0), msg: commit },
+                Out::Send { to: C1, msg: Msg::Reply { value: v("X") } },
+            ]
+        );
+    }
+
+    #[test]
+    fn nack_retries_above_every_round_seen() {
+        let mut p = preparing();
+        let mut out = Outbox::default();
+        p.on_nack(b11(), Ballot::new(5, 1), &ctx(), &mut out);
+        assert_eq!(p.ballot, Some(Ballot::new(6, 0)));
+        assert_eq!(p.phase, Phase::Preparing);
+        assert_eq!(out.items[0], Out::Send { to: a(0), msg: Msg::Prepare { ballot: Ballot::new(6, 0) } });
+        // A second Nack for the old ballot does not start yet another ballot.
+        let _ = out.take();
+        p.on_nack(b11(), Ballot::new(5, 1), &ctx(), &mut out);
+        assert!(out.items.is_empty());
+        assert_eq!(p.ballot, Some(Ballot::new(6, 0)));
+    }
+
+    #[test]
+    fn with_backoff_a_nack_waits_for_the_timer() {
+        let mut p = preparing();
+        let mut out = Outbox::default();
+        p.on_nack(b11(), Ballot::new(2, 1), &Ctx { backoff: true, ..ctx() }, &mut out);
+        assert_eq!(p.phase, Phase::BackingOff);
+        assert_eq!(p.leader, NodeId::proposer(1));
+        assert_eq!(out.items, vec![Out::SetTimer(TimerKind::Backoff)]);
+        p.on_timeout(&ctx(), &mut out);
+        assert_eq!(p.ballot, Some(Ballot::new(3, 0)));
+    }
+
+    #[test]
+    fn a_committed_proposer_answers_new_requests_at_once() {
+        let mut p = preparing();
+        p.phase = Phase::Done;
+        p.decided = Some(v("X"));
+        let mut out = Outbox::default();
+        p.on_request(NodeId::client(1), v("Y"), &ctx(), &mut out);
+        assert_eq!(out.items, vec![Out::Send { to: NodeId::client(1), msg: Msg::Reply { value: v("X") } }]);
+    }
+
+    #[test]
+    fn crash_keeps_only_the_round_and_amnesia_forgets_it() {
+        let mut p = preparing();
+        p.crash();
+        p.restart(false);
+        assert_eq!(p, Proposer { max_round: 1, ..Proposer::new(P1) });
+        p.restart(true);
+        assert_eq!(p, Proposer::new(P1));
+    }
+
+    #[test]
+    fn shared_ballot_switch_stamps_ballots_as_p1() {
+        let mut p = Proposer::new(NodeId::proposer(1));
+        let c = Ctx { unsafe_rules: UnsafeRules { shared_ballots: true, ..Default::default() }, ..ctx() };
+        p.on_request(C1, v("Y"), &c, &mut Outbox::default());
+        assert_eq!(p.ballot, Some(Ballot::new(1, 0)));
+    }
+}

@@ -1,0 +1,262 @@
+//! The cluster's shape and the network's behaviour, with the limits a user may set.
+
+use crate::paxos::{Ctx, NodeId, Role, UnsafeRules};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// Inclusive limits per role: (min, max).
+pub const LIMITS: [(Role, u8, u8); 4] =
+    [(Role::Client, 1, 3), (Role::Proposer, 1, 5), (Role::Acceptor, 1, 9), (Role::Learner, 1, 5)];
+/// Latency bounds in ticks.
+pub const MAX_LATENCY: u32 = 50;
+/// The highest duplicate probability; above it, copies of copies would never die out.
+pub const MAX_DUPLICATE_PERCENT: u8 = 50;
+/// Proposer timeout bounds in ticks.
+pub const TIMEOUT_RANGE: (u32, u32) = (5, 1000);
+
+/// A rule-breaking switch. Each is unsafe on purpose, to show why the rule exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mutation {
+    /// Proposers ignore the values reported in promises and always propose their own.
+    IgnoreReportedValues,
+    /// Every acceptor restarts with amnesia.
+    AcceptorAmnesia,
+    /// The quorum is ⌊n/2⌋ acceptors instead of a majority.
+    MinorityQuorum,
+    /// Acceptors accept ballots below their promise.
+    AcceptBelowPromise,
+    /// Two proposers may use the same ballot.
+    SharedBallots,
+}
+
+impl Mutation {
+    /// Every switch, in the order of the lesson list.
+    pub const ALL: [Mutation; 5] = [
+        Mutation::IgnoreReportedValues,
+        Mutation::AcceptorAmnesia,
+        Mutation::MinorityQuorum,
+        Mutation::AcceptBelowPromise,
+        Mutation::SharedBallots,
+    ];
+
+    /// The name used in traces and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mutation::IgnoreReportedValues => "ignore_reported_values",
+            Mutation::AcceptorAmnesia => "acceptor_amnesia",
+            Mutation::MinorityQuorum => "minority_quorum",
+            Mutation::AcceptBelowPromise => "accept_below_promise",
+            Mutation::SharedBallots => "shared_ballots",
+        }
+    }
+
+    /// Parses a name from [`Mutation::name`].
+    pub fn parse(s: &str) -> Result<Self, String> {
+        Mutation::ALL.into_iter().find(|m| m.name() == s).ok_or_else(|| {
+            let names: Vec<_> = Mutation::ALL.iter().map(|m| m.name()).collect();
+            format!("unknown mutation {s:?}; the switches are: {}", names.join(" "))
+        })
+    }
+
+    /// What the switch breaks, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Mutation::IgnoreReportedValues => "Proposers ignore values reported in promises and always propose their own (breaks P2c).",
+            Mutation::AcceptorAmnesia => "Acceptors forget their promise and vote when they restart.",
+            Mutation::MinorityQuorum => "A quorum is ⌊n/2⌋ acceptors, so two quorums need not overlap.",
+            Mutation::AcceptBelowPromise => "Acceptors accept ballots below their promise (breaks P1a).",
+            Mutation::SharedBallots => "All proposers stamp their ballots as P1's, so two proposers share a ballot.",
+        }
+    }
+}
+
+impl fmt::Display for Mutation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Everything needed, with the seed and the commands, to rebuild a run exactly.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Number of clients (1–3).
+    pub clients: u8,
+    /// Number of proposers (1–5).
+    pub proposers: u8,
+    /// Number of acceptors (1–9).
+    pub acceptors: u8,
+    /// Number of learners (1–5).
+    pub learners: u8,
+    /// Whether acceptors send Nacks when they refuse.
+    pub nacks: bool,
+    /// Nodes whose restart wipes even durable state (unsafe).
+    pub amnesia: BTreeSet<NodeId>,
+    /// Rule-breaking switches (unsafe).
+    pub mutations: BTreeSet<Mutation>,
+    /// Fewest ticks a message takes.
+    pub latency_min: u32,
+    /// Most ticks a message takes.
+    pub latency_max: u32,
+    /// Chance, in percent, that the network loses a message as it comes due.
+    pub loss: u8,
+    /// Chance, in percent, that the network duplicates a message as it comes due.
+    pub duplicate: u8,
+    /// Ticks a proposer waits for a ballot to finish before retrying.
+    pub timeout: u32,
+    /// Whether proposers wait a random back-off after a Nack, and randomize their timeouts.
+    pub backoff: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            clients: 2,
+            proposers: 2,
+            acceptors: 3,
+            learners: 1,
+            nacks: true,
+            amnesia: BTreeSet::new(),
+            mutations: BTreeSet::new(),
+            latency_min: 2,
+            latency_max: 6,
+            loss: 0,
+            duplicate: 0,
+            timeout: 40,
+            backoff: false,
+        }
+    }
+}
+
+impl Config {
+    /// How many nodes of `role`.
+    pub fn count(&self, role: Role) -> u8 {
+        match role {
+            Role::Client => self.clients,
+            Role::Proposer => self.proposers,
+            Role::Acceptor => self.acceptors,
+            Role::Learner => self.learners,
+        }
+    }
+
+    /// Does `node` exist in this cluster?
+    pub fn has(&self, node: NodeId) -> bool {
+        node.index < self.count(node.role)
+    }
+
+    /// Every node, in column order.
+    pub fn nodes(&self) -> impl Iterator<Item = NodeId> + '_ {
+        Role::ALL.into_iter().flat_map(move |r| (0..self.count(r)).map(move |i| NodeId { role: r, index: i }))
+    }
+
+    /// Votes needed: a majority, or ⌊n/2⌋ (at least 1) under the minority-quorum switch.
+    pub fn quorum(&self) -> u8 {
+        if self.mutations.contains(&Mutation::MinorityQuorum) {
+            (self.acceptors / 2).max(1)
+        } else {
+            self.acceptors / 2 + 1
+        }
+    }
+
+    /// The facts role handlers need.
+    pub fn ctx(&self, backoff: bool) -> Ctx {
+        Ctx {
+            clients: self.clients,
+            acceptors: self.acceptors,
+            learners: self.learners,
+            quorum: self.quorum(),
+            nacks: self.nacks,
+            backoff,
+            unsafe_rules: UnsafeRules {
+                ignore_promised_values: self.mutations.contains(&Mutation::IgnoreReportedValues),
+                accept_below_promise: self.mutations.contains(&Mutation::AcceptBelowPromise),
+                shared_ballots: self.mutations.contains(&Mutation::SharedBallots),
+            },
+        }
+    }
+
+    /// Is anything unsafe switched on?
+    pub fn is_unsafe(&self) -> bool {
+        !self.amnesia.is_empty() || !self.mutations.is_empty()
+    }
+
+    /// Checks every field against its limits. The message names the field and the allowed range.
+    pub fn validate(&self) -> Result<(), String> {
+        for (role, lo, hi) in LIMITS {
+            let n = self.count(role);
+            if !(lo..=hi).contains(&n) {
+                return Err(format!("{}s must be between {lo} and {hi}, not {n}", role.name()));
+            }
+        }
+        if let Some(n) = self.amnesia.iter().find(|n| !self.has(**n)) {
+            return Err(format!("amnesia names {n}, which is not in this cluster"));
+        }
+        if self.latency_min < 1 || self.latency_min > self.latency_max || self.latency_max > MAX_LATENCY {
+            return Err(format!(
+                "latency must satisfy 1 ≤ min ≤ max ≤ {MAX_LATENCY}, not {}..{}",
+                self.latency_min, self.latency_max
+            ));
+        }
+        check_percent("loss", self.loss, 100)?;
+        check_percent("duplicate", self.duplicate, MAX_DUPLICATE_PERCENT)?;
+        let (lo, hi) = TIMEOUT_RANGE;
+        if !(lo..=hi).contains(&self.timeout) {
+            return Err(format!("timeout must be between {lo} and {hi} ticks, not {}", self.timeout));
+        }
+        Ok(())
+    }
+}
+
+/// Checks a percentage setting.
+pub fn check_percent(name: &str, value: u8, max: u8) -> Result<(), String> {
+    if value > max {
+        return Err(format!("{name} must be between 0% and {max}%, not {value}%"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_the_teaching_cluster() {
+        let c = Config::default();
+        assert_eq!((c.clients, c.proposers, c.acceptors, c.learners), (2, 2, 3, 1));
+        assert_eq!(c.quorum(), 2);
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn quorum_is_a_majority_unless_switched() {
+        let mut c = Config { acceptors: 4, ..Config::default() };
+        assert_eq!(c.quorum(), 3);
+        c.mutations.insert(Mutation::MinorityQuorum);
+        assert_eq!(c.quorum(), 2);
+        c.acceptors = 1;
+        assert_eq!(c.quorum(), 1);
+    }
+
+    #[test]
+    fn out_of_range_configs_are_refused_with_the_field_named() {
+        let e = Config { acceptors: 10, ..Config::default() }.validate().unwrap_err();
+        assert!(e.contains("acceptors must be between 1 and 9"), "{e}");
+        let e = Config { clients: 0, ..Config::default() }.validate().unwrap_err();
+        assert!(e.contains("clients"), "{e}");
+        let mut c = Config::default();
+        c.amnesia.insert(NodeId::acceptor(5));
+        assert!(c.validate().unwrap_err().contains("A6"));
+        assert!(Config { latency_min: 0, ..Config::default() }.validate().is_err());
+        assert!(Config { duplicate: 51, ..Config::default() }.validate().is_err());
+    }
+
+    #[test]
+    fn config_json_rejects_unknown_fields() {
+        assert!(serde_json::from_str::<Config>(r#"{"clients":1,"bogus":2}"#).is_err());
+        let c: Config = serde_json::from_str(r#"{"clients":1,"amnesia":["A2"],"mutations":["shared_ballots"]}"#).unwrap();
+        assert_eq!(c.clients, 1);
+        assert!(c.amnesia.contains(&NodeId::acceptor(1)));
+    }
+}

@@ -1,0 +1,21 @@
+//! The deterministic world around the protocol: network, clock, failures, timeline, traces and the
+//! safety oracle. Like `paxos`, it uses no web crate, no wall clock and no unseeded randomness,
+//! so all of it is tested natively.
+
+pub mod command;
+pub mod config;
+pub mod network;
+pub mod oracle;
+pub mod rng;
+pub mod schedule;
+pub mod timeline;
+pub mod trace;
+pub mod world;
+
+pub use command::{Command, DropReason, Event, Invariant, MsgId};
+pub use config::{Config, Mutation};
+pub use network::InFlight;
+pub use schedule::{Faults, RandomScheduler};
+pub use timeline::{Step, Timeline};
+pub use trace::Trace;
+pub use world::{Due, World};

@@ -1,0 +1,104 @@
+//! The trace file: config, seed and every step with its events. The CLI prints it and the app
+//! exports and imports it. `docs/trace-format.md` is the reference.
+
+use super::command::Event;
+use super::config::Config;
+use super::timeline::{Step, Timeline};
+use super::world::World;
+use serde::{Deserialize, Serialize};
+
+/// The `format` field's only accepted value.
+pub const FORMAT: &str = "paxoscope-trace";
+/// The only version this build reads and writes.
+pub const VERSION: u32 = 1;
+/// Largest trace file accepted, in bytes.
+pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+/// Most steps accepted in one trace.
+pub const MAX_STEPS: usize = 100_000;
+
+/// A whole run, as JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trace {
+    /// Always `paxoscope-trace`.
+    pub format: String,
+    /// Always 1.
+    pub version: u32,
+    /// The cluster and network settings.
+    pub config: Config,
+    /// The world's seed.
+    pub seed: u64,
+    /// Every step, in order.
+    pub steps: Vec<Step>,
+}
+
+impl Trace {
+    /// The trace of a timeline up to its cursor.
+    pub fn from_timeline(t: &Timeline) -> Self {
+        Trace {
+            format: FORMAT.into(),
+            version: VERSION,
+            config: t.config().clone(),
+            seed: t.seed(),
+            steps: t.steps()[..t.cursor()].to_vec(),
+        }
+    }
+
+    /// Pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+
+    /// Parses and checks a trace: size, JSON shape, format, version and config range. It does not
+    /// replay; see [`Trace::replay`].
+    pub fn parse(text: &str) -> Result<Self, String> {
+        if text.len() > MAX_BYTES {
+            return Err(format!("The trace is {} KB; the limit is {} KB.", text.len() / 1024, MAX_BYTES / 1024));
+        }
+        let head: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("The trace is not valid JSON: {e}."))?;
+        match head.get("format").and_then(|f| f.as_str()) {
+            Some(FORMAT) => {}
+            Some(other) => return Err(format!("This is not a Paxoscope trace: its format is {other:?}.")),
+            None => return Err(format!("This is not a Paxoscope trace: it has no \"format\": \"{FORMAT}\" field.")),
+        }
+        match head.get("version").and_then(|v| v.as_u64()) {
+            Some(v) if v == VERSION as u64 => {}
+            Some(v) => return Err(format!("This trace is version {v}; this Paxoscope reads version {VERSION}.")),
+            None => return Err("The trace has no version number.".into()),
+        }
+        let trace: Trace = serde_json::from_value(head).map_err(|e| format!("The trace does not match the format: {e}."))?;
+        trace.config.validate().map_err(|e| format!("The trace's config is out of range: {e}."))?;
+        if trace.steps.len() > MAX_STEPS {
+            return Err(format!("The trace has {} steps; the limit is {MAX_STEPS}.", trace.steps.len()));
+        }
+        Ok(trace)
+    }
+
+    /// Re-applies every command and compares the events. On success, the rebuilt timeline is at
+    /// the last step. On failure, the message names the first step that differs (1-based).
+    pub fn replay(&self) -> Result<Timeline, String> {
+        let mut t = Timeline::new(self.config.clone(), self.seed)?;
+        for (i, step) in self.steps.iter().enumerate() {
+            let events = t.apply(step.command.clone());
+            if events != step.events {
+                let why = match events.as_slice() {
+                    [Event::Rejected { reason }] => format!("the command was refused: {reason}"),
+                    _ => first_difference(&step.events, &events),
+                };
+                return Err(format!("Step {} differs: {why}", i + 1));
+            }
+        }
+        Ok(t)
+    }
+
+    /// The world after replaying, without comparing events (for quick checks).
+    pub fn final_world(&self) -> Result<World, String> {
+        self.replay().map(|t| t.world().clone())
+    }
+}
+
+fn first_difference(expected: &[Event], got: &[Event]) -> String {
+    let show = |e: Option<&Event>| e.map_or("nothing".to_string(), |e| serde_json::to_string(e).unwrap_or_default());
+    let i = expected.iter().zip(got).take_while(|(a, b)| a == b).count();
+    format!("event {} was expected to be {} but replay gave {}.", i + 1, show(expected.get(i)), show(got.get(i)))
+}
