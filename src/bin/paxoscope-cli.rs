@@ -1,1 +1,173 @@
-fn main(){}
+//! `paxoscope-cli`: the simulator without a browser.
+//!
+//! ```text
+//! paxoscope-cli simulate [--seed N] [--steps N] [cluster flags] [fault flags]   prints a trace
+//! paxoscope-cli replay FILE                                                    checks a trace
+//! ```
+
+use paxoscope::paxos::NodeId;
+use paxoscope::sim::{simulate, Config, Faults, Mutation, Trace};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  paxoscope-cli simulate [--seed N] [--steps N]
+                         [--clients N --proposers N --acceptors N --learners N]
+                         [--loss P] [--duplicate-rate P] [--latency MIN,MAX] [--timeout T]
+                         [--crashes] [--duplicates] [--drops] [--partitions]
+                         [--no-nacks] [--backoff] [--amnesia A2,...] [--mutation NAME]...
+      Runs a seeded random schedule and prints its trace (JSON) on stdout.
+  paxoscope-cli replay FILE
+      Re-applies a trace's commands; exits 0 when every event matches.
+  paxoscope-cli help";
+
+/// A one-line failure: usage errors exit 2, a replay mismatch exits 1.
+struct Fail(u8, String);
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(Fail(code, msg)) => {
+            eprintln!("paxoscope-cli: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn usage(msg: impl Into<String>) -> Fail {
+    Fail(2, msg.into())
+}
+
+fn run(args: &[String]) -> Result<String, Fail> {
+    match args.first().map(String::as_str) {
+        Some("simulate") => cmd_simulate(&args[1..]),
+        Some("replay") => cmd_replay(&args[1..]),
+        Some("help" | "--help" | "-h") => Ok(USAGE.to_string()),
+        Some(other) => Err(usage(format!(
+            "unknown command {other:?}; try `paxoscope-cli help`"
+        ))),
+        None => Err(usage("no command given; try `paxoscope-cli help`")),
+    }
+}
+
+/// Walks `--flag value` pairs and switches.
+struct Flags<'a> {
+    args: &'a [String],
+    i: usize,
+}
+
+impl<'a> Flags<'a> {
+    fn next_flag(&mut self) -> Option<&'a str> {
+        let f = self.args.get(self.i)?;
+        self.i += 1;
+        Some(f)
+    }
+    fn value(&mut self, flag: &str) -> Result<&'a str, Fail> {
+        let v = self
+            .args
+            .get(self.i)
+            .ok_or_else(|| usage(format!("{flag} needs a value")))?;
+        self.i += 1;
+        Ok(v)
+    }
+    fn number<T: std::str::FromStr>(&mut self, flag: &str) -> Result<T, Fail> {
+        let v = self.value(flag)?;
+        v.parse()
+            .map_err(|_| usage(format!("{flag} needs a whole number, not {v:?}")))
+    }
+}
+
+/// Parses the cluster, network and rule flags shared by subcommands. Returns false for a flag it
+/// does not know, so the caller can try its own.
+fn config_flag(cfg: &mut Config, flag: &str, f: &mut Flags) -> Result<bool, Fail> {
+    match flag {
+        "--clients" => cfg.clients = f.number(flag)?,
+        "--proposers" => cfg.proposers = f.number(flag)?,
+        "--acceptors" => cfg.acceptors = f.number(flag)?,
+        "--learners" => cfg.learners = f.number(flag)?,
+        "--loss" => cfg.loss = f.number(flag)?,
+        "--duplicate-rate" => cfg.duplicate = f.number(flag)?,
+        "--timeout" => cfg.timeout = f.number(flag)?,
+        "--latency" => {
+            let v = f.value(flag)?;
+            let (a, b) = v
+                .split_once(',')
+                .ok_or_else(|| usage(format!("--latency needs MIN,MAX, not {v:?}")))?;
+            let p = |s: &str| {
+                s.parse::<u32>()
+                    .map_err(|_| usage(format!("--latency needs MIN,MAX, not {v:?}")))
+            };
+            (cfg.latency_min, cfg.latency_max) = (p(a)?, p(b)?);
+        }
+        "--no-nacks" => cfg.nacks = false,
+        "--backoff" => cfg.backoff = true,
+        "--amnesia" => {
+            for id in f.value(flag)?.split(',').filter(|s| !s.is_empty()) {
+                cfg.amnesia.insert(NodeId::parse(id).map_err(usage)?);
+            }
+        }
+        "--mutation" => {
+            cfg.mutations
+                .insert(Mutation::parse(f.value(flag)?).map_err(usage)?);
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn cmd_simulate(args: &[String]) -> Result<String, Fail> {
+    let mut cfg = Config::default();
+    let (mut seed, mut steps, mut faults) = (42u64, 200usize, Faults::default());
+    let mut f = Flags { args, i: 0 };
+    while let Some(flag) = f.next_flag() {
+        if config_flag(&mut cfg, flag, &mut f)? {
+            continue;
+        }
+        match flag {
+            "--seed" => seed = f.number(flag)?,
+            "--steps" => steps = f.number(flag)?,
+            "--crashes" => faults.crashes = true,
+            "--duplicates" => faults.duplicates = true,
+            "--drops" => faults.drops = true,
+            "--partitions" => faults.partitions = true,
+            other => {
+                return Err(usage(format!(
+                    "simulate does not take {other:?}; try `paxoscope-cli help`"
+                )))
+            }
+        }
+    }
+    if steps > paxoscope::sim::trace::MAX_STEPS {
+        return Err(usage(format!(
+            "--steps must be at most {}",
+            paxoscope::sim::trace::MAX_STEPS
+        )));
+    }
+    cfg.validate()
+        .map_err(|e| usage(format!("config out of range: {e}")))?;
+    let t = simulate(cfg, seed, steps, faults).map_err(usage)?;
+    Ok(Trace::from_timeline(&t).to_json())
+}
+
+fn cmd_replay(args: &[String]) -> Result<String, Fail> {
+    let [file] = args else {
+        return Err(usage("replay takes exactly one trace file"));
+    };
+    let text =
+        std::fs::read_to_string(file).map_err(|e| usage(format!("cannot read {file}: {e}")))?;
+    let trace = Trace::parse(&text).map_err(|e| usage(format!("{file}: {e}")))?;
+    let t = trace
+        .replay()
+        .map_err(|e| Fail(1, format!("{file}: {e}")))?;
+    let verdict = match t.world().chosen() {
+        Some((b, v)) => format!("{v} chosen in ballot {b}"),
+        None => "no value chosen".into(),
+    };
+    Ok(format!(
+        "{file}: {} steps replayed, every event matches ({verdict}).",
+        trace.steps.len()
+    ))
+}

@@ -4,10 +4,12 @@
 
 pub mod command;
 pub mod config;
+pub mod narrate;
 pub mod network;
 pub mod oracle;
 pub mod rng;
 pub mod schedule;
+pub mod script;
 pub mod timeline;
 pub mod trace;
 pub mod world;
@@ -15,7 +17,8 @@ pub mod world;
 pub use command::{Command, DropReason, Event, Invariant, MsgId};
 pub use config::{Config, Mutation};
 pub use network::InFlight;
-pub use schedule::{Faults, RandomScheduler};
+pub use schedule::{simulate, Faults, RandomScheduler};
+pub use script::{Pick, Script};
 pub use timeline::{Step, Timeline};
 pub use trace::Trace;
 pub use world::{Due, World};

@@ -15,19 +15,22 @@ use super::command::{Event, Invariant};
 use crate::paxos::{Ballot, NodeId, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
+
 /// The oracle's records. They only grow: they are history, not node state.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Oracle {
-    /// Acceptors that have ever accepted each (ballot, value), as a bit set.
+    /// Acceptors that have ever accepted each (ballot, value), as a bit set. Votes for a value
+    /// already chosen are not kept: they cannot choose anything new, and dropping them keeps the
+    /// record (and every timeline checkpoint) small however long a run goes.
     votes: BTreeMap<(Ballot, Value), u16>,
     /// Each distinct chosen value, with the ballot that first chose it.
     chosen: Vec<(Ballot, Value)>,
     /// Every value a client requested.
     requested: BTreeSet<Value>,
-    /// The first proposer seen using each ballot, and the value it proposed in it.
-    owners: BTreeMap<Ballot, (NodeId, Option<Value>)>,
-    /// The last ballot each proposer started.
-    last_started: [Option<Ballot>; 5],
+    /// The last ballot each proposer started, and the value it proposed in it. Because each
+    /// proposer's ballots must rise and must carry its own id, this is all it takes to catch a
+    /// ballot used twice.
+    last_started: [Option<(Ballot, Option<Value>)>; 5],
     /// Every breach so far, in order.
     violations: Vec<(Invariant, String)>,
     /// Verdicts of the current step, appended after its other events.
@@ -51,14 +54,9 @@ impl Oracle {
         &self.requested
     }
 
-    /// Acceptors that ever accepted (ballot, value).
-    pub fn voters(&self, ballot: Ballot, value: Value) -> u16 {
-        self.votes.get(&(ballot, value)).copied().unwrap_or(0)
-    }
-
-    /// Entries in the vote and ballot records (for memory accounting).
+    /// Entries in the vote record (for memory accounting).
     pub fn history_len(&self) -> usize {
-        self.votes.len() + self.owners.len()
+        self.votes.len()
     }
 
     /// Hands over this step's verdicts.
@@ -88,10 +86,14 @@ impl Oracle {
         if let Some(p) = promised.filter(|p| ballot < *p) {
             self.violate(Invariant::AcceptRespectsPromise, format!("{a} accepted ballot {ballot} although it had promised {p}."));
         }
+        if self.is_chosen(value) {
+            return;
+        }
         let voters = self.votes.entry((ballot, value)).or_insert(0);
         *voters |= 1 << a.index;
-        if voters.count_ones() as u8 >= majority && !self.is_chosen(value) {
+        if voters.count_ones() as u8 >= majority {
             self.chosen.push((ballot, value));
+            self.votes.retain(|(_, v), _| *v != value);
             self.pending.push(Event::Chosen { ballot, value });
             if self.chosen.len() > 1 {
                 let (b0, v0) = self.chosen[0];
@@ -130,14 +132,13 @@ impl Oracle {
         if ballot.proposer != p {
             self.violate(Invariant::BallotsUnique, format!("{p} used ballot {ballot}, which belongs to {}.", ballot.proposer));
         }
-        let entry = self.owners.entry(ballot).or_insert((p, None));
-        let (owner, old) = *entry;
-        if owner != p {
-            self.violate(Invariant::BallotsUnique, format!("{owner} and {p} both used ballot {ballot}."));
-            return;
+        let slot = &mut self.last_started[p.index as usize];
+        let Some((current, proposed)) = slot else { return };
+        if *current != ballot {
+            return; // a delayed Accept re-sent for an older ballot changes nothing here
         }
-        match (old, value) {
-            (None, Some(v)) => entry.1 = Some(v),
+        match (*proposed, value) {
+            (None, Some(v)) => *proposed = Some(v),
             (Some(o), Some(v)) if o != v => {
                 self.violate(Invariant::BallotsUnique, format!("Ballot {ballot} carried two values: {o} and {v}."))
             }
@@ -148,12 +149,12 @@ impl Oracle {
     /// Proposer `p` started `ballot`; its ballots must rise.
     pub fn on_ballot_start(&mut self, p: NodeId, ballot: Ballot) {
         let last = self.last_started[p.index as usize];
-        if let Some(prev) = last.filter(|prev| ballot <= *prev) {
+        if let Some((prev, _)) = last.filter(|(prev, _)| ballot <= *prev) {
             self.violate(
                 Invariant::BallotsUnique,
                 format!("{p} started ballot {ballot} after already using {prev}: it forgot its round."),
             );
         }
-        self.last_started[p.index as usize] = Some(ballot.max(last.unwrap_or(ballot)));
+        self.last_started[p.index as usize] = Some((ballot, None));
     }
 }

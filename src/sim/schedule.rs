@@ -101,3 +101,19 @@ impl RandomScheduler {
         }
     }
 }
+
+/// Runs `steps` scheduled commands on a fresh world and returns the recorded run. This is
+/// `paxoscope-cli simulate`, so any run found by a test can be reproduced from the shell.
+pub fn simulate(config: super::Config, seed: u64, steps: usize, faults: Faults) -> Result<super::Timeline, String> {
+    let mut t = super::Timeline::new(config, seed)?;
+    let mut sched = RandomScheduler::new(seed, faults);
+    // A refused command is not recorded, so allow a few extra attempts to fill `steps`.
+    for _ in 0..steps * 2 {
+        if t.len() == steps {
+            break;
+        }
+        let cmd = sched.next(t.world());
+        let _ = t.apply(cmd);
+    }
+    Ok(t)
+}

@@ -119,6 +119,36 @@ impl Timeline {
         }
     }
 
+    /// The world after `n` recorded steps, rebuilt from the nearest checkpoint (the cursor does
+    /// not move).
+    pub fn world_at(&self, n: usize) -> World {
+        let n = n.min(self.steps.len());
+        if n == self.cursor {
+            return self.current.clone();
+        }
+        let k = (n / CHECKPOINT_EVERY).min(self.checkpoints.len() - 1);
+        let (mut w, mut at) = if n > self.cursor && self.cursor >= k * CHECKPOINT_EVERY {
+            (self.current.clone(), self.cursor)
+        } else {
+            (self.checkpoints[k].clone(), k * CHECKPOINT_EVERY)
+        };
+        let mut scratch = Vec::new();
+        while at < n {
+            scratch.clear();
+            w.apply_into(&self.steps[at].command, &mut scratch);
+            at += 1;
+        }
+        w
+    }
+
+    /// Narrates recorded step `n` (1-based: the step that produced the world after `n` steps).
+    pub fn narrate(&self, n: usize) -> Option<super::narrate::Narration> {
+        let step = self.steps.get(n.checked_sub(1)?)?;
+        let before = self.world_at(n - 1);
+        let after = if n == self.cursor { self.current.clone() } else { self.world_at(n) };
+        Some(super::narrate::narrate(&before, step, &after))
+    }
+
     /// One step back. Returns false at the start.
     pub fn undo(&mut self) -> bool {
         if self.cursor == 0 {

@@ -575,7 +575,6 @@ impl World {
                 if !*started {
                     *started = true;
                     self.oracle.on_ballot_start(node, ballot);
-                    self.oracle.on_ballot_use(node, ballot, None);
                 }
             }
             Msg::Accept { ballot, value } => self.oracle.on_ballot_use(node, ballot, Some(value)),

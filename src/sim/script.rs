@@ -1,0 +1,198 @@
+//! Scripts: command sequences written by intent ("deliver P1's Prepare to A2") rather than by
+//! message id. A script runs against a real world as it is built, so every id it records is the
+//! one the world really assigned. Lessons and scenario tests are written this way.
+
+use super::command::{Command, Event, MsgId};
+use super::config::Config;
+use super::network::InFlight;
+use super::world::World;
+use crate::paxos::{NodeId, Value};
+
+/// Which in-flight messages a script step means. Unset fields match anything.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pick {
+    /// Sender.
+    pub from: Option<NodeId>,
+    /// Receiver.
+    pub to: Option<NodeId>,
+    /// Message kind, as in `Msg::kind`.
+    pub kind: Option<&'static str>,
+}
+
+impl Pick {
+    /// Messages of one kind.
+    pub fn kind(kind: &'static str) -> Self {
+        Pick { kind: Some(kind), ..Pick::default() }
+    }
+    /// Narrows to a sender.
+    pub fn from(mut self, n: NodeId) -> Self {
+        self.from = Some(n);
+        self
+    }
+    /// Narrows to a receiver.
+    pub fn to(mut self, n: NodeId) -> Self {
+        self.to = Some(n);
+        self
+    }
+    /// Does `m` match?
+    pub fn matches(&self, m: &InFlight) -> bool {
+        self.from.is_none_or(|f| f == m.from) && self.to.is_none_or(|t| t == m.to) && self.kind.is_none_or(|k| k == m.msg.kind())
+    }
+}
+
+/// A command sequence under construction, with the world it has produced so far.
+#[derive(Clone, Debug)]
+pub struct Script {
+    world: World,
+    commands: Vec<Command>,
+    events: Vec<Vec<Event>>,
+    error: Option<String>,
+}
+
+impl Script {
+    /// A script on a fresh world.
+    pub fn new(config: Config, seed: u64) -> Result<Self, String> {
+        Ok(Script { world: World::new(config, seed)?, commands: Vec::new(), events: Vec::new(), error: None })
+    }
+
+    /// The world after the steps so far.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+    /// The commands so far.
+    pub fn commands(&self) -> &[Command] {
+        &self.commands
+    }
+    /// Events of every step so far.
+    pub fn events(&self) -> &[Vec<Event>] {
+        &self.events
+    }
+    /// All events so far, flattened.
+    pub fn all_events(&self) -> impl Iterator<Item = &Event> {
+        self.events.iter().flatten()
+    }
+    /// The first error, if a step could not be applied.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+    /// Steps so far.
+    pub fn len(&self) -> usize {
+        self.commands.len()
+    }
+    /// No steps yet?
+    pub fn is_empty(&self) -> bool {
+        self.commands.is_empty()
+    }
+
+    /// Applies a command. After the first failure, later steps are ignored and the error kept.
+    pub fn run(&mut self, cmd: Command) -> &mut Self {
+        if self.error.is_some() {
+            return self;
+        }
+        let ev = self.world.apply(cmd.clone());
+        if let [Event::Rejected { reason }] = ev.as_slice() {
+            self.error = Some(format!("step {} ({cmd:?}) was refused: {reason}", self.commands.len() + 1));
+            return self;
+        }
+        self.commands.push(cmd);
+        self.events.push(ev);
+        self
+    }
+
+    /// A client asks for a value.
+    pub fn request(&mut self, client: NodeId, value: &str) -> &mut Self {
+        match Value::new(value) {
+            Ok(value) => self.run(Command::Request { client, value }),
+            Err(e) => {
+                self.error.get_or_insert(e);
+                self
+            }
+        }
+    }
+
+    /// Ids of the in-flight messages that match, by id.
+    pub fn find(&self, pick: Pick) -> Vec<MsgId> {
+        self.world.in_flight().iter().filter(|m| pick.matches(m)).map(|m| m.id).collect()
+    }
+
+    fn first(&mut self, pick: Pick) -> Option<MsgId> {
+        let id = self.find(pick).first().copied();
+        if id.is_none() && self.error.is_none() {
+            self.error = Some(format!("step {}: no message in flight matches {pick:?}", self.commands.len() + 1));
+        }
+        id
+    }
+
+    /// Delivers the oldest matching message.
+    pub fn deliver(&mut self, pick: Pick) -> &mut Self {
+        match self.first(pick) {
+            Some(id) => self.run(Command::Deliver { id }),
+            None => self,
+        }
+    }
+
+    /// Delivers every message that matches now, oldest first (not the ones they cause).
+    pub fn deliver_all(&mut self, pick: Pick) -> &mut Self {
+        for id in self.find(pick) {
+            self.run(Command::Deliver { id });
+        }
+        self
+    }
+
+    /// Drops the oldest matching message.
+    pub fn drop_msg(&mut self, pick: Pick) -> &mut Self {
+        match self.first(pick) {
+            Some(id) => self.run(Command::Drop { id }),
+            None => self,
+        }
+    }
+
+    /// Drops every message that matches now.
+    pub fn drop_all(&mut self, pick: Pick) -> &mut Self {
+        for id in self.find(pick) {
+            self.run(Command::Drop { id });
+        }
+        self
+    }
+
+    /// Duplicates the oldest matching message.
+    pub fn duplicate(&mut self, pick: Pick) -> &mut Self {
+        match self.first(pick) {
+            Some(id) => self.run(Command::Duplicate { id }),
+            None => self,
+        }
+    }
+
+    /// Delivers the oldest message again and again until nothing is in flight (at most `limit`).
+    pub fn settle(&mut self, limit: usize) -> &mut Self {
+        for _ in 0..limit {
+            match self.world.in_flight().first() {
+                Some(m) if self.error.is_none() => {
+                    let id = m.id;
+                    self.run(Command::Deliver { id });
+                }
+                _ => break,
+            }
+        }
+        self
+    }
+
+    /// Ticks `n` times (stops early when nothing is due).
+    pub fn ticks(&mut self, n: usize) -> &mut Self {
+        for _ in 0..n {
+            if !self.world.is_enabled(&Command::Tick) {
+                break;
+            }
+            self.run(Command::Tick);
+        }
+        self
+    }
+
+    /// Finishes: the commands, or the first error.
+    pub fn finish(&self) -> Result<Vec<Command>, String> {
+        match &self.error {
+            Some(e) => Err(e.clone()),
+            None => Ok(self.commands.clone()),
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Random walks with every fault on: crashes, loss, duplication and partitions. The oracle checks
+//! every safety property after every step (openraft's fuzzer, madsim's seed habits).
+//!
+//! Widen the search with `PAXOSCOPE_SEEDS=20000 cargo test --release --test random_walk`.
+//! A failure prints the seed and the CLI command that reproduces it.
+
+use paxoscope::sim::{simulate, Config, Event, Faults};
+
+const STEPS: usize = 300;
+
+fn seeds() -> u64 {
+    std::env::var("PAXOSCOPE_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000)
+}
+
+fn walk(cfg: &Config, flags: &str) -> (u64, u64) {
+    let n = seeds();
+    let mut decided = 0;
+    for seed in 0..n {
+        let t = simulate(cfg.clone(), seed, STEPS, Faults::ALL).unwrap();
+        assert_eq!(t.cursor(), t.len());
+        for (i, step) in t.steps().iter().enumerate() {
+            for e in &step.events {
+                if let Event::Violated { invariant, detail } = e {
+                    panic!(
+                        "seed {seed}, step {}: {invariant:?}: {detail}\nreproduce: cargo run --bin paxoscope-cli -- simulate --seed {seed} --steps {STEPS} --crashes --duplicates --drops --partitions {flags}",
+                        i + 1
+                    );
+                }
+            }
+        }
+        decided += t.world().chosen().is_some() as u64;
+    }
+    (decided, n)
+}
+
+#[test]
+fn safety_holds_on_every_random_walk_with_all_faults() {
+    let cfg = Config {
+        loss: 10,
+        duplicate: 10,
+        ..Config::default()
+    };
+    let (decided, n) = walk(&cfg, "--loss 10 --duplicate-rate 10");
+    // Not a liveness guarantee, but a walk that never decides would test nothing.
+    assert!(decided * 2 > n, "only {decided} of {n} walks chose a value");
+}
+
+#[test]
+fn safety_holds_on_random_walks_of_the_largest_cluster() {
+    let cfg = Config {
+        clients: 3,
+        proposers: 5,
+        acceptors: 9,
+        learners: 5,
+        loss: 5,
+        duplicate: 5,
+        ..Config::default()
+    };
+    let (decided, n) = walk(
+        &cfg,
+        "--clients 3 --proposers 5 --acceptors 9 --learners 5 --loss 5 --duplicate-rate 5",
+    );
+    assert!(decided > 0, "none of {n} walks chose a value");
+}
+
+#[test]
+fn safety_holds_without_nacks_and_with_backoff() {
+    let cfg = Config {
+        nacks: false,
+        backoff: true,
+        acceptors: 5,
+        ..Config::default()
+    };
+    let (decided, n) = walk(&cfg, "--acceptors 5 --no-nacks --backoff");
+    assert!(decided * 2 > n, "only {decided} of {n} walks chose a value");
+}
+
+#[test]
+fn the_walk_does_catch_breaches_when_a_rule_is_broken() {
+    // Proof that the check above can fail: with every acceptor amnesiac, some walk breaks safety.
+    let mut cfg = Config {
+        loss: 10,
+        duplicate: 10,
+        ..Config::default()
+    };
+    cfg.mutations
+        .insert(paxoscope::sim::Mutation::AcceptorAmnesia);
+    let broken = (0..seeds()).find(|seed| {
+        let t = simulate(cfg.clone(), *seed, STEPS, Faults::ALL).unwrap();
+        t.steps().iter().flat_map(|s| &s.events).any(|e| {
+            matches!(
+                e,
+                Event::Violated {
+                    invariant: paxoscope::sim::Invariant::Agreement,
+                    ..
+                }
+            )
+        })
+    });
+    assert!(
+        broken.is_some(),
+        "no walk found the disagreement amnesia allows"
+    );
+}
