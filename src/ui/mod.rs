@@ -1,7 +1,14 @@
-//! The browser front end. Components exist only in the wasm32 build; they read the world and
-//! send `sim::Command`s, never touching protocol state any other way.
+//! The browser front end. `session`, `layout` and `format` are plain Rust and tested natively;
+//! the Yew components exist only in the wasm32 build. Components read the session and send
+//! `sim::Command`s through it, never touching protocol state any other way.
+
+pub mod format;
+pub mod layout;
+pub mod session;
 
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
-pub use app::App;
+mod components;
+#[cfg(target_arch = "wasm32")]
+pub use app::start;

@@ -1,0 +1,292 @@
+//! The app's state outside the DOM: the timeline, a narration per step, and play settings.
+//! Pure Rust, so it is tested natively; the Yew layer only renders it and calls its methods.
+
+use crate::paxos::Msg;
+use crate::sim::narrate::{narrate, Narration};
+use crate::sim::{Command, Config, Event, Step, Timeline, World};
+
+/// Play speeds, as multiples of the base pace.
+pub const SPEEDS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
+/// Index of 1× in [`SPEEDS`].
+pub const DEFAULT_SPEED: usize = 2;
+/// Milliseconds per step of auto-play at 1×.
+pub const BASE_STEP_MS: f64 = 900.0;
+
+/// A mark on the timeline scrubber.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// A proposer entered Phase 1, 2 or 3 at this step.
+    Phase(u8),
+    /// A value became chosen.
+    Chosen,
+    /// A safety property broke.
+    Violation,
+}
+
+/// Everything the screen shows, minus layout.
+#[derive(Clone, Debug)]
+pub struct Session {
+    timeline: Timeline,
+    narrations: Vec<Narration>,
+    before: World,
+    /// Auto-play is running.
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+}
+
+impl Session {
+    /// A fresh run.
+    pub fn new(config: Config, seed: u64) -> Result<Self, String> {
+        let timeline = Timeline::new(config, seed)?;
+        let before = timeline.world().clone();
+        Ok(Session { timeline, narrations: Vec::new(), before, playing: false, speed: DEFAULT_SPEED })
+    }
+
+    /// Rebuilds a run from its inputs and moves to `cursor`. Every command must be enabled when
+    /// its turn comes; otherwise the message names the step.
+    pub fn from_commands(config: Config, seed: u64, commands: &[Command], cursor: usize) -> Result<Self, String> {
+        let mut s = Session::new(config, seed)?;
+        for (i, c) in commands.iter().enumerate() {
+            s.apply(c.clone()).map_err(|e| format!("step {} cannot be replayed: {e}", i + 1))?;
+        }
+        if cursor > commands.len() {
+            return Err(format!("step {cursor} is past the end of the run ({} steps)", commands.len()));
+        }
+        s.seek(cursor);
+        Ok(s)
+    }
+
+    /// The timeline.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+    /// The world now.
+    pub fn world(&self) -> &World {
+        self.timeline.world()
+    }
+    /// The world just before the current step (the start, at step 0).
+    pub fn before(&self) -> &World {
+        &self.before
+    }
+    /// Steps applied.
+    pub fn cursor(&self) -> usize {
+        self.timeline.cursor()
+    }
+    /// Steps recorded.
+    pub fn len(&self) -> usize {
+        self.timeline.len()
+    }
+    /// Nothing recorded?
+    pub fn is_empty(&self) -> bool {
+        self.timeline.is_empty()
+    }
+    /// The step that led here.
+    pub fn last_step(&self) -> Option<&Step> {
+        self.timeline.last_step()
+    }
+    /// The narration of the step that led here.
+    pub fn narration(&self) -> Option<&Narration> {
+        self.cursor().checked_sub(1).and_then(|i| self.narrations.get(i))
+    }
+    /// Narration of every recorded step.
+    pub fn narrations(&self) -> &[Narration] {
+        &self.narrations
+    }
+    /// Current speed multiplier.
+    pub fn speed_factor(&self) -> f64 {
+        SPEEDS[self.speed]
+    }
+    /// Milliseconds per auto-play step at the current speed.
+    pub fn step_ms(&self) -> f64 {
+        BASE_STEP_MS / self.speed_factor()
+    }
+
+    /// Applies a command at the cursor (forking if in the past). A command that is not enabled
+    /// changes nothing and returns the world's reason.
+    pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
+        let prev = self.timeline.world().clone();
+        let events = self.timeline.apply(cmd);
+        if let [Event::Rejected { reason }] = events.as_slice() {
+            return Err(reason.clone());
+        }
+        let n = self.timeline.cursor();
+        self.narrations.truncate(n - 1);
+        let step = self.timeline.last_step().expect("a step was just recorded");
+        self.narrations.push(narrate(&prev, step, self.timeline.world()));
+        self.before = prev;
+        Ok(())
+    }
+
+    /// Can Step do anything?
+    pub fn can_step(&self) -> bool {
+        self.cursor() < self.len() || self.world().is_enabled(&Command::Tick)
+    }
+
+    /// The next event: along the recorded future if there is one (so stepping after Back never
+    /// discards anything), else the next thing due in the world.
+    pub fn step(&mut self) -> Result<(), String> {
+        if self.cursor() < self.len() {
+            self.forward();
+            Ok(())
+        } else {
+            self.apply(Command::Tick)
+        }
+    }
+
+    /// Moves to step `n`.
+    pub fn seek(&mut self, n: usize) {
+        self.timeline.seek(n);
+        let c = self.timeline.cursor();
+        self.before = if c == 0 { self.timeline.world().clone() } else { self.timeline.world_at(c - 1) };
+    }
+
+    /// One step back; false at the start.
+    pub fn back(&mut self) -> bool {
+        let ok = self.cursor() > 0;
+        if ok {
+            self.seek(self.cursor() - 1);
+        }
+        ok
+    }
+
+    /// One step forward along the recorded future; false at its end.
+    pub fn forward(&mut self) -> bool {
+        let ok = self.cursor() < self.len();
+        if ok {
+            self.seek(self.cursor() + 1);
+        }
+        ok
+    }
+
+    /// Faster, up to 4×.
+    pub fn faster(&mut self) {
+        self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
+    }
+
+    /// Slower, down to 0.25×.
+    pub fn slower(&mut self) {
+        self.speed = self.speed.saturating_sub(1);
+    }
+
+    /// Scrubber marks: phase entries, the moment of choice and breaches, by step (1-based).
+    pub fn markers(&self) -> Vec<(usize, Marker)> {
+        let mut out = Vec::new();
+        for (i, s) in self.timeline.steps().iter().enumerate() {
+            let mut phase = None;
+            for e in &s.events {
+                match e {
+                    Event::Sent { msg: Msg::Prepare { .. }, .. } => phase = phase.max(Some(1)),
+                    Event::Sent { msg: Msg::Accept { .. }, .. } => phase = phase.max(Some(2)),
+                    Event::Sent { msg: Msg::Commit { .. }, .. } => phase = phase.max(Some(3)),
+                    Event::Chosen { .. } => out.push((i + 1, Marker::Chosen)),
+                    Event::Violated { .. } => out.push((i + 1, Marker::Violation)),
+                    _ => {}
+                }
+            }
+            if let Some(p) = phase {
+                out.push((i + 1, Marker::Phase(p)));
+            }
+        }
+        out.dedup();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paxos::{NodeId, Value};
+
+    fn request() -> Command {
+        Command::Request { client: NodeId::client(0), value: Value::new("X").unwrap() }
+    }
+
+    #[test]
+    fn stepping_runs_the_happy_path_to_a_choice_with_a_sentence_per_step() {
+        let mut s = Session::new(Config::default(), 7).unwrap();
+        assert!(!s.can_step(), "nothing to step before a request");
+        s.apply(request()).unwrap();
+        let mut n = 0;
+        while s.world().chosen().is_none() && n < 100 {
+            s.step().unwrap();
+            n += 1;
+        }
+        assert!(s.world().chosen().is_some());
+        assert_eq!(s.narrations().len(), s.len());
+        assert!(s.narration().unwrap().text.len() > 10);
+        assert!(s.markers().iter().any(|(_, m)| *m == Marker::Chosen));
+        assert!(s.markers().iter().any(|(_, m)| *m == Marker::Phase(2)));
+    }
+
+    #[test]
+    fn back_then_step_follows_the_recorded_future() {
+        let mut s = Session::new(Config::default(), 7).unwrap();
+        s.apply(request()).unwrap();
+        for _ in 0..6 {
+            s.step().unwrap();
+        }
+        let end = s.world().clone();
+        assert!(s.back() && s.back());
+        assert_eq!(s.cursor(), 5);
+        assert_eq!(s.before(), &s.timeline().world_at(4));
+        s.step().unwrap();
+        s.step().unwrap();
+        assert_eq!(s.world(), &end);
+        assert_eq!(s.len(), 7);
+    }
+
+    #[test]
+    fn acting_in_the_past_forks_and_renarrates() {
+        let mut s = Session::new(Config::default(), 7).unwrap();
+        s.apply(request()).unwrap();
+        for _ in 0..6 {
+            s.step().unwrap();
+        }
+        s.seek(2);
+        s.apply(Command::Crash { node: NodeId::acceptor(0) }).unwrap();
+        assert_eq!(s.len(), 3);
+        assert_eq!(s.narrations().len(), 3);
+        assert!(s.narration().unwrap().text.starts_with("A1 crashes"));
+    }
+
+    #[test]
+    fn a_refused_command_reports_why_and_changes_nothing() {
+        let mut s = Session::new(Config::default(), 7).unwrap();
+        let before = s.world().clone();
+        let e = s.apply(Command::Restart { node: NodeId::acceptor(0) }).unwrap_err();
+        assert!(e.contains("only a crashed node can restart"));
+        assert_eq!(s.world(), &before);
+        assert_eq!(s.len(), 0);
+    }
+
+    #[test]
+    fn from_commands_rebuilds_and_refuses_bad_input() {
+        let mut s = Session::new(Config::default(), 3).unwrap();
+        s.apply(request()).unwrap();
+        for _ in 0..5 {
+            s.step().unwrap();
+        }
+        let cmds: Vec<Command> = s.timeline().commands().cloned().collect();
+        let r = Session::from_commands(Config::default(), 3, &cmds, 4).unwrap();
+        assert_eq!(r.cursor(), 4);
+        assert_eq!(r.len(), 6);
+        assert_eq!(r.timeline().world_at(6), *s.world());
+        assert!(Session::from_commands(Config::default(), 3, &cmds, 9).unwrap_err().contains("past the end"));
+        let bad = vec![Command::Deliver { id: 42 }];
+        assert!(Session::from_commands(Config::default(), 3, &bad, 0).unwrap_err().contains("step 1"));
+    }
+
+    #[test]
+    fn speed_stays_within_quarter_to_four_times() {
+        let mut s = Session::new(Config::default(), 1).unwrap();
+        for _ in 0..10 {
+            s.faster();
+        }
+        assert_eq!(s.speed_factor(), 4.0);
+        for _ in 0..10 {
+            s.slower();
+        }
+        assert_eq!(s.speed_factor(), 0.25);
+    }
+}
