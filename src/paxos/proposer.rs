@@ -26,7 +26,10 @@ pub enum Phase {
 impl Phase {
     /// Is an attempt under way that a timeout would restart?
     pub fn in_progress(self) -> bool {
-        matches!(self, Phase::Preparing | Phase::Accepting | Phase::BackingOff)
+        matches!(
+            self,
+            Phase::Preparing | Phase::Accepting | Phase::BackingOff
+        )
     }
 
     /// The Paxos phase number shown on screen.
@@ -115,8 +118,15 @@ impl Proposer {
     pub fn start_ballot(&mut self, ctx: &Ctx, out: &mut Outbox) {
         self.max_round += 1;
         // The shared-ballots switch stamps every ballot as P1's: the uniqueness rule is gone.
-        let owner = if ctx.unsafe_rules.shared_ballots { NodeId::proposer(0) } else { self.id };
-        let ballot = Ballot { round: self.max_round, proposer: owner };
+        let owner = if ctx.unsafe_rules.shared_ballots {
+            NodeId::proposer(0)
+        } else {
+            self.id
+        };
+        let ballot = Ballot {
+            round: self.max_round,
+            proposer: owner,
+        };
         self.ballot = Some(ballot);
         self.phase = Phase::Preparing;
         self.promises = 0;
@@ -131,7 +141,14 @@ impl Proposer {
     /// Phase 1b received. Once a majority promised, send Phase 2a with the value of the
     /// highest-ballot proposal they reported, or, only if none reported one, the client's value
     /// (*Paxos Made Simple* P2c).
-    pub fn on_promise(&mut self, from: NodeId, ballot: Ballot, accepted: Option<Proposal>, ctx: &Ctx, out: &mut Outbox) {
+    pub fn on_promise(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        accepted: Option<Proposal>,
+        ctx: &Ctx,
+        out: &mut Outbox,
+    ) {
         if self.phase != Phase::Preparing || self.ballot != Some(ballot) {
             return; // a late or duplicate promise for an attempt already past Phase 1
         }
@@ -144,8 +161,14 @@ impl Proposer {
         if (self.promises.count_ones() as u8) < ctx.quorum {
             return;
         }
-        let adopted = if ctx.unsafe_rules.ignore_promised_values { None } else { self.highest_reported };
-        let Some(value) = adopted.map(|p| p.value).or(self.value) else { return };
+        let adopted = if ctx.unsafe_rules.ignore_promised_values {
+            None
+        } else {
+            self.highest_reported
+        };
+        let Some(value) = adopted.map(|p| p.value).or(self.value) else {
+            return;
+        };
         self.phase = Phase::Accepting;
         self.proposed = Some(value);
         out.to_acceptors(ctx, Msg::Accept { ballot, value });
@@ -154,7 +177,14 @@ impl Proposer {
 
     /// Phase 2b received. A majority of votes for this ballot means the value is chosen:
     /// commit to acceptors and learners and answer the waiting clients (Phase 3).
-    pub fn on_accepted(&mut self, from: NodeId, ballot: Ballot, value: Value, ctx: &Ctx, out: &mut Outbox) {
+    pub fn on_accepted(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        value: Value,
+        ctx: &Ctx,
+        out: &mut Outbox,
+    ) {
         if self.phase != Phase::Accepting || self.ballot != Some(ballot) {
             return;
         }
@@ -182,7 +212,8 @@ impl Proposer {
         if promised.proposer != self.id {
             self.leader = promised.proposer;
         }
-        if self.ballot != Some(ballot) || !matches!(self.phase, Phase::Preparing | Phase::Accepting) {
+        if self.ballot != Some(ballot) || !matches!(self.phase, Phase::Preparing | Phase::Accepting)
+        {
             return;
         }
         if ctx.backoff {
@@ -202,7 +233,10 @@ impl Proposer {
 
     /// A crash loses everything but `max_round`.
     pub fn crash(&mut self) {
-        *self = Proposer { max_round: self.max_round, ..Proposer::new(self.id) };
+        *self = Proposer {
+            max_round: self.max_round,
+            ..Proposer::new(self.id)
+        };
     }
 
     /// A restart; with `amnesia` the round is forgotten too, so old ballots can be reused.
@@ -219,7 +253,15 @@ mod tests {
     use crate::paxos::outbox::{Out, UnsafeRules};
 
     fn ctx() -> Ctx {
-        Ctx { clients: 2, acceptors: 3, learners: 1, quorum: 2, nacks: true, backoff: false, unsafe_rules: UnsafeRules::default() }
+        Ctx {
+            clients: 2,
+            acceptors: 3,
+            learners: 1,
+            quorum: 2,
+            nacks: true,
+            backoff: false,
+            unsafe_rules: UnsafeRules::default(),
+        }
     }
     const P1: NodeId = NodeId::proposer(0);
     const C1: NodeId = NodeId::client(0);
@@ -250,9 +292,18 @@ mod tests {
         assert_eq!(
             out.items,
             vec![
-                Out::Send { to: a(0), msg: prep },
-                Out::Send { to: a(1), msg: prep },
-                Out::Send { to: a(2), msg: prep },
+                Out::Send {
+                    to: a(0),
+                    msg: prep
+                },
+                Out::Send {
+                    to: a(1),
+                    msg: prep
+                },
+                Out::Send {
+                    to: a(2),
+                    msg: prep
+                },
                 Out::SetTimer(TimerKind::Retry)
             ]
         );
@@ -267,8 +318,18 @@ mod tests {
         assert!(out.items.is_empty());
         p.on_promise(a(1), b11(), None, &ctx(), &mut out);
         assert_eq!(p.phase, Phase::Accepting);
-        let acc = Msg::Accept { ballot: b11(), value: v("X") };
-        assert_eq!(&out.items[..3], &[Out::Send { to: a(0), msg: acc }, Out::Send { to: a(1), msg: acc }, Out::Send { to: a(2), msg: acc }]);
+        let acc = Msg::Accept {
+            ballot: b11(),
+            value: v("X"),
+        };
+        assert_eq!(
+            &out.items[..3],
+            &[
+                Out::Send { to: a(0), msg: acc },
+                Out::Send { to: a(1), msg: acc },
+                Out::Send { to: a(2), msg: acc }
+            ]
+        );
     }
 
     #[test]
@@ -278,18 +339,55 @@ mod tests {
         p.on_request(C1, v("Y"), &ctx(), &mut Outbox::default());
         let b = p.ballot.unwrap();
         let mut out = Outbox::default();
-        p.on_promise(a(0), b, Some(Proposal { ballot: Ballot::new(1, 1), value: v("old") }), &ctx(), &mut out);
-        p.on_promise(a(1), b, Some(Proposal { ballot: Ballot::new(3, 1), value: v("new") }), &ctx(), &mut out);
+        p.on_promise(
+            a(0),
+            b,
+            Some(Proposal {
+                ballot: Ballot::new(1, 1),
+                value: v("old"),
+            }),
+            &ctx(),
+            &mut out,
+        );
+        p.on_promise(
+            a(1),
+            b,
+            Some(Proposal {
+                ballot: Ballot::new(3, 1),
+                value: v("new"),
+            }),
+            &ctx(),
+            &mut out,
+        );
         assert_eq!(p.proposed, Some(v("new")));
-        assert_eq!(p.value, Some(v("Y")), "its client's value is kept for the record");
+        assert_eq!(
+            p.value,
+            Some(v("Y")),
+            "its client's value is kept for the record"
+        );
     }
 
     #[test]
     fn unsafe_switch_ignores_reported_values() {
         let mut p = preparing();
-        let c = Ctx { unsafe_rules: UnsafeRules { ignore_promised_values: true, ..Default::default() }, ..ctx() };
+        let c = Ctx {
+            unsafe_rules: UnsafeRules {
+                ignore_promised_values: true,
+                ..Default::default()
+            },
+            ..ctx()
+        };
         let mut out = Outbox::default();
-        p.on_promise(a(0), b11(), Some(Proposal { ballot: Ballot::new(1, 1), value: v("Z") }), &c, &mut out);
+        p.on_promise(
+            a(0),
+            b11(),
+            Some(Proposal {
+                ballot: Ballot::new(1, 1),
+                value: v("Z"),
+            }),
+            &c,
+            &mut out,
+        );
         p.on_promise(a(1), b11(), None, &c, &mut out);
         assert_eq!(p.proposed, Some(v("X")));
     }
@@ -314,16 +412,34 @@ mod tests {
         assert!(out.items.is_empty());
         p.on_accepted(a(0), b11(), v("X"), &ctx(), &mut out);
         assert_eq!(p.phase, Phase::Done);
-        let commit = Msg::Commit { ballot: b11(), value: v("X") };
+        let commit = Msg::Commit {
+            ballot: b11(),
+            value: v("X"),
+        };
         assert_eq!(
             out.items,
             vec![
                 Out::CancelTimer,
-                Out::Send { to: a(0), msg: commit },
-                Out::Send { to: a(1), msg: commit },
-                Out::Send { to: a(2), msg: commit },
-                Out::Send { to: NodeId::learner(0), msg: commit },
-                Out::Send { to: C1, msg: Msg::Reply { value: v("X") } },
+                Out::Send {
+                    to: a(0),
+                    msg: commit
+                },
+                Out::Send {
+                    to: a(1),
+                    msg: commit
+                },
+                Out::Send {
+                    to: a(2),
+                    msg: commit
+                },
+                Out::Send {
+                    to: NodeId::learner(0),
+                    msg: commit
+                },
+                Out::Send {
+                    to: C1,
+                    msg: Msg::Reply { value: v("X") }
+                },
             ]
         );
     }
@@ -335,7 +451,15 @@ mod tests {
         p.on_nack(b11(), Ballot::new(5, 1), &ctx(), &mut out);
         assert_eq!(p.ballot, Some(Ballot::new(6, 0)));
         assert_eq!(p.phase, Phase::Preparing);
-        assert_eq!(out.items[0], Out::Send { to: a(0), msg: Msg::Prepare { ballot: Ballot::new(6, 0) } });
+        assert_eq!(
+            out.items[0],
+            Out::Send {
+                to: a(0),
+                msg: Msg::Prepare {
+                    ballot: Ballot::new(6, 0)
+                }
+            }
+        );
         // A second Nack for the old ballot does not start yet another ballot.
         let _ = out.take();
         p.on_nack(b11(), Ballot::new(5, 1), &ctx(), &mut out);
@@ -347,7 +471,15 @@ mod tests {
     fn with_backoff_a_nack_waits_for_the_timer() {
         let mut p = preparing();
         let mut out = Outbox::default();
-        p.on_nack(b11(), Ballot::new(2, 1), &Ctx { backoff: true, ..ctx() }, &mut out);
+        p.on_nack(
+            b11(),
+            Ballot::new(2, 1),
+            &Ctx {
+                backoff: true,
+                ..ctx()
+            },
+            &mut out,
+        );
         assert_eq!(p.phase, Phase::BackingOff);
         assert_eq!(p.leader, NodeId::proposer(1));
         assert_eq!(out.items, vec![Out::SetTimer(TimerKind::Backoff)]);
@@ -362,7 +494,13 @@ mod tests {
         p.decided = Some(v("X"));
         let mut out = Outbox::default();
         p.on_request(NodeId::client(1), v("Y"), &ctx(), &mut out);
-        assert_eq!(out.items, vec![Out::Send { to: NodeId::client(1), msg: Msg::Reply { value: v("X") } }]);
+        assert_eq!(
+            out.items,
+            vec![Out::Send {
+                to: NodeId::client(1),
+                msg: Msg::Reply { value: v("X") }
+            }]
+        );
     }
 
     #[test]
@@ -370,7 +508,13 @@ mod tests {
         let mut p = preparing();
         p.crash();
         p.restart(false);
-        assert_eq!(p, Proposer { max_round: 1, ..Proposer::new(P1) });
+        assert_eq!(
+            p,
+            Proposer {
+                max_round: 1,
+                ..Proposer::new(P1)
+            }
+        );
         p.restart(true);
         assert_eq!(p, Proposer::new(P1));
     }
@@ -378,7 +522,13 @@ mod tests {
     #[test]
     fn shared_ballot_switch_stamps_ballots_as_p1() {
         let mut p = Proposer::new(NodeId::proposer(1));
-        let c = Ctx { unsafe_rules: UnsafeRules { shared_ballots: true, ..Default::default() }, ..ctx() };
+        let c = Ctx {
+            unsafe_rules: UnsafeRules {
+                shared_ballots: true,
+                ..Default::default()
+            },
+            ..ctx()
+        };
         p.on_request(C1, v("Y"), &c, &mut Outbox::default());
         assert_eq!(p.ballot, Some(Ballot::new(1, 0)));
     }

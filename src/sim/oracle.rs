@@ -15,7 +15,6 @@ use super::command::{Event, Invariant};
 use crate::paxos::{Ballot, NodeId, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-
 /// The oracle's records. They only grow: they are history, not node state.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Oracle {
@@ -65,8 +64,15 @@ impl Oracle {
     }
 
     fn violate(&mut self, invariant: Invariant, detail: String) {
-        if !self.violations.iter().any(|(i, d)| *i == invariant && *d == detail) {
-            self.pending.push(Event::Violated { invariant, detail: detail.clone() });
+        if !self
+            .violations
+            .iter()
+            .any(|(i, d)| *i == invariant && *d == detail)
+        {
+            self.pending.push(Event::Violated {
+                invariant,
+                detail: detail.clone(),
+            });
             self.violations.push((invariant, detail));
         }
     }
@@ -82,9 +88,19 @@ impl Oracle {
 
     /// Acceptor `a` accepted (ballot, value) while it had promised `promised`. A true majority
     /// (`majority`) of voters for one (ballot, value) makes the value chosen, right now.
-    pub fn on_vote(&mut self, a: NodeId, ballot: Ballot, value: Value, promised: Option<Ballot>, majority: u8) {
+    pub fn on_vote(
+        &mut self,
+        a: NodeId,
+        ballot: Ballot,
+        value: Value,
+        promised: Option<Ballot>,
+        majority: u8,
+    ) {
         if let Some(p) = promised.filter(|p| ballot < *p) {
-            self.violate(Invariant::AcceptRespectsPromise, format!("{a} accepted ballot {ballot} although it had promised {p}."));
+            self.violate(
+                Invariant::AcceptRespectsPromise,
+                format!("{a} accepted ballot {ballot} although it had promised {p}."),
+            );
         }
         if self.is_chosen(value) {
             return;
@@ -103,16 +119,31 @@ impl Oracle {
                 );
             }
             if !self.requested.contains(&value) {
-                self.violate(Invariant::Validity, format!("{value} is chosen, but no client asked for it."));
+                self.violate(
+                    Invariant::Validity,
+                    format!("{value} is chosen, but no client asked for it."),
+                );
             }
         }
     }
 
     /// An acceptor's promise changed from `before` to `after` (on a delivery or a restart).
-    pub fn on_promise_change(&mut self, a: NodeId, before: Option<Ballot>, after: Option<Ballot>, why: &str) {
+    pub fn on_promise_change(
+        &mut self,
+        a: NodeId,
+        before: Option<Ballot>,
+        after: Option<Ballot>,
+        why: &str,
+    ) {
         if after < before {
-            let (b, now) = (before.map_or("nothing".into(), |b| b.to_string()), after.map_or("nothing".into(), |b| b.to_string()));
-            self.violate(Invariant::PromisesNeverDecrease, format!("{a}'s promise went down from {b} to {now}{why}."));
+            let (b, now) = (
+                before.map_or("nothing".into(), |b| b.to_string()),
+                after.map_or("nothing".into(), |b| b.to_string()),
+            );
+            self.violate(
+                Invariant::PromisesNeverDecrease,
+                format!("{a}'s promise went down from {b} to {now}{why}."),
+            );
         }
     }
 
@@ -130,18 +161,27 @@ impl Oracle {
     /// Proposer `p` sent Prepare or Accept with `ballot` (and, for Accept, `value`).
     pub fn on_ballot_use(&mut self, p: NodeId, ballot: Ballot, value: Option<Value>) {
         if ballot.proposer != p {
-            self.violate(Invariant::BallotsUnique, format!("{p} used ballot {ballot}, which belongs to {}.", ballot.proposer));
+            self.violate(
+                Invariant::BallotsUnique,
+                format!(
+                    "{p} used ballot {ballot}, which belongs to {}.",
+                    ballot.proposer
+                ),
+            );
         }
         let slot = &mut self.last_started[p.index as usize];
-        let Some((current, proposed)) = slot else { return };
+        let Some((current, proposed)) = slot else {
+            return;
+        };
         if *current != ballot {
             return; // a delayed Accept re-sent for an older ballot changes nothing here
         }
         match (*proposed, value) {
             (None, Some(v)) => *proposed = Some(v),
-            (Some(o), Some(v)) if o != v => {
-                self.violate(Invariant::BallotsUnique, format!("Ballot {ballot} carried two values: {o} and {v}."))
-            }
+            (Some(o), Some(v)) if o != v => self.violate(
+                Invariant::BallotsUnique,
+                format!("Ballot {ballot} carried two values: {o} and {v}."),
+            ),
             _ => {}
         }
     }
@@ -152,7 +192,9 @@ impl Oracle {
         if let Some((prev, _)) = last.filter(|(prev, _)| ballot <= *prev) {
             self.violate(
                 Invariant::BallotsUnique,
-                format!("{p} started ballot {ballot} after already using {prev}: it forgot its round."),
+                format!(
+                    "{p} started ballot {ballot} after already using {prev}: it forgot its round."
+                ),
             );
         }
         self.last_started[p.index as usize] = Some((ballot, None));

@@ -38,7 +38,13 @@ impl Timeline {
     /// A new run. Fails on a config out of range.
     pub fn new(config: Config, seed: u64) -> Result<Self, String> {
         let world = World::new(config, seed)?;
-        Ok(Timeline { seed, steps: Vec::new(), cursor: 0, checkpoints: vec![world.clone()], current: world })
+        Ok(Timeline {
+            seed,
+            steps: Vec::new(),
+            cursor: 0,
+            checkpoints: vec![world.clone()],
+            current: world,
+        })
     }
 
     /// The world at the cursor.
@@ -86,8 +92,12 @@ impl Timeline {
             return events;
         }
         self.steps.truncate(self.cursor);
-        self.checkpoints.truncate(self.cursor / CHECKPOINT_EVERY + 1);
-        self.steps.push(Step { command: cmd, events: events.clone() });
+        self.checkpoints
+            .truncate(self.cursor / CHECKPOINT_EVERY + 1);
+        self.steps.push(Step {
+            command: cmd,
+            events: events.clone(),
+        });
         self.cursor += 1;
         if self.cursor.is_multiple_of(CHECKPOINT_EVERY) {
             self.checkpoints.push(self.current.clone());
@@ -110,10 +120,18 @@ impl Timeline {
         let mut scratch = Vec::new();
         while self.cursor < n {
             scratch.clear();
-            self.current.apply_into(&self.steps[self.cursor].command, &mut scratch);
-            debug_assert_eq!(scratch, self.steps[self.cursor].events, "replay diverged at step {}", self.cursor + 1);
+            self.current
+                .apply_into(&self.steps[self.cursor].command, &mut scratch);
+            debug_assert_eq!(
+                scratch,
+                self.steps[self.cursor].events,
+                "replay diverged at step {}",
+                self.cursor + 1
+            );
             self.cursor += 1;
-            if self.cursor.is_multiple_of(CHECKPOINT_EVERY) && self.checkpoints.len() == self.cursor / CHECKPOINT_EVERY {
+            if self.cursor.is_multiple_of(CHECKPOINT_EVERY)
+                && self.checkpoints.len() == self.cursor / CHECKPOINT_EVERY
+            {
                 self.checkpoints.push(self.current.clone());
             }
         }
@@ -145,7 +163,11 @@ impl Timeline {
     pub fn narrate(&self, n: usize) -> Option<super::narrate::Narration> {
         let step = self.steps.get(n.checked_sub(1)?)?;
         let before = self.world_at(n - 1);
-        let after = if n == self.cursor { self.current.clone() } else { self.world_at(n) };
+        let after = if n == self.cursor {
+            self.current.clone()
+        } else {
+            self.world_at(n)
+        };
         Some(super::narrate::narrate(&before, step, &after))
     }
 
@@ -168,7 +190,11 @@ impl Timeline {
     }
 
     /// Rebuilds a run from its inputs alone. Rejected commands are skipped, as `apply` does.
-    pub fn replay<'a>(config: Config, seed: u64, commands: impl IntoIterator<Item = &'a Command>) -> Result<Self, String> {
+    pub fn replay<'a>(
+        config: Config,
+        seed: u64,
+        commands: impl IntoIterator<Item = &'a Command>,
+    ) -> Result<Self, String> {
         let mut t = Timeline::new(config, seed)?;
         for c in commands {
             let _ = t.apply(c.clone());
@@ -180,7 +206,11 @@ impl Timeline {
     pub fn memory_bytes(&self) -> usize {
         let step = std::mem::size_of::<Step>();
         let ev = std::mem::size_of::<Event>();
-        let steps: usize = self.steps.iter().map(|s| step + s.events.capacity() * ev + heap_of_command(&s.command)).sum();
+        let steps: usize = self
+            .steps
+            .iter()
+            .map(|s| step + s.events.capacity() * ev + heap_of_command(&s.command))
+            .sum();
         steps + self.checkpoints.len() * world_bytes(&self.current)
     }
 }
@@ -199,7 +229,10 @@ pub fn world_bytes(w: &World) -> usize {
         + w.clients().len() * std::mem::size_of::<Client>()
         + w.proposers().len() * std::mem::size_of::<Proposer>()
         + w.acceptors().len() * std::mem::size_of::<Acceptor>()
-        + w.learners().iter().map(|l| std::mem::size_of::<Learner>() + l.tallies.capacity() * 24).sum::<usize>()
+        + w.learners()
+            .iter()
+            .map(|l| std::mem::size_of::<Learner>() + l.tallies.capacity() * 24)
+            .sum::<usize>()
         + w.in_flight().len() * std::mem::size_of::<super::network::InFlight>()
         + w.oracle().history_len() * 48
 }

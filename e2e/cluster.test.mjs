@@ -1,0 +1,171 @@
+// End-to-end: the cluster view driven like a lecturer would, in Debian's Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, browser, open, shot } from './harness.mjs';
+
+let srv, b;
+before(async () => { srv = await serve(); b = await browser(); });
+after(async () => { await b?.close(); await srv?.close(); });
+
+const counter = (page) => page.getByTestId('counter').textContent();
+const inFlight = (page) => page.locator('[data-testid^="msg-"].in-flight');
+
+async function stepUntil(page, done, max = 60) {
+  for (let i = 0; i < max; i++) {
+    if (await done()) return i;
+    await page.getByTestId('step').click();
+  }
+  throw new Error('condition not reached');
+}
+
+test('step through the happy path until the chosen banner shows', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await shot(page, '01-start');
+  await page.getByTestId('start').click();
+  assert.match(await page.getByTestId('narration').textContent(), /C1 asks P1 to get "X" chosen/);
+  const banner = page.getByTestId('chosen-banner');
+  await stepUntil(page, async () => (await banner.count()) > 0);
+  assert.match(await banner.textContent(), /Chosen: "X" in ballot 1\.1/);
+  assert.match(await banner.textContent(), /No learner or client knows yet/);
+  await page.waitForTimeout(700);
+  await shot(page, '02-chosen');
+  // Chosen is the global view; learning comes later.
+  await stepUntil(page, async () => /Learned by everyone/.test(await banner.textContent()));
+  assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'ok');
+  assert.match(await page.getByTestId('node-L1').getAttribute('aria-label'), /learned "X"/);
+  await page.waitForTimeout(700);
+  await shot(page, '03-learned');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Back restores the previous picture, Forward the next', async () => {
+  const { page, errors, context } = await open(b, srv.url, { reducedMotion: 'reduce' });
+  await page.getByTestId('start').click();
+  for (let i = 0; i < 4; i++) await page.getByTestId('step').click();
+  // The picture: every element with its attributes in a stable order (the DOM keeps them in
+  // patch order, which is not part of what the user sees).
+  const picture = () => page.getByTestId('cluster').evaluate((root) => {
+    const walk = (e) => e.nodeType === 3 ? e.textContent
+      : `<${e.tagName} ${[...e.attributes].map((a) => `${a.name}=${a.value}`).sort().join(' ')}>${[...e.childNodes].map(walk).join('')}</>`;
+    return walk(root);
+  });
+  const before4 = await picture();
+  const narr4 = await page.getByTestId('narration').textContent();
+  await page.getByTestId('step').click();
+  assert.notEqual(await picture(), before4);
+  await page.getByTestId('back').click();
+  assert.equal(await picture(), before4);
+  assert.equal(await page.getByTestId('narration').textContent(), narr4);
+  assert.match(await counter(page), /step 5 \/ 6/);
+  await page.getByTestId('forward').click();
+  assert.match(await counter(page), /step 6 \/ 6/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('drop a message from its menu', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('start').click();
+  await page.getByTestId('step').click();
+  const tok = inFlight(page).first();
+  const id = await tok.getAttribute('data-testid');
+  const type = await tok.getAttribute('data-type');
+  assert.equal(type, 'prepare');
+  await tok.click();
+  await shot(page, '04-message-menu');
+  await page.getByTestId('drop').click();
+  assert.match(await page.getByTestId('narration').textContent(), /is dropped: it will never arrive/);
+  assert.equal(await page.locator(`[data-testid="${id}"].in-flight`).count(), 0);
+  assert.equal(await page.locator(`[data-testid="${id}"].dropped`).count(), 1);
+  assert.equal(await inFlight(page).count(), 2);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('duplicate a message: a second token appears on the same wire', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('start').click();
+  await page.getByTestId('step').click();
+  const tok = inFlight(page).first();
+  const [from, to, type] = await Promise.all(['data-from', 'data-to', 'data-type'].map((a) => tok.getAttribute(a)));
+  const same = page.locator(`[data-testid^="msg-"].in-flight[data-from="${from}"][data-to="${to}"][data-type="${type}"]`);
+  assert.equal(await same.count(), 1);
+  await tok.click();
+  await page.getByTestId('duplicate').click();
+  assert.equal(await same.count(), 2);
+  assert.match(await page.getByTestId('narration').textContent(), /a second copy .* is now in flight/);
+  // Both copies arrive; the acceptor answers the same promise twice and nothing breaks.
+  await stepUntil(page, async () => (await same.count()) === 0);
+  assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'ok');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('crash and restart an acceptor', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  const a2 = page.getByTestId('node-A2');
+  await a2.click();
+  await page.getByTestId('crash').click();
+  assert.match(await a2.getAttribute('class'), /crashed/);
+  assert.match(await page.getByTestId('narration').textContent(), /A2 crashes/);
+  await page.getByTestId('node-C1').click();
+  await page.getByTestId('request').click();
+  await stepUntil(page, async () => (await page.getByTestId('chosen-banner').count()) > 0);
+  await shot(page, '05-crashed-acceptor');
+  // The minority crash is harmless: A1 and A3 form a majority; messages to A2 are lost.
+  assert.equal(await page.locator('.log-row', { hasText: 'A2 is crashed' }).count() > 0, true);
+  await a2.click();
+  await page.getByTestId('restart').click();
+  assert.doesNotMatch(await a2.getAttribute('class'), /crashed/);
+  assert.match(await page.getByTestId('narration').textContent(), /A2 restarts from disk/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('keyboard shortcuts: arrows, space, speed and help', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('start').click();
+  await page.locator('body').click({ position: { x: 5, y: 700 } });
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.match(await counter(page), /step 3 \/ 3/);
+  await page.keyboard.press('ArrowLeft');
+  assert.match(await counter(page), /step 2 \/ 3/);
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  assert.equal(await page.locator('.speed output').textContent(), '4×');
+  await page.keyboard.press('-');
+  assert.equal(await page.locator('.speed output').textContent(), '2×');
+  await page.keyboard.press(' ');
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true');
+  await page.waitForTimeout(1200);
+  await page.keyboard.press(' ');
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  const [, at] = (await counter(page)).match(/step (\d+)/);
+  assert.ok(Number(at) > 3, `play advanced to step ${at}`);
+  await page.keyboard.press('?');
+  await page.getByTestId('help-overlay').waitFor();
+  await shot(page, '06-help');
+  assert.match(await page.getByTestId('help-overlay').textContent(), /Play \/ pause/);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByTestId('help-overlay').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a refused action says why and changes nothing', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('node-C1').click();
+  await page.getByTestId('request-value').fill('bad"quote');
+  await page.getByTestId('request').click();
+  assert.match(await page.getByTestId('notice').textContent(), /cannot ask for that/);
+  assert.match(await counter(page), /step 0 \/ 0/);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByTestId('menu').count(), 0);
+  await page.getByTestId('node-P1').click();
+  assert.ok(await page.getByTestId('timeout').isDisabled());
+  assert.match(await page.getByTestId('timeout').getAttribute('title'), /no ballot in progress/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,50 @@
+// Shared end-to-end plumbing: a static server for dist/ on 127.0.0.1 and Debian's Chromium
+// driven by playwright-core. Tests import `open()` and get a page plus a list of console errors.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
+
+/** Serves dist/ (optionally under a sub-path) on a free port of 127.0.0.1. */
+export async function serve(prefix = '/') {
+  if (!fs.existsSync(path.join(root, 'index.html'))) throw new Error('dist/ is missing: run `trunk build --release --public-url ./` first');
+  const server = http.createServer((req, res) => {
+    let url = decodeURIComponent(req.url.split('?')[0]);
+    if (!url.startsWith(prefix)) { res.writeHead(404); return res.end(); }
+    url = url.slice(prefix.length);
+    const file = path.join(root, url === '' || url.endsWith('/') ? url + 'index.html' : url);
+    if (!file.startsWith(root) || !fs.existsSync(file)) { res.writeHead(404); return res.end('not found'); }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}${prefix}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+
+export async function browser() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Opens the app and waits until the cluster is drawn. */
+export async function open(b, url, { width = 1280, height = 720, reducedMotion = 'no-preference' } = {}) {
+  const context = await b.newContext({ viewport: { width, height }, reducedMotion });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.getByTestId('cluster').waitFor();
+  return { page, errors, context };
+}
+
+/** Where screenshots go. */
+export const shots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
+fs.mkdirSync(shots, { recursive: true });
+export const shot = (page, name) => page.screenshot({ path: path.join(shots, `${name}.png`) });

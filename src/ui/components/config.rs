@@ -1,0 +1,140 @@
+//! Cluster settings: how many of each role, Nacks on or off, the seed, and amnesia per node.
+//! Changing the shape starts a new run; amnesia is a command, so it is recorded and undoable.
+
+use crate::paxos::Role;
+use crate::sim::config::LIMITS;
+use crate::sim::{Command, Config};
+use crate::ui::app::{App, Msg};
+use crate::ui::session::Session;
+use yew::html::Scope;
+use yew::prelude::*;
+
+/// The settings panel.
+pub fn view(s: &Session, link: &Scope<App>) -> Html {
+    let w = s.world();
+    let amnesia = w.config().nodes().map(|n| {
+        let on = w.is_amnesiac(n);
+        let cmd = Command::SetAmnesia { node: n, on: !on };
+        html! {
+            <label class="check small">
+                <input type="checkbox" checked={on} data-testid={format!("amnesia-{n}")}
+                       onchange={link.callback(move |_| Msg::Do(cmd.clone()))} />
+                {n.to_string()}
+            </label>
+        }
+    });
+    let on_apply = link.callback(|(cfg, seed): (Config, u64)| Msg::Reset(cfg, seed));
+    let on_error = link.callback(Msg::Notice);
+    html! {
+        <details class="panel config" data-testid="config">
+            <summary><h2>{"Cluster settings"}</h2></summary>
+            <ShapeForm key={format!("{}-{}-{}-{}-{}-{}", w.config().clients, w.config().proposers, w.config().acceptors, w.config().learners, w.config().nacks, s.timeline().seed())} config={w.config().clone()} seed={s.timeline().seed()} {on_apply} {on_error} />
+            <fieldset class="amnesia-set">
+                <legend>{"Amnesia on restart (unsafe)"}</legend>
+                { for amnesia }
+            </fieldset>
+        </details>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ShapeProps {
+    config: Config,
+    seed: u64,
+    on_apply: Callback<(Config, u64)>,
+    on_error: Callback<String>,
+}
+
+/// Counts, Nacks and seed; "Apply and restart" checks every field before anything changes.
+#[component]
+fn ShapeForm(p: &ShapeProps) -> Html {
+    let fields = use_state(|| {
+        let c = &p.config;
+        vec![
+            c.clients.to_string(),
+            c.proposers.to_string(),
+            c.acceptors.to_string(),
+            c.learners.to_string(),
+            p.seed.to_string(),
+        ]
+    });
+    let nacks = use_state(|| p.config.nacks);
+    let names = ["Clients", "Proposers", "Acceptors", "Learners"];
+    let inputs = LIMITS.iter().enumerate().map(|(i, (role, lo, hi))| {
+        let value = fields[i].clone();
+        let fields = fields.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let mut v = (*fields).clone();
+            v[i] = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            fields.set(v);
+        });
+        let id = format!("count-{}", role.name());
+        html! {
+            <label class="field" for={id.clone()}>{names[i]}
+                <input id={id.clone()} data-testid={id} type="number" min={lo.to_string()} max={hi.to_string()} value={value} {oninput} />
+            </label>
+        }
+    });
+    let seed_input = {
+        let fields = fields.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut v = (*fields).clone();
+            v[4] = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value();
+            fields.set(v);
+        })
+    };
+    let onsubmit = {
+        let (fields, nacks, base) = (fields.clone(), nacks.clone(), p.config.clone());
+        let (ok, err) = (p.on_apply.clone(), p.on_error.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match parse(&fields, *nacks, &base) {
+                Ok(v) => ok.emit(v),
+                Err(m) => err.emit(m),
+            }
+        })
+    };
+    let toggle = {
+        let nacks = nacks.clone();
+        Callback::from(move |_| nacks.set(!*nacks))
+    };
+    html! {
+        <form class="shape" {onsubmit}>
+            <div class="fields">{ for inputs }</div>
+            <label class="check"><input type="checkbox" checked={*nacks} onchange={toggle} data-testid="nacks" />{"Acceptors send Nacks when they refuse"}</label>
+            <label class="field" for="seed">{"Seed"}<input id="seed" data-testid="seed" value={fields[4].clone()} oninput={seed_input} inputmode="numeric" /></label>
+            <button type="submit" class="primary" data-testid="reset">{"Apply and restart"}</button>
+        </form>
+    }
+}
+
+fn parse(fields: &[String], nacks: bool, base: &Config) -> Result<(Config, u64), String> {
+    let mut cfg = Config {
+        nacks,
+        ..base.clone()
+    };
+    cfg.amnesia.clear();
+    for (i, (role, lo, hi)) in LIMITS.iter().enumerate() {
+        let n: u8 = fields[i].trim().parse().map_err(|_| {
+            format!(
+                "{}s must be a whole number from {lo} to {hi}, not {:?}.",
+                role.name(),
+                fields[i]
+            )
+        })?;
+        match role {
+            Role::Client => cfg.clients = n,
+            Role::Proposer => cfg.proposers = n,
+            Role::Acceptor => cfg.acceptors = n,
+            Role::Learner => cfg.learners = n,
+        }
+    }
+    cfg.validate().map_err(|e| format!("Not changed: {e}."))?;
+    let seed = fields[4]
+        .trim()
+        .parse::<u64>()
+        .map_err(|_| format!("The seed must be a whole number, not {:?}.", fields[4]))?;
+    Ok((cfg, seed))
+}

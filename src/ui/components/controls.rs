@@ -1,0 +1,89 @@
+//! The media-player bar: back, step, forward, play/pause, speed, and the timeline scrubber with
+//! marks where phases change, where a value is chosen and where safety breaks.
+
+use crate::sim::Due;
+use crate::ui::app::{App, Msg};
+use crate::ui::session::{Marker, Session, SPEEDS};
+use yew::html::Scope;
+use yew::prelude::*;
+
+/// The bar.
+pub fn view(s: &Session, link: &Scope<App>) -> Html {
+    let (cur, len) = (s.cursor(), s.len());
+    let next = match s.world().next_due() {
+        _ if cur < len => "Step: replay the next recorded step".to_string(),
+        Some(Due::Message { id, .. }) => match s.world().message(id) {
+            Some(m) => format!("Step: {} reaches {}", m.msg.label(), m.to),
+            None => "Step".into(),
+        },
+        Some(Due::Timer { node, .. }) => format!("Step: {node}'s timer fires"),
+        None => "Nothing to step: ask a client for a value first".into(),
+    };
+    let on_speed = link.callback(|e: InputEvent| {
+        Msg::SetSpeed(
+            e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value()
+                .parse()
+                .unwrap_or(2),
+        )
+    });
+    let on_seek = link.callback(|e: InputEvent| {
+        Msg::Seek(
+            e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value()
+                .parse()
+                .unwrap_or(0),
+        )
+    });
+    let marks = s.markers().into_iter().map(|(k, m)| {
+        let left = if len == 0 {
+            0.0
+        } else {
+            k as f64 / len as f64 * 100.0
+        };
+        let (class, title) = match m {
+            Marker::Phase(p) => (
+                format!("mark phase-{p}"),
+                format!("step {k}: Phase {p} begins"),
+            ),
+            Marker::Chosen => (
+                "mark chosen".to_string(),
+                format!("step {k}: a value is chosen"),
+            ),
+            Marker::Violation => (
+                "mark violation".to_string(),
+                format!("step {k}: safety breaks"),
+            ),
+        };
+        html! { <span class={class} style={format!("left: {left:.2}%")} title={title}></span> }
+    });
+    let playing = s.playing;
+    html! {
+        <footer class="controls" aria-label="Playback">
+            <div class="buttons">
+                <button data-testid="back" onclick={link.callback(|_| Msg::Back)} disabled={cur == 0} title="Back one step (←)" aria-label="Back one step">{icon("M11 2 L3 8 L11 14 Z")}{"Back"}</button>
+                <button class="primary" data-testid="step" onclick={link.callback(|_| Msg::Step)} disabled={!s.can_step()} title={format!("{next} (→)")} aria-label="Step">{"Step"}{icon("M5 2 L13 8 L5 14 Z")}</button>
+                <button data-testid="forward" onclick={link.callback(|_| Msg::Forward)} disabled={cur >= len} title="Redo the next recorded step" aria-label="Forward">{"Forward"}{icon("M2 2 L8 8 L2 14 Z M8 2 L14 8 L8 14 Z")}</button>
+                <button data-testid="play" onclick={link.callback(|_| Msg::TogglePlay)} aria-pressed={playing.to_string()}
+                        title="Play or pause (Space)" aria-label={if playing { "Pause" } else { "Play" }}>{if playing { icon("M3 2 H6 V14 H3 Z M10 2 H13 V14 H10 Z") } else { icon("M4 2 L14 8 L4 14 Z") }}{if playing { "Pause" } else { "Play" }}</button>
+                <label class="speed" title="Speed (+ / -)">
+                    <span>{"Speed"}</span>
+                    <input type="range" data-testid="speed" min="0" max={(SPEEDS.len() - 1).to_string()} step="1" value={s.speed.to_string()}
+                           oninput={on_speed} aria-label="Speed" aria-valuetext={format!("{}×", SPEEDS[s.speed])} />
+                    <output>{format!("{}×", SPEEDS[s.speed])}</output>
+                </label>
+            </div>
+            <div class="scrubber">
+                <div class="marks" aria-hidden="true">{ for marks }</div>
+                <input type="range" data-testid="timeline" min="0" max={len.to_string()} value={cur.to_string()} oninput={on_seek}
+                       aria-label="Timeline" aria-valuetext={format!("step {cur} of {len}")} disabled={len == 0} />
+            </div>
+            <div class="counter" data-testid="counter">{format!("step {cur} / {len}")}<span class="muted">{format!(" · t={}", s.world().time())}</span></div>
+        </footer>
+    }
+}
+
+/// A small inline icon (fonts on some machines lack the media-control glyphs).
+fn icon(path: &'static str) -> Html {
+    html! { <svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d={path} /></svg> }
+}

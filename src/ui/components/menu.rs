@@ -1,0 +1,186 @@
+//! Click menus on the canvas: for a message (deliver, drop, duplicate) and for a node (crash or
+//! restart, amnesia, timeout, and for a client: request a value, change its leader estimate).
+//! Every button sends a `Command`; a disabled one says why in its tooltip.
+
+use crate::paxos::{NodeId, Role, Value};
+use crate::sim::{Command, World};
+use crate::ui::app::{App, Menu, Msg};
+use crate::ui::layout::{Layout, VIEW_H, VIEW_W};
+use crate::ui::session::Session;
+use yew::html::Scope;
+use yew::prelude::*;
+
+/// The open menu, if any.
+pub fn view(s: &Session, menu: Option<Menu>, link: &Scope<App>) -> Html {
+    let Some(menu) = menu else {
+        return Html::default();
+    };
+    let w = s.world();
+    let lay = Layout::new(w.config());
+    let (anchor, body) = match menu {
+        Menu::Message(id) => match w.message(id) {
+            Some(m) => (lay.along(m.from, m.to, 0.5), message_menu(w, id, link)),
+            None => return Html::default(),
+        },
+        Menu::Node(n) => (lay.node(n), node_menu(w, n, link)),
+    };
+    // The menu is HTML over the board, placed in percentages of the view so it follows the
+    // canvas's scale; it opens on whichever side of the anchor has room.
+    let left = anchor.x / VIEW_W * 100.0;
+    let top = (anchor.y / VIEW_H * 100.0).clamp(2.0, 98.0);
+    let side = if anchor.x > VIEW_W * 0.6 {
+        "open-left"
+    } else {
+        "open-right"
+    };
+    let vert = if anchor.y > VIEW_H * 0.55 {
+        "open-up"
+    } else {
+        "open-down"
+    };
+    html! {
+        <div class={classes!("menu", side, vert)} data-testid="menu" role="dialog" aria-label="Actions"
+             style={format!("left: {left:.2}%; top: {top:.2}%")}
+             onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+            { body }
+        </div>
+    }
+}
+
+/// A button for a command, disabled (with the world's reason as tooltip) when not enabled.
+fn command_button(w: &World, label: &str, testid: &str, cmd: Command, link: &Scope<App>) -> Html {
+    let why = w.check(&cmd).err();
+    let title = why.clone().unwrap_or_default();
+    html! {
+        <button class="menu-item" data-testid={testid.to_string()} disabled={why.is_some()} title={title}
+                onclick={link.callback(move |_| Msg::Do(cmd.clone()))}>{label}</button>
+    }
+}
+
+fn message_menu(w: &World, id: u32, link: &Scope<App>) -> Html {
+    let Some(m) = w.message(id) else {
+        return Html::default();
+    };
+    html! { <>
+        <div class="menu-title">{m.msg.label()}</div>
+        <div class="menu-sub">{format!("#{id} · {} → {} · sent t={} · due t={}", m.from, m.to, m.sent_at, m.due)}</div>
+        { command_button(w, "Deliver now", "deliver", Command::Deliver { id }, link) }
+        { command_button(w, "Drop (lose it)", "drop", Command::Drop { id }, link) }
+        { command_button(w, "Duplicate", "duplicate", Command::Duplicate { id }, link) }
+        <button class="menu-item ghost" onclick={link.callback(|_| Msg::CloseMenu)}>{"Close"}</button>
+    </> }
+}
+
+fn node_menu(w: &World, n: NodeId, link: &Scope<App>) -> Html {
+    let up = w.is_up(n);
+    let crash = if up {
+        command_button(
+            w,
+            &format!("Crash {n}"),
+            "crash",
+            Command::Crash { node: n },
+            link,
+        )
+    } else {
+        command_button(
+            w,
+            &format!("Restart {n}"),
+            "restart",
+            Command::Restart { node: n },
+            link,
+        )
+    };
+    let amnesia_on = w.is_amnesiac(n);
+    let amnesia = command_button(
+        w,
+        if amnesia_on {
+            "Keep disk on restart (safe)"
+        } else {
+            "Amnesia on restart (unsafe)"
+        },
+        "amnesia",
+        Command::SetAmnesia {
+            node: n,
+            on: !amnesia_on,
+        },
+        link,
+    );
+    let role_items = match n.role {
+        Role::Proposer => command_button(
+            w,
+            "Time out now: retry higher",
+            "timeout",
+            Command::Timeout { node: n },
+            link,
+        ),
+        Role::Client => client_items(w, n, link),
+        _ => Html::default(),
+    };
+    html! { <>
+        <div class="menu-title">{format!("{n} · {}", n.role.name())}</div>
+        <div class="menu-sub">{if up { "running" } else { "crashed" }}{if amnesia_on { " · amnesia mode" } else { "" }}</div>
+        { role_items }
+        { crash }
+        { amnesia }
+        <button class="menu-item ghost" onclick={link.callback(|_| Msg::CloseMenu)}>{"Close"}</button>
+    </> }
+}
+
+fn client_items(w: &World, c: NodeId, link: &Scope<App>) -> Html {
+    let leaders = (0..w.config().proposers).map(|i| {
+        let p = NodeId::proposer(i);
+        let current = w.clients()[c.index as usize].leader == p;
+        html! {
+            <button class={classes!("chip", current.then_some("current"))} data-testid={format!("leader-{p}")} disabled={current}
+                    aria-pressed={current.to_string()}
+                    onclick={link.callback(move |_| Msg::Do(Command::SetLeader { client: c, leader: p }))}>{p.to_string()}</button>
+        }
+    });
+    let on_request = link.callback(move |text: String| match Value::new(text.trim()) {
+        Ok(value) => Msg::Do(Command::Request { client: c, value }),
+        Err(e) => Msg::Notice(format!("{c} cannot ask for that: {e}.")),
+    });
+    let suggested = crate::sim::world::DEFAULT_VALUES[c.index as usize % 3].to_string();
+    html! { <>
+        <RequestForm client={c} {suggested} enabled={w.is_up(c)} on_request={on_request} />
+        <div class="menu-row"><span class="menu-label">{"leader estimate →"}</span>{ for leaders }</div>
+    </> }
+}
+
+#[derive(Properties, PartialEq)]
+struct RequestProps {
+    client: NodeId,
+    suggested: String,
+    enabled: bool,
+    on_request: Callback<String>,
+}
+
+/// "Request value [X] Send": the client's Phase 0.
+#[component]
+fn RequestForm(p: &RequestProps) -> Html {
+    let text = use_state(|| p.suggested.clone());
+    let oninput = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| {
+            text.set(
+                e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value(),
+            )
+        })
+    };
+    let onsubmit = {
+        let (text, cb) = (text.clone(), p.on_request.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            cb.emit((*text).clone());
+        })
+    };
+    html! {
+        <form class="menu-row" {onsubmit}>
+            <label class="menu-label" for="request-value">{"request value"}</label>
+            <input id="request-value" data-testid="request-value" value={(*text).clone()} {oninput} maxlength="15" size="6" disabled={!p.enabled} />
+            <button type="submit" class="menu-item inline" data-testid="request" disabled={!p.enabled}
+                    title={if p.enabled { String::new() } else { format!("{} is crashed", p.client) }}>{"Send"}</button>
+        </form>
+    }
+}

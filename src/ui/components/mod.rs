@@ -1,0 +1,11 @@
+//! View functions for each part of the page. Each takes the session (read-only) and the root's
+//! scope to send messages; none of them changes state itself.
+
+pub mod banner;
+pub mod cluster;
+pub mod config;
+pub mod controls;
+pub mod help;
+pub mod menu;
+pub mod side;
+pub mod token;

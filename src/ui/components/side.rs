@@ -1,0 +1,140 @@
+//! The side panel: what just happened (narration), each proposer's phase, the safety invariants,
+//! the event log, and the cluster settings.
+
+use super::config;
+use crate::paxos::{NodeId, Phase};
+use crate::sim::{Command, Invariant};
+use crate::ui::app::{App, Msg};
+use crate::ui::session::Session;
+use yew::html::Scope;
+use yew::prelude::*;
+
+/// Log entries shown around the cursor; older ones are a click away on the scrubber.
+const LOG_WINDOW: usize = 150;
+
+/// The panel.
+pub fn view(s: &Session, link: &Scope<App>) -> Html {
+    html! {
+        <aside class="side" aria-label="Explanation and state">
+            { narration(s, link) }
+            { phases(s) }
+            { invariants(s) }
+            { log(s, link) }
+            { config::view(s, link) }
+        </aside>
+    }
+}
+
+fn narration(s: &Session, link: &Scope<App>) -> Html {
+    let body = match s.narration() {
+        Some(n) => {
+            html! { <p class={classes!("narration-text", n.chosen.then_some("chosen"), n.violated.then_some("violated"))}>{&n.text}</p> }
+        }
+        None => {
+            let start = Command::Request {
+                client: NodeId::client(0),
+                value: crate::sim::world::default_value(0),
+            };
+            html! { <>
+                <p class="narration-text">{"Nothing has happened yet. Phase 0 starts when a client asks a proposer for a value. Click a client (C1) to choose the value, or start right away:"}</p>
+                <button class="primary" data-testid="start" onclick={link.callback(move |_| Msg::Do(start.clone()))}>{"C1 asks for \"X\""}</button>
+            </> }
+        }
+    };
+    html! {
+        <section class="panel narration" data-testid="narration" aria-live="polite" aria-atomic="true">
+            <h2>{format!("What just happened · step {}", s.cursor())}</h2>
+            { body }
+        </section>
+    }
+}
+
+fn phases(s: &Session) -> Html {
+    let w = s.world();
+    let rows = w.proposers().iter().map(|p| {
+        let current = p.phase.number();
+        let label = match p.phase {
+            Phase::Idle => "waiting for a request",
+            Phase::Preparing => "prepare / promise",
+            Phase::BackingOff => "backing off",
+            Phase::Accepting => "accept / accepted",
+            Phase::Done => "committed",
+        };
+        let steps = (0..=3u8).map(|k| {
+            let class = classes!("phase-dot", (k == current).then_some("current"), (k < current).then_some("past"));
+            html! { <span class={class} aria-current={(k == current).then_some("step")}>{k.to_string()}</span> }
+        });
+        let up = w.is_up(p.id);
+        html! {
+            <li class={classes!("phase-row", (!up).then_some("crashed"))} data-testid={format!("phase-{}", p.id)}>
+                <span class="phase-node">{p.id.to_string()}</span>
+                <span class="phase-track">{ for steps }</span>
+                <span class="phase-label">{if up { label } else { "crashed" }}</span>
+            </li>
+        }
+    });
+    html! {
+        <section class="panel phases" aria-label="Phase of each proposer">
+            <h2>{"Phases"}</h2>
+            <ul>{ for rows }</ul>
+        </section>
+    }
+}
+
+fn invariants(s: &Session) -> Html {
+    let broken = s.world().oracle().violations();
+    let ok = broken.is_empty();
+    let rows = Invariant::ALL.iter().map(|inv| {
+        let details: Vec<&String> = broken.iter().filter(|(i, _)| i == inv).map(|(_, d)| d).collect();
+        let good = details.is_empty();
+        html! {
+            <li class={if good { "inv ok" } else { "inv broken" }}>
+                <span class="inv-mark" aria-hidden="true">{if good { "✓" } else { "✗" }}</span>
+                <span class="inv-text">{inv.statement()}
+                    { for details.iter().take(2).map(|d| html! { <span class="inv-detail">{d.as_str()}</span> }) }
+                </span>
+            </li>
+        }
+    });
+    html! {
+        <section class={classes!("panel", "invariants", if ok { "all-ok" } else { "broken" })} data-testid="invariants"
+                 data-state={if ok { "ok" } else { "violated" }} aria-label="Safety invariants">
+            <h2>{if ok { "Safety: every invariant holds" } else { "Safety BROKEN" }}</h2>
+            <ul>{ for rows }</ul>
+        </section>
+    }
+}
+
+fn first_sentence(t: &str) -> &str {
+    match t.find(". ") {
+        Some(i) => &t[..=i],
+        None => t,
+    }
+}
+
+fn log(s: &Session, link: &Scope<App>) -> Html {
+    let n = s.narrations();
+    let cur = s.cursor();
+    let lo = cur.saturating_sub(LOG_WINDOW / 2);
+    let hi = (lo + LOG_WINDOW).min(n.len());
+    let rows = (lo..hi).rev().map(|i| {
+        let k = i + 1;
+        let class = classes!("log-row", (k == cur).then_some("current"), (k > cur).then_some("future"), n[i].chosen.then_some("chosen"), n[i].violated.then_some("violated"));
+        html! {
+            <li key={k.to_string()}>
+                <button class={class} data-testid={format!("log-{k}")} aria-current={(k == cur).then_some("step")}
+                        onclick={link.callback(move |_| Msg::Seek(k))}>
+                    <span class="log-step">{k.to_string()}</span>
+                    <span class="log-text">{first_sentence(&n[i].text)}</span>
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <section class="panel log" aria-label="Event log">
+            <h2>{format!("Event log · {} steps", n.len())}</h2>
+            if n.is_empty() { <p class="muted">{"Steps appear here; click one to go back to it."}</p> }
+            <ol reversed=true>{ for rows }</ol>
+        </section>
+    }
+}

@@ -1,0 +1,141 @@
+//! Messages on the canvas: a faint wire per message in flight, and a labelled token on it.
+//! Tokens are keyed by message id and placed with a CSS transform, so the browser glides them
+//! from one step's position to the next without any per-frame script.
+
+use crate::sim::{Event, InFlight};
+use crate::ui::app::{App, Menu, Msg as UiMsg};
+use crate::ui::format::{ballot_tint, MSG_COLOURS};
+use crate::ui::layout::{progress, Layout};
+use crate::ui::session::Session;
+use yew::html::Scope;
+use yew::prelude::*;
+
+const FONT: f64 = 13.0;
+const H: f64 = 22.0;
+
+/// Where a message in flight is drawn: it rides the middle of its wire, so tokens leaving one
+/// sender together do not sit on top of each other at its edge.
+fn visual_frac(m: &InFlight, now: u64) -> f64 {
+    0.12 + 0.76 * progress(m, now)
+}
+
+/// One wire per message in flight.
+pub fn wires(s: &Session, lay: &Layout) -> Html {
+    s.world()
+        .in_flight()
+        .iter()
+        .map(|m| {
+            let (a, b) = (lay.along(m.from, m.to, 0.0), lay.along(m.from, m.to, 1.0));
+            html! { <line key={m.id.to_string()} class={classes!("wire", format!("kind-{}", m.msg.kind()))}
+                x1={a.x.to_string()} y1={a.y.to_string()} x2={b.x.to_string()} y2={b.y.to_string()} /> }
+        })
+        .collect()
+}
+
+/// Every token: in flight, arriving (delivered this step) and dropped this step.
+pub fn tokens(s: &Session, lay: &Layout, menu: Option<Menu>, link: &Scope<App>) -> Html {
+    let w = s.world();
+    let now = w.time();
+    let mut out: Vec<Html> = Vec::new();
+    if let Some(step) = s.last_step() {
+        for e in &step.events {
+            match e {
+                Event::Delivered { id } => {
+                    if let Some(m) = s.before().message(*id) {
+                        out.push(token(m, lay, 1.0, "arriving", false, None));
+                    }
+                }
+                Event::Dropped { id, .. } => {
+                    if let Some(m) = s.before().message(*id) {
+                        out.push(token(
+                            m,
+                            lay,
+                            visual_frac(m, s.before().time()),
+                            "dropped",
+                            false,
+                            None,
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for m in w.in_flight() {
+        let selected = menu == Some(Menu::Message(m.id));
+        let overdue = m.due <= now;
+        out.push(token(
+            m,
+            lay,
+            visual_frac(m, now),
+            if overdue {
+                "in-flight overdue"
+            } else {
+                "in-flight"
+            },
+            selected,
+            Some(link),
+        ));
+    }
+    html! { <g class="tokens">{ for out }</g> }
+}
+
+fn token(
+    m: &InFlight,
+    lay: &Layout,
+    frac: f64,
+    state: &str,
+    selected: bool,
+    link: Option<&Scope<App>>,
+) -> Html {
+    let p = lay.along(m.from, m.to, frac);
+    let label = m.msg.label();
+    let w = label.chars().count() as f64 * FONT * 0.56 + 22.0;
+    let kind = m.msg.kind();
+    let colour = MSG_COLOURS[m.msg.kind_index()];
+    let tint = m.msg.ballot().map(|b| {
+        html! { <circle class="tint" cx={(-w / 2.0 + 10.0).to_string()} cy="0" r="5" fill={ballot_tint(b)} /> }
+    });
+    let id = m.id;
+    let (onclick, onkeydown, tabindex) = match link {
+        Some(l) => (
+            Some(l.callback(move |e: MouseEvent| {
+                e.stop_propagation();
+                UiMsg::Open(Menu::Message(id))
+            })),
+            Some(l.batch_callback(move |e: KeyboardEvent| {
+                (e.key() == "Enter").then(|| {
+                    e.stop_propagation();
+                    UiMsg::Open(Menu::Message(id))
+                })
+            })),
+            Some("0"),
+        ),
+        None => (None, None, None),
+    };
+    let cross = (state == "dropped").then(|| {
+        html! {
+            <g class="drop-cross" aria-hidden="true">
+                <line x1="-9" y1="-9" x2="9" y2="9" /><line x1="-9" y1="9" x2="9" y2="-9" />
+            </g>
+        }
+    });
+    let aria = format!(
+        "{label} from {} to {}, message {id}, {}",
+        m.from,
+        m.to,
+        state.replace('-', " ")
+    );
+    html! {
+        <g key={format!("t{id}")} class={classes!("token", format!("kind-{kind}"), state.to_string(), selected.then_some("selected"))}
+           data-testid={format!("msg-{id}")} data-type={kind} data-from={m.from.to_string()} data-to={m.to.to_string()}
+           style={format!("transform: translate({:.1}px, {:.1}px)", p.x, p.y)}
+           role={link.map(|_| "button")} aria-label={aria} {tabindex} {onclick} {onkeydown}>
+            <rect class="pill" x={(-w / 2.0).to_string()} y={(-H / 2.0).to_string()} width={w.to_string()} height={H.to_string()}
+                  rx={(H / 2.0).to_string()} stroke={colour} />
+            { tint.unwrap_or_default() }
+            <text class="label" x={(if m.msg.ballot().is_some() { 7.0 } else { 0.0 }).to_string()} y="4.5" font-size={FONT.to_string()}>{label}</text>
+            { cross.unwrap_or_default() }
+        </g>
+    }
+}
