@@ -7,5 +7,7 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("paxoscope is the browser app: run it with `scripts/run` (trunk serve). For a headless run, use paxoscope-cli.");
+    eprintln!(
+        "paxoscope is the browser app: run it with `scripts/run` (trunk serve). For a headless run, use paxoscope-cli."
+    );
 }

@@ -20,9 +20,7 @@ fn malformed_json_is_refused() {
 #[test]
 fn wrong_format_or_version_is_refused() {
     let j = good_json();
-    assert!(
-        parse_err(&j.replacen("paxoscope-trace", "raftscope", 1)).contains("not a Paxoscope trace")
-    );
+    assert!(parse_err(&j.replacen("paxoscope-trace", "raftscope", 1)).contains("not a Paxoscope trace"));
     assert!(parse_err(&j.replacen("\"version\": 1", "\"version\": 2", 1)).contains("version 2"));
     assert!(parse_err("{\"version\": 1}").contains("format"));
 }
@@ -32,10 +30,7 @@ fn out_of_range_config_is_refused() {
     let j = good_json().replacen("\"acceptors\": 3", "\"acceptors\": 40", 1);
     assert!(parse_err(&j).contains("acceptors must be between 1 and 9"));
     let j = good_json().replacen("\"loss\": 0", "\"loss\": 300", 1);
-    assert!(
-        parse_err(&j).contains("does not match"),
-        "a u8 field out of its type's range"
-    );
+    assert!(parse_err(&j).contains("does not match"), "a u8 field out of its type's range");
 }
 
 #[test]
@@ -51,10 +46,7 @@ fn unknown_ids_and_fields_are_refused() {
 
 #[test]
 fn oversized_files_are_refused() {
-    let big = format!(
-        "{{\"format\":\"paxoscope-trace\",\"pad\":\"{}\"}}",
-        "x".repeat(9 * 1024 * 1024)
-    );
+    let big = format!("{{\"format\":\"paxoscope-trace\",\"pad\":\"{}\"}}", "x".repeat(9 * 1024 * 1024));
     assert!(parse_err(&big).contains("limit"));
 }
 
@@ -68,10 +60,7 @@ fn tampered_events_name_the_first_differing_step() {
 }
 
 fn cli(args: &[&str]) -> (i32, String, String) {
-    let out = Proc::new(env!("CARGO_BIN_EXE_paxoscope-cli"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = Proc::new(env!("CARGO_BIN_EXE_paxoscope-cli")).args(args).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into(),
@@ -87,26 +76,13 @@ fn tmp(name: &str, text: &str) -> String {
 
 #[test]
 fn cli_simulate_then_replay_succeeds() {
-    let (code, out, _) = cli(&[
-        "simulate",
-        "--seed",
-        "4",
-        "--steps",
-        "80",
-        "--crashes",
-        "--duplicates",
-        "--partitions",
-        "--loss",
-        "10",
-    ]);
+    let (code, out, _) =
+        cli(&["simulate", "--seed", "4", "--steps", "80", "--crashes", "--duplicates", "--partitions", "--loss", "10"]);
     assert_eq!(code, 0);
     let f = tmp("ok.json", &out);
     let (code, out, err) = cli(&["replay", &f]);
     assert_eq!(code, 0, "{err}");
-    assert!(
-        out.contains("80 steps replayed, every event matches"),
-        "{out}"
-    );
+    assert!(out.contains("80 steps replayed, every event matches"), "{out}");
 }
 
 #[test]
@@ -123,51 +99,21 @@ fn cli_replay_of_a_tampered_trace_exits_nonzero_and_names_the_step() {
 #[test]
 fn cli_bad_input_gets_one_line_and_no_panic() {
     let cases: Vec<(Vec<String>, &str)> = vec![
-        (
-            vec!["simulate".into(), "--acceptors".into(), "12".into()],
-            "acceptors must be between 1 and 9",
-        ),
-        (
-            vec!["simulate".into(), "--seed".into(), "abc".into()],
-            "whole number",
-        ),
+        (vec!["simulate".into(), "--acceptors".into(), "12".into()], "acceptors must be between 1 and 9"),
+        (vec!["simulate".into(), "--seed".into(), "abc".into()], "whole number"),
         (vec!["simulate".into(), "--bogus".into()], "does not take"),
-        (
-            vec!["simulate".into(), "--amnesia".into(), "Z9".into()],
-            "unknown node id",
-        ),
-        (
-            vec!["simulate".into(), "--amnesia".into(), "A7".into()],
-            "not in this cluster",
-        ),
-        (
-            vec!["simulate".into(), "--mutation".into(), "nope".into()],
-            "unknown mutation",
-        ),
+        (vec!["simulate".into(), "--amnesia".into(), "Z9".into()], "unknown node id"),
+        (vec!["simulate".into(), "--amnesia".into(), "A7".into()], "not in this cluster"),
+        (vec!["simulate".into(), "--mutation".into(), "nope".into()], "unknown mutation"),
         (vec!["frobnicate".into()], "unknown command"),
         (vec!["replay".into(), "/no/such/file".into()], "cannot read"),
+        (vec!["replay".into(), tmp("garbage.json", "{{{")], "not valid JSON"),
         (
-            vec!["replay".into(), tmp("garbage.json", "{{{")],
-            "not valid JSON",
-        ),
-        (
-            vec![
-                "replay".into(),
-                tmp(
-                    "v2.json",
-                    &good_json().replacen("\"version\": 1", "\"version\": 2", 1),
-                ),
-            ],
+            vec!["replay".into(), tmp("v2.json", &good_json().replacen("\"version\": 1", "\"version\": 2", 1))],
             "version 2",
         ),
         (
-            vec![
-                "replay".into(),
-                tmp(
-                    "range.json",
-                    &good_json().replacen("\"proposers\": 2", "\"proposers\": 0", 1),
-                ),
-            ],
+            vec!["replay".into(), tmp("range.json", &good_json().replacen("\"proposers\": 2", "\"proposers\": 0", 1))],
             "proposers must be between 1 and 5",
         ),
     ];

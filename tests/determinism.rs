@@ -4,11 +4,7 @@
 use paxoscope::sim::{simulate, Command, Config, Faults, Timeline, Trace, World};
 
 fn faulty() -> Config {
-    Config {
-        loss: 15,
-        duplicate: 10,
-        ..Config::default()
-    }
+    Config { loss: 15, duplicate: 10, ..Config::default() }
 }
 
 fn trace_json(seed: u64) -> String {
@@ -33,13 +29,7 @@ fn the_seed_alone_changes_latencies() {
         });
         w.in_flight()[0].due
     };
-    assert!(
-        (0..20)
-            .map(run)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len()
-            > 1
-    );
+    assert!((0..20).map(run).collect::<std::collections::BTreeSet<_>>().len() > 1);
 }
 
 #[test]
@@ -72,12 +62,7 @@ fn undo_then_redo_is_the_identity_at_every_step() {
     assert_eq!(t.world(), &World::new(faulty(), 3).unwrap());
     worlds.pop();
     while t.redo() {
-        assert_eq!(
-            Some(t.world()),
-            worlds.pop().as_ref(),
-            "redo to step {}",
-            t.cursor()
-        );
+        assert_eq!(Some(t.world()), worlds.pop().as_ref(), "redo to step {}", t.cursor());
     }
     assert_eq!(t.world(), &end);
 }
@@ -105,10 +90,7 @@ fn acting_in_the_past_forks_the_timeline() {
     assert_eq!(t.len(), 51, "the old future is gone");
     assert_eq!(t.cursor(), 51);
     assert_eq!(t.steps()[50].command, alt);
-    assert_eq!(
-        t.commands().take(50).cloned().collect::<Vec<_>>(),
-        original[..50]
-    );
+    assert_eq!(t.commands().take(50).cloned().collect::<Vec<_>>(), original[..50]);
     // Undo and redo still work on the new branch.
     assert!(t.undo());
     assert!(t.redo());
@@ -123,15 +105,9 @@ fn a_rejected_command_changes_nothing_and_is_not_recorded() {
     let before = t.world().clone();
     for cmd in [
         Command::Deliver { id: 99 },
-        Command::Restart {
-            node: paxoscope::paxos::NodeId::acceptor(0),
-        },
-        Command::Timeout {
-            node: paxoscope::paxos::NodeId::proposer(0),
-        },
-        Command::Crash {
-            node: paxoscope::paxos::NodeId::acceptor(8),
-        },
+        Command::Restart { node: paxoscope::paxos::NodeId::acceptor(0) },
+        Command::Timeout { node: paxoscope::paxos::NodeId::proposer(0) },
+        Command::Crash { node: paxoscope::paxos::NodeId::acceptor(8) },
         Command::Heal,
         Command::Tick,
         Command::SetLoss { percent: 101 },
@@ -159,26 +135,13 @@ fn enabled_commands_are_deterministic_and_all_enabled() {
         assert!(t.world().is_enabled(c), "{c:?}");
         let mut w = t.world().clone();
         let ev = w.apply(c.clone());
-        assert!(
-            !matches!(ev.as_slice(), [paxoscope::sim::Event::Rejected { .. }]),
-            "{c:?}"
-        );
+        assert!(!matches!(ev.as_slice(), [paxoscope::sim::Event::Rejected { .. }]), "{c:?}");
     }
 }
 
 #[test]
 fn timeline_memory_stays_modest_over_long_runs() {
-    let t = simulate(
-        Config {
-            proposers: 5,
-            acceptors: 9,
-            ..faulty()
-        },
-        2,
-        20_000,
-        Faults::ALL,
-    )
-    .unwrap();
+    let t = simulate(Config { proposers: 5, acceptors: 9, ..faulty() }, 2, 20_000, Faults::ALL).unwrap();
     let per_step = t.memory_bytes() / t.len();
     assert!(per_step < 2048, "{per_step} bytes per step");
 }

@@ -22,50 +22,31 @@ fn happy_path_is_told_phase_by_phase() {
     s.request(C1, "X").settle(100);
     let lines = story(&s);
     let has = |needle: &str| lines.iter().any(|l| l.contains(needle));
-    assert!(
-        lines[0].starts_with("Phase 0: C1 asks P1 to get \"X\" chosen."),
-        "{}",
-        lines[0]
-    );
-    assert!(has(
-        "P1 receives C1's request for \"X\" and starts Phase 1 with ballot 1.1"
-    ));
+    assert!(lines[0].starts_with("Phase 0: C1 asks P1 to get \"X\" chosen."), "{}", lines[0]);
+    assert!(has("P1 receives C1's request for \"X\" and starts Phase 1 with ballot 1.1"));
     assert!(has("A1 promises ballot 1.1: it has promised nothing higher. It has accepted nothing, so the promise carries no value."));
     assert!(has("No promise reported an accepted value, so P1 is free to propose its client's value: Accept 1.1 \"X\" goes to every acceptor."));
-    assert!(has(
-        "accepts \"X\" in ballot 1.1, since it has promised nothing higher"
-    ));
-    assert!(has(
-        "\"X\" is now chosen in ballot 1.1. This is the global view; no node knows it yet."
-    ));
+    assert!(has("accepts \"X\" in ballot 1.1, since it has promised nothing higher"));
+    assert!(has("\"X\" is now chosen in ballot 1.1. This is the global view; no node knows it yet."));
     assert!(has("P1 sees a majority accept \"X\" in ballot 1.1"));
     assert!(has("L1 learns \"X\""));
     assert!(has("C1 hears from P1 that \"X\" was chosen."));
-    assert!(
-        lines.iter().all(|l| !l.is_empty() && l.ends_with('.')),
-        "{lines:#?}"
-    );
+    assert!(lines.iter().all(|l| !l.is_empty() && l.ends_with('.')), "{lines:#?}");
 }
 
 #[test]
 fn a_refused_prepare_names_the_promise_and_the_retry() {
     let mut s = Script::new(Config::default(), 1).unwrap();
-    s.run(Command::SetLeader {
-        client: C2,
-        leader: P2,
-    });
+    s.run(Command::SetLeader { client: C2, leader: P2 });
     // P1 gets to round 2 first (a timeout), so A2 promises 2.1 and then refuses P2's 1.2.
-    s.request(C1, "X")
-        .deliver(Pick::kind("request"))
-        .run(Command::Timeout { node: P1 });
-    s.deliver(Pick::kind("prepare").from(P1).to(a(1)))
-        .deliver(Pick::kind("prepare").from(P1).to(a(1)));
-    s.request(C2, "Y")
-        .deliver(Pick::kind("request").to(P2))
-        .deliver(Pick::kind("prepare").from(P2).to(a(1)));
+    s.request(C1, "X").deliver(Pick::kind("request")).run(Command::Timeout { node: P1 });
+    s.deliver(Pick::kind("prepare").from(P1).to(a(1))).deliver(Pick::kind("prepare").from(P1).to(a(1)));
+    s.request(C2, "Y").deliver(Pick::kind("request").to(P2)).deliver(Pick::kind("prepare").from(P2).to(a(1)));
     let lines = story(&s);
     assert!(
-        lines.last().unwrap().contains("A2 refuses Prepare 1.2: it already promised 2.1. The Nack tells P2 to retry with a higher round."),
+        lines.last().unwrap().contains(
+            "A2 refuses Prepare 1.2: it already promised 2.1. The Nack tells P2 to retry with a higher round."
+        ),
         "{}",
         lines.last().unwrap()
     );
@@ -80,19 +61,17 @@ fn adoption_says_which_value_must_be_proposed_and_why() {
         .deliver_all(Pick::kind("promise"));
     s.deliver(Pick::kind("accept").to(a(0)));
     s.drop_all(Pick::kind("accept"));
-    s.run(Command::SetLeader {
-        client: C2,
-        leader: P2,
-    })
-    .request(C2, "Y")
-    .deliver(Pick::kind("request").to(P2));
-    s.deliver(Pick::kind("prepare").from(P2).to(a(0)))
-        .deliver(Pick::kind("prepare").from(P2).to(a(2)));
-    s.deliver(Pick::kind("promise").to(P2))
-        .deliver(Pick::kind("promise").to(P2));
+    s.run(Command::SetLeader { client: C2, leader: P2 }).request(C2, "Y").deliver(Pick::kind("request").to(P2));
+    s.deliver(Pick::kind("prepare").from(P2).to(a(0))).deliver(Pick::kind("prepare").from(P2).to(a(2)));
+    s.deliver(Pick::kind("promise").to(P2)).deliver(Pick::kind("promise").to(P2));
     assert_eq!(s.error(), None);
     let last = story(&s).pop().unwrap();
-    assert!(last.contains("P2 must propose \"X\", not its client's \"Y\": A1 reports it already accepted \"X\" in ballot 1.1."), "{last}");
+    assert!(
+        last.contains(
+            "P2 must propose \"X\", not its client's \"Y\": A1 reports it already accepted \"X\" in ballot 1.1."
+        ),
+        "{last}"
+    );
 }
 
 #[test]
@@ -100,35 +79,21 @@ fn failures_are_told_with_their_consequence() {
     let mut cfg = Config::default();
     cfg.amnesia.insert(a(1));
     let mut s = Script::new(cfg, 1).unwrap();
-    s.request(C1, "X")
-        .deliver(Pick::kind("request"))
-        .deliver(Pick::kind("prepare").to(a(1)));
+    s.request(C1, "X").deliver(Pick::kind("request")).deliver(Pick::kind("prepare").to(a(1)));
     s.run(Command::Crash { node: a(1) });
     s.drop_msg(Pick::kind("promise"));
     s.run(Command::Restart { node: a(1) });
-    s.run(Command::Partition {
-        groups: vec![vec![P1, a(0)]],
-    });
+    s.run(Command::Partition { groups: vec![vec![P1, a(0)]] });
     s.deliver(Pick::kind("prepare").to(a(2)));
     s.run(Command::Heal);
     let lines = story(&s);
     let has = |needle: &str| lines.iter().any(|l| l.contains(needle));
-    assert!(has(
-        "A2 crashes. Its promise (1.1) and its vote (none) are on disk and survive"
-    ));
-    assert!(has(
-        "It is in amnesia mode, so its restart will wipe even those."
-    ));
+    assert!(has("A2 crashes. Its promise (1.1) and its vote (none) are on disk and survive"));
+    assert!(has("It is in amnesia mode, so its restart will wipe even those."));
     assert!(has("is dropped: it will never arrive"));
-    assert!(has(
-        "A2 restarts with amnesia: its promise and its vote are gone."
-    ));
-    assert!(has(
-        "Safety is broken: A2's promise went down from 1.1 to nothing"
-    ));
-    assert!(has(
-        "The network is split into {C1, C2, P2, A2, A3, L1} | {P1, A1}."
-    ));
+    assert!(has("A2 restarts with amnesia: its promise and its vote are gone."));
+    assert!(has("Safety is broken: A2's promise went down from 1.1 to nothing"));
+    assert!(has("The network is split into {C1, C2, P2, A2, A3, L1} | {P1, A1}."));
     assert!(has("is lost: it cannot cross the partition."));
     assert!(has("The partition heals"));
 }
@@ -136,17 +101,7 @@ fn failures_are_told_with_their_consequence() {
 #[test]
 fn every_step_of_random_runs_gets_a_sentence() {
     for seed in 0..30 {
-        let t = simulate(
-            Config {
-                loss: 10,
-                duplicate: 10,
-                ..Config::default()
-            },
-            seed,
-            150,
-            Faults::ALL,
-        )
-        .unwrap();
+        let t = simulate(Config { loss: 10, duplicate: 10, ..Config::default() }, seed, 150, Faults::ALL).unwrap();
         for n in 1..=t.len() {
             let text = t.narrate(n).unwrap().text;
             assert!(

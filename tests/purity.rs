@@ -47,11 +47,7 @@ fn paxos_and_sim_import_no_web_crate_clock_or_entropy() {
             }
         }
     }
-    assert!(
-        leaks.is_empty(),
-        "pure layers reach outside:\n{}",
-        leaks.join("\n")
-    );
+    assert!(leaks.is_empty(), "pure layers reach outside:\n{}", leaks.join("\n"));
 }
 
 #[test]
@@ -62,16 +58,10 @@ fn the_guard_itself_catches_a_leak() {
 
 #[test]
 fn web_crates_are_wasm_only_dependencies() {
-    let manifest =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
-    let (native, _) = manifest
-        .split_once("[target.")
-        .expect("web deps live under a target section");
+    let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
+    let (native, _) = manifest.split_once("[target.").expect("web deps live under a target section");
     for web in ["yew", "web-sys", "gloo", "wasm-bindgen"] {
         let deps = native.split("[dependencies]").nth(1).unwrap_or("");
-        assert!(
-            !deps.lines().any(|l| l.trim_start().starts_with(web)),
-            "{web} must not be a native dependency"
-        );
+        assert!(!deps.lines().any(|l| l.trim_start().starts_with(web)), "{web} must not be a native dependency");
     }
 }

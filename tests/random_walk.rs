@@ -9,10 +9,7 @@ use paxoscope::sim::{simulate, Config, Event, Faults};
 const STEPS: usize = 300;
 
 fn seeds() -> u64 {
-    std::env::var("PAXOSCOPE_SEEDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2000)
+    std::env::var("PAXOSCOPE_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(2000)
 }
 
 fn walk(cfg: &Config, flags: &str) -> (u64, u64) {
@@ -38,11 +35,7 @@ fn walk(cfg: &Config, flags: &str) -> (u64, u64) {
 
 #[test]
 fn safety_holds_on_every_random_walk_with_all_faults() {
-    let cfg = Config {
-        loss: 10,
-        duplicate: 10,
-        ..Config::default()
-    };
+    let cfg = Config { loss: 10, duplicate: 10, ..Config::default() };
     let (decided, n) = walk(&cfg, "--loss 10 --duplicate-rate 10");
     // Not a liveness guarantee, but a walk that never decides would test nothing.
     assert!(decided * 2 > n, "only {decided} of {n} walks chose a value");
@@ -50,30 +43,15 @@ fn safety_holds_on_every_random_walk_with_all_faults() {
 
 #[test]
 fn safety_holds_on_random_walks_of_the_largest_cluster() {
-    let cfg = Config {
-        clients: 3,
-        proposers: 5,
-        acceptors: 9,
-        learners: 5,
-        loss: 5,
-        duplicate: 5,
-        ..Config::default()
-    };
-    let (decided, n) = walk(
-        &cfg,
-        "--clients 3 --proposers 5 --acceptors 9 --learners 5 --loss 5 --duplicate-rate 5",
-    );
+    let cfg =
+        Config { clients: 3, proposers: 5, acceptors: 9, learners: 5, loss: 5, duplicate: 5, ..Config::default() };
+    let (decided, n) = walk(&cfg, "--clients 3 --proposers 5 --acceptors 9 --learners 5 --loss 5 --duplicate-rate 5");
     assert!(decided > 0, "none of {n} walks chose a value");
 }
 
 #[test]
 fn safety_holds_without_nacks_and_with_backoff() {
-    let cfg = Config {
-        nacks: false,
-        backoff: true,
-        acceptors: 5,
-        ..Config::default()
-    };
+    let cfg = Config { nacks: false, backoff: true, acceptors: 5, ..Config::default() };
     let (decided, n) = walk(&cfg, "--acceptors 5 --no-nacks --backoff");
     assert!(decided * 2 > n, "only {decided} of {n} walks chose a value");
 }
@@ -81,27 +59,14 @@ fn safety_holds_without_nacks_and_with_backoff() {
 #[test]
 fn the_walk_does_catch_breaches_when_a_rule_is_broken() {
     // Proof that the check above can fail: with every acceptor amnesiac, some walk breaks safety.
-    let mut cfg = Config {
-        loss: 10,
-        duplicate: 10,
-        ..Config::default()
-    };
-    cfg.mutations
-        .insert(paxoscope::sim::Mutation::AcceptorAmnesia);
+    let mut cfg = Config { loss: 10, duplicate: 10, ..Config::default() };
+    cfg.mutations.insert(paxoscope::sim::Mutation::AcceptorAmnesia);
     let broken = (0..seeds()).find(|seed| {
         let t = simulate(cfg.clone(), *seed, STEPS, Faults::ALL).unwrap();
-        t.steps().iter().flat_map(|s| &s.events).any(|e| {
-            matches!(
-                e,
-                Event::Violated {
-                    invariant: paxoscope::sim::Invariant::Agreement,
-                    ..
-                }
-            )
-        })
+        t.steps()
+            .iter()
+            .flat_map(|s| &s.events)
+            .any(|e| matches!(e, Event::Violated { invariant: paxoscope::sim::Invariant::Agreement, .. }))
     });
-    assert!(
-        broken.is_some(),
-        "no walk found the disagreement amnesia allows"
-    );
+    assert!(broken.is_some(), "no walk found the disagreement amnesia allows");
 }

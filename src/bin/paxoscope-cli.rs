@@ -46,9 +46,7 @@ fn run(args: &[String]) -> Result<String, Fail> {
         Some("simulate") => cmd_simulate(&args[1..]),
         Some("replay") => cmd_replay(&args[1..]),
         Some("help" | "--help" | "-h") => Ok(USAGE.to_string()),
-        Some(other) => Err(usage(format!(
-            "unknown command {other:?}; try `paxoscope-cli help`"
-        ))),
+        Some(other) => Err(usage(format!("unknown command {other:?}; try `paxoscope-cli help`"))),
         None => Err(usage("no command given; try `paxoscope-cli help`")),
     }
 }
@@ -66,17 +64,13 @@ impl<'a> Flags<'a> {
         Some(f)
     }
     fn value(&mut self, flag: &str) -> Result<&'a str, Fail> {
-        let v = self
-            .args
-            .get(self.i)
-            .ok_or_else(|| usage(format!("{flag} needs a value")))?;
+        let v = self.args.get(self.i).ok_or_else(|| usage(format!("{flag} needs a value")))?;
         self.i += 1;
         Ok(v)
     }
     fn number<T: std::str::FromStr>(&mut self, flag: &str) -> Result<T, Fail> {
         let v = self.value(flag)?;
-        v.parse()
-            .map_err(|_| usage(format!("{flag} needs a whole number, not {v:?}")))
+        v.parse().map_err(|_| usage(format!("{flag} needs a whole number, not {v:?}")))
     }
 }
 
@@ -93,13 +87,8 @@ fn config_flag(cfg: &mut Config, flag: &str, f: &mut Flags) -> Result<bool, Fail
         "--timeout" => cfg.timeout = f.number(flag)?,
         "--latency" => {
             let v = f.value(flag)?;
-            let (a, b) = v
-                .split_once(',')
-                .ok_or_else(|| usage(format!("--latency needs MIN,MAX, not {v:?}")))?;
-            let p = |s: &str| {
-                s.parse::<u32>()
-                    .map_err(|_| usage(format!("--latency needs MIN,MAX, not {v:?}")))
-            };
+            let (a, b) = v.split_once(',').ok_or_else(|| usage(format!("--latency needs MIN,MAX, not {v:?}")))?;
+            let p = |s: &str| s.parse::<u32>().map_err(|_| usage(format!("--latency needs MIN,MAX, not {v:?}")));
             (cfg.latency_min, cfg.latency_max) = (p(a)?, p(b)?);
         }
         "--no-nacks" => cfg.nacks = false,
@@ -110,8 +99,7 @@ fn config_flag(cfg: &mut Config, flag: &str, f: &mut Flags) -> Result<bool, Fail
             }
         }
         "--mutation" => {
-            cfg.mutations
-                .insert(Mutation::parse(f.value(flag)?).map_err(usage)?);
+            cfg.mutations.insert(Mutation::parse(f.value(flag)?).map_err(usage)?);
         }
         _ => return Ok(false),
     }
@@ -133,21 +121,13 @@ fn cmd_simulate(args: &[String]) -> Result<String, Fail> {
             "--duplicates" => faults.duplicates = true,
             "--drops" => faults.drops = true,
             "--partitions" => faults.partitions = true,
-            other => {
-                return Err(usage(format!(
-                    "simulate does not take {other:?}; try `paxoscope-cli help`"
-                )))
-            }
+            other => return Err(usage(format!("simulate does not take {other:?}; try `paxoscope-cli help`"))),
         }
     }
     if steps > paxoscope::sim::trace::MAX_STEPS {
-        return Err(usage(format!(
-            "--steps must be at most {}",
-            paxoscope::sim::trace::MAX_STEPS
-        )));
+        return Err(usage(format!("--steps must be at most {}", paxoscope::sim::trace::MAX_STEPS)));
     }
-    cfg.validate()
-        .map_err(|e| usage(format!("config out of range: {e}")))?;
+    cfg.validate().map_err(|e| usage(format!("config out of range: {e}")))?;
     let t = simulate(cfg, seed, steps, faults).map_err(usage)?;
     Ok(Trace::from_timeline(&t).to_json())
 }
@@ -156,18 +136,12 @@ fn cmd_replay(args: &[String]) -> Result<String, Fail> {
     let [file] = args else {
         return Err(usage("replay takes exactly one trace file"));
     };
-    let text =
-        std::fs::read_to_string(file).map_err(|e| usage(format!("cannot read {file}: {e}")))?;
+    let text = std::fs::read_to_string(file).map_err(|e| usage(format!("cannot read {file}: {e}")))?;
     let trace = Trace::parse(&text).map_err(|e| usage(format!("{file}: {e}")))?;
-    let t = trace
-        .replay()
-        .map_err(|e| Fail(1, format!("{file}: {e}")))?;
+    let t = trace.replay().map_err(|e| Fail(1, format!("{file}: {e}")))?;
     let verdict = match t.world().chosen() {
         Some((b, v)) => format!("{v} chosen in ballot {b}"),
         None => "no value chosen".into(),
     };
-    Ok(format!(
-        "{file}: {} steps replayed, every event matches ({verdict}).",
-        trace.steps.len()
-    ))
+    Ok(format!("{file}: {} steps replayed, every event matches ({verdict}).", trace.steps.len()))
 }

@@ -30,13 +30,7 @@ impl Acceptor {
     pub fn on_prepare(&mut self, from: NodeId, ballot: Ballot, ctx: &Ctx, out: &mut Outbox) {
         if self.allows(ballot) {
             self.promised = Some(ballot);
-            out.send(
-                from,
-                Msg::Promise {
-                    ballot,
-                    accepted: self.accepted,
-                },
-            );
+            out.send(from, Msg::Promise { ballot, accepted: self.accepted });
         } else if let (true, Some(promised)) = (ctx.nacks, self.promised) {
             out.send(from, Msg::Nack { ballot, promised });
         }
@@ -44,14 +38,7 @@ impl Acceptor {
 
     /// Phase 2b. Accept unless a higher ballot was promised (P1a), then tell the proposer and
     /// every learner. The rule-breaking switch `accept_below_promise` skips the check.
-    pub fn on_accept(
-        &mut self,
-        from: NodeId,
-        ballot: Ballot,
-        value: Value,
-        ctx: &Ctx,
-        out: &mut Outbox,
-    ) {
+    pub fn on_accept(&mut self, from: NodeId, ballot: Ballot, value: Value, ctx: &Ctx, out: &mut Outbox) {
         if self.allows(ballot) || ctx.unsafe_rules.accept_below_promise {
             // Accepting is also a promise for this ballot; never let the promise go down.
             self.promised = self.promised.max(Some(ballot));
@@ -119,143 +106,62 @@ mod tests {
         let mut out = Outbox::default();
         a.on_prepare(P1, Ballot::new(1, 0), &ctx(), &mut out);
         assert_eq!(a.promised, Some(Ballot::new(1, 0)));
-        assert_eq!(
-            sends(&out),
-            vec![(
-                P1,
-                Msg::Promise {
-                    ballot: Ballot::new(1, 0),
-                    accepted: None
-                }
-            )]
-        );
+        assert_eq!(sends(&out), vec![(P1, Msg::Promise { ballot: Ballot::new(1, 0), accepted: None })]);
     }
 
     #[test]
     fn p1b_promise_reports_the_last_accepted_proposal() {
-        let prior = Proposal {
-            ballot: Ballot::new(1, 0),
-            value: x(),
-        };
-        let mut a = Acceptor {
-            promised: Some(Ballot::new(1, 0)),
-            accepted: Some(prior),
-            committed: None,
-        };
+        let prior = Proposal { ballot: Ballot::new(1, 0), value: x() };
+        let mut a = Acceptor { promised: Some(Ballot::new(1, 0)), accepted: Some(prior), committed: None };
         let mut out = Outbox::default();
         a.on_prepare(P2, Ballot::new(2, 1), &ctx(), &mut out);
         assert_eq!(a.promised, Some(Ballot::new(2, 1)));
         assert_eq!(a.accepted, Some(prior));
-        assert_eq!(
-            sends(&out),
-            vec![(
-                P2,
-                Msg::Promise {
-                    ballot: Ballot::new(2, 1),
-                    accepted: Some(prior)
-                }
-            )]
-        );
+        assert_eq!(sends(&out), vec![(P2, Msg::Promise { ballot: Ballot::new(2, 1), accepted: Some(prior) })]);
     }
 
     #[test]
     fn p1a_lower_prepare_is_refused_with_a_nack_and_changes_nothing() {
-        let mut a = Acceptor {
-            promised: Some(Ballot::new(2, 0)),
-            ..Default::default()
-        };
+        let mut a = Acceptor { promised: Some(Ballot::new(2, 0)), ..Default::default() };
         let before = a;
         let mut out = Outbox::default();
         a.on_prepare(P2, Ballot::new(1, 1), &ctx(), &mut out);
         assert_eq!(a, before);
-        assert_eq!(
-            sends(&out),
-            vec![(
-                P2,
-                Msg::Nack {
-                    ballot: Ballot::new(1, 1),
-                    promised: Ballot::new(2, 0)
-                }
-            )]
-        );
+        assert_eq!(sends(&out), vec![(P2, Msg::Nack { ballot: Ballot::new(1, 1), promised: Ballot::new(2, 0) })]);
     }
 
     #[test]
     fn without_nacks_a_refusal_is_silent() {
-        let mut a = Acceptor {
-            promised: Some(Ballot::new(2, 0)),
-            ..Default::default()
-        };
+        let mut a = Acceptor { promised: Some(Ballot::new(2, 0)), ..Default::default() };
         let mut out = Outbox::default();
-        a.on_prepare(
-            P2,
-            Ballot::new(1, 1),
-            &Ctx {
-                nacks: false,
-                ..ctx()
-            },
-            &mut out,
-        );
+        a.on_prepare(P2, Ballot::new(1, 1), &Ctx { nacks: false, ..ctx() }, &mut out);
         assert!(out.items.is_empty());
     }
 
     #[test]
     fn p2b_accept_at_the_promise_votes_and_tells_proposer_and_learners() {
-        let mut a = Acceptor {
-            promised: Some(Ballot::new(1, 0)),
-            ..Default::default()
-        };
+        let mut a = Acceptor { promised: Some(Ballot::new(1, 0)), ..Default::default() };
         let mut out = Outbox::default();
         a.on_accept(P1, Ballot::new(1, 0), x(), &ctx(), &mut out);
-        assert_eq!(
-            a.accepted,
-            Some(Proposal {
-                ballot: Ballot::new(1, 0),
-                value: x()
-            })
-        );
-        let vote = Msg::Accepted {
-            ballot: Ballot::new(1, 0),
-            value: x(),
-        };
+        assert_eq!(a.accepted, Some(Proposal { ballot: Ballot::new(1, 0), value: x() }));
+        let vote = Msg::Accepted { ballot: Ballot::new(1, 0), value: x() };
         assert_eq!(sends(&out), vec![(P1, vote), (NodeId::learner(0), vote)]);
     }
 
     #[test]
     fn p1a_accept_below_the_promise_is_refused() {
-        let mut a = Acceptor {
-            promised: Some(Ballot::new(2, 1)),
-            ..Default::default()
-        };
+        let mut a = Acceptor { promised: Some(Ballot::new(2, 1)), ..Default::default() };
         let mut out = Outbox::default();
         a.on_accept(P1, Ballot::new(1, 0), x(), &ctx(), &mut out);
         assert_eq!(a.accepted, None);
-        assert_eq!(
-            sends(&out),
-            vec![(
-                P1,
-                Msg::Nack {
-                    ballot: Ballot::new(1, 0),
-                    promised: Ballot::new(2, 1)
-                }
-            )]
-        );
+        assert_eq!(sends(&out), vec![(P1, Msg::Nack { ballot: Ballot::new(1, 0), promised: Ballot::new(2, 1) })]);
     }
 
     #[test]
     fn unsafe_switch_accepts_below_the_promise_but_keeps_the_promise() {
-        let mut a = Acceptor {
-            promised: Some(Ballot::new(2, 1)),
-            ..Default::default()
-        };
+        let mut a = Acceptor { promised: Some(Ballot::new(2, 1)), ..Default::default() };
         let mut out = Outbox::default();
-        let c = Ctx {
-            unsafe_rules: UnsafeRules {
-                accept_below_promise: true,
-                ..Default::default()
-            },
-            ..ctx()
-        };
+        let c = Ctx { unsafe_rules: UnsafeRules { accept_below_promise: true, ..Default::default() }, ..ctx() };
         a.on_accept(P1, Ballot::new(1, 0), x(), &c, &mut out);
         assert_eq!(a.promised, Some(Ballot::new(2, 1)));
         assert_eq!(a.accepted.map(|p| p.ballot), Some(Ballot::new(1, 0)));
@@ -271,25 +177,11 @@ mod tests {
 
     #[test]
     fn durable_fields_survive_a_crash_and_amnesia_wipes_them() {
-        let prior = Proposal {
-            ballot: Ballot::new(1, 0),
-            value: x(),
-        };
-        let mut a = Acceptor {
-            promised: Some(Ballot::new(2, 1)),
-            accepted: Some(prior),
-            committed: Some(x()),
-        };
+        let prior = Proposal { ballot: Ballot::new(1, 0), value: x() };
+        let mut a = Acceptor { promised: Some(Ballot::new(2, 1)), accepted: Some(prior), committed: Some(x()) };
         a.crash();
         a.restart(false);
-        assert_eq!(
-            a,
-            Acceptor {
-                promised: Some(Ballot::new(2, 1)),
-                accepted: Some(prior),
-                committed: None
-            }
-        );
+        assert_eq!(a, Acceptor { promised: Some(Ballot::new(2, 1)), accepted: Some(prior), committed: None });
         a.crash();
         a.restart(true);
         assert_eq!(a, Acceptor::default());

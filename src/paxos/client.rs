@@ -19,11 +19,7 @@ pub struct Client {
 impl Client {
     /// A client that believes `leader` leads.
     pub fn new(leader: NodeId) -> Self {
-        Client {
-            leader,
-            requested: None,
-            outcome: None,
-        }
+        Client { leader, requested: None, outcome: None }
     }
 
     /// Phase 0: send the request to the believed leader.
@@ -58,13 +54,7 @@ mod tests {
         let mut out = Outbox::default();
         let y = Value::new("Y").unwrap();
         c.request(y, &mut out);
-        assert_eq!(
-            out.items,
-            vec![Out::Send {
-                to: NodeId::proposer(1),
-                msg: Msg::Request { value: y }
-            }]
-        );
+        assert_eq!(out.items, vec![Out::Send { to: NodeId::proposer(1), msg: Msg::Request { value: y } }]);
         assert_eq!(c.requested, Some(y));
     }
 

@@ -28,29 +28,14 @@ pub struct Learner {
 
 impl Learner {
     /// A Phase 2b vote. A quorum for the same (ballot, value) means it is chosen.
-    pub fn on_accepted(
-        &mut self,
-        from: NodeId,
-        ballot: Ballot,
-        value: Value,
-        ctx: &Ctx,
-        out: &mut Outbox,
-    ) {
+    pub fn on_accepted(&mut self, from: NodeId, ballot: Ballot, value: Value, ctx: &Ctx, out: &mut Outbox) {
         if self.learned.is_some() {
             return;
         }
-        let pos = match self
-            .tallies
-            .iter()
-            .position(|t| t.ballot == ballot && t.value == value)
-        {
+        let pos = match self.tallies.iter().position(|t| t.ballot == ballot && t.value == value) {
             Some(p) => p,
             None => {
-                self.tallies.push(Tally {
-                    ballot,
-                    value,
-                    voters: 0,
-                });
+                self.tallies.push(Tally { ballot, value, voters: 0 });
                 self.tallies.len() - 1
             }
         };
@@ -104,35 +89,17 @@ mod tests {
     fn learns_from_a_majority_of_votes_in_one_ballot_and_announces() {
         let mut l = Learner::default();
         let mut out = Outbox::default();
-        l.on_accepted(
-            NodeId::acceptor(0),
-            Ballot::new(1, 0),
-            x(),
-            &ctx(),
-            &mut out,
-        );
+        l.on_accepted(NodeId::acceptor(0), Ballot::new(1, 0), x(), &ctx(), &mut out);
         assert_eq!(l.learned, None);
-        l.on_accepted(
-            NodeId::acceptor(2),
-            Ballot::new(1, 0),
-            x(),
-            &ctx(),
-            &mut out,
-        );
+        l.on_accepted(NodeId::acceptor(2), Ballot::new(1, 0), x(), &ctx(), &mut out);
         assert_eq!(l.learned, Some(x()));
         let ann = Msg::Announce { value: x() };
         assert_eq!(
             out.items,
             vec![
                 Out::Learned(x()),
-                Out::Send {
-                    to: NodeId::client(0),
-                    msg: ann
-                },
-                Out::Send {
-                    to: NodeId::client(1),
-                    msg: ann
-                }
+                Out::Send { to: NodeId::client(0), msg: ann },
+                Out::Send { to: NodeId::client(1), msg: ann }
             ]
         );
     }
@@ -141,20 +108,8 @@ mod tests {
     fn votes_in_different_ballots_do_not_add_up() {
         let mut l = Learner::default();
         let mut out = Outbox::default();
-        l.on_accepted(
-            NodeId::acceptor(0),
-            Ballot::new(1, 0),
-            x(),
-            &ctx(),
-            &mut out,
-        );
-        l.on_accepted(
-            NodeId::acceptor(1),
-            Ballot::new(2, 1),
-            x(),
-            &ctx(),
-            &mut out,
-        );
+        l.on_accepted(NodeId::acceptor(0), Ballot::new(1, 0), x(), &ctx(), &mut out);
+        l.on_accepted(NodeId::acceptor(1), Ballot::new(2, 1), x(), &ctx(), &mut out);
         assert_eq!(l.learned, None);
         assert!(out.items.is_empty());
     }
@@ -163,20 +118,8 @@ mod tests {
     fn a_duplicate_vote_counts_once() {
         let mut l = Learner::default();
         let mut out = Outbox::default();
-        l.on_accepted(
-            NodeId::acceptor(0),
-            Ballot::new(1, 0),
-            x(),
-            &ctx(),
-            &mut out,
-        );
-        l.on_accepted(
-            NodeId::acceptor(0),
-            Ballot::new(1, 0),
-            x(),
-            &ctx(),
-            &mut out,
-        );
+        l.on_accepted(NodeId::acceptor(0), Ballot::new(1, 0), x(), &ctx(), &mut out);
+        l.on_accepted(NodeId::acceptor(0), Ballot::new(1, 0), x(), &ctx(), &mut out);
         assert_eq!(l.learned, None);
     }
 
@@ -187,12 +130,6 @@ mod tests {
         l.on_commit(x(), &ctx(), &mut out);
         l.on_commit(x(), &ctx(), &mut out);
         assert_eq!(l.learned, Some(x()));
-        assert_eq!(
-            out.items
-                .iter()
-                .filter(|o| matches!(o, Out::Learned(_)))
-                .count(),
-            1
-        );
+        assert_eq!(out.items.iter().filter(|o| matches!(o, Out::Learned(_))).count(), 1);
     }
 }

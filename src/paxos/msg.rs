@@ -65,9 +65,8 @@ pub enum Msg {
 }
 
 /// Every message kind, in phase order; used for legends, counters and colours.
-pub const MSG_KINDS: [&str; 9] = [
-    "request", "prepare", "promise", "nack", "accept", "accepted", "commit", "reply", "announce",
-];
+pub const MSG_KINDS: [&str; 9] =
+    ["request", "prepare", "promise", "nack", "accept", "accepted", "commit", "reply", "announce"];
 
 impl Msg {
     /// The kind name used in traces, CSS classes and `data-type` attributes.
@@ -118,14 +117,8 @@ impl Msg {
         match self {
             Msg::Request { value } => format!("Request {value}"),
             Msg::Prepare { ballot } => format!("Prepare {ballot}"),
-            Msg::Promise {
-                ballot,
-                accepted: None,
-            } => format!("Promise {ballot}"),
-            Msg::Promise {
-                ballot,
-                accepted: Some(p),
-            } => {
+            Msg::Promise { ballot, accepted: None } => format!("Promise {ballot}"),
+            Msg::Promise { ballot, accepted: Some(p) } => {
                 format!("Promise {ballot} ({},{})", p.ballot, p.value)
             }
             Msg::Nack { ballot, promised } => format!("Nack {ballot} < {promised}"),

@@ -26,10 +26,7 @@ pub enum Phase {
 impl Phase {
     /// Is an attempt under way that a timeout would restart?
     pub fn in_progress(self) -> bool {
-        matches!(
-            self,
-            Phase::Preparing | Phase::Accepting | Phase::BackingOff
-        )
+        matches!(self, Phase::Preparing | Phase::Accepting | Phase::BackingOff)
     }
 
     /// The Paxos phase number shown on screen.
@@ -118,15 +115,8 @@ impl Proposer {
     pub fn start_ballot(&mut self, ctx: &Ctx, out: &mut Outbox) {
         self.max_round += 1;
         // The shared-ballots switch stamps every ballot as P1's: the uniqueness rule is gone.
-        let owner = if ctx.unsafe_rules.shared_ballots {
-            NodeId::proposer(0)
-        } else {
-            self.id
-        };
-        let ballot = Ballot {
-            round: self.max_round,
-            proposer: owner,
-        };
+        let owner = if ctx.unsafe_rules.shared_ballots { NodeId::proposer(0) } else { self.id };
+        let ballot = Ballot { round: self.max_round, proposer: owner };
         self.ballot = Some(ballot);
         self.phase = Phase::Preparing;
         self.promises = 0;
@@ -161,11 +151,7 @@ impl Proposer {
         if (self.promises.count_ones() as u8) < ctx.quorum {
             return;
         }
-        let adopted = if ctx.unsafe_rules.ignore_promised_values {
-            None
-        } else {
-            self.highest_reported
-        };
+        let adopted = if ctx.unsafe_rules.ignore_promised_values { None } else { self.highest_reported };
         let Some(value) = adopted.map(|p| p.value).or(self.value) else {
             return;
         };
@@ -177,14 +163,7 @@ impl Proposer {
 
     /// Phase 2b received. A majority of votes for this ballot means the value is chosen:
     /// commit to acceptors and learners and answer the waiting clients (Phase 3).
-    pub fn on_accepted(
-        &mut self,
-        from: NodeId,
-        ballot: Ballot,
-        value: Value,
-        ctx: &Ctx,
-        out: &mut Outbox,
-    ) {
+    pub fn on_accepted(&mut self, from: NodeId, ballot: Ballot, value: Value, ctx: &Ctx, out: &mut Outbox) {
         if self.phase != Phase::Accepting || self.ballot != Some(ballot) {
             return;
         }
@@ -212,8 +191,7 @@ impl Proposer {
         if promised.proposer != self.id {
             self.leader = promised.proposer;
         }
-        if self.ballot != Some(ballot) || !matches!(self.phase, Phase::Preparing | Phase::Accepting)
-        {
+        if self.ballot != Some(ballot) || !matches!(self.phase, Phase::Preparing | Phase::Accepting) {
             return;
         }
         if ctx.backoff {
@@ -233,10 +211,7 @@ impl Proposer {
 
     /// A crash loses everything but `max_round`.
     pub fn crash(&mut self) {
-        *self = Proposer {
-            max_round: self.max_round,
-            ..Proposer::new(self.id)
-        };
+        *self = Proposer { max_round: self.max_round, ..Proposer::new(self.id) };
     }
 
     /// A restart; with `amnesia` the round is forgotten too, so old ballots can be reused.
@@ -292,18 +267,9 @@ mod tests {
         assert_eq!(
             out.items,
             vec![
-                Out::Send {
-                    to: a(0),
-                    msg: prep
-                },
-                Out::Send {
-                    to: a(1),
-                    msg: prep
-                },
-                Out::Send {
-                    to: a(2),
-                    msg: prep
-                },
+                Out::Send { to: a(0), msg: prep },
+                Out::Send { to: a(1), msg: prep },
+                Out::Send { to: a(2), msg: prep },
                 Out::SetTimer(TimerKind::Retry)
             ]
         );
@@ -318,17 +284,10 @@ mod tests {
         assert!(out.items.is_empty());
         p.on_promise(a(1), b11(), None, &ctx(), &mut out);
         assert_eq!(p.phase, Phase::Accepting);
-        let acc = Msg::Accept {
-            ballot: b11(),
-            value: v("X"),
-        };
+        let acc = Msg::Accept { ballot: b11(), value: v("X") };
         assert_eq!(
             &out.items[..3],
-            &[
-                Out::Send { to: a(0), msg: acc },
-                Out::Send { to: a(1), msg: acc },
-                Out::Send { to: a(2), msg: acc }
-            ]
+            &[Out::Send { to: a(0), msg: acc }, Out::Send { to: a(1), msg: acc }, Out::Send { to: a(2), msg: acc }]
         );
     }
 
@@ -339,55 +298,18 @@ mod tests {
         p.on_request(C1, v("Y"), &ctx(), &mut Outbox::default());
         let b = p.ballot.unwrap();
         let mut out = Outbox::default();
-        p.on_promise(
-            a(0),
-            b,
-            Some(Proposal {
-                ballot: Ballot::new(1, 1),
-                value: v("old"),
-            }),
-            &ctx(),
-            &mut out,
-        );
-        p.on_promise(
-            a(1),
-            b,
-            Some(Proposal {
-                ballot: Ballot::new(3, 1),
-                value: v("new"),
-            }),
-            &ctx(),
-            &mut out,
-        );
+        p.on_promise(a(0), b, Some(Proposal { ballot: Ballot::new(1, 1), value: v("old") }), &ctx(), &mut out);
+        p.on_promise(a(1), b, Some(Proposal { ballot: Ballot::new(3, 1), value: v("new") }), &ctx(), &mut out);
         assert_eq!(p.proposed, Some(v("new")));
-        assert_eq!(
-            p.value,
-            Some(v("Y")),
-            "its client's value is kept for the record"
-        );
+        assert_eq!(p.value, Some(v("Y")), "its client's value is kept for the record");
     }
 
     #[test]
     fn unsafe_switch_ignores_reported_values() {
         let mut p = preparing();
-        let c = Ctx {
-            unsafe_rules: UnsafeRules {
-                ignore_promised_values: true,
-                ..Default::default()
-            },
-            ..ctx()
-        };
+        let c = Ctx { unsafe_rules: UnsafeRules { ignore_promised_values: true, ..Default::default() }, ..ctx() };
         let mut out = Outbox::default();
-        p.on_promise(
-            a(0),
-            b11(),
-            Some(Proposal {
-                ballot: Ballot::new(1, 1),
-                value: v("Z"),
-            }),
-            &c,
-            &mut out,
-        );
+        p.on_promise(a(0), b11(), Some(Proposal { ballot: Ballot::new(1, 1), value: v("Z") }), &c, &mut out);
         p.on_promise(a(1), b11(), None, &c, &mut out);
         assert_eq!(p.proposed, Some(v("X")));
     }
@@ -412,34 +334,16 @@ mod tests {
         assert!(out.items.is_empty());
         p.on_accepted(a(0), b11(), v("X"), &ctx(), &mut out);
         assert_eq!(p.phase, Phase::Done);
-        let commit = Msg::Commit {
-            ballot: b11(),
-            value: v("X"),
-        };
+        let commit = Msg::Commit { ballot: b11(), value: v("X") };
         assert_eq!(
             out.items,
             vec![
                 Out::CancelTimer,
-                Out::Send {
-                    to: a(0),
-                    msg: commit
-                },
-                Out::Send {
-                    to: a(1),
-                    msg: commit
-                },
-                Out::Send {
-                    to: a(2),
-                    msg: commit
-                },
-                Out::Send {
-                    to: NodeId::learner(0),
-                    msg: commit
-                },
-                Out::Send {
-                    to: C1,
-                    msg: Msg::Reply { value: v("X") }
-                },
+                Out::Send { to: a(0), msg: commit },
+                Out::Send { to: a(1), msg: commit },
+                Out::Send { to: a(2), msg: commit },
+                Out::Send { to: NodeId::learner(0), msg: commit },
+                Out::Send { to: C1, msg: Msg::Reply { value: v("X") } },
             ]
         );
     }
@@ -451,15 +355,7 @@ mod tests {
         p.on_nack(b11(), Ballot::new(5, 1), &ctx(), &mut out);
         assert_eq!(p.ballot, Some(Ballot::new(6, 0)));
         assert_eq!(p.phase, Phase::Preparing);
-        assert_eq!(
-            out.items[0],
-            Out::Send {
-                to: a(0),
-                msg: Msg::Prepare {
-                    ballot: Ballot::new(6, 0)
-                }
-            }
-        );
+        assert_eq!(out.items[0], Out::Send { to: a(0), msg: Msg::Prepare { ballot: Ballot::new(6, 0) } });
         // A second Nack for the old ballot does not start yet another ballot.
         let _ = out.take();
         p.on_nack(b11(), Ballot::new(5, 1), &ctx(), &mut out);
@@ -471,15 +367,7 @@ mod tests {
     fn with_backoff_a_nack_waits_for_the_timer() {
         let mut p = preparing();
         let mut out = Outbox::default();
-        p.on_nack(
-            b11(),
-            Ballot::new(2, 1),
-            &Ctx {
-                backoff: true,
-                ..ctx()
-            },
-            &mut out,
-        );
+        p.on_nack(b11(), Ballot::new(2, 1), &Ctx { backoff: true, ..ctx() }, &mut out);
         assert_eq!(p.phase, Phase::BackingOff);
         assert_eq!(p.leader, NodeId::proposer(1));
         assert_eq!(out.items, vec![Out::SetTimer(TimerKind::Backoff)]);
@@ -494,13 +382,7 @@ mod tests {
         p.decided = Some(v("X"));
         let mut out = Outbox::default();
         p.on_request(NodeId::client(1), v("Y"), &ctx(), &mut out);
-        assert_eq!(
-            out.items,
-            vec![Out::Send {
-                to: NodeId::client(1),
-                msg: Msg::Reply { value: v("X") }
-            }]
-        );
+        assert_eq!(out.items, vec![Out::Send { to: NodeId::client(1), msg: Msg::Reply { value: v("X") } }]);
     }
 
     #[test]
@@ -508,13 +390,7 @@ mod tests {
         let mut p = preparing();
         p.crash();
         p.restart(false);
-        assert_eq!(
-            p,
-            Proposer {
-                max_round: 1,
-                ..Proposer::new(P1)
-            }
-        );
+        assert_eq!(p, Proposer { max_round: 1, ..Proposer::new(P1) });
         p.restart(true);
         assert_eq!(p, Proposer::new(P1));
     }
@@ -522,13 +398,7 @@ mod tests {
     #[test]
     fn shared_ballot_switch_stamps_ballots_as_p1() {
         let mut p = Proposer::new(NodeId::proposer(1));
-        let c = Ctx {
-            unsafe_rules: UnsafeRules {
-                shared_ballots: true,
-                ..Default::default()
-            },
-            ..ctx()
-        };
+        let c = Ctx { unsafe_rules: UnsafeRules { shared_ballots: true, ..Default::default() }, ..ctx() };
         p.on_request(C1, v("Y"), &c, &mut Outbox::default());
         assert_eq!(p.ballot, Some(Ballot::new(1, 0)));
     }

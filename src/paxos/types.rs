@@ -54,31 +54,19 @@ pub struct NodeId {
 impl NodeId {
     /// Client `index` (0-based).
     pub const fn client(index: u8) -> Self {
-        NodeId {
-            role: Role::Client,
-            index,
-        }
+        NodeId { role: Role::Client, index }
     }
     /// Proposer `index` (0-based).
     pub const fn proposer(index: u8) -> Self {
-        NodeId {
-            role: Role::Proposer,
-            index,
-        }
+        NodeId { role: Role::Proposer, index }
     }
     /// Acceptor `index` (0-based).
     pub const fn acceptor(index: u8) -> Self {
-        NodeId {
-            role: Role::Acceptor,
-            index,
-        }
+        NodeId { role: Role::Acceptor, index }
     }
     /// Learner `index` (0-based).
     pub const fn learner(index: u8) -> Self {
-        NodeId {
-            role: Role::Learner,
-            index,
-        }
+        NodeId { role: Role::Learner, index }
     }
 
     /// Parses `P1`-style ids. The index must be 1..=99; range against a config is checked elsewhere.
@@ -89,20 +77,12 @@ impl NodeId {
             Some('P') => Role::Proposer,
             Some('A') => Role::Acceptor,
             Some('L') => Role::Learner,
-            _ => {
-                return Err(format!(
-                    "unknown node id {s:?}: expected C1, P1, A1 or L1 style"
-                ))
-            }
+            _ => return Err(format!("unknown node id {s:?}: expected C1, P1, A1 or L1 style")),
         };
         let rest = chars.as_str();
         match rest.parse::<u8>() {
-            Ok(n) if (1..=99).contains(&n) && !rest.starts_with('0') => {
-                Ok(NodeId { role, index: n - 1 })
-            }
-            _ => Err(format!(
-                "unknown node id {s:?}: expected C1, P1, A1 or L1 style"
-            )),
+            Ok(n) if (1..=99).contains(&n) && !rest.starts_with('0') => Ok(NodeId { role, index: n - 1 }),
+            _ => Err(format!("unknown node id {s:?}: expected C1, P1, A1 or L1 style")),
         }
     }
 }
@@ -142,10 +122,7 @@ pub struct Ballot {
 impl Ballot {
     /// Ballot `round` of proposer `index` (0-based).
     pub const fn new(round: u32, proposer_index: u8) -> Self {
-        Ballot {
-            round,
-            proposer: NodeId::proposer(proposer_index),
-        }
+        Ballot { round, proposer: NodeId::proposer(proposer_index) }
     }
 }
 
@@ -176,24 +153,16 @@ impl Value {
             return Err("a value cannot be empty".into());
         }
         if b.len() > MAX_VALUE_LEN {
-            return Err(format!(
-                "the value {s:?} is longer than {MAX_VALUE_LEN} characters"
-            ));
+            return Err(format!("the value {s:?} is longer than {MAX_VALUE_LEN} characters"));
         }
-        if !b
-            .iter()
-            .all(|c| (0x20..0x7f).contains(c) && *c != b'"' && *c != b'\\')
-        {
+        if !b.iter().all(|c| (0x20..0x7f).contains(c) && *c != b'"' && *c != b'\\') {
             return Err(format!(
                 "the value {s:?} may use only plain letters, digits, spaces and punctuation (no quotes)"
             ));
         }
         let mut bytes = [0u8; MAX_VALUE_LEN];
         bytes[..b.len()].copy_from_slice(b);
-        Ok(Value {
-            len: b.len() as u8,
-            bytes,
-        })
+        Ok(Value { len: b.len() as u8, bytes })
     }
 
     /// The value as text.
@@ -265,9 +234,6 @@ mod tests {
         assert!(Value::new("sixteen chars!!!").is_err());
         assert!(Value::new("a\"b").is_err());
         assert!(Value::new("é").is_err());
-        assert_eq!(
-            Value::new("fifteen chars!!").unwrap().as_str(),
-            "fifteen chars!!"
-        );
+        assert_eq!(Value::new("fifteen chars!!").unwrap().as_str(), "fifteen chars!!");
     }
 }

@@ -147,14 +147,10 @@ impl Invariant {
         match self {
             Invariant::Agreement => "At most one value is chosen",
             Invariant::Validity => "Only a value some client requested can be chosen",
-            Invariant::OnlyChosenIsLearned => {
-                "Learners, commits and replies carry only the chosen value"
-            }
+            Invariant::OnlyChosenIsLearned => "Learners, commits and replies carry only the chosen value",
             Invariant::PromisesNeverDecrease => "An acceptor's promise never goes down",
             Invariant::AcceptRespectsPromise => "No acceptor accepts below its promise",
-            Invariant::BallotsUnique => {
-                "Each ballot has one owner and one value; a proposer's ballots rise"
-            }
+            Invariant::BallotsUnique => "Each ballot has one owner and one value; a proposer's ballots rise",
         }
     }
 }

@@ -6,12 +6,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 /// Inclusive limits per role: (min, max).
-pub const LIMITS: [(Role, u8, u8); 4] = [
-    (Role::Client, 1, 3),
-    (Role::Proposer, 1, 5),
-    (Role::Acceptor, 1, 9),
-    (Role::Learner, 1, 5),
-];
+pub const LIMITS: [(Role, u8, u8); 4] =
+    [(Role::Client, 1, 3), (Role::Proposer, 1, 5), (Role::Acceptor, 1, 9), (Role::Learner, 1, 5)];
 /// Latency bounds in ticks.
 pub const MAX_LATENCY: u32 = 50;
 /// The highest duplicate probability; above it, copies of copies would never die out.
@@ -58,22 +54,18 @@ impl Mutation {
 
     /// Parses a name from [`Mutation::name`].
     pub fn parse(s: &str) -> Result<Self, String> {
-        Mutation::ALL
-            .into_iter()
-            .find(|m| m.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = Mutation::ALL.iter().map(|m| m.name()).collect();
-                format!(
-                    "unknown mutation {s:?}; the switches are: {}",
-                    names.join(" ")
-                )
-            })
+        Mutation::ALL.into_iter().find(|m| m.name() == s).ok_or_else(|| {
+            let names: Vec<_> = Mutation::ALL.iter().map(|m| m.name()).collect();
+            format!("unknown mutation {s:?}; the switches are: {}", names.join(" "))
+        })
     }
 
     /// What the switch breaks, in words.
     pub fn describe(self) -> &'static str {
         match self {
-            Mutation::IgnoreReportedValues => "Proposers ignore values reported in promises and always propose their own (breaks P2c).",
+            Mutation::IgnoreReportedValues => {
+                "Proposers ignore values reported in promises and always propose their own (breaks P2c)."
+            }
             Mutation::AcceptorAmnesia => "Acceptors forget their promise and vote when they restart.",
             Mutation::MinorityQuorum => "A quorum is ⌊n/2⌋ acceptors, so two quorums need not overlap.",
             Mutation::AcceptBelowPromise => "Acceptors accept ballots below their promise (breaks P1a).",
@@ -158,9 +150,7 @@ impl Config {
 
     /// Every node, in column order.
     pub fn nodes(&self) -> impl Iterator<Item = NodeId> + '_ {
-        Role::ALL
-            .into_iter()
-            .flat_map(move |r| (0..self.count(r)).map(move |i| NodeId { role: r, index: i }))
+        Role::ALL.into_iter().flat_map(move |r| (0..self.count(r)).map(move |i| NodeId { role: r, index: i }))
     }
 
     /// Votes needed: a majority, or ⌊n/2⌋ (at least 1) under the minority-quorum switch.
@@ -199,19 +189,13 @@ impl Config {
         for (role, lo, hi) in LIMITS {
             let n = self.count(role);
             if !(lo..=hi).contains(&n) {
-                return Err(format!(
-                    "{}s must be between {lo} and {hi}, not {n}",
-                    role.name()
-                ));
+                return Err(format!("{}s must be between {lo} and {hi}, not {n}", role.name()));
             }
         }
         if let Some(n) = self.amnesia.iter().find(|n| !self.has(**n)) {
             return Err(format!("amnesia names {n}, which is not in this cluster"));
         }
-        if self.latency_min < 1
-            || self.latency_min > self.latency_max
-            || self.latency_max > MAX_LATENCY
-        {
+        if self.latency_min < 1 || self.latency_min > self.latency_max || self.latency_max > MAX_LATENCY {
             return Err(format!(
                 "latency must satisfy 1 ≤ min ≤ max ≤ {MAX_LATENCY}, not {}..{}",
                 self.latency_min, self.latency_max
@@ -221,10 +205,7 @@ impl Config {
         check_percent("duplicate", self.duplicate, MAX_DUPLICATE_PERCENT)?;
         let (lo, hi) = TIMEOUT_RANGE;
         if !(lo..=hi).contains(&self.timeout) {
-            return Err(format!(
-                "timeout must be between {lo} and {hi} ticks, not {}",
-                self.timeout
-            ));
+            return Err(format!("timeout must be between {lo} and {hi} ticks, not {}", self.timeout));
         }
         Ok(())
     }
@@ -233,9 +214,7 @@ impl Config {
 /// Checks a percentage setting.
 pub fn check_percent(name: &str, value: u8, max: u8) -> Result<(), String> {
     if value > max {
-        return Err(format!(
-            "{name} must be between 0% and {max}%, not {value}%"
-        ));
+        return Err(format!("{name} must be between 0% and {max}%, not {value}%"));
     }
     Ok(())
 }
@@ -247,20 +226,14 @@ mod tests {
     #[test]
     fn default_is_the_teaching_cluster() {
         let c = Config::default();
-        assert_eq!(
-            (c.clients, c.proposers, c.acceptors, c.learners),
-            (2, 2, 3, 1)
-        );
+        assert_eq!((c.clients, c.proposers, c.acceptors, c.learners), (2, 2, 3, 1));
         assert_eq!(c.quorum(), 2);
         assert!(c.validate().is_ok());
     }
 
     #[test]
     fn quorum_is_a_majority_unless_switched() {
-        let mut c = Config {
-            acceptors: 4,
-            ..Config::default()
-        };
+        let mut c = Config { acceptors: 4, ..Config::default() };
         assert_eq!(c.quorum(), 3);
         c.mutations.insert(Mutation::MinorityQuorum);
         assert_eq!(c.quorum(), 2);
@@ -270,44 +243,22 @@ mod tests {
 
     #[test]
     fn out_of_range_configs_are_refused_with_the_field_named() {
-        let e = Config {
-            acceptors: 10,
-            ..Config::default()
-        }
-        .validate()
-        .unwrap_err();
+        let e = Config { acceptors: 10, ..Config::default() }.validate().unwrap_err();
         assert!(e.contains("acceptors must be between 1 and 9"), "{e}");
-        let e = Config {
-            clients: 0,
-            ..Config::default()
-        }
-        .validate()
-        .unwrap_err();
+        let e = Config { clients: 0, ..Config::default() }.validate().unwrap_err();
         assert!(e.contains("clients"), "{e}");
         let mut c = Config::default();
         c.amnesia.insert(NodeId::acceptor(5));
         assert!(c.validate().unwrap_err().contains("A6"));
-        assert!(Config {
-            latency_min: 0,
-            ..Config::default()
-        }
-        .validate()
-        .is_err());
-        assert!(Config {
-            duplicate: 51,
-            ..Config::default()
-        }
-        .validate()
-        .is_err());
+        assert!(Config { latency_min: 0, ..Config::default() }.validate().is_err());
+        assert!(Config { duplicate: 51, ..Config::default() }.validate().is_err());
     }
 
     #[test]
     fn config_json_rejects_unknown_fields() {
         assert!(serde_json::from_str::<Config>(r#"{"clients":1,"bogus":2}"#).is_err());
-        let c: Config = serde_json::from_str(
-            r#"{"clients":1,"amnesia":["A2"],"mutations":["shared_ballots"]}"#,
-        )
-        .unwrap();
+        let c: Config =
+            serde_json::from_str(r#"{"clients":1,"amnesia":["A2"],"mutations":["shared_ballots"]}"#).unwrap();
         assert_eq!(c.clients, 1);
         assert!(c.amnesia.contains(&NodeId::acceptor(1)));
     }

@@ -53,7 +53,12 @@ pub fn narrate(before: &World, step: &Step, after: &World) -> Narration {
         Command::SetLeader { client, leader } => {
             let mut s = format!("{client} now believes {leader} is the leader, so its next request goes to {leader}.");
             if let Some(other) = after.clients().iter().enumerate().find(|(_, c)| c.leader != *leader) {
-                let _ = write!(s, " C{} still sends to {}: two believed leaders can mean a ballot conflict.", other.0 + 1, other.1.leader);
+                let _ = write!(
+                    s,
+                    " C{} still sends to {}: two believed leaders can mean a ballot conflict.",
+                    other.0 + 1,
+                    other.1.leader
+                );
             }
             s
         }
@@ -79,12 +84,22 @@ pub fn narrate(before: &World, step: &Step, after: &World) -> Narration {
             format!("The network is split into {groups}. Messages that cross the cut are dropped when they come due.")
         }
         Command::Heal => "The partition heals: every node can reach every other again.".into(),
-        Command::SetLoss { percent } => format!("The network now loses {percent}% of messages as they come due (on Step and Play)."),
-        Command::SetDuplicate { percent } => format!("The network now duplicates {percent}% of messages as they come due (on Step and Play)."),
+        Command::SetLoss { percent } => {
+            format!("The network now loses {percent}% of messages as they come due (on Step and Play).")
+        }
+        Command::SetDuplicate { percent } => {
+            format!("The network now duplicates {percent}% of messages as they come due (on Step and Play).")
+        }
         Command::SetLatency { min, max } => format!("Messages now take between {min} and {max} ticks to arrive."),
-        Command::SetAmnesia { node, on: true } => format!("{node} is now in amnesia mode: its next restart will wipe even its durable state. This is unsafe."),
-        Command::SetAmnesia { node, on: false } => format!("{node} now keeps its durable state on disk across restarts."),
-        Command::SetBackoff { on: true } => "Back-off is on: a refused proposer waits a random time before retrying, and timeouts vary.".into(),
+        Command::SetAmnesia { node, on: true } => {
+            format!("{node} is now in amnesia mode: its next restart will wipe even its durable state. This is unsafe.")
+        }
+        Command::SetAmnesia { node, on: false } => {
+            format!("{node} now keeps its durable state on disk across restarts.")
+        }
+        Command::SetBackoff { on: true } => {
+            "Back-off is on: a refused proposer waits a random time before retrying, and timeouts vary.".into()
+        }
         Command::SetBackoff { on: false } => "Back-off is off: a refused proposer retries at once.".into(),
     };
     let mut n = Narration::default();
@@ -114,11 +129,7 @@ fn partition_groups(w: &World) -> String {
             None => groups.push((g, vec![node.to_string()])),
         }
     }
-    groups
-        .iter()
-        .map(|(_, v)| format!("{{{}}}", v.join(", ")))
-        .collect::<Vec<_>>()
-        .join(" | ")
+    groups.iter().map(|(_, v)| format!("{{{}}}", v.join(", "))).collect::<Vec<_>>().join(" | ")
 }
 
 fn handle_message(before: &World, step: &Step, after: &World, m: &InFlight) -> String {
@@ -128,7 +139,9 @@ fn handle_message(before: &World, step: &Step, after: &World, m: &InFlight) -> S
         match e {
             Event::Dropped { id, reason } if *id == m.id => {
                 return match reason {
-                    DropReason::ByUser => format!("{what} is dropped: it will never arrive. Paxos must cope with lost messages."),
+                    DropReason::ByUser => {
+                        format!("{what} is dropped: it will never arrive. Paxos must cope with lost messages.")
+                    }
                     DropReason::Lost => format!("The network loses {what} (loss rate {}%).", before.loss()),
                     DropReason::ReceiverCrashed => format!("{what} is lost: {} is crashed.", m.to),
                     DropReason::SenderCrashed => format!("{what} is lost: {} crashed before it arrived.", m.from),
@@ -174,19 +187,18 @@ fn arrival(before: &World, step: &Step, after: &World, m: &InFlight) -> String {
             if let Some((_, _, Msg::Promise { accepted, .. })) = sent_kind(step, "promise") {
                 let last = match a.promised {
                     Some(p) if p == ballot => {
-                        " (it already promised this very ballot, so it repeats its promise)"
-                            .to_string()
+                        " (it already promised this very ballot, so it repeats its promise)".to_string()
                     }
                     Some(p) => format!(" (its last promise was {p})"),
                     None => String::new(),
                 };
                 let report = match accepted {
                     None => "It has accepted nothing, so the promise carries no value.".to_string(),
-                    Some(Proposal { ballot: pb, value }) => format!("It reports its earlier vote, {value} in ballot {pb}, which {from} must respect."),
+                    Some(Proposal { ballot: pb, value }) => {
+                        format!("It reports its earlier vote, {value} in ballot {pb}, which {from} must respect.")
+                    }
                 };
-                format!(
-                    "{to} promises ballot {ballot}: it has promised nothing higher{last}. {report}"
-                )
+                format!("{to} promises ballot {ballot}: it has promised nothing higher{last}. {report}")
             } else if let Some((_, _, Msg::Nack { promised, .. })) = sent_kind(step, "nack") {
                 format!("{to} refuses Prepare {ballot}: it already promised {promised}. The Nack tells {from} to retry with a higher round.")
             } else {
@@ -196,19 +208,18 @@ fn arrival(before: &World, step: &Step, after: &World, m: &InFlight) -> String {
                 )
             }
         }
-        Msg::Promise { ballot, accepted } => {
-            promise_text(before, step, after, from, to, ballot, accepted)
-        }
+        Msg::Promise { ballot, accepted } => promise_text(before, step, after, from, to, ballot, accepted),
         Msg::Nack { ballot, promised } => {
             let pa = &after.proposers()[i];
             if let Some((_, _, Msg::Prepare { ballot: nb })) = sent_kind(step, "prepare") {
                 format!("{from} refused {to}'s ballot {ballot} because it promised {promised}. {to} retries at once with ballot {nb}, above every round it has seen.")
-            } else if pa.phase == Phase::BackingOff
-                && before.proposers()[i].phase != Phase::BackingOff
-            {
+            } else if pa.phase == Phase::BackingOff && before.proposers()[i].phase != Phase::BackingOff {
                 format!("{from} refused {to}'s ballot {ballot} because it promised {promised}. {to} backs off for a random time before retrying, giving {} a chance to finish.", promised.proposer)
             } else {
-                format!("{to} ignores this Nack: it is about ballot {ballot}, and {to} has moved on (it is now {}).", phase_words(pa.phase, pa.ballot))
+                format!(
+                    "{to} ignores this Nack: it is about ballot {ballot}, and {to} has moved on (it is now {}).",
+                    phase_words(pa.phase, pa.ballot)
+                )
             }
         }
         Msg::Accept { ballot, value } => {
@@ -220,52 +231,50 @@ fn arrival(before: &World, step: &Step, after: &World, m: &InFlight) -> String {
                     format!("{to} accepts {value} in ballot {ballot}, since it has promised nothing higher, and tells {from} and every learner (Phase 2b).")
                 }
             } else if sent_kind(step, "nack").is_some() {
-                format!("{to} refuses Accept {ballot}: it has since promised {}. The Nack tells {from} to retry higher.", ballot_or_nothing(a.promised))
-            } else {
                 format!(
-                    "{to} ignores Accept {ballot}: it has since promised {}.",
+                    "{to} refuses Accept {ballot}: it has since promised {}. The Nack tells {from} to retry higher.",
                     ballot_or_nothing(a.promised)
                 )
+            } else {
+                format!("{to} ignores Accept {ballot}: it has since promised {}.", ballot_or_nothing(a.promised))
             }
         }
-        Msg::Accepted { ballot, value } => {
-            match to.role {
-                Role::Proposer => {
-                    let pa = &after.proposers()[i];
-                    if sent_kind(step, "commit").is_some() {
-                        format!(
+        Msg::Accepted { ballot, value } => match to.role {
+            Role::Proposer => {
+                let pa = &after.proposers()[i];
+                if sent_kind(step, "commit").is_some() {
+                    format!(
                         "{to} sees a majority accept {value} in ballot {ballot}, so it knows {value} is chosen. Phase 3: it commits to every acceptor and learner and replies to its waiting clients."
                     )
-                    } else if pa.phase == Phase::Accepting && pa.ballot == Some(ballot) {
-                        format!(
-                            "{to} has {} of the {} votes it needs for ballot {ballot}.",
-                            pa.accepts.count_ones(),
-                            after.quorum()
-                        )
-                    } else {
-                        format!(
-                            "{to} ignores {from}'s vote for ballot {ballot}: it is now {}.",
-                            phase_words(pa.phase, pa.ballot)
-                        )
-                    }
-                }
-                _ => {
-                    let (lb, la) = (&before.learners()[i], &after.learners()[i]);
-                    if lb.learned.is_some() {
-                        format!("{to} already knows the outcome; another vote changes nothing.")
-                    } else if la.learned.is_some() {
-                        format!("{to} learns {value}: a majority of acceptors voted for it in ballot {ballot}. It tells every client.")
-                    } else {
-                        let k = la
-                            .tallies
-                            .iter()
-                            .find(|t| t.ballot == ballot && t.value == value)
-                            .map_or(0, |t| t.voters.count_ones());
-                        format!("{to} counts {k} of the {} votes it needs for {value} in ballot {ballot}.", after.quorum())
-                    }
+                } else if pa.phase == Phase::Accepting && pa.ballot == Some(ballot) {
+                    format!(
+                        "{to} has {} of the {} votes it needs for ballot {ballot}.",
+                        pa.accepts.count_ones(),
+                        after.quorum()
+                    )
+                } else {
+                    format!(
+                        "{to} ignores {from}'s vote for ballot {ballot}: it is now {}.",
+                        phase_words(pa.phase, pa.ballot)
+                    )
                 }
             }
-        }
+            _ => {
+                let (lb, la) = (&before.learners()[i], &after.learners()[i]);
+                if lb.learned.is_some() {
+                    format!("{to} already knows the outcome; another vote changes nothing.")
+                } else if la.learned.is_some() {
+                    format!("{to} learns {value}: a majority of acceptors voted for it in ballot {ballot}. It tells every client.")
+                } else {
+                    let k = la
+                        .tallies
+                        .iter()
+                        .find(|t| t.ballot == ballot && t.value == value)
+                        .map_or(0, |t| t.voters.count_ones());
+                    format!("{to} counts {k} of the {} votes it needs for {value} in ballot {ballot}.", after.quorum())
+                }
+            }
+        },
         Msg::Commit { ballot, value } => match to.role {
             Role::Acceptor => format!("{to} notes that {value} was committed in ballot {ballot}."),
             _ if before.learners()[i].learned.is_some() => {
@@ -315,17 +324,18 @@ fn promise_text(
     }
     let k = pa.promises.count_ones() as u8;
     let Some((_, _, Msg::Accept { value, .. })) = sent_kind(step, "accept") else {
-        let mut s = format!(
-            "{to} has promises from {k} of {n} acceptors for ballot {ballot}; it needs {}.",
-            after.quorum()
-        );
+        let mut s =
+            format!("{to} has promises from {k} of {n} acceptors for ballot {ballot}; it needs {}.", after.quorum());
         if let Some(p) = accepted {
-            let _ = write!(s, " {from} reports it already accepted {} in ballot {}, which {to} will have to respect.", p.value, p.ballot);
+            let _ = write!(
+                s,
+                " {from} reports it already accepted {} in ballot {}, which {to} will have to respect.",
+                p.value, p.ballot
+            );
         }
         return s;
     };
-    let head =
-        format!("{to} now has promises from {k} of {n} acceptors, a quorum, and enters Phase 2.");
+    let head = format!("{to} now has promises from {k} of {n} acceptors, a quorum, and enters Phase 2.");
     let own = pa.value;
     match pa.highest_reported {
         Some(h) if h.value == value => {
@@ -353,19 +363,11 @@ fn promise_text(
 }
 
 fn timeout_text(before: &World, step: &Step, after: &World) -> String {
-    let Some(node) = step.events.iter().find_map(|e| {
-        if let Event::TimedOut { node } = e {
-            Some(*node)
-        } else {
-            None
-        }
-    }) else {
+    let Some(node) = step.events.iter().find_map(|e| if let Event::TimedOut { node } = e { Some(*node) } else { None })
+    else {
         return String::new();
     };
-    let (pb, pa) = (
-        &before.proposers()[node.index as usize],
-        &after.proposers()[node.index as usize],
-    );
+    let (pb, pa) = (&before.proposers()[node.index as usize], &after.proposers()[node.index as usize]);
     let new = ballot_or_nothing(pa.ballot);
     if pb.phase == Phase::BackingOff {
         format!("{node}'s back-off is over: it tries again with ballot {new}, above every round it has seen.")
@@ -383,9 +385,7 @@ fn crash_text(before: &World, node: NodeId) -> String {
     match node.role {
         Role::Acceptor => {
             let a = &before.acceptors()[i];
-            let vote = a
-                .accepted
-                .map_or("none".into(), |p| format!("{} in {}", p.value, p.ballot));
+            let vote = a.accepted.map_or("none".into(), |p| format!("{} in {}", p.value, p.ballot));
             let mut s = format!(
                 "{node} crashes. Its promise ({}) and its vote ({vote}) are on disk and survive; messages to it are lost until it restarts.",
                 ballot_or_nothing(a.promised)
@@ -403,18 +403,13 @@ fn crash_text(before: &World, node: NodeId) -> String {
                 format!("{node} crashes and loses its ballot in progress. Its highest round ({}) is on disk, so it will never reuse a ballot.", p.max_round)
             }
         }
-        Role::Learner => format!(
-            "{node} crashes and forgets what it learned; after a restart it can learn again."
-        ),
+        Role::Learner => format!("{node} crashes and forgets what it learned; after a restart it can learn again."),
         Role::Client => format!("{node} crashes and forgets its request and any answer."),
     }
 }
 
 fn restart_text(after: &World, step: &Step, node: NodeId) -> String {
-    let amnesia = step
-        .events
-        .iter()
-        .any(|e| matches!(e, Event::Restarted { amnesia: true, .. }));
+    let amnesia = step.events.iter().any(|e| matches!(e, Event::Restarted { amnesia: true, .. }));
     let i = node.index as usize;
     match (node.role, amnesia) {
         (Role::Acceptor, false) => {

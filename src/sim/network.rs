@@ -54,10 +54,7 @@ impl Network {
 
     /// The message with this id, if in flight.
     pub fn get(&self, id: MsgId) -> Option<&InFlight> {
-        self.msgs
-            .binary_search_by_key(&id, |m| m.id)
-            .ok()
-            .map(|i| &self.msgs[i])
+        self.msgs.binary_search_by_key(&id, |m| m.id).ok().map(|i| &self.msgs[i])
     }
 
     /// Puts a message on the wire. Its id must be above every id so far.
@@ -106,7 +103,6 @@ impl Network {
 
     /// Can `a` reach `b`?
     pub fn connected(&self, a: NodeId, b: NodeId) -> bool {
-        self.groups
-            .is_none_or(|g| g[slot(a) as usize] == g[slot(b) as usize])
+        self.groups.is_none_or(|g| g[slot(a) as usize] == g[slot(b) as usize])
     }
 }

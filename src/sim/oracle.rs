@@ -64,15 +64,8 @@ impl Oracle {
     }
 
     fn violate(&mut self, invariant: Invariant, detail: String) {
-        if !self
-            .violations
-            .iter()
-            .any(|(i, d)| *i == invariant && *d == detail)
-        {
-            self.pending.push(Event::Violated {
-                invariant,
-                detail: detail.clone(),
-            });
+        if !self.violations.iter().any(|(i, d)| *i == invariant && *d == detail) {
+            self.pending.push(Event::Violated { invariant, detail: detail.clone() });
             self.violations.push((invariant, detail));
         }
     }
@@ -88,14 +81,7 @@ impl Oracle {
 
     /// Acceptor `a` accepted (ballot, value) while it had promised `promised`. A true majority
     /// (`majority`) of voters for one (ballot, value) makes the value chosen, right now.
-    pub fn on_vote(
-        &mut self,
-        a: NodeId,
-        ballot: Ballot,
-        value: Value,
-        promised: Option<Ballot>,
-        majority: u8,
-    ) {
+    pub fn on_vote(&mut self, a: NodeId, ballot: Ballot, value: Value, promised: Option<Ballot>, majority: u8) {
         if let Some(p) = promised.filter(|p| ballot < *p) {
             self.violate(
                 Invariant::AcceptRespectsPromise,
@@ -119,31 +105,17 @@ impl Oracle {
                 );
             }
             if !self.requested.contains(&value) {
-                self.violate(
-                    Invariant::Validity,
-                    format!("{value} is chosen, but no client asked for it."),
-                );
+                self.violate(Invariant::Validity, format!("{value} is chosen, but no client asked for it."));
             }
         }
     }
 
     /// An acceptor's promise changed from `before` to `after` (on a delivery or a restart).
-    pub fn on_promise_change(
-        &mut self,
-        a: NodeId,
-        before: Option<Ballot>,
-        after: Option<Ballot>,
-        why: &str,
-    ) {
+    pub fn on_promise_change(&mut self, a: NodeId, before: Option<Ballot>, after: Option<Ballot>, why: &str) {
         if after < before {
-            let (b, now) = (
-                before.map_or("nothing".into(), |b| b.to_string()),
-                after.map_or("nothing".into(), |b| b.to_string()),
-            );
-            self.violate(
-                Invariant::PromisesNeverDecrease,
-                format!("{a}'s promise went down from {b} to {now}{why}."),
-            );
+            let (b, now) =
+                (before.map_or("nothing".into(), |b| b.to_string()), after.map_or("nothing".into(), |b| b.to_string()));
+            self.violate(Invariant::PromisesNeverDecrease, format!("{a}'s promise went down from {b} to {now}{why}."));
         }
     }
 
@@ -163,10 +135,7 @@ impl Oracle {
         if ballot.proposer != p {
             self.violate(
                 Invariant::BallotsUnique,
-                format!(
-                    "{p} used ballot {ballot}, which belongs to {}.",
-                    ballot.proposer
-                ),
+                format!("{p} used ballot {ballot}, which belongs to {}.", ballot.proposer),
             );
         }
         let slot = &mut self.last_started[p.index as usize];
@@ -178,10 +147,9 @@ impl Oracle {
         }
         match (*proposed, value) {
             (None, Some(v)) => *proposed = Some(v),
-            (Some(o), Some(v)) if o != v => self.violate(
-                Invariant::BallotsUnique,
-                format!("Ballot {ballot} carried two values: {o} and {v}."),
-            ),
+            (Some(o), Some(v)) if o != v => {
+                self.violate(Invariant::BallotsUnique, format!("Ballot {ballot} carried two values: {o} and {v}."))
+            }
             _ => {}
         }
     }
@@ -192,9 +160,7 @@ impl Oracle {
         if let Some((prev, _)) = last.filter(|(prev, _)| ballot <= *prev) {
             self.violate(
                 Invariant::BallotsUnique,
-                format!(
-                    "{p} started ballot {ballot} after already using {prev}: it forgot its round."
-                ),
+                format!("{p} started ballot {ballot} after already using {prev}: it forgot its round."),
             );
         }
         self.last_started[p.index as usize] = Some((ballot, None));

@@ -22,12 +22,7 @@ pub struct Faults {
 
 impl Faults {
     /// Every fault on.
-    pub const ALL: Faults = Faults {
-        crashes: true,
-        duplicates: true,
-        drops: true,
-        partitions: true,
-    };
+    pub const ALL: Faults = Faults { crashes: true, duplicates: true, drops: true, partitions: true };
 }
 
 /// Picks commands at random among the enabled ones, weighted towards progress.
@@ -40,10 +35,7 @@ pub struct RandomScheduler {
 impl RandomScheduler {
     /// A schedule fixed by `seed`.
     pub fn new(seed: u64, faults: Faults) -> Self {
-        RandomScheduler {
-            rng: Rng::new(seed ^ 0x5EED_5C4E_D01E_0000),
-            faults,
-        }
+        RandomScheduler { rng: Rng::new(seed ^ 0x5EED_5C4E_D01E_0000), faults }
     }
 
     fn pick<T: Copy>(&mut self, items: &[T]) -> Option<T> {
@@ -56,10 +48,7 @@ impl RandomScheduler {
     }
 
     fn random_node(&mut self, w: &World, role: Role) -> NodeId {
-        NodeId {
-            role,
-            index: self.rng.below(w.config().count(role) as u64) as u8,
-        }
+        NodeId { role, index: self.rng.below(w.config().count(role) as u64) as u8 }
     }
 
     fn any_node(&mut self, w: &World) -> NodeId {
@@ -78,34 +67,23 @@ impl RandomScheduler {
                 30..=59 => self.random_msg(w).map(|id| Command::Deliver { id }),
                 60..=65 => {
                     let c = self.random_node(w, Role::Client);
-                    Some(Command::Request {
-                        client: c,
-                        value: default_value(c.index),
-                    })
+                    Some(Command::Request { client: c, value: default_value(c.index) })
                 }
                 66..=68 => {
                     let client = self.random_node(w, Role::Client);
                     let leader = self.random_node(w, Role::Proposer);
                     Some(Command::SetLeader { client, leader })
                 }
-                69..=71 => Some(Command::Timeout {
-                    node: self.random_node(w, Role::Proposer),
-                }),
+                69..=71 => Some(Command::Timeout { node: self.random_node(w, Role::Proposer) }),
                 72..=76 if f.drops => self.random_msg(w).map(|id| Command::Drop { id }),
                 77..=81 if f.duplicates => self.random_msg(w).map(|id| Command::Duplicate { id }),
-                82..=85 if f.crashes => Some(Command::Crash {
-                    node: self.any_node(w),
-                }),
+                82..=85 if f.crashes => Some(Command::Crash { node: self.any_node(w) }),
                 86..=93 if f.crashes => {
                     let down: Vec<NodeId> = w.config().nodes().filter(|n| !w.is_up(*n)).collect();
                     self.pick(&down).map(|node| Command::Restart { node })
                 }
                 94..=96 if f.partitions => {
-                    let side: Vec<NodeId> = w
-                        .config()
-                        .nodes()
-                        .filter(|_| self.rng.percent(50))
-                        .collect();
+                    let side: Vec<NodeId> = w.config().nodes().filter(|_| self.rng.percent(50)).collect();
                     Some(Command::Partition { groups: vec![side] })
                 }
                 97..=99 if f.partitions => Some(Command::Heal),
@@ -115,10 +93,7 @@ impl RandomScheduler {
                 return cmd;
             }
         }
-        let fallback = Command::Request {
-            client: NodeId::client(0),
-            value: default_value(0),
-        };
+        let fallback = Command::Request { client: NodeId::client(0), value: default_value(0) };
         if w.is_enabled(&Command::Tick) || !w.is_enabled(&fallback) {
             Command::Tick
         } else {
@@ -129,12 +104,7 @@ impl RandomScheduler {
 
 /// Runs `steps` scheduled commands on a fresh world and returns the recorded run. This is
 /// `paxoscope-cli simulate`, so any run found by a test can be reproduced from the shell.
-pub fn simulate(
-    config: super::Config,
-    seed: u64,
-    steps: usize,
-    faults: Faults,
-) -> Result<super::Timeline, String> {
+pub fn simulate(config: super::Config, seed: u64, steps: usize, faults: Faults) -> Result<super::Timeline, String> {
     let mut t = super::Timeline::new(config, seed)?;
     let mut sched = RandomScheduler::new(seed, faults);
     // A refused command is not recorded, so allow a few extra attempts to fill `steps`.

@@ -22,10 +22,7 @@ pub struct Pick {
 impl Pick {
     /// Messages of one kind.
     pub fn kind(kind: &'static str) -> Self {
-        Pick {
-            kind: Some(kind),
-            ..Pick::default()
-        }
+        Pick { kind: Some(kind), ..Pick::default() }
     }
     /// Narrows to a sender.
     pub fn from(mut self, n: NodeId) -> Self {
@@ -57,12 +54,7 @@ pub struct Script {
 impl Script {
     /// A script on a fresh world.
     pub fn new(config: Config, seed: u64) -> Result<Self, String> {
-        Ok(Script {
-            world: World::new(config, seed)?,
-            commands: Vec::new(),
-            events: Vec::new(),
-            error: None,
-        })
+        Ok(Script { world: World::new(config, seed)?, commands: Vec::new(), events: Vec::new(), error: None })
     }
 
     /// The world after the steps so far.
@@ -101,10 +93,7 @@ impl Script {
         }
         let ev = self.world.apply(cmd.clone());
         if let [Event::Rejected { reason }] = ev.as_slice() {
-            self.error = Some(format!(
-                "step {} ({cmd:?}) was refused: {reason}",
-                self.commands.len() + 1
-            ));
+            self.error = Some(format!("step {} ({cmd:?}) was refused: {reason}", self.commands.len() + 1));
             return self;
         }
         self.commands.push(cmd);
@@ -125,21 +114,13 @@ impl Script {
 
     /// Ids of the in-flight messages that match, by id.
     pub fn find(&self, pick: Pick) -> Vec<MsgId> {
-        self.world
-            .in_flight()
-            .iter()
-            .filter(|m| pick.matches(m))
-            .map(|m| m.id)
-            .collect()
+        self.world.in_flight().iter().filter(|m| pick.matches(m)).map(|m| m.id).collect()
     }
 
     fn first(&mut self, pick: Pick) -> Option<MsgId> {
         let id = self.find(pick).first().copied();
         if id.is_none() && self.error.is_none() {
-            self.error = Some(format!(
-                "step {}: no message in flight matches {pick:?}",
-                self.commands.len() + 1
-            ));
+            self.error = Some(format!("step {}: no message in flight matches {pick:?}", self.commands.len() + 1));
         }
         id
     }

@@ -38,13 +38,7 @@ impl Timeline {
     /// A new run. Fails on a config out of range.
     pub fn new(config: Config, seed: u64) -> Result<Self, String> {
         let world = World::new(config, seed)?;
-        Ok(Timeline {
-            seed,
-            steps: Vec::new(),
-            cursor: 0,
-            checkpoints: vec![world.clone()],
-            current: world,
-        })
+        Ok(Timeline { seed, steps: Vec::new(), cursor: 0, checkpoints: vec![world.clone()], current: world })
     }
 
     /// The world at the cursor.
@@ -92,12 +86,8 @@ impl Timeline {
             return events;
         }
         self.steps.truncate(self.cursor);
-        self.checkpoints
-            .truncate(self.cursor / CHECKPOINT_EVERY + 1);
-        self.steps.push(Step {
-            command: cmd,
-            events: events.clone(),
-        });
+        self.checkpoints.truncate(self.cursor / CHECKPOINT_EVERY + 1);
+        self.steps.push(Step { command: cmd, events: events.clone() });
         self.cursor += 1;
         if self.cursor.is_multiple_of(CHECKPOINT_EVERY) {
             self.checkpoints.push(self.current.clone());
@@ -120,17 +110,10 @@ impl Timeline {
         let mut scratch = Vec::new();
         while self.cursor < n {
             scratch.clear();
-            self.current
-                .apply_into(&self.steps[self.cursor].command, &mut scratch);
-            debug_assert_eq!(
-                scratch,
-                self.steps[self.cursor].events,
-                "replay diverged at step {}",
-                self.cursor + 1
-            );
+            self.current.apply_into(&self.steps[self.cursor].command, &mut scratch);
+            debug_assert_eq!(scratch, self.steps[self.cursor].events, "replay diverged at step {}", self.cursor + 1);
             self.cursor += 1;
-            if self.cursor.is_multiple_of(CHECKPOINT_EVERY)
-                && self.checkpoints.len() == self.cursor / CHECKPOINT_EVERY
+            if self.cursor.is_multiple_of(CHECKPOINT_EVERY) && self.checkpoints.len() == self.cursor / CHECKPOINT_EVERY
             {
                 self.checkpoints.push(self.current.clone());
             }
@@ -163,11 +146,7 @@ impl Timeline {
     pub fn narrate(&self, n: usize) -> Option<super::narrate::Narration> {
         let step = self.steps.get(n.checked_sub(1)?)?;
         let before = self.world_at(n - 1);
-        let after = if n == self.cursor {
-            self.current.clone()
-        } else {
-            self.world_at(n)
-        };
+        let after = if n == self.cursor { self.current.clone() } else { self.world_at(n) };
         Some(super::narrate::narrate(&before, step, &after))
     }
 
@@ -206,11 +185,8 @@ impl Timeline {
     pub fn memory_bytes(&self) -> usize {
         let step = std::mem::size_of::<Step>();
         let ev = std::mem::size_of::<Event>();
-        let steps: usize = self
-            .steps
-            .iter()
-            .map(|s| step + s.events.capacity() * ev + heap_of_command(&s.command))
-            .sum();
+        let steps: usize =
+            self.steps.iter().map(|s| step + s.events.capacity() * ev + heap_of_command(&s.command)).sum();
         steps + self.checkpoints.len() * world_bytes(&self.current)
     }
 }
@@ -224,15 +200,13 @@ fn heap_of_command(c: &Command) -> usize {
 
 /// Rough size of one world: the struct plus its vectors.
 pub fn world_bytes(w: &World) -> usize {
-    use crate::paxos::{Acceptor, Client, Learner, Proposer};
-    std::mem::size_of::<World>()
-        + w.clients().len() * std::mem::size_of::<Client>()
-        + w.proposers().len() * std::mem::size_of::<Proposer>()
-        + w.acceptors().len() * std::mem::size_of::<Acceptor>()
-        + w.learners()
-            .iter()
-            .map(|l| std::mem::size_of::<Learner>() + l.tallies.capacity() * 24)
-            .sum::<usize>()
-        + w.in_flight().len() * std::mem::size_of::<super::network::InFlight>()
+    use crate::paxos::Learner;
+    use std::mem::{size_of, size_of_val};
+    size_of::<World>()
+        + size_of_val(w.clients())
+        + size_of_val(w.proposers())
+        + size_of_val(w.acceptors())
+        + w.learners().iter().map(|l| size_of::<Learner>() + l.tallies.capacity() * 24).sum::<usize>()
+        + size_of_val(w.in_flight())
         + w.oracle().history_len() * 48
 }

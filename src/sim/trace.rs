@@ -53,47 +53,25 @@ impl Trace {
     /// replay; see [`Trace::replay`].
     pub fn parse(text: &str) -> Result<Self, String> {
         if text.len() > MAX_BYTES {
-            return Err(format!(
-                "The trace is {} KB; the limit is {} KB.",
-                text.len() / 1024,
-                MAX_BYTES / 1024
-            ));
+            return Err(format!("The trace is {} KB; the limit is {} KB.", text.len() / 1024, MAX_BYTES / 1024));
         }
         let head: serde_json::Value =
             serde_json::from_str(text).map_err(|e| format!("The trace is not valid JSON: {e}."))?;
         match head.get("format").and_then(|f| f.as_str()) {
             Some(FORMAT) => {}
-            Some(other) => {
-                return Err(format!(
-                    "This is not a Paxoscope trace: its format is {other:?}."
-                ))
-            }
-            None => {
-                return Err(format!(
-                    "This is not a Paxoscope trace: it has no \"format\": \"{FORMAT}\" field."
-                ))
-            }
+            Some(other) => return Err(format!("This is not a Paxoscope trace: its format is {other:?}.")),
+            None => return Err(format!("This is not a Paxoscope trace: it has no \"format\": \"{FORMAT}\" field.")),
         }
         match head.get("version").and_then(|v| v.as_u64()) {
             Some(v) if v == VERSION as u64 => {}
-            Some(v) => {
-                return Err(format!(
-                    "This trace is version {v}; this Paxoscope reads version {VERSION}."
-                ))
-            }
+            Some(v) => return Err(format!("This trace is version {v}; this Paxoscope reads version {VERSION}.")),
             None => return Err("The trace has no version number.".into()),
         }
-        let trace: Trace = serde_json::from_value(head)
-            .map_err(|e| format!("The trace does not match the format: {e}."))?;
-        trace
-            .config
-            .validate()
-            .map_err(|e| format!("The trace's config is out of range: {e}."))?;
+        let trace: Trace =
+            serde_json::from_value(head).map_err(|e| format!("The trace does not match the format: {e}."))?;
+        trace.config.validate().map_err(|e| format!("The trace's config is out of range: {e}."))?;
         if trace.steps.len() > MAX_STEPS {
-            return Err(format!(
-                "The trace has {} steps; the limit is {MAX_STEPS}.",
-                trace.steps.len()
-            ));
+            return Err(format!("The trace has {} steps; the limit is {MAX_STEPS}.", trace.steps.len()));
         }
         Ok(trace)
     }
@@ -122,16 +100,7 @@ impl Trace {
 }
 
 fn first_difference(expected: &[Event], got: &[Event]) -> String {
-    let show = |e: Option<&Event>| {
-        e.map_or("nothing".to_string(), |e| {
-            serde_json::to_string(e).unwrap_or_default()
-        })
-    };
+    let show = |e: Option<&Event>| e.map_or("nothing".to_string(), |e| serde_json::to_string(e).unwrap_or_default());
     let i = expected.iter().zip(got).take_while(|(a, b)| a == b).count();
-    format!(
-        "event {} was expected to be {} but replay gave {}.",
-        i + 1,
-        show(expected.get(i)),
-        show(got.get(i))
-    )
+    format!("event {} was expected to be {} but replay gave {}.", i + 1, show(expected.get(i)), show(got.get(i)))
 }

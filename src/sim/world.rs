@@ -16,8 +16,7 @@ use super::network::{slot, InFlight, Network};
 use super::oracle::Oracle;
 use super::rng::Rng;
 use crate::paxos::{
-    Acceptor, Ballot, Client, Ctx, Learner, Msg, NodeId, Out, Outbox, Proposer, Role, TimerKind,
-    Value,
+    Acceptor, Ballot, Client, Ctx, Learner, Msg, NodeId, Out, Outbox, Proposer, Role, TimerKind, Value,
 };
 use std::rc::Rc;
 
@@ -87,12 +86,8 @@ impl World {
             time: 0,
             rng: Rng::new(seed),
             next_id: 1,
-            clients: (0..cfg.clients)
-                .map(|_| Client::new(NodeId::proposer(0)))
-                .collect(),
-            proposers: (0..cfg.proposers)
-                .map(|i| Proposer::new(NodeId::proposer(i)))
-                .collect(),
+            clients: (0..cfg.clients).map(|_| Client::new(NodeId::proposer(0))).collect(),
+            proposers: (0..cfg.proposers).map(|i| Proposer::new(NodeId::proposer(i))).collect(),
             acceptors: vec![Acceptor::default(); cfg.acceptors as usize],
             learners: vec![Learner::default(); cfg.learners as usize],
             down: 0,
@@ -155,8 +150,7 @@ impl World {
     /// Will the node's restart wipe even its durable state?
     pub fn is_amnesiac(&self, node: NodeId) -> bool {
         self.amnesia & (1 << slot(node)) != 0
-            || (node.role == Role::Acceptor
-                && self.cfg.mutations.contains(&Mutation::AcceptorAmnesia))
+            || (node.role == Role::Acceptor && self.cfg.mutations.contains(&Mutation::AcceptorAmnesia))
     }
     /// The partition group of a node, when the network is split.
     pub fn partition_group(&self, node: NodeId) -> Option<u8> {
@@ -210,17 +204,11 @@ impl World {
     /// What the next `Tick` would handle: the earliest message (ties by id) or timer; messages
     /// win ties with timers.
     pub fn next_due(&self) -> Option<Due> {
-        let msg = self.net.earliest().map(|m| Due::Message {
-            id: m.id,
-            at: m.due,
-        });
+        let msg = self.net.earliest().map(|m| Due::Message { id: m.id, at: m.due });
         let timer = (0..self.cfg.proposers)
             .filter_map(|i| self.timers[i as usize].map(|t| (t, i)))
             .min()
-            .map(|(at, i)| Due::Timer {
-                node: NodeId::proposer(i),
-                at,
-            });
+            .map(|(at, i)| Due::Timer { node: NodeId::proposer(i), at });
         match (msg, timer) {
             (Some(Due::Message { at: m, .. }), Some(Due::Timer { at: t, .. })) if t < m => timer,
             (Some(_), _) => msg,
@@ -252,9 +240,7 @@ impl World {
     fn in_flight_msg(&self, id: MsgId) -> Result<(), String> {
         match self.net.get(id) {
             Some(_) => Ok(()),
-            None => reject(format!(
-                "Message #{id} is not in flight: it was delivered or dropped, or never sent."
-            )),
+            None => reject(format!("Message #{id} is not in flight: it was delivered or dropped, or never sent.")),
         }
     }
 
@@ -264,9 +250,7 @@ impl World {
             Command::Request { client, .. } => {
                 self.exists(*client, Role::Client)?;
                 if !self.is_up(*client) {
-                    return reject(format!(
-                        "{client} is crashed; restart it before it can ask for a value."
-                    ));
+                    return reject(format!("{client} is crashed; restart it before it can ask for a value."));
                 }
                 Ok(())
             }
@@ -278,9 +262,7 @@ impl World {
                 }
                 Ok(())
             }
-            Command::Deliver { id } | Command::Drop { id } | Command::Duplicate { id } => {
-                self.in_flight_msg(*id)
-            }
+            Command::Deliver { id } | Command::Drop { id } | Command::Duplicate { id } => self.in_flight_msg(*id),
             Command::Crash { node } => {
                 self.any_node(*node)?;
                 if !self.is_up(*node) {
@@ -291,23 +273,17 @@ impl World {
             Command::Restart { node } => {
                 self.any_node(*node)?;
                 if self.is_up(*node) {
-                    return reject(format!(
-                        "{node} is running; only a crashed node can restart."
-                    ));
+                    return reject(format!("{node} is running; only a crashed node can restart."));
                 }
                 Ok(())
             }
             Command::Timeout { node } => {
                 self.exists(*node, Role::Proposer)?;
                 if !self.is_up(*node) {
-                    return reject(format!(
-                        "{node} is crashed; a crashed proposer has no timer."
-                    ));
+                    return reject(format!("{node} is crashed; a crashed proposer has no timer."));
                 }
                 if !self.proposers[node.index as usize].phase.in_progress() {
-                    return reject(format!(
-                        "{node} has no ballot in progress, so there is nothing to time out."
-                    ));
+                    return reject(format!("{node} has no ballot in progress, so there is nothing to time out."));
                 }
                 Ok(())
             }
@@ -319,12 +295,12 @@ impl World {
                 Ok(())
             }
             Command::SetLoss { percent } => check_percent("Loss", *percent, 100),
-            Command::SetDuplicate { percent } => {
-                check_percent("Duplication", *percent, MAX_DUPLICATE_PERCENT)
-            }
+            Command::SetDuplicate { percent } => check_percent("Duplication", *percent, MAX_DUPLICATE_PERCENT),
             Command::SetLatency { min, max } => {
                 if *min < 1 || min > max || *max > MAX_LATENCY {
-                    return reject(format!("Latency must satisfy 1 ≤ min ≤ max ≤ {MAX_LATENCY} ticks, not {min}..{max}."));
+                    return reject(format!(
+                        "Latency must satisfy 1 ≤ min ≤ max ≤ {MAX_LATENCY} ticks, not {min}..{max}."
+                    ));
                 }
                 Ok(())
             }
@@ -334,24 +310,21 @@ impl World {
                     return reject(format!("{node} already restarts with amnesia."));
                 }
                 if self.amnesia & (1 << slot(*node)) == 0 && !*on {
-                    return reject(format!(
-                        "{node} already keeps its durable state across restarts."
-                    ));
+                    return reject(format!("{node} already keeps its durable state across restarts."));
                 }
                 Ok(())
             }
             Command::SetBackoff { on } => {
                 if self.backoff == *on {
-                    return reject(format!(
-                        "Back-off is already {}.",
-                        if *on { "on" } else { "off" }
-                    ));
+                    return reject(format!("Back-off is already {}.", if *on { "on" } else { "off" }));
                 }
                 Ok(())
             }
             Command::Tick => {
                 if self.next_due().is_none() {
-                    return reject("Nothing is in flight and no timer is running: ask a client for a value first.".into());
+                    return reject(
+                        "Nothing is in flight and no timer is running: ask a client for a value first.".into(),
+                    );
                 }
                 Ok(())
             }
@@ -392,11 +365,7 @@ impl World {
             v.push(Command::Tick);
         }
         for m in self.net.in_flight() {
-            v.extend([
-                Command::Deliver { id: m.id },
-                Command::Drop { id: m.id },
-                Command::Duplicate { id: m.id },
-            ]);
+            v.extend([Command::Deliver { id: m.id }, Command::Drop { id: m.id }, Command::Duplicate { id: m.id }]);
         }
         for p in &self.proposers {
             if self.is_up(p.id) && p.phase.in_progress() {
@@ -406,42 +375,27 @@ impl World {
         for i in 0..self.cfg.clients {
             let c = NodeId::client(i);
             if self.is_up(c) {
-                v.push(Command::Request {
-                    client: c,
-                    value: default_value(i),
-                });
+                v.push(Command::Request { client: c, value: default_value(i) });
             }
         }
         for i in 0..self.cfg.clients {
             for p in 0..self.cfg.proposers {
-                let cmd = Command::SetLeader {
-                    client: NodeId::client(i),
-                    leader: NodeId::proposer(p),
-                };
+                let cmd = Command::SetLeader { client: NodeId::client(i), leader: NodeId::proposer(p) };
                 if self.is_enabled(&cmd) {
                     v.push(cmd);
                 }
             }
         }
         for n in self.cfg.nodes() {
-            v.push(if self.is_up(n) {
-                Command::Crash { node: n }
-            } else {
-                Command::Restart { node: n }
-            });
+            v.push(if self.is_up(n) { Command::Crash { node: n } } else { Command::Restart { node: n } });
         }
         if self.net.is_partitioned() {
             v.push(Command::Heal);
         } else {
-            v.extend(self.cfg.nodes().map(|n| Command::Partition {
-                groups: vec![vec![n]],
-            }));
+            v.extend(self.cfg.nodes().map(|n| Command::Partition { groups: vec![vec![n]] }));
         }
         for n in self.cfg.nodes() {
-            v.push(Command::SetAmnesia {
-                node: n,
-                on: self.amnesia & (1 << slot(n)) == 0,
-            });
+            v.push(Command::SetAmnesia { node: n, on: self.amnesia & (1 << slot(n)) == 0 });
         }
         v
     }
@@ -470,9 +424,7 @@ impl World {
                 self.clients[client.index as usize].request(*value, &mut out);
                 self.effects(*client, out, ev);
             }
-            Command::SetLeader { client, leader } => {
-                self.clients[client.index as usize].leader = *leader
-            }
+            Command::SetLeader { client, leader } => self.clients[client.index as usize].leader = *leader,
             Command::Deliver { id } => {
                 if let Some(m) = self.net.take(*id) {
                     self.arrive(m, false, ev);
@@ -480,10 +432,7 @@ impl World {
             }
             Command::Drop { id } => {
                 self.net.take(*id);
-                ev.push(Event::Dropped {
-                    id: *id,
-                    reason: DropReason::ByUser,
-                });
+                ev.push(Event::Dropped { id: *id, reason: DropReason::ByUser });
             }
             Command::Duplicate { id } => self.duplicate_msg(*id, ev),
             Command::Crash { node } => self.crash(*node, ev),
@@ -546,11 +495,7 @@ impl World {
         }
         if by_network && self.duplicate > 0 && self.rng.percent(self.duplicate) {
             let copy = self.put_on_wire(m.from, m.to, m.msg);
-            ev.push(Event::Duplicated {
-                id: m.id,
-                copy: copy.id,
-                due: copy.due,
-            });
+            ev.push(Event::Duplicated { id: m.id, copy: copy.id, due: copy.due });
         }
         ev.push(Event::Delivered { id: m.id });
         self.dispatch(m.from, m.to, m.msg, ev);
@@ -559,11 +504,7 @@ impl World {
     fn duplicate_msg(&mut self, id: MsgId, ev: &mut Vec<Event>) {
         if let Some(m) = self.net.get(id).copied() {
             let copy = self.put_on_wire(m.from, m.to, m.msg);
-            ev.push(Event::Duplicated {
-                id,
-                copy: copy.id,
-                due: copy.due,
-            });
+            ev.push(Event::Duplicated { id, copy: copy.id, due: copy.due });
         }
     }
 
@@ -576,32 +517,19 @@ impl World {
             (Role::Acceptor, Msg::Prepare { ballot }) => {
                 let before = self.acceptors[i].promised;
                 self.acceptors[i].on_prepare(from, ballot, &ctx, &mut out);
-                self.oracle
-                    .on_promise_change(to, before, self.acceptors[i].promised, "");
+                self.oracle.on_promise_change(to, before, self.acceptors[i].promised, "");
             }
             (Role::Acceptor, Msg::Accept { ballot, value }) => {
                 let before = self.acceptors[i].promised;
                 self.acceptors[i].on_accept(from, ballot, value, &ctx, &mut out);
-                let voted = out.items.iter().any(|o| {
-                    matches!(
-                        o,
-                        Out::Send {
-                            msg: Msg::Accepted { .. },
-                            ..
-                        }
-                    )
-                });
+                let voted = out.items.iter().any(|o| matches!(o, Out::Send { msg: Msg::Accepted { .. }, .. }));
                 if voted {
-                    self.oracle
-                        .on_vote(to, ballot, value, before, self.majority());
+                    self.oracle.on_vote(to, ballot, value, before, self.majority());
                 }
-                self.oracle
-                    .on_promise_change(to, before, self.acceptors[i].promised, "");
+                self.oracle.on_promise_change(to, before, self.acceptors[i].promised, "");
             }
             (Role::Acceptor, Msg::Commit { value, .. }) => self.acceptors[i].on_commit(value),
-            (Role::Proposer, Msg::Request { value }) => {
-                self.proposers[i].on_request(from, value, &ctx, &mut out)
-            }
+            (Role::Proposer, Msg::Request { value }) => self.proposers[i].on_request(from, value, &ctx, &mut out),
             (Role::Proposer, Msg::Promise { ballot, accepted }) => {
                 self.proposers[i].on_promise(from, ballot, accepted, &ctx, &mut out)
             }
@@ -614,9 +542,7 @@ impl World {
             (Role::Learner, Msg::Accepted { ballot, value }) => {
                 self.learners[i].on_accepted(from, ballot, value, &ctx, &mut out)
             }
-            (Role::Learner, Msg::Commit { value, .. }) => {
-                self.learners[i].on_commit(value, &ctx, &mut out)
-            }
+            (Role::Learner, Msg::Commit { value, .. }) => self.learners[i].on_commit(value, &ctx, &mut out),
             (Role::Client, Msg::Reply { value } | Msg::Announce { value }) => {
                 self.clients[i].on_outcome(value, &mut out)
             }
@@ -635,14 +561,7 @@ impl World {
                 Out::Send { to, msg } => {
                     self.audit_send(node, msg, &mut started);
                     let m = self.put_on_wire(node, to, msg);
-                    ev.push(Event::Sent {
-                        id: m.id,
-                        from: node,
-                        to,
-                        msg,
-                        at: m.sent_at,
-                        due: m.due,
-                    });
+                    ev.push(Event::Sent { id: m.id, from: node, to, msg, at: m.sent_at, due: m.due });
                 }
                 Out::SetTimer(kind) => self.set_timer(node, kind),
                 Out::CancelTimer => self.timers[node.index as usize] = None,
@@ -678,14 +597,7 @@ impl World {
         self.next_id += 1;
         let (lo, hi) = self.latency;
         let due = self.time + self.rng.range(lo as u64, hi as u64);
-        let m = InFlight {
-            id,
-            from,
-            to,
-            msg,
-            sent_at: self.time,
-            due,
-        };
+        let m = InFlight { id, from, to, msg, sent_at: self.time, due };
         self.net.push(m);
         m
     }
@@ -736,12 +648,7 @@ impl World {
                 let before = self.acceptors[i].promised;
                 self.acceptors[i].restart(amnesia);
                 let after = self.acceptors[i].promised;
-                self.oracle.on_promise_change(
-                    node,
-                    before,
-                    after,
-                    " (an amnesia restart wiped its disk)",
-                );
+                self.oracle.on_promise_change(node, before, after, " (an amnesia restart wiped its disk)");
             }
             Role::Learner => {}
         }

@@ -75,22 +75,12 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let link = ctx.link().clone();
-        let keys = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-            link.send_message(Msg::Key(e))
-        });
+        let keys = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| link.send_message(Msg::Key(e)));
         if let Some(w) = web_sys::window() {
             let _ = w.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
         }
-        let session =
-            Session::new(Config::default(), DEFAULT_SEED).expect("the default config is valid");
-        App {
-            session,
-            menu: None,
-            help: false,
-            notice: None,
-            interval: None,
-            _keys: Some(keys),
-        }
+        let session = Session::new(Config::default(), DEFAULT_SEED).expect("the default config is valid");
+        App { session, menu: None, help: false, notice: None, interval: None, _keys: Some(keys) }
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
@@ -109,7 +99,8 @@ impl Component for App {
             Msg::TogglePlay => {
                 self.session.playing = !self.session.playing && self.session.can_step();
                 if !self.session.can_step() {
-                    self.notice = Some("Nothing is in flight and no timer is running: ask a client for a value first.".into());
+                    self.notice =
+                        Some("Nothing is in flight and no timer is running: ask a client for a value first.".into());
                 }
                 self.restart_timer(ctx);
             }
@@ -165,11 +156,7 @@ impl Component for App {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let s = &self.session;
-        let step_ms = if s.playing {
-            s.step_ms()
-        } else {
-            600.0 / s.speed_factor().max(1.0)
-        };
+        let step_ms = if s.playing { s.step_ms() } else { 600.0 / s.speed_factor().max(1.0) };
         let style = format!("--step-ms: {step_ms:.0}ms");
         html! {
             <div class="app" style={style}>
@@ -243,9 +230,7 @@ impl App {
 /// Installs the panic banner and mounts the app on `<body>`.
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
-        let text = format!(
-            "Paxoscope hit an internal error and stopped: {info}. Reload the page to start again."
-        );
+        let text = format!("Paxoscope hit an internal error and stopped: {info}. Reload the page to start again.");
         web_sys::console::error_1(&text.clone().into());
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
             if let Ok(el) = doc.create_element("div") {

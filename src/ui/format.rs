@@ -27,16 +27,10 @@ pub struct Line {
 }
 
 fn line(text: impl Into<String>) -> Line {
-    Line {
-        text: text.into(),
-        durable: false,
-    }
+    Line { text: text.into(), durable: false }
 }
 fn durable(text: impl Into<String>) -> Line {
-    Line {
-        text: text.into(),
-        durable: true,
-    }
+    Line { text: text.into(), durable: true }
 }
 
 /// The state of a node in words, at most two lines.
@@ -71,23 +65,16 @@ pub fn node_lines(w: &World, id: NodeId) -> Vec<Line> {
         }
         Role::Acceptor => {
             let a = &w.acceptors()[i];
-            let promised = a
-                .promised
-                .map_or("promised –".to_string(), |b| format!("promised {b}"));
-            let accepted = a.accepted.map_or("accepted –".to_string(), |p| {
-                format!("accepted {}={}", p.ballot, short(p.value))
-            });
+            let promised = a.promised.map_or("promised –".to_string(), |b| format!("promised {b}"));
+            let accepted =
+                a.accepted.map_or("accepted –".to_string(), |p| format!("accepted {}={}", p.ballot, short(p.value)));
             vec![durable(promised), durable(accepted)]
         }
         Role::Learner => {
             let l = &w.learners()[i];
             match l.learned {
                 Some(v) => vec![line(format!("learned {}", short(v)))],
-                None => match l
-                    .tallies
-                    .iter()
-                    .max_by_key(|t| (t.voters.count_ones(), t.ballot))
-                {
+                None => match l.tallies.iter().max_by_key(|t| (t.voters.count_ones(), t.ballot)) {
                     Some(t) => vec![
                         line(format!("votes {}/{}", t.voters.count_ones(), w.quorum())),
                         line(format!("for {}", short(t.value))),
@@ -113,9 +100,8 @@ pub const MSG_COLOURS: [&str; 9] = [
 ];
 
 /// Tints that tell ballots apart; a ballot's tint depends on its round and proposer.
-pub const BALLOT_TINTS: [&str; 8] = [
-    "#fde2a7", "#c7e3f7", "#f9c9d8", "#cdebc4", "#e2d3f3", "#fbd5b5", "#d0ece9", "#ecd9c6",
-];
+pub const BALLOT_TINTS: [&str; 8] =
+    ["#fde2a7", "#c7e3f7", "#f9c9d8", "#cdebc4", "#e2d3f3", "#fbd5b5", "#d0ece9", "#ecd9c6"];
 
 /// The tint of a ballot.
 pub fn ballot_tint(b: Ballot) -> &'static str {
@@ -140,10 +126,7 @@ mod tests {
     #[test]
     fn lines_speak_the_protocol() {
         let mut w = World::new(Config::default(), 1).unwrap();
-        let _ = w.apply(Command::Request {
-            client: NodeId::client(0),
-            value: Value::new("X").unwrap(),
-        });
+        let _ = w.apply(Command::Request { client: NodeId::client(0), value: Value::new("X").unwrap() });
         let _ = w.apply(Command::Tick);
         let _ = w.apply(Command::Tick);
         let p = node_lines(&w, NodeId::proposer(0));

@@ -94,28 +94,13 @@ impl Layout {
         let densest = counts
             .iter()
             .enumerate()
-            .map(|(i, n)| {
-                if i == 2 && *n > ZIGZAG_OVER {
-                    n.div_ceil(2) + 1
-                } else {
-                    *n
-                }
-            })
+            .map(|(i, n)| if i == 2 && *n > ZIGZAG_OVER { n.div_ceil(2) + 1 } else { *n })
             .max()
             .unwrap_or(1);
         let m = match densest {
-            0..=3 => Metrics {
-                r: 28.0,
-                font: 17.0,
-            },
-            4 => Metrics {
-                r: 25.0,
-                font: 15.0,
-            },
-            _ => Metrics {
-                r: 22.0,
-                font: 13.0,
-            },
+            0..=3 => Metrics { r: 28.0, font: 17.0 },
+            4 => Metrics { r: 25.0, font: 15.0 },
+            _ => Metrics { r: 22.0, font: 13.0 },
         };
         Layout { counts, m }
     }
@@ -138,10 +123,7 @@ impl Layout {
         if zig {
             x += if id.index % 2 == 0 { -ZIG } else { ZIG };
         }
-        Point {
-            x,
-            y: top + self.m.r,
-        }
+        Point { x, y: top + self.m.r }
     }
 
     /// Height of a node's glyph plus two lines of words: the vertical room one node needs.
@@ -169,12 +151,7 @@ impl Layout {
     /// The box taken by a node's glyph.
     pub fn glyph_box(&self, id: NodeId) -> Rect {
         let p = self.node(id);
-        Rect {
-            x: p.x - self.m.r,
-            y: p.y - self.m.r,
-            w: 2.0 * self.m.r,
-            h: 2.0 * self.m.r,
-        }
+        Rect { x: p.x - self.m.r, y: p.y - self.m.r, w: 2.0 * self.m.r, h: 2.0 * self.m.r }
     }
 
     /// Where the `k`-th leader badge on a proposer goes: a column of small tags left of the glyph,
@@ -184,12 +161,7 @@ impl Layout {
         let h = self.m.font * 1.1;
         let w = self.m.font * 2.0;
         let total = 3.0 * h;
-        Rect {
-            x: p.x - self.m.r - 6.0 - w,
-            y: p.y - total / 2.0 + k as f64 * h,
-            w,
-            h: h - 2.0,
-        }
+        Rect { x: p.x - self.m.r - 6.0 - w, y: p.y - total / 2.0 + k as f64 * h, w, h: h - 2.0 }
     }
 
     /// Where a message is on its wire: it leaves the sender's edge at `frac` 0 and reaches the
@@ -199,19 +171,10 @@ impl Layout {
         let (dx, dy) = (b.x - a.x, b.y - a.y);
         let len = (dx * dx + dy * dy).sqrt().max(1.0);
         let (ux, uy) = (dx / len, dy / len);
-        let start = Point {
-            x: a.x + ux * self.m.r,
-            y: a.y + uy * self.m.r,
-        };
-        let end = Point {
-            x: b.x - ux * self.m.r,
-            y: b.y - uy * self.m.r,
-        };
+        let start = Point { x: a.x + ux * self.m.r, y: a.y + uy * self.m.r };
+        let end = Point { x: b.x - ux * self.m.r, y: b.y - uy * self.m.r };
         let f = frac.clamp(0.0, 1.0);
-        Point {
-            x: start.x + (end.x - start.x) * f,
-            y: start.y + (end.y - start.y) * f,
-        }
+        Point { x: start.x + (end.x - start.x) * f, y: start.y + (end.y - start.y) * f }
     }
 }
 
@@ -232,18 +195,9 @@ mod tests {
     fn worst_lines(role: Role) -> Vec<usize> {
         match role {
             Role::Client => vec!["leader P5".len(), "heard \"abcdefgh…\"".chars().count()],
-            Role::Proposer => vec![
-                "Phase 2 · votes 9/9".chars().count(),
-                "99.5 → \"abcdefgh…\"".chars().count(),
-            ],
-            Role::Acceptor => vec![
-                "promised 99.5 ▪".chars().count(),
-                "accepted \"abcdefgh…\"".chars().count(),
-            ],
-            Role::Learner => vec![
-                "learned \"abcdefgh…\"".chars().count(),
-                "for \"abcdefgh…\"".chars().count(),
-            ],
+            Role::Proposer => vec!["Phase 2 · votes 9/9".chars().count(), "99.5 → \"abcdefgh…\"".chars().count()],
+            Role::Acceptor => vec!["promised 99.5 ▪".chars().count(), "accepted \"abcdefgh…\"".chars().count()],
+            Role::Learner => vec!["learned \"abcdefgh…\"".chars().count(), "for \"abcdefgh…\"".chars().count()],
         }
     }
 
@@ -255,21 +209,12 @@ mod tests {
             for p in range(Role::Proposer) {
                 for a in range(Role::Acceptor) {
                     for l in range(Role::Learner) {
-                        let cfg = Config {
-                            clients: c,
-                            proposers: p,
-                            acceptors: a,
-                            learners: l,
-                            ..Config::default()
-                        };
+                        let cfg = Config { clients: c, proposers: p, acceptors: a, learners: l, ..Config::default() };
                         let lay = Layout::new(&cfg);
                         let mut boxes: Vec<(String, Rect)> = Vec::new();
                         for n in cfg.nodes() {
                             boxes.push((format!("{n} glyph"), lay.glyph_box(n)));
-                            boxes.push((
-                                format!("{n} words"),
-                                lay.words_box(n, &worst_lines(n.role)).unwrap(),
-                            ));
+                            boxes.push((format!("{n} words"), lay.words_box(n, &worst_lines(n.role)).unwrap()));
                             if n.role == Role::Proposer {
                                 for k in 0..c as usize {
                                     boxes.push((format!("{n} badge {k}"), lay.badge_box(n, k)));
@@ -277,15 +222,9 @@ mod tests {
                             }
                         }
                         for (i, (na, ra)) in boxes.iter().enumerate() {
-                            assert!(
-                                ra.inside_view(),
-                                "{c}/{p}/{a}/{l}: {na} {ra:?} leaves the view"
-                            );
+                            assert!(ra.inside_view(), "{c}/{p}/{a}/{l}: {na} {ra:?} leaves the view");
                             for (nb, rb) in &boxes[i + 1..] {
-                                assert!(
-                                    !ra.overlaps(rb),
-                                    "{c}/{p}/{a}/{l}: {na} {ra:?} overlaps {nb} {rb:?}"
-                                );
+                                assert!(!ra.overlaps(rb), "{c}/{p}/{a}/{l}: {na} {ra:?} overlaps {nb} {rb:?}");
                             }
                         }
                         checked += 1;
@@ -299,13 +238,7 @@ mod tests {
     #[test]
     fn small_clusters_get_large_type() {
         assert!(Layout::new(&Config::default()).m.font >= 16.0);
-        let big = Config {
-            clients: 3,
-            proposers: 5,
-            acceptors: 9,
-            learners: 5,
-            ..Config::default()
-        };
+        let big = Config { clients: 3, proposers: 5, acceptors: 9, learners: 5, ..Config::default() };
         assert!(Layout::new(&big).m.font >= 12.0);
     }
 
@@ -326,9 +259,7 @@ mod tests {
             id: 1,
             from: NodeId::proposer(0),
             to: NodeId::acceptor(0),
-            msg: crate::paxos::Msg::Prepare {
-                ballot: crate::paxos::Ballot::new(1, 0),
-            },
+            msg: crate::paxos::Msg::Prepare { ballot: crate::paxos::Ballot::new(1, 0) },
             sent_at: 10,
             due: 14,
         };

@@ -40,33 +40,18 @@ impl Session {
     pub fn new(config: Config, seed: u64) -> Result<Self, String> {
         let timeline = Timeline::new(config, seed)?;
         let before = timeline.world().clone();
-        Ok(Session {
-            timeline,
-            narrations: Vec::new(),
-            before,
-            playing: false,
-            speed: DEFAULT_SPEED,
-        })
+        Ok(Session { timeline, narrations: Vec::new(), before, playing: false, speed: DEFAULT_SPEED })
     }
 
     /// Rebuilds a run from its inputs and moves to `cursor`. Every command must be enabled when
     /// its turn comes; otherwise the message names the step.
-    pub fn from_commands(
-        config: Config,
-        seed: u64,
-        commands: &[Command],
-        cursor: usize,
-    ) -> Result<Self, String> {
+    pub fn from_commands(config: Config, seed: u64, commands: &[Command], cursor: usize) -> Result<Self, String> {
         let mut s = Session::new(config, seed)?;
         for (i, c) in commands.iter().enumerate() {
-            s.apply(c.clone())
-                .map_err(|e| format!("step {} cannot be replayed: {e}", i + 1))?;
+            s.apply(c.clone()).map_err(|e| format!("step {} cannot be replayed: {e}", i + 1))?;
         }
         if cursor > commands.len() {
-            return Err(format!(
-                "step {cursor} is past the end of the run ({} steps)",
-                commands.len()
-            ));
+            return Err(format!("step {cursor} is past the end of the run ({} steps)", commands.len()));
         }
         s.seek(cursor);
         Ok(s)
@@ -102,9 +87,7 @@ impl Session {
     }
     /// The narration of the step that led here.
     pub fn narration(&self) -> Option<&Narration> {
-        self.cursor()
-            .checked_sub(1)
-            .and_then(|i| self.narrations.get(i))
+        self.cursor().checked_sub(1).and_then(|i| self.narrations.get(i))
     }
     /// Narration of every recorded step.
     pub fn narrations(&self) -> &[Narration] {
@@ -130,8 +113,7 @@ impl Session {
         let n = self.timeline.cursor();
         self.narrations.truncate(n - 1);
         let step = self.timeline.last_step().expect("a step was just recorded");
-        self.narrations
-            .push(narrate(&prev, step, self.timeline.world()));
+        self.narrations.push(narrate(&prev, step, self.timeline.world()));
         self.before = prev;
         Ok(())
     }
@@ -156,11 +138,7 @@ impl Session {
     pub fn seek(&mut self, n: usize) {
         self.timeline.seek(n);
         let c = self.timeline.cursor();
-        self.before = if c == 0 {
-            self.timeline.world().clone()
-        } else {
-            self.timeline.world_at(c - 1)
-        };
+        self.before = if c == 0 { self.timeline.world().clone() } else { self.timeline.world_at(c - 1) };
     }
 
     /// One step back; false at the start.
@@ -198,18 +176,9 @@ impl Session {
             let mut phase = None;
             for e in &s.events {
                 match e {
-                    Event::Sent {
-                        msg: Msg::Prepare { .. },
-                        ..
-                    } => phase = phase.max(Some(1)),
-                    Event::Sent {
-                        msg: Msg::Accept { .. },
-                        ..
-                    } => phase = phase.max(Some(2)),
-                    Event::Sent {
-                        msg: Msg::Commit { .. },
-                        ..
-                    } => phase = phase.max(Some(3)),
+                    Event::Sent { msg: Msg::Prepare { .. }, .. } => phase = phase.max(Some(1)),
+                    Event::Sent { msg: Msg::Accept { .. }, .. } => phase = phase.max(Some(2)),
+                    Event::Sent { msg: Msg::Commit { .. }, .. } => phase = phase.max(Some(3)),
                     Event::Chosen { .. } => out.push((i + 1, Marker::Chosen)),
                     Event::Violated { .. } => out.push((i + 1, Marker::Violation)),
                     _ => {}
@@ -230,10 +199,7 @@ mod tests {
     use crate::paxos::{NodeId, Value};
 
     fn request() -> Command {
-        Command::Request {
-            client: NodeId::client(0),
-            value: Value::new("X").unwrap(),
-        }
+        Command::Request { client: NodeId::client(0), value: Value::new("X").unwrap() }
     }
 
     #[test]
@@ -278,10 +244,7 @@ mod tests {
             s.step().unwrap();
         }
         s.seek(2);
-        s.apply(Command::Crash {
-            node: NodeId::acceptor(0),
-        })
-        .unwrap();
+        s.apply(Command::Crash { node: NodeId::acceptor(0) }).unwrap();
         assert_eq!(s.len(), 3);
         assert_eq!(s.narrations().len(), 3);
         assert!(s.narration().unwrap().text.starts_with("A1 crashes"));
@@ -291,11 +254,7 @@ mod tests {
     fn a_refused_command_reports_why_and_changes_nothing() {
         let mut s = Session::new(Config::default(), 7).unwrap();
         let before = s.world().clone();
-        let e = s
-            .apply(Command::Restart {
-                node: NodeId::acceptor(0),
-            })
-            .unwrap_err();
+        let e = s.apply(Command::Restart { node: NodeId::acceptor(0) }).unwrap_err();
         assert!(e.contains("only a crashed node can restart"));
         assert_eq!(s.world(), &before);
         assert_eq!(s.len(), 0);
@@ -313,13 +272,9 @@ mod tests {
         assert_eq!(r.cursor(), 4);
         assert_eq!(r.len(), 6);
         assert_eq!(r.timeline().world_at(6), *s.world());
-        assert!(Session::from_commands(Config::default(), 3, &cmds, 9)
-            .unwrap_err()
-            .contains("past the end"));
+        assert!(Session::from_commands(Config::default(), 3, &cmds, 9).unwrap_err().contains("past the end"));
         let bad = vec![Command::Deliver { id: 42 }];
-        assert!(Session::from_commands(Config::default(), 3, &bad, 0)
-            .unwrap_err()
-            .contains("step 1"));
+        assert!(Session::from_commands(Config::default(), 3, &bad, 0).unwrap_err().contains("step 1"));
     }
 
     #[test]

@@ -26,25 +26,13 @@ pub fn view(s: &Session) -> Html {
         Role::Proposer => w.proposers()[n.index as usize].decided.is_some(),
         Role::Acceptor => false,
     };
-    let (learned, not_yet): (Vec<NodeId>, Vec<NodeId>) = w
-        .config()
-        .nodes()
-        .filter(|n| matches!(n.role, Role::Learner | Role::Client))
-        .partition(knows);
-    let list = |v: &[NodeId]| {
-        v.iter()
-            .map(|n| n.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let (learned, not_yet): (Vec<NodeId>, Vec<NodeId>) =
+        w.config().nodes().filter(|n| matches!(n.role, Role::Learner | Role::Client)).partition(knows);
+    let list = |v: &[NodeId]| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
     let learned_text = match (learned.is_empty(), not_yet.is_empty()) {
         (true, _) => "No learner or client knows yet.".to_string(),
         (false, true) => format!("Learned by everyone: {}.", list(&learned)),
-        (false, false) => format!(
-            "Learned so far by {}; not yet by {}.",
-            list(&learned),
-            list(&not_yet)
-        ),
+        (false, false) => format!("Learned so far by {}; not yet by {}.", list(&learned), list(&not_yet)),
     };
     html! {
         <div class="chosen-banner" data-testid="chosen-banner" data-value={value.as_str().to_string()} role="status">

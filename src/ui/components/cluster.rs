@@ -19,24 +19,13 @@ pub fn view(s: &Session, menu: Option<Menu>, link: &Scope<App>) -> Html {
     let w = s.world();
     let lay = Layout::new(w.config());
     let received: Vec<NodeId> = received_last_step(s);
-    let pulse = if s.cursor() % 2 == 0 {
-        "pulse-a"
-    } else {
-        "pulse-b"
-    };
+    let pulse = if s.cursor() % 2 == 0 { "pulse-a" } else { "pulse-b" };
     let titles = Role::ALL.iter().enumerate().map(|(i, r)| {
         html! { <text class="column-title" x={COLUMNS[i].to_string()} y="22">{column_title(*r)}</text> }
     });
     let nodes = w.config().nodes().map(|id| {
         let selected = menu == Some(Menu::Node(id));
-        node(
-            w,
-            &lay,
-            id,
-            received.contains(&id).then_some(pulse),
-            selected,
-            link,
-        )
+        node(w, &lay, id, received.contains(&id).then_some(pulse), selected, link)
     });
     let halos = w.is_partitioned().then(|| {
         w.config()
@@ -77,10 +66,7 @@ fn received_last_step(s: &Session) -> Vec<NodeId> {
 
 fn shape(role: Role, p: Point, r: f64) -> Html {
     let pts = |v: &[(f64, f64)]| {
-        v.iter()
-            .map(|(x, y)| format!("{:.1},{:.1}", p.x + x * r, p.y + y * r))
-            .collect::<Vec<_>>()
-            .join(" ")
+        v.iter().map(|(x, y)| format!("{:.1},{:.1}", p.x + x * r, p.y + y * r)).collect::<Vec<_>>().join(" ")
     };
     match role {
         Role::Client => {
@@ -90,14 +76,7 @@ fn shape(role: Role, p: Point, r: f64) -> Html {
             html! { <circle class="glyph" cx={p.x.to_string()} cy={p.y.to_string()} r={r.to_string()} /> }
         }
         Role::Acceptor => {
-            let hex = [
-                (1.0, 0.0),
-                (0.5, 0.87),
-                (-0.5, 0.87),
-                (-1.0, 0.0),
-                (-0.5, -0.87),
-                (0.5, -0.87),
-            ];
+            let hex = [(1.0, 0.0), (0.5, 0.87), (-0.5, 0.87), (-1.0, 0.0), (-0.5, -0.87), (0.5, -0.87)];
             html! { <polygon class="glyph" points={pts(&hex)} /> }
         }
         Role::Learner => {
@@ -115,14 +94,7 @@ fn role_class(r: Role) -> &'static str {
     }
 }
 
-fn node(
-    w: &World,
-    lay: &Layout,
-    id: NodeId,
-    pulse: Option<&'static str>,
-    selected: bool,
-    link: &Scope<App>,
-) -> Html {
+fn node(w: &World, lay: &Layout, id: NodeId, pulse: Option<&'static str>, selected: bool, link: &Scope<App>) -> Html {
     let p = lay.node(id);
     let r = lay.m.r;
     let up = w.is_up(id);
@@ -162,20 +134,13 @@ fn node(
         <text class="amnesia-mark" x={(p.x + r * 0.9).to_string()} y={(p.y - r * 0.7).to_string()} font-size={(lay.m.font * 1.1).to_string()}>
             <title>{"amnesia: a restart wipes even durable state (unsafe)"}</title>{"⚠"}</text>
     });
-    let badges = (id.role == Role::Proposer)
-        .then(|| leader_badges(w, lay, id))
-        .unwrap_or_default();
+    let badges = (id.role == Role::Proposer).then(|| leader_badges(w, lay, id)).unwrap_or_default();
     let label = format!(
         "{id}, {}{}{}. {}",
         id.role.name(),
         if up { "" } else { ", crashed" },
         if amnesia { ", amnesia mode" } else { "" },
-        lines
-            .iter()
-            .map(|l| l.text.as_str())
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join(", ")
+        lines.iter().map(|l| l.text.as_str()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(", ")
     );
     let onclick = link.callback(move |e: MouseEvent| {
         e.stop_propagation();

@@ -79,9 +79,7 @@ fn ShapeForm(p: &ShapeProps) -> Html {
         let fields = fields.clone();
         Callback::from(move |e: InputEvent| {
             let mut v = (*fields).clone();
-            v[4] = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value();
+            v[4] = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
             fields.set(v);
         })
     };
@@ -111,19 +109,13 @@ fn ShapeForm(p: &ShapeProps) -> Html {
 }
 
 fn parse(fields: &[String], nacks: bool, base: &Config) -> Result<(Config, u64), String> {
-    let mut cfg = Config {
-        nacks,
-        ..base.clone()
-    };
+    let mut cfg = Config { nacks, ..base.clone() };
     cfg.amnesia.clear();
     for (i, (role, lo, hi)) in LIMITS.iter().enumerate() {
-        let n: u8 = fields[i].trim().parse().map_err(|_| {
-            format!(
-                "{}s must be a whole number from {lo} to {hi}, not {:?}.",
-                role.name(),
-                fields[i]
-            )
-        })?;
+        let n: u8 = fields[i]
+            .trim()
+            .parse()
+            .map_err(|_| format!("{}s must be a whole number from {lo} to {hi}, not {:?}.", role.name(), fields[i]))?;
         match role {
             Role::Client => cfg.clients = n,
             Role::Proposer => cfg.proposers = n,

@@ -20,40 +20,17 @@ pub fn view(s: &Session, link: &Scope<App>) -> Html {
         None => "Nothing to step: ask a client for a value first".into(),
     };
     let on_speed = link.callback(|e: InputEvent| {
-        Msg::SetSpeed(
-            e.target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value()
-                .parse()
-                .unwrap_or(2),
-        )
+        Msg::SetSpeed(e.target_unchecked_into::<web_sys::HtmlInputElement>().value().parse().unwrap_or(2))
     });
     let on_seek = link.callback(|e: InputEvent| {
-        Msg::Seek(
-            e.target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value()
-                .parse()
-                .unwrap_or(0),
-        )
+        Msg::Seek(e.target_unchecked_into::<web_sys::HtmlInputElement>().value().parse().unwrap_or(0))
     });
     let marks = s.markers().into_iter().map(|(k, m)| {
-        let left = if len == 0 {
-            0.0
-        } else {
-            k as f64 / len as f64 * 100.0
-        };
+        let left = if len == 0 { 0.0 } else { k as f64 / len as f64 * 100.0 };
         let (class, title) = match m {
-            Marker::Phase(p) => (
-                format!("mark phase-{p}"),
-                format!("step {k}: Phase {p} begins"),
-            ),
-            Marker::Chosen => (
-                "mark chosen".to_string(),
-                format!("step {k}: a value is chosen"),
-            ),
-            Marker::Violation => (
-                "mark violation".to_string(),
-                format!("step {k}: safety breaks"),
-            ),
+            Marker::Phase(p) => (format!("mark phase-{p}"), format!("step {k}: Phase {p} begins")),
+            Marker::Chosen => ("mark chosen".to_string(), format!("step {k}: a value is chosen")),
+            Marker::Violation => ("mark violation".to_string(), format!("step {k}: safety breaks")),
         };
         html! { <span class={class} style={format!("left: {left:.2}%")} title={title}></span> }
     });

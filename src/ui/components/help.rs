@@ -6,10 +6,7 @@ use yew::prelude::*;
 
 /// Every shortcut, as (keys, action). The README lists the same table.
 pub const SHORTCUTS: [(&str, &str); 7] = [
-    (
-        "→",
-        "Step: the next message arrives (or the next timer fires)",
-    ),
+    ("→", "Step: the next message arrives (or the next timer fires)"),
     ("←", "Back one step"),
     ("Space", "Play / pause"),
     ("+  /  -", "Faster / slower (0.25× to 4×)"),
@@ -20,9 +17,7 @@ pub const SHORTCUTS: [(&str, &str); 7] = [
 
 /// The overlay.
 pub fn view(link: &Scope<App>) -> Html {
-    let rows = SHORTCUTS
-        .iter()
-        .map(|(k, a)| html! { <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*a}</td></tr> });
+    let rows = SHORTCUTS.iter().map(|(k, a)| html! { <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*a}</td></tr> });
     html! {
         <div class="overlay" data-testid="help-overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts"
              onclick={link.callback(|_| Msg::ToggleHelp)}>

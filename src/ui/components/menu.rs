@@ -28,16 +28,8 @@ pub fn view(s: &Session, menu: Option<Menu>, link: &Scope<App>) -> Html {
     // canvas's scale; it opens on whichever side of the anchor has room.
     let left = anchor.x / VIEW_W * 100.0;
     let top = (anchor.y / VIEW_H * 100.0).clamp(2.0, 98.0);
-    let side = if anchor.x > VIEW_W * 0.6 {
-        "open-left"
-    } else {
-        "open-right"
-    };
-    let vert = if anchor.y > VIEW_H * 0.55 {
-        "open-up"
-    } else {
-        "open-down"
-    };
+    let side = if anchor.x > VIEW_W * 0.6 { "open-left" } else { "open-right" };
+    let vert = if anchor.y > VIEW_H * 0.55 { "open-up" } else { "open-down" };
     html! {
         <div class={classes!("menu", side, vert)} data-testid="menu" role="dialog" aria-label="Actions"
              style={format!("left: {left:.2}%; top: {top:.2}%")}
@@ -74,45 +66,22 @@ fn message_menu(w: &World, id: u32, link: &Scope<App>) -> Html {
 fn node_menu(w: &World, n: NodeId, link: &Scope<App>) -> Html {
     let up = w.is_up(n);
     let crash = if up {
-        command_button(
-            w,
-            &format!("Crash {n}"),
-            "crash",
-            Command::Crash { node: n },
-            link,
-        )
+        command_button(w, &format!("Crash {n}"), "crash", Command::Crash { node: n }, link)
     } else {
-        command_button(
-            w,
-            &format!("Restart {n}"),
-            "restart",
-            Command::Restart { node: n },
-            link,
-        )
+        command_button(w, &format!("Restart {n}"), "restart", Command::Restart { node: n }, link)
     };
     let amnesia_on = w.is_amnesiac(n);
     let amnesia = command_button(
         w,
-        if amnesia_on {
-            "Keep disk on restart (safe)"
-        } else {
-            "Amnesia on restart (unsafe)"
-        },
+        if amnesia_on { "Keep disk on restart (safe)" } else { "Amnesia on restart (unsafe)" },
         "amnesia",
-        Command::SetAmnesia {
-            node: n,
-            on: !amnesia_on,
-        },
+        Command::SetAmnesia { node: n, on: !amnesia_on },
         link,
     );
     let role_items = match n.role {
-        Role::Proposer => command_button(
-            w,
-            "Time out now: retry higher",
-            "timeout",
-            Command::Timeout { node: n },
-            link,
-        ),
+        Role::Proposer => {
+            command_button(w, "Time out now: retry higher", "timeout", Command::Timeout { node: n }, link)
+        }
         Role::Client => client_items(w, n, link),
         _ => Html::default(),
     };
@@ -161,12 +130,7 @@ fn RequestForm(p: &RequestProps) -> Html {
     let text = use_state(|| p.suggested.clone());
     let oninput = {
         let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            text.set(
-                e.target_unchecked_into::<web_sys::HtmlInputElement>()
-                    .value(),
-            )
-        })
+        Callback::from(move |e: InputEvent| text.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
     };
     let onsubmit = {
         let (text, cb) = (text.clone(), p.on_request.clone());

@@ -31,10 +31,7 @@ fn narration(s: &Session, link: &Scope<App>) -> Html {
             html! { <p class={classes!("narration-text", n.chosen.then_some("chosen"), n.violated.then_some("violated"))}>{&n.text}</p> }
         }
         None => {
-            let start = Command::Request {
-                client: NodeId::client(0),
-                value: crate::sim::world::default_value(0),
-            };
+            let start = Command::Request { client: NodeId::client(0), value: crate::sim::world::default_value(0) };
             html! { <>
                 <p class="narration-text">{"Nothing has happened yet. Phase 0 starts when a client asks a proposer for a value. Click a client (C1) to choose the value, or start right away:"}</p>
                 <button class="primary" data-testid="start" onclick={link.callback(move |_| Msg::Do(start.clone()))}>{"C1 asks for \"X\""}</button>
@@ -119,7 +116,13 @@ fn log(s: &Session, link: &Scope<App>) -> Html {
     let hi = (lo + LOG_WINDOW).min(n.len());
     let rows = (lo..hi).rev().map(|i| {
         let k = i + 1;
-        let class = classes!("log-row", (k == cur).then_some("current"), (k > cur).then_some("future"), n[i].chosen.then_some("chosen"), n[i].violated.then_some("violated"));
+        let class = classes!(
+            "log-row",
+            (k == cur).then_some("current"),
+            (k > cur).then_some("future"),
+            n[i].chosen.then_some("chosen"),
+            n[i].violated.then_some("violated")
+        );
         html! {
             <li key={k.to_string()}>
                 <button class={class} data-testid={format!("log-{k}")} aria-current={(k == cur).then_some("step")}

@@ -27,7 +27,7 @@ pub fn wires(s: &Session, lay: &Layout) -> Html {
         .map(|m| {
             let (a, b) = (lay.along(m.from, m.to, 0.0), lay.along(m.from, m.to, 1.0));
             html! { <line key={m.id.to_string()} class={classes!("wire", format!("kind-{}", m.msg.kind()))}
-                x1={a.x.to_string()} y1={a.y.to_string()} x2={b.x.to_string()} y2={b.y.to_string()} /> }
+            x1={a.x.to_string()} y1={a.y.to_string()} x2={b.x.to_string()} y2={b.y.to_string()} /> }
         })
         .collect()
 }
@@ -47,14 +47,7 @@ pub fn tokens(s: &Session, lay: &Layout, menu: Option<Menu>, link: &Scope<App>) 
                 }
                 Event::Dropped { id, .. } => {
                     if let Some(m) = s.before().message(*id) {
-                        out.push(token(
-                            m,
-                            lay,
-                            visual_frac(m, s.before().time()),
-                            "dropped",
-                            false,
-                            None,
-                        ));
+                        out.push(token(m, lay, visual_frac(m, s.before().time()), "dropped", false, None));
                     }
                 }
                 _ => {}
@@ -68,11 +61,7 @@ pub fn tokens(s: &Session, lay: &Layout, menu: Option<Menu>, link: &Scope<App>) 
             m,
             lay,
             visual_frac(m, now),
-            if overdue {
-                "in-flight overdue"
-            } else {
-                "in-flight"
-            },
+            if overdue { "in-flight overdue" } else { "in-flight" },
             selected,
             Some(link),
         ));
@@ -80,14 +69,7 @@ pub fn tokens(s: &Session, lay: &Layout, menu: Option<Menu>, link: &Scope<App>) 
     html! { <g class="tokens">{ for out }</g> }
 }
 
-fn token(
-    m: &InFlight,
-    lay: &Layout,
-    frac: f64,
-    state: &str,
-    selected: bool,
-    link: Option<&Scope<App>>,
-) -> Html {
+fn token(m: &InFlight, lay: &Layout, frac: f64, state: &str, selected: bool, link: Option<&Scope<App>>) -> Html {
     let p = lay.along(m.from, m.to, frac);
     let label = m.msg.label();
     let w = label.chars().count() as f64 * FONT * 0.56 + 22.0;
@@ -120,12 +102,7 @@ fn token(
             </g>
         }
     });
-    let aria = format!(
-        "{label} from {} to {}, message {id}, {}",
-        m.from,
-        m.to,
-        state.replace('-', " ")
-    );
+    let aria = format!("{label} from {} to {}, message {id}, {}", m.from, m.to, state.replace('-', " "));
     html! {
         <g key={format!("t{id}")} class={classes!("token", format!("kind-{kind}"), state.to_string(), selected.then_some("selected"))}
            data-testid={format!("msg-{id}")} data-type={kind} data-from={m.from.to_string()} data-to={m.to.to_string()}
