@@ -121,7 +121,7 @@ impl Layout {
         };
         let mut x = COLUMNS[c];
         if zig {
-            x += if id.index % 2 == 0 { -ZIG } else { ZIG };
+            x += if id.index.is_multiple_of(2) { -ZIG } else { ZIG };
         }
         Point { x, y: top + self.m.r }
     }

@@ -19,7 +19,7 @@ pub fn view(s: &Session, menu: Option<Menu>, link: &Scope<App>) -> Html {
     let w = s.world();
     let lay = Layout::new(w.config());
     let received: Vec<NodeId> = received_last_step(s);
-    let pulse = if s.cursor() % 2 == 0 { "pulse-a" } else { "pulse-b" };
+    let pulse = if s.cursor().is_multiple_of(2) { "pulse-a" } else { "pulse-b" };
     let titles = Role::ALL.iter().enumerate().map(|(i, r)| {
         html! { <text class="column-title" x={COLUMNS[i].to_string()} y="22">{column_title(*r)}</text> }
     });
