@@ -134,7 +134,7 @@ fn node(w: &World, lay: &Layout, id: NodeId, pulse: Option<&'static str>, select
         <text class="amnesia-mark" x={(p.x + r * 0.9).to_string()} y={(p.y - r * 0.7).to_string()} font-size={(lay.m.font * 1.1).to_string()}>
             <title>{"amnesia: a restart wipes even durable state (unsafe)"}</title>{"⚠"}</text>
     });
-    let badges = (id.role == Role::Proposer).then(|| leader_badges(w, lay, id)).unwrap_or_default();
+    let badges = if id.role == Role::Proposer { leader_badges(w, lay, id) } else { Html::default() };
     let label = format!(
         "{id}, {}{}{}. {}",
         id.role.name(),
