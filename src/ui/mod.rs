@@ -11,4 +11,4 @@ mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]
-pub use app::start;
+pub use app::{start, App};

@@ -99,7 +99,7 @@ fn ShapeForm(p: &ShapeProps) -> Html {
         Callback::from(move |_| nacks.set(!*nacks))
     };
     html! {
-        <form class="shape" {onsubmit}>
+        <form class="shape" novalidate=true {onsubmit}>
             <div class="fields">{ for inputs }</div>
             <label class="check"><input type="checkbox" checked={*nacks} onchange={toggle} data-testid="nacks" />{"Acceptors send Nacks when they refuse"}</label>
             <label class="field" for="seed">{"Seed"}<input id="seed" data-testid="seed" value={fields[4].clone()} oninput={seed_input} inputmode="numeric" /></label>
