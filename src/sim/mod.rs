@@ -4,6 +4,8 @@
 
 pub mod command;
 pub mod config;
+pub mod lessons;
+pub mod link;
 pub mod narrate;
 pub mod network;
 pub mod oracle;

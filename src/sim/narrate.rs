@@ -343,12 +343,16 @@ fn promise_text(
                 .filter(|a| pa.promises & (1 << a) != 0 && before.acceptors()[*a as usize].accepted == Some(h))
                 .map(|a| format!("A{}", a + 1))
                 .collect();
-            let who = if reporters.is_empty() { "an acceptor in its quorum".to_string() } else { reporters.join(" and ") };
+            let who = match reporters.len() {
+                0 => "an acceptor in its quorum reports it".to_string(),
+                1 => format!("{} reports it", reporters[0]),
+                _ => format!("{} report they", reporters.join(" and ")),
+            };
             if own == Some(value) {
                 format!("{head} It proposes {value}: {who} already accepted {value} in ballot {}, and its own client wants {value} too. Accept {ballot} {value} goes to every acceptor.", h.ballot)
             } else {
                 format!(
-                    "{head} {to} must propose {value}, not its client's {}: {who} reports it already accepted {value} in ballot {}. Accept {ballot} {value} goes to every acceptor.",
+                    "{head} {to} must propose {value}, not its client's {}: {who} already accepted {value} in ballot {}. Accept {ballot} {value} goes to every acceptor.",
                     own.map_or("value".into(), |v| v.to_string()),
                     h.ballot
                 )

@@ -4,7 +4,9 @@
 
 use super::command::{Command, Event, MsgId};
 use super::config::Config;
+use super::narrate::narrate;
 use super::network::InFlight;
+use super::timeline::Step;
 use super::world::World;
 use crate::paxos::{NodeId, Value};
 
@@ -48,13 +50,20 @@ pub struct Script {
     world: World,
     commands: Vec<Command>,
     events: Vec<Vec<Event>>,
+    narrations: Vec<String>,
     error: Option<String>,
 }
 
 impl Script {
     /// A script on a fresh world.
     pub fn new(config: Config, seed: u64) -> Result<Self, String> {
-        Ok(Script { world: World::new(config, seed)?, commands: Vec::new(), events: Vec::new(), error: None })
+        Ok(Script {
+            world: World::new(config, seed)?,
+            commands: Vec::new(),
+            events: Vec::new(),
+            narrations: Vec::new(),
+            error: None,
+        })
     }
 
     /// The world after the steps so far.
@@ -68,6 +77,10 @@ impl Script {
     /// Events of every step so far.
     pub fn events(&self) -> &[Vec<Event>] {
         &self.events
+    }
+    /// The narration of every step so far.
+    pub fn narrations(&self) -> &[String] {
+        &self.narrations
     }
     /// All events so far, flattened.
     pub fn all_events(&self) -> impl Iterator<Item = &Event> {
@@ -91,13 +104,16 @@ impl Script {
         if self.error.is_some() {
             return self;
         }
+        let before = self.world.clone();
         let ev = self.world.apply(cmd.clone());
         if let [Event::Rejected { reason }] = ev.as_slice() {
             self.error = Some(format!("step {} ({cmd:?}) was refused: {reason}", self.commands.len() + 1));
             return self;
         }
-        self.commands.push(cmd);
-        self.events.push(ev);
+        let step = Step { command: cmd, events: ev };
+        self.narrations.push(narrate(&before, &step, &self.world).text);
+        self.commands.push(step.command);
+        self.events.push(step.events);
         self
     }
 

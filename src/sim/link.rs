@@ -1,0 +1,303 @@
+//! Share links: a run in the URL hash, short enough to paste into a chat.
+//!
+//! `s=42&n=2.2.3.1&run=q-C1-X~t~t~d7~c-A2&at=4` is seed 42, 2 clients, 2 proposers, 3 acceptors
+//! and 1 learner, then five commands, viewed at step 4. Settings left at their defaults are
+//! omitted. Every field is checked; a damaged link is refused with a message that says where.
+
+use super::command::Command;
+use super::config::{Config, Mutation};
+use crate::paxos::{NodeId, Value};
+
+/// Longest hash accepted, in characters.
+pub const MAX_LINK: usize = 1_000_000;
+/// Most commands accepted in a link.
+pub const MAX_LINK_STEPS: usize = 100_000;
+
+/// Everything a share link carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The cluster and network settings.
+    pub config: Config,
+    /// The world's seed.
+    pub seed: u64,
+    /// Every recorded command.
+    pub commands: Vec<Command>,
+    /// The step on screen.
+    pub cursor: usize,
+    /// The lesson being followed, if any.
+    pub lesson: Option<String>,
+}
+
+fn escape(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+fn unescape(s: &str) -> Result<String, String> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3).ok_or_else(|| format!("bad escape in {s:?}"))?;
+            out.push(u8::from_str_radix(hex, 16).map_err(|_| format!("bad escape in {s:?}"))?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| format!("bad text in {s:?}"))
+}
+
+fn nodes(list: &[NodeId]) -> String {
+    list.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(".")
+}
+
+/// The short form of one command.
+pub fn encode_command(c: &Command) -> String {
+    match c {
+        Command::Tick => "t".into(),
+        Command::Deliver { id } => format!("d{id}"),
+        Command::Drop { id } => format!("x{id}"),
+        Command::Duplicate { id } => format!("u{id}"),
+        Command::Crash { node } => format!("c-{node}"),
+        Command::Restart { node } => format!("r-{node}"),
+        Command::Timeout { node } => format!("o-{node}"),
+        Command::Request { client, value } => format!("q-{client}-{}", escape(value.as_str())),
+        Command::SetLeader { client, leader } => format!("l-{client}-{leader}"),
+        Command::Partition { groups } => format!("p-{}", groups.iter().map(|g| nodes(g)).collect::<Vec<_>>().join("_")),
+        Command::Heal => "h".into(),
+        Command::SetLoss { percent } => format!("L{percent}"),
+        Command::SetDuplicate { percent } => format!("D{percent}"),
+        Command::SetLatency { min, max } => format!("T{min}-{max}"),
+        Command::SetAmnesia { node, on } => format!("M-{node}-{}", *on as u8),
+        Command::SetBackoff { on } => format!("B{}", *on as u8),
+    }
+}
+
+fn num<T: std::str::FromStr>(s: &str) -> Result<T, String> {
+    s.parse().map_err(|_| format!("{s:?} is not a number"))
+}
+
+/// Parses one short command.
+pub fn decode_command(s: &str) -> Result<Command, String> {
+    let node = |t: &str| NodeId::parse(t);
+    let parts: Vec<&str> = s.split('-').collect();
+    let (head, rest) = s.split_at(s.chars().next().map_or(0, |c| c.len_utf8()));
+    Ok(match (head, parts.as_slice()) {
+        ("t", ["t"]) => Command::Tick,
+        ("h", ["h"]) => Command::Heal,
+        ("d", _) => Command::Deliver { id: num(rest)? },
+        ("x", _) => Command::Drop { id: num(rest)? },
+        ("u", _) => Command::Duplicate { id: num(rest)? },
+        ("c", [_, n]) => Command::Crash { node: node(n)? },
+        ("r", [_, n]) => Command::Restart { node: node(n)? },
+        ("o", [_, n]) => Command::Timeout { node: node(n)? },
+        ("q", [_, c, v]) => Command::Request { client: node(c)?, value: Value::new(&unescape(v)?)? },
+        ("l", [_, c, p]) => Command::SetLeader { client: node(c)?, leader: node(p)? },
+        ("p", [_, g]) => Command::Partition {
+            groups: g
+                .split('_')
+                .map(|grp| grp.split('.').filter(|x| !x.is_empty()).map(node).collect::<Result<Vec<_>, _>>())
+                .collect::<Result<_, _>>()?,
+        },
+        ("L", _) => Command::SetLoss { percent: num(rest)? },
+        ("D", _) => Command::SetDuplicate { percent: num(rest)? },
+        ("T", [lo, hi]) => Command::SetLatency { min: num(&lo[1..])?, max: num(hi)? },
+        ("M", [_, n, on]) => Command::SetAmnesia { node: node(n)?, on: *on == "1" },
+        ("B", _) => Command::SetBackoff { on: rest == "1" },
+        _ => return Err(format!("{s:?} is not a command")),
+    })
+}
+
+impl Link {
+    /// The hash, without the leading `#`.
+    pub fn to_hash(&self) -> String {
+        let c = &self.config;
+        let d = Config::default();
+        let mut f =
+            vec![format!("s={}", self.seed), format!("n={}.{}.{}.{}", c.clients, c.proposers, c.acceptors, c.learners)];
+        if c.nacks != d.nacks {
+            f.push(format!("nk={}", c.nacks as u8));
+        }
+        if !c.amnesia.is_empty() {
+            f.push(format!("am={}", nodes(&c.amnesia.iter().copied().collect::<Vec<_>>())));
+        }
+        if !c.mutations.is_empty() {
+            f.push(format!("mu={}", c.mutations.iter().map(|m| m.name()).collect::<Vec<_>>().join(".")));
+        }
+        if (c.latency_min, c.latency_max) != (d.latency_min, d.latency_max) {
+            f.push(format!("lt={}-{}", c.latency_min, c.latency_max));
+        }
+        if c.loss != d.loss {
+            f.push(format!("ls={}", c.loss));
+        }
+        if c.duplicate != d.duplicate {
+            f.push(format!("dp={}", c.duplicate));
+        }
+        if c.timeout != d.timeout {
+            f.push(format!("to={}", c.timeout));
+        }
+        if c.backoff != d.backoff {
+            f.push(format!("bo={}", c.backoff as u8));
+        }
+        if let Some(l) = &self.lesson {
+            f.push(format!("lesson={}", escape(l)));
+        }
+        if !self.commands.is_empty() {
+            f.push(format!("run={}", self.commands.iter().map(encode_command).collect::<Vec<_>>().join("~")));
+        }
+        if self.cursor != self.commands.len() {
+            f.push(format!("at={}", self.cursor));
+        }
+        f.join("&")
+    }
+
+    /// Parses a hash (with or without `#`). Every field is checked; the config is validated.
+    pub fn parse(hash: &str) -> Result<Link, String> {
+        let hash = hash.strip_prefix('#').unwrap_or(hash);
+        if hash.len() > MAX_LINK {
+            return Err(format!("the link is {} characters long; the limit is {MAX_LINK}", hash.len()));
+        }
+        let mut link =
+            Link { config: Config::default(), seed: 42, commands: Vec::new(), cursor: usize::MAX, lesson: None };
+        for field in hash.split('&').filter(|f| !f.is_empty()) {
+            let (k, v) = field.split_once('=').ok_or_else(|| format!("{field:?} is not a key=value field"))?;
+            let c = &mut link.config;
+            let bad = |what: &str| format!("{k}={v:?} is not {what}");
+            match k {
+                "s" => link.seed = v.parse().map_err(|_| bad("a seed"))?,
+                "n" => {
+                    let n: Vec<u8> =
+                        v.split('.').map(|x| x.parse()).collect::<Result<_, _>>().map_err(|_| bad("four counts"))?;
+                    let [a, b, cc, d] = n[..] else { return Err(bad("four counts")) };
+                    (c.clients, c.proposers, c.acceptors, c.learners) = (a, b, cc, d);
+                }
+                "nk" => c.nacks = v == "1",
+                "am" => {
+                    for id in v.split('.').filter(|x| !x.is_empty()) {
+                        c.amnesia.insert(NodeId::parse(id)?);
+                    }
+                }
+                "mu" => {
+                    for m in v.split('.').filter(|x| !x.is_empty()) {
+                        c.mutations.insert(Mutation::parse(m)?);
+                    }
+                }
+                "lt" => {
+                    let (a, b) = v.split_once('-').ok_or_else(|| bad("a latency range"))?;
+                    (c.latency_min, c.latency_max) = (num(a)?, num(b)?);
+                }
+                "ls" => c.loss = v.parse().map_err(|_| bad("a loss rate"))?,
+                "dp" => c.duplicate = v.parse().map_err(|_| bad("a duplicate rate"))?,
+                "to" => c.timeout = v.parse().map_err(|_| bad("a timeout"))?,
+                "bo" => c.backoff = v == "1",
+                "lesson" => link.lesson = Some(unescape(v)?),
+                "run" => {
+                    let parts: Vec<&str> = v.split('~').collect();
+                    if parts.len() > MAX_LINK_STEPS {
+                        return Err(format!("the link has {} steps; the limit is {MAX_LINK_STEPS}", parts.len()));
+                    }
+                    link.commands = parts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| decode_command(p).map_err(|e| format!("step {}: {e}", i + 1)))
+                        .collect::<Result<_, _>>()?;
+                }
+                "at" => link.cursor = v.parse().map_err(|_| bad("a step number"))?,
+                _ => return Err(format!("unknown field {k:?}")),
+            }
+        }
+        link.config.validate()?;
+        if link.cursor == usize::MAX {
+            link.cursor = link.commands.len();
+        }
+        if link.cursor > link.commands.len() {
+            return Err(format!("it points at step {} but has only {} steps", link.cursor, link.commands.len()));
+        }
+        Ok(link)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{simulate, Faults};
+
+    #[test]
+    fn every_command_round_trips() {
+        let v = Value::new("a b.c~d%e").unwrap();
+        let cmds = vec![
+            Command::Tick,
+            Command::Deliver { id: 12 },
+            Command::Drop { id: 3 },
+            Command::Duplicate { id: 99 },
+            Command::Crash { node: NodeId::acceptor(1) },
+            Command::Restart { node: NodeId::learner(4) },
+            Command::Timeout { node: NodeId::proposer(2) },
+            Command::Request { client: NodeId::client(0), value: v },
+            Command::SetLeader { client: NodeId::client(2), leader: NodeId::proposer(4) },
+            Command::Partition {
+                groups: vec![vec![NodeId::proposer(0), NodeId::acceptor(0)], vec![NodeId::learner(0)]],
+            },
+            Command::Heal,
+            Command::SetLoss { percent: 30 },
+            Command::SetDuplicate { percent: 5 },
+            Command::SetLatency { min: 1, max: 9 },
+            Command::SetAmnesia { node: NodeId::acceptor(2), on: true },
+            Command::SetBackoff { on: true },
+        ];
+        for c in cmds {
+            let s = encode_command(&c);
+            assert!(!s.contains(['~', '&', '#', '=']), "{s}");
+            assert_eq!(decode_command(&s).unwrap(), c, "{s}");
+        }
+    }
+
+    #[test]
+    fn links_round_trip_runs_and_settings() {
+        let mut cfg = Config { acceptors: 5, nacks: false, loss: 10, backoff: true, ..Config::default() };
+        cfg.amnesia.insert(NodeId::acceptor(1));
+        cfg.mutations.insert(Mutation::SharedBallots);
+        let t = simulate(cfg.clone(), 9, 120, Faults::ALL).unwrap();
+        let link = Link {
+            config: cfg,
+            seed: 9,
+            commands: t.commands().cloned().collect(),
+            cursor: 70,
+            lesson: Some("ballot-conflict".into()),
+        };
+        let h = link.to_hash();
+        assert_eq!(Link::parse(&h).unwrap(), link);
+        assert_eq!(Link::parse(&format!("#{h}")).unwrap(), link);
+    }
+
+    #[test]
+    fn the_default_link_is_short() {
+        let l = Link { config: Config::default(), seed: 42, commands: vec![], cursor: 0, lesson: None };
+        assert_eq!(l.to_hash(), "s=42&n=2.2.3.1");
+    }
+
+    #[test]
+    fn damaged_links_say_what_is_wrong() {
+        let cases = [
+            ("s=x", "not a seed"),
+            ("n=2.2.30.1", "acceptors must be between 1 and 9"),
+            ("n=2.2", "four counts"),
+            ("s=1&run=t~d7x~t", "step 2"),
+            ("s=1&run=c-Q9", "unknown node id"),
+            ("s=1&run=t&at=5", "only 1 steps"),
+            ("zz=1", "unknown field"),
+            ("s", "not a key=value"),
+            ("mu=nope", "unknown mutation"),
+            ("am=A7", "not in this cluster"),
+            ("run=q-C1-%2", "bad escape"),
+            ("run=q-C1-%22", "quotes"),
+        ];
+        for (h, want) in cases {
+            let e = Link::parse(h).unwrap_err();
+            assert!(e.contains(want), "{h}: {e}");
+        }
+        assert!(Link::parse(&"t~".repeat(600_000)).is_err());
+    }
+}
