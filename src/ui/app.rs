@@ -1,10 +1,14 @@
 //! The root component: owns the session, turns user intent into `Command`s, and lays out the page.
 
-use super::components::{banner, cluster, controls, help, menu, side};
+use super::components::{banner, cluster, controls, help, lessons, menu, side, topbar};
+use super::files;
 use super::session::Session;
 use crate::paxos::NodeId;
-use crate::sim::{Command, Config, MsgId};
+use crate::sim::lessons::Lesson;
+use crate::sim::link::Link;
+use crate::sim::{Command, Config, MsgId, Trace};
 use gloo_timers::callback::Interval;
+use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -54,16 +58,51 @@ pub enum Msg {
     Notice(String),
     /// Hide the message.
     DismissNotice,
+    /// Open a lesson from the start.
+    OpenLesson(String),
+    /// Leave the lesson (keep the run).
+    ExitLesson,
+    /// Rebuild the lesson's script up to the step where the student left it.
+    ResumeLesson,
+    /// Show or hide a top-bar menu.
+    ToggleTopMenu(TopMenu),
+    /// Download the trace JSON.
+    ExportTrace,
+    /// Import a trace file.
+    ImportFile(web_sys::File),
+    /// Import trace text (after the file is read).
+    ImportText(Result<String, String>),
+    /// Download the cluster as SVG.
+    ExportSvg,
+    /// Download the cluster as PNG.
+    ExportPng,
+    /// Copy the share link to the clipboard (or show it).
+    CopyLink,
+    /// The URL hash changed outside the app (a pasted link).
+    HashChanged,
+}
+
+/// The drop-down menus of the top bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TopMenu {
+    /// The lesson list.
+    Lessons,
+    /// Share, export and import.
+    Share,
 }
 
 /// The root component.
 pub struct App {
     session: Session,
+    lesson: Option<Rc<Lesson>>,
     menu: Option<Menu>,
+    top_menu: Option<TopMenu>,
     help: bool,
     notice: Option<String>,
     interval: Option<Interval>,
+    last_hash: String,
     _keys: Option<Closure<dyn Fn(KeyboardEvent)>>,
+    _hash: Option<Closure<dyn Fn()>>,
 }
 
 /// Default seed for a new visitor.
@@ -76,11 +115,27 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let link = ctx.link().clone();
         let keys = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| link.send_message(Msg::Key(e)));
+        let link = ctx.link().clone();
+        let hash = Closure::<dyn Fn()>::new(move || link.send_message(Msg::HashChanged));
         if let Some(w) = web_sys::window() {
             let _ = w.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
+            let _ = w.add_event_listener_with_callback("hashchange", hash.as_ref().unchecked_ref());
         }
         let session = Session::new(Config::default(), DEFAULT_SEED).expect("the default config is valid");
-        App { session, menu: None, help: false, notice: None, interval: None, _keys: Some(keys) }
+        let mut app = App {
+            session,
+            lesson: None,
+            menu: None,
+            top_menu: None,
+            help: false,
+            notice: None,
+            interval: None,
+            last_hash: String::new(),
+            _keys: Some(keys),
+            _hash: Some(hash),
+        };
+        app.load_hash(&files::location_hash());
+        app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
@@ -149,8 +204,93 @@ impl Component for App {
             Msg::Key(e) => return self.key(ctx, e),
             Msg::Notice(s) => self.notice = Some(s),
             Msg::DismissNotice => self.notice = None,
+            Msg::OpenLesson(id) => {
+                self.top_menu = None;
+                self.open_lesson(&id, 0);
+                self.restart_timer(ctx);
+            }
+            Msg::ExitLesson => self.lesson = None,
+            Msg::ResumeLesson => {
+                if let Some(l) = self.lesson.clone() {
+                    let at = lessons::on_script_steps(&self.session, &l);
+                    self.open_lesson(l.id, at);
+                }
+            }
+            Msg::ToggleTopMenu(m) => self.top_menu = if self.top_menu == Some(m) { None } else { Some(m) },
+            Msg::ExportTrace => {
+                self.top_menu = None;
+                let json = self.session.trace().to_json();
+                if let Err(e) = files::download_text("paxoscope-trace.json", "application/json", &json) {
+                    self.notice = Some(format!("Export failed: {e}"));
+                }
+            }
+            Msg::ImportFile(file) => {
+                self.top_menu = None;
+                let link = ctx.link().clone();
+                files::read_text(file, crate::sim::trace::MAX_BYTES as f64, move |r| {
+                    link.send_message(Msg::ImportText(r))
+                });
+            }
+            Msg::ImportText(r) => {
+                match r.and_then(|text| Trace::parse(&text)).and_then(|t| Session::from_trace(&t)) {
+                    Ok(s) => {
+                        self.session = s;
+                        self.lesson = None;
+                        self.notice =
+                            Some(format!("Imported a trace of {} steps; every event matched.", self.session.len()));
+                    }
+                    Err(e) => self.notice = Some(format!("Import refused, nothing changed: {e}")),
+                }
+                self.restart_timer(ctx);
+            }
+            Msg::ExportSvg => {
+                self.top_menu = None;
+                if let Err(e) = files::export_svg("paxoscope.svg") {
+                    self.notice = Some(format!("Export failed: {e}"));
+                }
+            }
+            Msg::ExportPng => {
+                self.top_menu = None;
+                let link = ctx.link().clone();
+                files::export_png("paxoscope.png", move |r| {
+                    if let Err(e) = r {
+                        link.send_message(Msg::Notice(format!("Export failed: {e}")));
+                    }
+                });
+            }
+            Msg::CopyLink => {
+                self.top_menu = None;
+                let url = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+                let copied = web_sys::window()
+                    .map(|w| w.navigator().clipboard())
+                    .map(|c| {
+                        let _ = c.write_text(&url);
+                    })
+                    .is_some();
+                self.notice = Some(if copied {
+                    "The link to this exact step is in your clipboard (it is also the page's address).".into()
+                } else {
+                    format!("Share this address: {url}")
+                });
+            }
+            Msg::HashChanged => {
+                let h = files::location_hash();
+                if h != self.last_hash {
+                    self.load_hash(&h);
+                    self.restart_timer(ctx);
+                }
+            }
         }
         true
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        // The address always holds the run on screen, so a reload or a shared link loses nothing.
+        let h = self.session.link(self.lesson.as_ref().map(|l| l.id)).to_hash();
+        if h != self.last_hash {
+            files::set_location_hash(&h);
+            self.last_hash = h;
+        }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
@@ -160,12 +300,7 @@ impl Component for App {
         let style = format!("--step-ms: {step_ms:.0}ms");
         html! {
             <div class="app" style={style}>
-                <header class="topbar">
-                    <h1 class="brand">{"Paxoscope"}</h1>
-                    <span class="tagline">{"Single-decree Paxos, one message at a time"}</span>
-                    <span class="spacer" />
-                    <button class="ghost" data-testid="help" onclick={link.callback(|_| Msg::ToggleHelp)} aria-label="Keyboard shortcuts">{"? Help"}</button>
-                </header>
+                { topbar::view(self.top_menu, self.lesson.as_deref(), link) }
                 if let Some(n) = &self.notice {
                     <div class="notice" role="alert" data-testid="notice">
                         <span>{n}</span>
@@ -176,11 +311,11 @@ impl Component for App {
                     <section class="canvas" aria-label="The cluster">
                         { banner::view(s) }
                         <div class="board">
-                            { cluster::view(s, self.menu, link) }
+                            { cluster::view(s, self.menu, self.lesson.as_deref(), link) }
                             { menu::view(s, self.menu, link) }
                         </div>
                     </section>
-                    { side::view(s, link) }
+                    { side::view(s, self.lesson.as_deref(), link) }
                 </main>
                 { controls::view(s, link) }
                 if self.help { { help::view(link) } }
@@ -190,6 +325,48 @@ impl Component for App {
 }
 
 impl App {
+    /// Loads a lesson: its whole script is recorded as the future, and the view moves to `at`.
+    fn open_lesson(&mut self, id: &str, at: usize) {
+        match crate::sim::lessons::build(id).and_then(|l| {
+            Session::from_commands(l.config.clone(), l.seed, &l.commands, at.min(l.commands.len())).map(|s| (l, s))
+        }) {
+            Ok((l, s)) => {
+                self.session = s;
+                self.lesson = Some(Rc::new(l));
+                self.menu = None;
+                self.notice = None;
+            }
+            Err(e) => self.notice = Some(format!("The lesson could not be opened: {e}")),
+        }
+    }
+
+    /// Opens whatever a share link describes; a damaged link leaves the session as it is.
+    fn load_hash(&mut self, hash: &str) {
+        self.last_hash = hash.to_string();
+        if hash.is_empty() {
+            return;
+        }
+        let link = match Link::parse(hash) {
+            Ok(l) => l,
+            Err(e) => {
+                self.notice = Some(format!("This link could not be opened ({e}); nothing was changed."));
+                return;
+            }
+        };
+        match (&link.lesson, link.commands.is_empty()) {
+            (Some(id), true) => self.open_lesson(id, 0),
+            _ => match Session::from_link(&link) {
+                Ok(s) => {
+                    self.session = s;
+                    self.lesson =
+                        link.lesson.as_deref().and_then(|id| crate::sim::lessons::build(id).ok()).map(Rc::new);
+                    self.notice = None;
+                }
+                Err(e) => self.notice = Some(format!("This link could not be opened ({e}); nothing was changed.")),
+            },
+        }
+    }
+
     fn restart_timer(&mut self, ctx: &Context<Self>) {
         self.interval = None;
         if self.session.playing {
@@ -218,6 +395,7 @@ impl App {
             "?" => Msg::ToggleHelp,
             "Escape" => {
                 self.help = false;
+                self.top_menu = None;
                 Msg::CloseMenu
             }
             _ => return false,

@@ -1,9 +1,11 @@
 //! The app's state outside the DOM: the timeline, a narration per step, and play settings.
 //! Pure Rust, so it is tested natively; the Yew layer only renders it and calls its methods.
 
-use crate::paxos::Msg;
+use crate::paxos::{Ballot, Msg};
+use crate::sim::link::Link;
 use crate::sim::narrate::{narrate, Narration};
-use crate::sim::{Command, Config, Event, Step, Timeline, World};
+use crate::sim::{Command, Config, Event, Step, Timeline, Trace, World};
+use std::collections::BTreeSet;
 
 /// Play speeds, as multiples of the base pace.
 pub const SPEEDS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
@@ -21,6 +23,17 @@ pub enum Marker {
     Chosen,
     /// A safety property broke.
     Violation,
+}
+
+/// Counts of ballots, for the contention counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BallotStats {
+    /// Ballots any proposer started.
+    pub started: usize,
+    /// Ballots that reached a commit.
+    pub committed: usize,
+    /// Ballots abandoned without a commit.
+    pub wasted: usize,
 }
 
 /// Everything the screen shows, minus layout.
@@ -169,6 +182,65 @@ impl Session {
         self.speed = self.speed.saturating_sub(1);
     }
 
+    /// Ballots started so far, those that reached a commit, and those wasted (neither committed
+    /// nor still running): the cost of contention.
+    pub fn ballot_stats(&self) -> BallotStats {
+        let mut started = BTreeSet::new();
+        let mut committed = BTreeSet::new();
+        for step in &self.timeline.steps()[..self.cursor()] {
+            for e in &step.events {
+                match e {
+                    Event::Sent { msg: Msg::Prepare { ballot }, .. } => {
+                        started.insert(*ballot);
+                    }
+                    Event::Sent { msg: Msg::Commit { ballot, .. }, .. } => {
+                        committed.insert(*ballot);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let running: BTreeSet<Ballot> = self
+            .world()
+            .proposers()
+            .iter()
+            .filter(|p| p.phase.in_progress() && self.world().is_up(p.id))
+            .filter_map(|p| p.ballot)
+            .collect();
+        let wasted = started.iter().filter(|b| !committed.contains(b) && !running.contains(b)).count();
+        BallotStats { started: started.len(), committed: committed.len(), wasted }
+    }
+
+    /// The share link for what is on screen.
+    pub fn link(&self, lesson: Option<&str>) -> Link {
+        Link {
+            config: self.timeline.config().clone(),
+            seed: self.timeline.seed(),
+            commands: self.timeline.steps().iter().map(|s| s.command.clone()).collect(),
+            cursor: self.cursor(),
+            lesson: lesson.map(str::to_string),
+        }
+    }
+
+    /// Rebuilds a session from a share link.
+    pub fn from_link(link: &Link) -> Result<Self, String> {
+        Session::from_commands(link.config.clone(), link.seed, &link.commands, link.cursor)
+    }
+
+    /// Rebuilds a session from a trace: every recorded event must match the replay.
+    pub fn from_trace(trace: &Trace) -> Result<Self, String> {
+        trace.replay()?;
+        let cmds: Vec<Command> = trace.steps.iter().map(|s| s.command.clone()).collect();
+        Session::from_commands(trace.config.clone(), trace.seed, &cmds, cmds.len())
+    }
+
+    /// The trace of everything recorded (including a future beyond the cursor).
+    pub fn trace(&self) -> Trace {
+        let mut t = Trace::from_timeline(&self.timeline);
+        t.steps = self.timeline.steps().to_vec();
+        t
+    }
+
     /// Scrubber marks: phase entries, the moment of choice and breaches, by step (1-based).
     pub fn markers(&self) -> Vec<(usize, Marker)> {
         let mut out = Vec::new();
@@ -275,6 +347,32 @@ mod tests {
         assert!(Session::from_commands(Config::default(), 3, &cmds, 9).unwrap_err().contains("past the end"));
         let bad = vec![Command::Deliver { id: 42 }];
         assert!(Session::from_commands(Config::default(), 3, &bad, 0).unwrap_err().contains("step 1"));
+    }
+
+    #[test]
+    fn links_and_traces_round_trip_the_session() {
+        let mut s = Session::new(Config::default(), 5).unwrap();
+        s.apply(request()).unwrap();
+        for _ in 0..8 {
+            s.step().unwrap();
+        }
+        s.seek(6);
+        let l = s.link(Some("happy-path"));
+        let r = Session::from_link(&crate::sim::link::Link::parse(&l.to_hash()).unwrap()).unwrap();
+        assert_eq!((r.cursor(), r.len()), (6, 9));
+        assert_eq!(r.world(), s.world());
+        let t = Session::from_trace(&Trace::parse(&s.trace().to_json()).unwrap()).unwrap();
+        assert_eq!(t.len(), 9);
+        assert_eq!(t.timeline().world_at(6), *s.world());
+    }
+
+    #[test]
+    fn dueling_wastes_ballots_and_the_counter_sees_it() {
+        let l = crate::sim::lessons::build("dueling-proposers").unwrap();
+        let s = Session::from_commands(l.config.clone(), l.seed, &l.commands, 36).unwrap();
+        let b = s.ballot_stats();
+        assert_eq!(b.committed, 0);
+        assert_eq!((b.started, b.wasted), (5, 3), "two ballots are still running: {b:?}");
     }
 
     #[test]

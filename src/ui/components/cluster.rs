@@ -3,6 +3,7 @@
 
 use super::token;
 use crate::paxos::{NodeId, Role};
+use crate::sim::lessons::Lesson;
 use crate::sim::{Event, World};
 use crate::ui::app::{App, Menu, Msg};
 use crate::ui::format::{column_title, node_lines};
@@ -15,7 +16,7 @@ use yew::prelude::*;
 const GROUP_COLOURS: [&str; 4] = ["#9ecae1", "#fdae6b", "#a1d99b", "#bcbddc"];
 
 /// The whole canvas.
-pub fn view(s: &Session, menu: Option<Menu>, link: &Scope<App>) -> Html {
+pub fn view(s: &Session, menu: Option<Menu>, lesson: Option<&Lesson>, link: &Scope<App>) -> Html {
     let w = s.world();
     let lay = Layout::new(w.config());
     let received: Vec<NodeId> = received_last_step(s);
@@ -37,17 +38,48 @@ pub fn view(s: &Session, menu: Option<Menu>, link: &Scope<App>) -> Html {
             })
             .collect::<Html>()
     });
+    let highlight = lesson.and_then(|l| l.highlight(s.cursor())).map(|h| {
+        let rings = h.nodes.iter().map(|n| {
+            let p = lay.node(*n);
+            html! { <circle class="highlight-ring" cx={p.x.to_string()} cy={p.y.to_string()} r={(lay.m.r + 16.0).to_string()} /> }
+        });
+        let first = h.nodes.first().map(|n| lay.node(*n)).unwrap_or(crate::ui::layout::Point { x: 500.0, y: 300.0 });
+        html! { <g class="highlight" data-testid="highlight">
+            { for rings }
+            <text class="highlight-label" x={first.x.to_string()} y={(first.y - lay.m.r - 22.0).to_string()}>{&h.label}</text>
+        </g> }
+    });
+    let legend = w.is_partitioned().then(|| {
+        html! { <text class="partition-legend" data-testid="partition-legend" x="500" y={(VIEW_H - 4.0).to_string()}>
+        {format!("Network split: {}", partition_text(w))}</text> }
+    });
     html! {
         <svg class="cluster" data-testid="cluster" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} preserveAspectRatio="xMidYMid meet"
              role="group" aria-label="Paxos cluster: clients, proposers, acceptors and learners"
              onclick={link.callback(|_| Msg::CloseMenu)}>
             { for titles }
             { halos.unwrap_or_default() }
+            { highlight.unwrap_or_default() }
+            { legend.unwrap_or_default() }
             { token::wires(s, &lay) }
             { for nodes }
             { token::tokens(s, &lay, menu, link) }
         </svg>
     }
+}
+
+/// The partition groups in words, e.g. `{C1, P1, A1} | {C2, P2, A2, A3, L1}`.
+fn partition_text(w: &World) -> String {
+    let mut groups: Vec<(u8, Vec<String>)> = Vec::new();
+    for n in w.config().nodes() {
+        let g = w.partition_group(n).unwrap_or(0);
+        match groups.iter_mut().find(|(k, _)| *k == g) {
+            Some((_, v)) => v.push(n.to_string()),
+            None => groups.push((g, vec![n.to_string()])),
+        }
+    }
+    groups.sort_by_key(|(g, _)| std::cmp::Reverse(*g));
+    groups.iter().map(|(_, v)| format!("{{{}}}", v.join(", "))).collect::<Vec<_>>().join("  |  ")
 }
 
 /// Nodes that handled a delivery in the step that led here (they pulse).

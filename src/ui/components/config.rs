@@ -3,7 +3,7 @@
 
 use crate::paxos::Role;
 use crate::sim::config::LIMITS;
-use crate::sim::{Command, Config};
+use crate::sim::Config;
 use crate::ui::app::{App, Msg};
 use crate::ui::session::Session;
 use yew::html::Scope;
@@ -12,27 +12,12 @@ use yew::prelude::*;
 /// The settings panel.
 pub fn view(s: &Session, link: &Scope<App>) -> Html {
     let w = s.world();
-    let amnesia = w.config().nodes().map(|n| {
-        let on = w.is_amnesiac(n);
-        let cmd = Command::SetAmnesia { node: n, on: !on };
-        html! {
-            <label class="check small">
-                <input type="checkbox" checked={on} data-testid={format!("amnesia-{n}")}
-                       onchange={link.callback(move |_| Msg::Do(cmd.clone()))} />
-                {n.to_string()}
-            </label>
-        }
-    });
     let on_apply = link.callback(|(cfg, seed): (Config, u64)| Msg::Reset(cfg, seed));
     let on_error = link.callback(Msg::Notice);
     html! {
         <details class="panel config" data-testid="config">
             <summary><h2>{"Cluster settings"}</h2></summary>
             <ShapeForm key={format!("{}-{}-{}-{}-{}-{}", w.config().clients, w.config().proposers, w.config().acceptors, w.config().learners, w.config().nacks, s.timeline().seed())} config={w.config().clone()} seed={s.timeline().seed()} {on_apply} {on_error} />
-            <fieldset class="amnesia-set">
-                <legend>{"Amnesia on restart (unsafe)"}</legend>
-                { for amnesia }
-            </fieldset>
         </details>
     }
 }

@@ -1,8 +1,9 @@
 //! The side panel: what just happened (narration), each proposer's phase, the safety invariants,
 //! the event log, and the cluster settings.
 
-use super::config;
+use super::{config, failures, lessons};
 use crate::paxos::{NodeId, Phase};
+use crate::sim::lessons::Lesson;
 use crate::sim::{Command, Invariant};
 use crate::ui::app::{App, Msg};
 use crate::ui::session::Session;
@@ -13,12 +14,14 @@ use yew::prelude::*;
 const LOG_WINDOW: usize = 150;
 
 /// The panel.
-pub fn view(s: &Session, link: &Scope<App>) -> Html {
+pub fn view(s: &Session, lesson: Option<&Lesson>, link: &Scope<App>) -> Html {
     html! {
         <aside class="side" aria-label="Explanation and state">
+            { lesson.map(|l| lessons::view(s, l, link)).unwrap_or_default() }
             { narration(s, link) }
-            { phases(s) }
             { invariants(s) }
+            { phases(s) }
+            { failures::view(s, link) }
             { log(s, link) }
             { config::view(s, link) }
         </aside>
@@ -70,10 +73,15 @@ fn phases(s: &Session) -> Html {
             </li>
         }
     });
+    let b = s.ballot_stats();
     html! {
         <section class="panel phases" aria-label="Phase of each proposer">
             <h2>{"Phases"}</h2>
             <ul>{ for rows }</ul>
+            <p class="ballots" data-testid="ballots">
+                {format!("Ballots started: {} · committed: {} · ", b.started, b.committed)}
+                <strong class={classes!((b.wasted > 0).then_some("wasted"))} data-testid="ballots-wasted">{format!("wasted: {}", b.wasted)}</strong>
+            </p>
         </section>
     }
 }

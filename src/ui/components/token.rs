@@ -13,10 +13,11 @@ use yew::prelude::*;
 const FONT: f64 = 13.0;
 const H: f64 = 22.0;
 
-/// Where a message in flight is drawn: it rides the middle of its wire, so tokens leaving one
-/// sender together do not sit on top of each other at its edge.
+/// Where a message in flight rests: in the middle half of its wire, moving on as logical time
+/// passes. Resting away from the ends keeps tokens off node labels and apart where wires fan out
+/// from one sender; a new token still visibly leaves its sender (the `launch` animation).
 fn visual_frac(m: &InFlight, now: u64) -> f64 {
-    0.12 + 0.76 * progress(m, now)
+    0.25 + 0.5 * progress(m, now)
 }
 
 /// One wire per message in flight.
@@ -103,10 +104,15 @@ fn token(m: &InFlight, lay: &Layout, frac: f64, state: &str, selected: bool, lin
         }
     });
     let aria = format!("{label} from {} to {}, message {id}, {}", m.from, m.to, state.replace('-', " "));
+    let start = lay.along(m.from, m.to, 0.0);
+    let style = format!(
+        "transform: translate({:.1}px, {:.1}px); --from: translate({:.1}px, {:.1}px)",
+        p.x, p.y, start.x, start.y
+    );
     html! {
         <g key={format!("t{id}")} class={classes!("token", format!("kind-{kind}"), state.to_string(), selected.then_some("selected"))}
            data-testid={format!("msg-{id}")} data-type={kind} data-from={m.from.to_string()} data-to={m.to.to_string()}
-           style={format!("transform: translate({:.1}px, {:.1}px)", p.x, p.y)}
+           style={style}
            role={link.map(|_| "button")} aria-label={aria} {tabindex} {onclick} {onkeydown}>
             <rect class="pill" x={(-w / 2.0).to_string()} y={(-H / 2.0).to_string()} width={w.to_string()} height={H.to_string()}
                   rx={(H / 2.0).to_string()} stroke={colour} />

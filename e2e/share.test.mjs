@@ -1,0 +1,199 @@
+// End-to-end: lessons by URL, share links, trace export/import, bad input, partitions.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve, browser, open, shot } from './harness.mjs';
+
+let srv, b;
+before(async () => { srv = await serve(); b = await browser(); });
+after(async () => { await b?.close(); await srv?.close(); });
+
+const counter = (page) => page.getByTestId('counter').textContent();
+/** What a student sees, reduced to text: every node's state and every token in flight. */
+const state = (page) => page.evaluate(() => [
+  ...[...document.querySelectorAll('[data-testid^="node-"]')].map((n) => n.getAttribute('aria-label')),
+  ...[...document.querySelectorAll('[data-testid^="msg-"].in-flight')].map((t) => t.getAttribute('aria-label')),
+  document.querySelector('[data-testid=counter]').textContent,
+  document.querySelector('[data-testid=narration]').textContent,
+].join('\n'));
+
+test('open a lesson by URL and step it to the end', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption`);
+  const card = page.getByTestId('lesson-card');
+  await card.waitFor();
+  assert.match(await card.textContent(), /Lesson 6 of 12/);
+  assert.match(await card.textContent(), /Value adoption/);
+  const next = page.getByTestId('lesson-next');
+  let sawHighlight = false;
+  for (let i = 0; i < 200 && !(await next.isDisabled()); i++) {
+    await next.click();
+    if (!sawHighlight && (await page.getByTestId('highlight').count()) > 0) {
+      sawHighlight = /both quorums/.test(await page.getByTestId('highlight').textContent());
+      if (sawHighlight) await shot(page, '10-lesson-adoption-intersection');
+    }
+  }
+  assert.ok(sawHighlight, 'the quorum intersection is highlighted');
+  assert.match(await next.textContent(), /Lesson complete/);
+  assert.match(await page.getByTestId('chosen-banner').textContent(), /Chosen: "X"/);
+  assert.match(await page.getByTestId('your-turn').textContent(), /Your turn/);
+  await shot(page, '11-lesson-complete');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('every lesson opens from the menu', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  for (let n = 1; n <= 12; n++) {
+    await page.getByTestId('lessons').click();
+    await page.getByTestId('lessons-menu').locator('button').nth(n - 1).click();
+    assert.match(await page.getByTestId('lesson-card').textContent(), new RegExp(`Lesson ${n} of 12`));
+    assert.match(await page.getByTestId('lesson-progress').textContent(), /step 0 of \d+/);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('acting in a lesson forks it, and Resume brings the script back', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path`);
+  for (let i = 0; i < 3; i++) await page.getByTestId('lesson-next').click();
+  await page.getByTestId('node-A3').click();
+  await page.getByTestId('crash').click();
+  assert.match(await page.getByTestId('caption').textContent(), /exploring on your own/);
+  await page.getByTestId('lesson-resume').click();
+  assert.match(await page.getByTestId('lesson-progress').textContent(), /step 3 of/);
+  assert.doesNotMatch(await page.getByTestId('node-A3').getAttribute('class'), /crashed/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a share URL round-trips to the identical state', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('start').click();
+  for (let i = 0; i < 7; i++) await page.getByTestId('step').click();
+  await page.getByTestId('node-A2').click();
+  await page.getByTestId('crash').click();
+  for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
+  await page.getByTestId('back').click();
+  const url = page.url();
+  assert.match(url, /#s=42&n=2\.2\.3\.1&run=.*&at=11$/);
+  const want = await state(page);
+  const other = await open(b, url);
+  assert.equal(await state(other.page), want);
+  // A reload keeps the work too.
+  await page.reload();
+  await page.getByTestId('cluster').waitFor();
+  assert.equal(await state(page), want);
+  assert.deepEqual([...errors, ...other.errors], []);
+  await other.context.close();
+  await context.close();
+});
+
+test('a damaged share URL is refused with a message', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#s=1&n=2.2.3.1&run=t~zz9`);
+  assert.match(await page.getByTestId('notice').textContent(), /could not be opened .*step 2.*nothing was changed/);
+  assert.match(await counter(page), /step 0 \/ 0/);
+  const { page: p2, context: c2 } = await open(b, `${srv.url}#n=2.2.40.1`);
+  assert.match(await p2.getByTestId('notice').textContent(), /acceptors must be between 1 and 9/);
+  assert.deepEqual(errors, []);
+  await c2.close();
+  await context.close();
+});
+
+test('export then import gives the same trace', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('start').click();
+  for (let i = 0; i < 9; i++) await page.getByTestId('step').click();
+  await page.getByTestId('share').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-trace').click()]);
+  const file = path.join(os.tmpdir(), `paxoscope-e2e-${process.pid}.json`);
+  await download.saveAs(file);
+  const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.equal(exported.format, 'paxoscope-trace');
+  assert.equal(exported.steps.length, 10);
+  const want = await state(page);
+  const fresh = await open(b, srv.url);
+  await fresh.page.getByTestId('share').click();
+  await fresh.page.getByTestId('import-trace').setInputFiles(file);
+  await fresh.page.getByTestId('notice').waitFor();
+  assert.match(await fresh.page.getByTestId('notice').textContent(), /Imported a trace of 10 steps/);
+  assert.equal((await state(fresh.page)).replace(/Imported.*/, ''), want.replace(/Imported.*/, ''));
+  // Export again: the very same trace.
+  await fresh.page.getByTestId('share').click();
+  const [d2] = await Promise.all([fresh.page.waitForEvent('download'), fresh.page.getByTestId('export-trace').click()]);
+  const file2 = file + '.again';
+  await d2.saveAs(file2);
+  assert.deepEqual(JSON.parse(fs.readFileSync(file2, 'utf8')), exported);
+  assert.deepEqual([...errors, ...fresh.errors], []);
+  await fresh.context.close();
+  await context.close();
+});
+
+test('a broken import shows an error and changes nothing', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('start').click();
+  await page.getByTestId('step').click();
+  const want = await state(page);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paxoscope-bad-'));
+  const cases = [
+    ['garbage.json', '{not json', /not valid JSON/],
+    ['v9.json', '{"format":"paxoscope-trace","version":9}', /version 9/],
+    ['range.json', JSON.stringify({ format: 'paxoscope-trace', version: 1, config: { acceptors: 99 }, seed: 1, steps: [] }), /acceptors must be between/],
+    ['ids.json', JSON.stringify({ format: 'paxoscope-trace', version: 1, config: {}, seed: 1, steps: [{ command: { type: 'crash', node: 'Q7' }, events: [] }] }), /unknown node id/],
+    ['replay.json', JSON.stringify({ format: 'paxoscope-trace', version: 1, config: {}, seed: 1, steps: [{ command: { type: 'crash', node: 'A9' }, events: [] }] }), /There is no A9/],
+    ['big.json', 'x'.repeat(9 * 1024 * 1024), /limit/],
+  ];
+  for (const [name, body, want_msg] of cases) {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, body);
+    await page.getByTestId('share').click();
+    await page.getByTestId('import-trace').setInputFiles(f);
+    await page.waitForFunction(() => document.querySelector('[data-testid=notice]'));
+    assert.match(await page.getByTestId('notice').textContent(), want_msg, name);
+    assert.match(await page.getByTestId('notice').textContent(), /Import refused, nothing changed|limit/, name);
+    assert.equal((await state(page)), want, `${name} changed nothing`);
+    await page.getByTestId('notice').locator('button').click();
+  }
+  await shot(page, '12-import-refused');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('partition and heal from the panel', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  for (const n of ['C1', 'P1', 'A1']) await page.getByTestId(`cut-${n}`).click();
+  await page.getByTestId('split').click();
+  assert.match(await page.getByTestId('partition-legend').textContent(), /\{C1, P1, A1\}\s+\|\s+\{C2, P2, A2, A3, L1\}/);
+  assert.match(await page.getByTestId('narration').textContent(), /The network is split/);
+  await page.getByTestId('node-C1').click();
+  await page.getByTestId('request').click();
+  for (let i = 0; i < 6; i++) await page.getByTestId('step').click();
+  assert.ok((await page.locator('.log-row', { hasText: 'cannot cross the partition' }).count()) > 0);
+  assert.equal(await page.getByTestId('chosen-banner').count(), 0);
+  await shot(page, '13-partition');
+  await page.getByTestId('heal').click();
+  assert.equal(await page.getByTestId('partition-legend').count(), 0);
+  for (let i = 0; i < 80 && (await page.getByTestId('chosen-banner').count()) === 0; i++) await page.getByTestId('step').click();
+  assert.match(await page.getByTestId('chosen-banner').textContent(), /Chosen: "X"/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('pictures for slides: SVG and PNG downloads', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path`);
+  for (let i = 0; i < 8; i++) await page.getByTestId('lesson-next').click();
+  await page.getByTestId('share').click();
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  const svgText = fs.readFileSync(await svg.path(), 'utf8');
+  assert.match(svgText, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(svgText, /A2/);
+  await page.getByTestId('share').click();
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  const bytes = fs.readFileSync(await png.path());
+  assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+  assert.ok(bytes.length > 20000, `a real picture: ${bytes.length} bytes`);
+  fs.copyFileSync(await png.path(), path.join(path.dirname(new URL(import.meta.url).pathname), 'screenshots', '14-exported.png'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,63 @@
+//! The lesson card: where the student is in the lesson, the lesson's own words for this step,
+//! "your turn" prompts, and the way back when they have wandered off the script.
+
+use crate::sim::lessons::Lesson;
+use crate::ui::app::{App, Msg};
+use crate::ui::session::Session;
+use yew::html::Scope;
+use yew::prelude::*;
+
+/// How many of the session's steps still follow the lesson's script.
+pub fn on_script_steps(s: &Session, l: &Lesson) -> usize {
+    s.timeline().steps().iter().zip(&l.commands).take_while(|(a, b)| a.command == **b).count()
+}
+
+/// The card, at the top of the side panel.
+pub fn view(s: &Session, l: &Lesson, link: &Scope<App>) -> Html {
+    let n = l.commands.len();
+    let cur = s.cursor();
+    let on_script = on_script_steps(s, l);
+    let off = cur > on_script || (s.len() > on_script && on_script < n);
+    // The lesson's own words for this step, or the last ones it said before it.
+    let said = (1..=cur.min(n)).rev().find(|k| l.written[k - 1]);
+    let caption = match said {
+        Some(k) if !off => html! {
+            <p class={classes!("caption", (k != cur).then_some("earlier"))} data-testid="caption">{l.caption(k).unwrap_or_default()}</p>
+        },
+        _ if off => html! {
+            <p class="caption off" data-testid="caption">{format!(
+                "You are exploring on your own: the lesson's script was replaced from step {}. Resume to go back to the lesson where you left it.",
+                on_script + 1
+            )}</p>
+        },
+        _ => html! { <p class="caption" data-testid="caption">{l.teaches}</p> },
+    };
+    let turn = (!off).then(|| l.turn(cur)).flatten().map(|t| {
+        html! { <p class="your-turn" data-testid="your-turn" role="note"><strong>{"Your turn. "}</strong>{t.prompt.trim_start_matches("Your turn: ")}</p> }
+    });
+    let pct = if n == 0 { 0.0 } else { cur.min(n) as f64 / n as f64 * 100.0 };
+    let next_disabled = off || cur >= n;
+    html! {
+        <section class="panel lesson-card" data-testid="lesson-card" aria-label={format!("Lesson {}: {}", l.number, l.title)}>
+            <div class="lesson-head">
+                <h2>{format!("Lesson {} of 12", l.number)}</h2>
+                <button class="ghost small" data-testid="lesson-exit" onclick={link.callback(|_| Msg::ExitLesson)} aria-label="Leave the lesson">{"✕"}</button>
+            </div>
+            <h3 class="lesson-title">{l.title}</h3>
+            <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax={n.to_string()} aria-valuenow={cur.min(n).to_string()}
+                 aria-label="Lesson progress"><span style={format!("width: {pct:.1}%")}></span></div>
+            <div class="lesson-step" data-testid="lesson-progress">{format!("step {} of {n}", cur.min(n))}</div>
+            { caption }
+            { turn.unwrap_or_default() }
+            <div class="lesson-nav">
+                <button data-testid="lesson-prev" disabled={cur == 0} onclick={link.callback(|_| Msg::Back)}>{"◀ Prev"}</button>
+                if off {
+                    <button class="primary" data-testid="lesson-resume" onclick={link.callback(|_| Msg::ResumeLesson)}>{"Resume lesson"}</button>
+                } else {
+                    <button class="primary" data-testid="lesson-next" disabled={next_disabled} onclick={link.callback(|_| Msg::Forward)}>
+                        {if cur >= n { "Lesson complete" } else { "Next ▶" }}</button>
+                }
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,60 @@
+//! The top bar: the name, the lesson menu, share / export / import, and help.
+
+use crate::sim::lessons::{catalog, Lesson};
+use crate::ui::app::{App, Msg, TopMenu};
+use yew::html::Scope;
+use yew::prelude::*;
+
+/// The bar.
+pub fn view(open: Option<TopMenu>, lesson: Option<&Lesson>, link: &Scope<App>) -> Html {
+    let lessons_open = open == Some(TopMenu::Lessons);
+    let share_open = open == Some(TopMenu::Share);
+    let items = catalog().map(|(id, n, title, teaches)| {
+        let current = lesson.is_some_and(|l| l.id == id);
+        html! {
+            <li>
+                <button class={classes!("lesson-item", current.then_some("current"))} data-testid={format!("lesson-{id}")}
+                        onclick={link.callback(move |_| Msg::OpenLesson(id.to_string()))}>
+                    <span class="lesson-num">{n.to_string()}</span>
+                    <span><strong>{title}</strong><span class="lesson-teaches">{teaches}</span></span>
+                </button>
+            </li>
+        }
+    });
+    let on_file = link.batch_callback(|e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        let file = input.files().and_then(|f| f.get(0));
+        input.set_value("");
+        file.map(Msg::ImportFile)
+    });
+    html! {
+        <header class="topbar">
+            <h1 class="brand">{"Paxoscope"}</h1>
+            <span class="tagline">{"Single-decree Paxos, one message at a time"}</span>
+            <div class="dropdown">
+                <button data-testid="lessons" aria-expanded={lessons_open.to_string()} aria-haspopup="true"
+                        onclick={link.callback(|_| Msg::ToggleTopMenu(TopMenu::Lessons))}>{"Lessons ▾"}</button>
+                if lessons_open {
+                    <ol class="dropdown-menu lessons-menu" data-testid="lessons-menu">{ for items }</ol>
+                }
+            </div>
+            <div class="dropdown">
+                <button data-testid="share" aria-expanded={share_open.to_string()} aria-haspopup="true"
+                        onclick={link.callback(|_| Msg::ToggleTopMenu(TopMenu::Share))}>{"Share ▾"}</button>
+                if share_open {
+                    <div class="dropdown-menu share-menu" data-testid="share-menu">
+                        <button onclick={link.callback(|_| Msg::CopyLink)} data-testid="copy-link">{"Copy link to this step"}</button>
+                        <button onclick={link.callback(|_| Msg::ExportTrace)} data-testid="export-trace">{"Export trace (JSON)"}</button>
+                        <label class="file-button" data-testid="import-label">{"Import trace (JSON)…"}
+                            <input type="file" accept=".json,application/json" data-testid="import-trace" onchange={on_file} />
+                        </label>
+                        <button onclick={link.callback(|_| Msg::ExportSvg)} data-testid="export-svg">{"Picture for slides (SVG)"}</button>
+                        <button onclick={link.callback(|_| Msg::ExportPng)} data-testid="export-png">{"Picture for slides (PNG)"}</button>
+                    </div>
+                }
+            </div>
+            <span class="spacer" />
+            <button class="ghost" data-testid="help" onclick={link.callback(|_| Msg::ToggleHelp)} aria-label="Keyboard shortcuts">{"? Help"}</button>
+        </header>
+    }
+}

@@ -1,0 +1,149 @@
+//! Browser glue for files and pictures: download a text file, read a chosen file, and turn the
+//! cluster SVG into a standalone SVG or a PNG for slides. Failures come back as messages.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+fn err(e: JsValue) -> String {
+    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+}
+
+fn document() -> Result<web_sys::Document, String> {
+    web_sys::window().and_then(|w| w.document()).ok_or_else(|| "no document".to_string())
+}
+
+/// Offers `text` as a download called `name`.
+pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(err)?;
+    download_blob(name, &blob)
+}
+
+fn download_blob(name: &str, blob: &web_sys::Blob) -> Result<(), String> {
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(err)?;
+    let a: web_sys::HtmlAnchorElement = document()?.create_element("a").map_err(err)?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Reads a chosen file as text, refusing files over `limit` bytes before reading them.
+pub fn read_text(file: web_sys::File, limit: f64, done: impl FnOnce(Result<String, String>) + 'static) {
+    if file.size() > limit {
+        done(Err(format!("{} is {:.0} KB; the limit is {:.0} KB.", file.name(), file.size() / 1024.0, limit / 1024.0)));
+        return;
+    }
+    let reader = match web_sys::FileReader::new() {
+        Ok(r) => r,
+        Err(e) => return done(Err(err(e))),
+    };
+    let r2 = reader.clone();
+    let cb = Closure::once(move |_: web_sys::Event| {
+        done(r2.result().ok().and_then(|v| v.as_string()).ok_or_else(|| "the file could not be read as text".into()))
+    });
+    reader.set_onloadend(Some(cb.as_ref().unchecked_ref()));
+    cb.forget(); // fires once; the reader owns it until then
+    if let Err(e) = reader.read_as_text(&file) {
+        web_sys::console::error_1(&e);
+    }
+}
+
+/// Every CSS rule of the page, so an exported SVG looks as it does on screen.
+fn page_css() -> String {
+    let mut css = String::new();
+    if let Ok(doc) = document() {
+        let sheets = doc.style_sheets();
+        for i in 0..sheets.length() {
+            let Some(sheet) = sheets.item(i).and_then(|s| s.dyn_into::<web_sys::CssStyleSheet>().ok()) else {
+                continue;
+            };
+            if let Ok(rules) = sheet.css_rules() {
+                for j in 0..rules.length() {
+                    if let Some(r) = rules.item(j) {
+                        css.push_str(&r.css_text());
+                        css.push('\n');
+                    }
+                }
+            }
+        }
+    }
+    css
+}
+
+/// The cluster as a standalone SVG document, styles inlined.
+pub fn cluster_svg() -> Result<String, String> {
+    let svg = document()?.query_selector("svg.cluster").map_err(err)?.ok_or("the cluster is not on screen")?;
+    let inner = svg.inner_html();
+    let view = svg.get_attribute("viewBox").unwrap_or_else(|| "0 0 1000 600".into());
+    Ok(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view}\" width=\"2000\" height=\"1200\" class=\"cluster\">\
+         <style>{}\n.token {{ transition: none !important; animation: none !important; }}</style>\
+         <rect width=\"100%\" height=\"100%\" fill=\"#f7f7f4\"/>{inner}</svg>",
+        page_css().replace("]]>", "")
+    ))
+}
+
+/// Downloads the cluster as SVG.
+pub fn export_svg(name: &str) -> Result<(), String> {
+    download_text(name, "image/svg+xml", &cluster_svg()?)
+}
+
+/// Renders the cluster SVG onto a canvas and downloads it as PNG (2000 × 1200).
+pub fn export_png(name: &str, done: impl FnOnce(Result<(), String>) + 'static) {
+    let svg = match cluster_svg() {
+        Ok(s) => s,
+        Err(e) => return done(Err(e)),
+    };
+    let run = || -> Result<(), String> {
+        let img = web_sys::HtmlImageElement::new().map_err(err)?;
+        let url = format!("data:image/svg+xml;charset=utf-8,{}", js_sys::encode_uri_component(&svg));
+        let name = name.to_string();
+        let img2 = img.clone();
+        let cb = Closure::once(move |_: web_sys::Event| {
+            let result = (|| -> Result<(), String> {
+                let canvas: web_sys::HtmlCanvasElement =
+                    document()?.create_element("canvas").map_err(err)?.unchecked_into();
+                canvas.set_width(2000);
+                canvas.set_height(1200);
+                let ctx: web_sys::CanvasRenderingContext2d =
+                    canvas.get_context("2d").map_err(err)?.ok_or("no 2d context")?.unchecked_into();
+                ctx.draw_image_with_html_image_element_and_dw_and_dh(&img2, 0.0, 0.0, 2000.0, 1200.0).map_err(err)?;
+                let data = canvas.to_data_url_with_type("image/png").map_err(err)?;
+                let a: web_sys::HtmlAnchorElement = document()?.create_element("a").map_err(err)?.unchecked_into();
+                a.set_href(&data);
+                a.set_download(&name);
+                a.click();
+                Ok(())
+            })();
+            done(result);
+        });
+        img.set_onload(Some(cb.as_ref().unchecked_ref()));
+        cb.forget(); // fires once
+        img.set_src(&url);
+        Ok(())
+    };
+    if let Err(e) = run() {
+        web_sys::console::error_1(&JsValue::from_str(&e));
+    }
+}
+
+/// The page's URL hash without `#`.
+pub fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
+}
+
+/// Replaces the URL hash without adding a history entry.
+pub fn set_location_hash(hash: &str) {
+    if let Some(w) = web_sys::window() {
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{hash}")));
+        }
+    }
+}
