@@ -1,0 +1,72 @@
+// Browser benchmarks (prints figures, asserts nothing): first render and per-frame scripting
+// time with the largest cluster and at least 60 messages in flight, in Debian's Chromium.
+import { serve, browser } from '../harness.mjs';
+
+const srv = await serve();
+const b = await browser();
+
+async function firstRender() {
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const ctx = await b.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await ctx.newPage();
+    await page.addInitScript(() => {
+      new MutationObserver((_, obs) => {
+        if (document.querySelector('[data-testid=cluster] [data-testid=node-L1]')) {
+          window.__firstRender = performance.now();
+          obs.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(srv.url);
+    await page.waitForFunction(() => window.__firstRender);
+    times.push(await page.evaluate(() => window.__firstRender));
+    await ctx.close();
+  }
+  times.sort((x, y) => x - y);
+  return times;
+}
+
+async function frameCost() {
+  const ctx = await b.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await ctx.newPage();
+  // Three clients ask three different proposers at once, and the network duplicates a quarter of
+  // all messages, so the in-flight set grows past 60.
+  const run = 'l-C2-P2~l-C3-P3~l-C1-P4~D25~q-C1-X~q-C2-Y~q-C3-Z';
+  await page.goto(`${srv.url}#s=7&n=3.5.9.5&run=${run}`);
+  await page.getByTestId('cluster').waitFor();
+  const inFlight = () => page.locator('[data-testid^="msg-"].in-flight').count();
+  let n = 0;
+  for (let i = 0; i < 400 && (n = await inFlight()) < 60; i++) await page.keyboard.press('ArrowRight');
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metric = async (name) => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name).value;
+  const results = [];
+  await page.evaluate(() => { window.__frames = 0; const f = () => { window.__frames++; requestAnimationFrame(f); }; requestAnimationFrame(f); });
+  for (const mode of ['idle', 'play 1x', 'play 4x']) {
+    if (mode === 'play 1x') await page.getByTestId('play').click();
+    if (mode === 'play 4x') { await page.keyboard.press('+'); await page.keyboard.press('+'); }
+    const f0 = await page.evaluate(() => window.__frames);
+    const s0 = await metric('ScriptDuration');
+    const t0 = await metric('TaskDuration');
+    const before = await inFlight();
+    await page.waitForTimeout(4000);
+    const s1 = await metric('ScriptDuration');
+    const t1 = await metric('TaskDuration');
+    const frames = (await page.evaluate(() => window.__frames)) - f0;
+    const after = await inFlight();
+    results.push({ mode, frames, scriptMsPerFrame: ((s1 - s0) * 1000) / frames, taskMsPerFrame: ((t1 - t0) * 1000) / frames, inFlight: `${before}→${after}` });
+  }
+  await ctx.close();
+  return { reached: n, results };
+}
+
+const fr = await firstRender();
+console.log(`first render (cluster drawn), 5 loads on 127.0.0.1: median ${fr[2].toFixed(0)} ms (min ${fr[0].toFixed(0)}, max ${fr[4].toFixed(0)})`);
+const fc = await frameCost();
+console.log(`frame cost, 3 clients / 5 proposers / 9 acceptors / 5 learners, ${fc.reached} messages in flight at the start:`);
+for (const r of fc.results) {
+  console.log(`  ${r.mode.padEnd(8)} ${r.frames} frames in 4 s; scripting ${r.scriptMsPerFrame.toFixed(2)} ms/frame; all main-thread tasks ${r.taskMsPerFrame.toFixed(2)} ms/frame; in flight ${r.inFlight}`);
+}
+await b.close();
+await srv.close();
