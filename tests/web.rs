@@ -9,8 +9,12 @@ use web_sys::{Element, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Mounts a fresh app. The address is cleared first: apps read their run from the URL hash, and
+/// all tests share one page.
 fn mount() -> Element {
-    let doc = web_sys::window().unwrap().document().unwrap();
+    let window = web_sys::window().unwrap();
+    window.history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("#")).unwrap();
+    let doc = window.document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<App>::with_root(root.clone()).render();
@@ -105,4 +109,25 @@ async fn config_panel_resizes_the_cluster_and_refuses_out_of_range_counts() {
     click(&root, "[data-testid=reset]").await;
     assert_eq!(count(&root, "[data-testid^=node-A]"), 5, "nothing changed");
     assert!(text(&root, "[data-testid=notice]").contains("acceptors must be between 1 and 9"));
+}
+
+#[wasm_bindgen_test]
+async fn a_run_in_the_address_is_rebuilt_on_load() {
+    let root = mount();
+    settle().await;
+    let window = web_sys::window().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("#s=42&n=1.1.5.1&run=q-C1-X~t"))
+        .unwrap();
+    let doc = window.document().unwrap();
+    let root2 = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root2).unwrap();
+    yew::Renderer::<App>::with_root(root2.clone()).render();
+    settle().await;
+    assert!(text(&root2, "[data-testid=counter]").contains("step 2 / 2"));
+    assert_eq!(count(&root2, "[data-testid^=node-A]"), 5);
+    assert_eq!(count(&root2, "[data-testid^=msg-].in-flight[data-type=prepare]"), 5);
+    drop(root);
 }
