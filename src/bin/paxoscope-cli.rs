@@ -6,7 +6,8 @@
 //! ```
 
 use paxoscope::paxos::NodeId;
-use paxoscope::sim::{simulate, Config, Faults, Mutation, Trace};
+use paxoscope::sim::explore::{Bounds, Explorer, Verdict};
+use paxoscope::sim::{simulate, Config, Faults, Mutation, Timeline, Trace};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
@@ -18,6 +19,13 @@ const USAGE: &str = "usage:
       Runs a seeded random schedule and prints its trace (JSON) on stdout.
   paxoscope-cli replay FILE
       Re-applies a trace's commands; exits 0 when every event matches.
+  paxoscope-cli explore [cluster flags] [--no-nacks] [--amnesia A2,...] [--mutation NAME]...
+                        [--max-rounds N] [--max-crashes N] [--max-duplicates N] [--max-drops N]
+      Breadth-first search of every ordering within the bounds (defaults: 2 rounds, 0 crashes,
+      0 duplicates, 0 drops). Prints states, time, states per second and the verdict; a
+      counterexample follows as a trace. Exits 1 when it finds one.
+  paxoscope-cli explore --list-mutations
+      Prints the rule-breaking switch names, separated by spaces.
   paxoscope-cli help";
 
 /// A one-line failure: usage errors exit 2, a replay mismatch exits 1.
@@ -45,6 +53,7 @@ fn run(args: &[String]) -> Result<String, Fail> {
     match args.first().map(String::as_str) {
         Some("simulate") => cmd_simulate(&args[1..]),
         Some("replay") => cmd_replay(&args[1..]),
+        Some("explore") => cmd_explore(&args[1..]),
         Some("help" | "--help" | "-h") => Ok(USAGE.to_string()),
         Some(other) => Err(usage(format!("unknown command {other:?}; try `paxoscope-cli help`"))),
         None => Err(usage("no command given; try `paxoscope-cli help`")),
@@ -144,4 +153,75 @@ fn cmd_replay(args: &[String]) -> Result<String, Fail> {
         None => "no value chosen".into(),
     };
     Ok(format!("{file}: {} steps replayed, every event matches ({verdict}).", trace.steps.len()))
+}
+
+fn cmd_explore(args: &[String]) -> Result<String, Fail> {
+    if args.iter().any(|a| a == "--list-mutations") {
+        return Ok(Mutation::ALL.iter().map(|m| m.name()).collect::<Vec<_>>().join(" "));
+    }
+    let mut cfg = Config::default();
+    let mut bounds = Bounds::default();
+    let mut seed = 42u64;
+    let (mut max_states, mut verbose) = (5_000_000usize, false);
+    let mut f = Flags { args, i: 0 };
+    while let Some(flag) = f.next_flag() {
+        if config_flag(&mut cfg, flag, &mut f)? {
+            continue;
+        }
+        match flag {
+            "--seed" => seed = f.number(flag)?,
+            "--max-states" => max_states = f.number(flag)?,
+            "--verbose" => verbose = true,
+            "--max-rounds" => bounds.max_rounds = f.number(flag)?,
+            "--max-crashes" => bounds.max_crashes = f.number(flag)?,
+            "--max-duplicates" => bounds.max_duplicates = f.number(flag)?,
+            "--max-drops" => bounds.max_drops = f.number(flag)?,
+            other => return Err(usage(format!("explore does not take {other:?}; try `paxoscope-cli help`"))),
+        }
+    }
+    cfg.validate().map_err(|e| usage(format!("config out of range: {e}")))?;
+    bounds.validate().map_err(|e| usage(format!("bounds out of range: {e}")))?;
+    let mut ex = Explorer::new(cfg.clone(), seed, bounds).map_err(usage)?;
+    let start = std::time::Instant::now();
+    let mut p = ex.run(10_000);
+    while !p.done && p.states < max_states {
+        p = ex.run(10_000);
+        if verbose {
+            eprintln!("{} states, depth {}, frontier {}", p.states, p.depth, p.frontier);
+        }
+    }
+    if !p.done {
+        return Err(Fail(
+            1,
+            format!(
+                "stopped at the limit of {max_states} states (depth {}); tighten the bounds or raise --max-states",
+                p.depth
+            ),
+        ));
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let head = format!(
+        "explored {} unique states ({} expanded) to depth {} in {:.3} s: {:.0} states/s, peak {:.1} MB",
+        p.states,
+        p.expanded,
+        p.depth,
+        secs,
+        p.states as f64 / secs.max(1e-9),
+        ex.peak_bytes() as f64 / 1e6
+    );
+    match ex.verdict() {
+        Some(Verdict::Safe { states }) => Ok(format!("{head}\nverdict: safe: no violation in {states} states")),
+        Some(Verdict::Violation { commands, invariant, detail, .. }) => {
+            let t = Timeline::replay(cfg, seed, commands).map_err(usage)?;
+            Err(Fail(
+                1,
+                format!(
+                    "{head}\nverdict: counterexample ({} steps): {invariant:?}: {detail}\n{}",
+                    t.len(),
+                    Trace::from_timeline(&t).to_json()
+                ),
+            ))
+        }
+        None => Err(usage("the search stopped without a verdict")),
+    }
 }

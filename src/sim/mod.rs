@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod config;
+pub mod explore;
 pub mod lessons;
 pub mod link;
 pub mod narrate;

@@ -38,8 +38,19 @@ pub fn slot(node: NodeId) -> u32 {
     SLOT_BASE[r] + node.index as u32
 }
 
+impl Clone for Network {
+    fn clone(&self) -> Self {
+        Network { msgs: self.msgs.clone(), groups: self.groups }
+    }
+    // Reuses the vector's allocation: the explorer restores worlds millions of times.
+    fn clone_from(&mut self, src: &Self) {
+        self.msgs.clone_from(&src.msgs);
+        self.groups = src.groups;
+    }
+}
+
 /// The in-flight set, kept sorted by id (ids only grow, so pushes keep it sorted).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct Network {
     msgs: Vec<InFlight>,
     /// Partition group per slot; `None` when the network is whole.
@@ -61,6 +72,12 @@ impl Network {
     pub fn push(&mut self, m: InFlight) {
         debug_assert!(self.msgs.last().is_none_or(|l| l.id < m.id));
         self.msgs.push(m);
+    }
+
+    /// Empties the wire and heals it, keeping the allocation (for the explorer's decoder).
+    pub fn clear(&mut self) {
+        self.msgs.clear();
+        self.groups = None;
     }
 
     /// Takes a message off the wire.

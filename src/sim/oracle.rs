@@ -13,7 +13,7 @@
 
 use super::command::{Event, Invariant};
 use crate::paxos::{Ballot, NodeId, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The oracle's records. They only grow: they are history, not node state.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -21,7 +21,7 @@ pub struct Oracle {
     /// Acceptors that have ever accepted each (ballot, value), as a bit set. Votes for a value
     /// already chosen are not kept: they cannot choose anything new, and dropping them keeps the
     /// record (and every timeline checkpoint) small however long a run goes.
-    votes: BTreeMap<(Ballot, Value), u16>,
+    votes: Vec<(Ballot, Value, u16)>,
     /// Each distinct chosen value, with the ballot that first chose it.
     chosen: Vec<(Ballot, Value)>,
     /// Every value a client requested.
@@ -58,6 +58,70 @@ impl Oracle {
         self.votes.len()
     }
 
+    /// Appends the explorer-relevant history: votes, chosen values and each proposer's last
+    /// ballot. (Requests are fixed before exploring; breaches end the search.)
+    pub(crate) fn encode(
+        &self,
+        out: &mut Vec<u8>,
+        val: impl Fn(Value) -> u8,
+        ballot: impl Fn(&mut Vec<u8>, Option<Ballot>),
+    ) {
+        out.push(self.votes.len() as u8);
+        for (b, v, voters) in &self.votes {
+            ballot(out, Some(*b));
+            out.push(val(*v));
+            out.extend(voters.to_le_bytes());
+        }
+        out.push(self.chosen.len() as u8);
+        for (b, v) in &self.chosen {
+            ballot(out, Some(*b));
+            out.push(val(*v));
+        }
+        for last in &self.last_started {
+            ballot(out, last.map(|l| l.0));
+            out.push(last.and_then(|l| l.1).map_or(0xFF, &val));
+        }
+    }
+
+    /// Reads what [`Oracle::encode`] wrote. Breaches are cleared: the explorer stops at the first.
+    pub(crate) fn decode(
+        &mut self,
+        r: &mut super::world::codec::Reader,
+        val: impl Fn(u8) -> Option<Value>,
+        ballot: impl Fn(&mut super::world::codec::Reader) -> Option<Ballot>,
+    ) {
+        let fallback = || Value::new("?").expect("valid");
+        self.votes.clear();
+        for _ in 0..r.u8() {
+            let b = ballot(r).unwrap_or(Ballot::new(0, 0));
+            let v = val(r.u8()).unwrap_or_else(fallback);
+            let voters = u16::from_le_bytes([r.u8(), r.u8()]);
+            self.votes.push((b, v, voters));
+        }
+        self.chosen.clear();
+        for _ in 0..r.u8() {
+            let b = ballot(r).unwrap_or(Ballot::new(0, 0));
+            let v = val(r.u8()).unwrap_or_else(fallback);
+            self.chosen.push((b, v));
+        }
+        for last in &mut self.last_started {
+            let b = ballot(r);
+            let v = val(r.u8());
+            *last = b.map(|b| (b, v));
+        }
+        self.violations.clear();
+        self.pending.clear();
+    }
+
+    /// Copies the explorer-relevant history of `src`, reusing allocations.
+    pub(crate) fn copy_history_from(&mut self, src: &Oracle) {
+        self.votes.clone_from(&src.votes);
+        self.chosen.clone_from(&src.chosen);
+        self.last_started = src.last_started;
+        self.violations.clear();
+        self.pending.clear();
+    }
+
     /// Hands over this step's verdicts.
     pub fn drain_into(&mut self, ev: &mut Vec<Event>) {
         ev.append(&mut self.pending);
@@ -91,11 +155,19 @@ impl Oracle {
         if self.is_chosen(value) {
             return;
         }
-        let voters = self.votes.entry((ballot, value)).or_insert(0);
-        *voters |= 1 << a.index;
-        if voters.count_ones() as u8 >= majority {
+        // Few (ballot, value) pairs are ever open at once, so a sorted vector beats a tree here
+        // (and clones and encodes without allocating per entry).
+        let i = match self.votes.binary_search_by(|(b, v, _)| (*b, *v).cmp(&(ballot, value))) {
+            Ok(i) => i,
+            Err(i) => {
+                self.votes.insert(i, (ballot, value, 0));
+                i
+            }
+        };
+        self.votes[i].2 |= 1 << a.index;
+        if self.votes[i].2.count_ones() as u8 >= majority {
             self.chosen.push((ballot, value));
-            self.votes.retain(|(_, v), _| *v != value);
+            self.votes.retain(|(_, v, _)| *v != value);
             self.pending.push(Event::Chosen { ballot, value });
             if self.chosen.len() > 1 {
                 let (b0, v0) = self.chosen[0];

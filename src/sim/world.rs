@@ -20,6 +20,9 @@ use crate::paxos::{
 };
 use std::rc::Rc;
 
+#[path = "world_codec.rs"]
+pub mod codec;
+
 /// Default values clients ask for in generated commands: C1 "X", C2 "Y", C3 "Z".
 pub const DEFAULT_VALUES: [&str; 3] = ["X", "Y", "Z"];
 
@@ -584,6 +587,7 @@ impl World {
             Msg::Prepare { ballot } if !*started => {
                 *started = true;
                 self.oracle.on_ballot_start(node, ballot);
+                self.oracle.on_ballot_use(node, ballot, None);
             }
             Msg::Accept { ballot, value } => self.oracle.on_ballot_use(node, ballot, Some(value)),
             Msg::Commit { value, .. } => self.oracle.on_outcome(node, "committed", value),

@@ -1,0 +1,315 @@
+//! A compact, canonical byte form of the parts of a world that matter to the explorer.
+//!
+//! Message ids, clocks, timers and the seeded generator are left out: they label or schedule
+//! states but do not change what can happen next. Messages to clients and Commits to acceptors are
+//! left out too: their content was checked by the oracle when they were sent, and delivering them
+//! only updates what a client or acceptor displays. In-flight messages are sorted, so two worlds
+//! that differ only in ids or send order encode to the same bytes.
+
+use super::World;
+use crate::paxos::{Ballot, Msg, NodeId, Phase, Proposal, Role, Value};
+use crate::sim::network::{slot, InFlight};
+
+/// The values a run can use, so each fits in a byte.
+#[derive(Clone, Debug, Default)]
+pub struct ValueTable(Vec<Value>);
+
+impl ValueTable {
+    /// A table holding `values`.
+    pub fn new(values: impl IntoIterator<Item = Value>) -> Self {
+        ValueTable(values.into_iter().collect())
+    }
+    fn put(&self, v: Option<Value>) -> u8 {
+        v.and_then(|v| self.0.iter().position(|x| *x == v)).map_or(0xFF, |i| i as u8)
+    }
+    fn get(&self, b: u8) -> Option<Value> {
+        self.0.get(b as usize).copied()
+    }
+}
+
+const ROLE_OF_SLOT: [(u8, Role); 4] =
+    [(17, Role::Learner), (8, Role::Acceptor), (3, Role::Proposer), (0, Role::Client)];
+
+fn node_of(slot_byte: u8) -> NodeId {
+    let (base, role) = ROLE_OF_SLOT.iter().copied().find(|(base, _)| slot_byte >= *base).unwrap_or((0, Role::Client));
+    NodeId { role, index: slot_byte - base }
+}
+
+fn put_ballot(out: &mut impl Sink, b: Option<Ballot>) {
+    match b {
+        Some(b) => out.put_all([b.round.min(254) as u8 + 1, b.proposer.index]),
+        None => out.put_all([0, 0]),
+    }
+}
+
+fn get_ballot(r: &mut Reader) -> Option<Ballot> {
+    let (round, p) = (r.u8(), r.u8());
+    (round > 0).then(|| Ballot::new(round as u32 - 1, p))
+}
+
+fn put_proposal(out: &mut Vec<u8>, vt: &ValueTable, p: Option<Proposal>) {
+    put_ballot(out, p.map(|p| p.ballot));
+    out.push(vt.put(p.map(|p| p.value)));
+}
+
+fn get_proposal(r: &mut Reader, vt: &ValueTable) -> Option<Proposal> {
+    let b = get_ballot(r);
+    let v = vt.get(r.u8());
+    b.zip(v).map(|(ballot, value)| Proposal { ballot, value })
+}
+
+/// Reads bytes in order.
+pub struct Reader<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `b`.
+    pub fn new(b: &'a [u8]) -> Self {
+        Reader { b, i: 0 }
+    }
+    /// The next byte (0 past the end, which a well-formed encoding never reaches).
+    pub fn u8(&mut self) -> u8 {
+        let v = self.b.get(self.i).copied().unwrap_or(0);
+        self.i += 1;
+        v
+    }
+    fn u16(&mut self) -> u16 {
+        u16::from_le_bytes([self.u8(), self.u8()])
+    }
+    fn u32(&mut self) -> u32 {
+        u32::from_le_bytes([self.u8(), self.u8(), self.u8(), self.u8()])
+    }
+}
+
+/// Is this message part of the explorer's state in world `w`?
+///
+/// Left out: messages to clients and Commits to acceptors (display only, checked when sent), and
+/// messages to a proposer that can never again change it: a Promise or Accepted for a ballot it
+/// has moved past, or a Nack that is stale and names no round above its own. A proposer's ballot
+/// only rises, unless it restarts with amnesia, so for an amnesiac proposer nothing is left out.
+pub fn relevant(w: &World, m: &InFlight) -> bool {
+    match (m.to.role, m.msg) {
+        (Role::Client, _) | (Role::Acceptor, Msg::Commit { .. }) => false,
+        (Role::Proposer, msg) if !w.is_amnesiac(m.to) => {
+            let p = &w.proposers[m.to.index as usize];
+            let b = msg.ballot();
+            let current = p.ballot == b;
+            match msg {
+                Msg::Promise { .. } => !(p.ballot > b || (current && p.phase != Phase::Preparing)),
+                Msg::Accepted { .. } => !(p.ballot > b || (current && p.phase == Phase::Done)),
+                Msg::Nack { promised, .. } => {
+                    (current && matches!(p.phase, Phase::Preparing | Phase::Accepting)) || promised.round > p.max_round
+                }
+                _ => true,
+            }
+        }
+        _ => true,
+    }
+}
+
+fn put_msg(out: &mut impl Sink, vt: &ValueTable, m: &InFlight) {
+    out.put_all([slot(m.from) as u8, slot(m.to) as u8, m.msg.kind_index() as u8]);
+    let (b, v, x): (Option<Ballot>, Option<Value>, Option<Proposal>) = match m.msg {
+        Msg::Request { value } | Msg::Reply { value } | Msg::Announce { value } => (None, Some(value), None),
+        Msg::Prepare { ballot } => (Some(ballot), None, None),
+        Msg::Promise { ballot, accepted } => (Some(ballot), None, accepted),
+        Msg::Nack { ballot, promised } => {
+            (Some(ballot), None, Some(Proposal { ballot: promised, value: Value::new("-").expect("valid") }))
+        }
+        Msg::Accept { ballot, value } | Msg::Accepted { ballot, value } | Msg::Commit { ballot, value } => {
+            (Some(ballot), Some(value), None)
+        }
+    };
+    put_ballot(out, b);
+    out.push(vt.put(v));
+    put_ballot(out, x.map(|p| p.ballot));
+    out.push(vt.put(x.map(|p| p.value)));
+}
+
+/// Bytes per encoded message.
+pub const MSG_BYTES: usize = 9;
+
+/// A message's canonical record (what the encoding sorts and stores).
+pub fn message_record(vt: &ValueTable, m: &InFlight) -> [u8; MSG_BYTES] {
+    let mut rec = [0u8; MSG_BYTES];
+    let mut w = ArrayWriter { buf: &mut rec, at: 0 };
+    put_msg(&mut w, vt, m);
+    rec
+}
+
+/// Where encoded bytes go: a growing vector, or a fixed record.
+trait Sink {
+    fn push(&mut self, b: u8);
+    fn put_all<I: IntoIterator<Item = u8>>(&mut self, bytes: I) {
+        for b in bytes {
+            self.push(b);
+        }
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn push(&mut self, b: u8) {
+        Vec::push(self, b);
+    }
+}
+
+struct ArrayWriter<'a> {
+    buf: &'a mut [u8; MSG_BYTES],
+    at: usize,
+}
+
+impl Sink for ArrayWriter<'_> {
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.at) {
+            *slot = b;
+        }
+        self.at += 1;
+    }
+}
+
+fn get_msg(r: &mut Reader, vt: &ValueTable) -> (NodeId, NodeId, Msg) {
+    let (from, to, kind) = (node_of(r.u8()), node_of(r.u8()), r.u8());
+    let b = get_ballot(r).unwrap_or(Ballot::new(0, 0));
+    let v = vt.get(r.u8());
+    let xb = get_ballot(r);
+    let xv = vt.get(r.u8());
+    let value = v.unwrap_or_else(|| Value::new("?").expect("valid"));
+    let msg = match kind {
+        0 => Msg::Request { value },
+        1 => Msg::Prepare { ballot: b },
+        2 => Msg::Promise { ballot: b, accepted: xb.zip(xv).map(|(ballot, value)| Proposal { ballot, value }) },
+        3 => Msg::Nack { ballot: b, promised: xb.unwrap_or(b) },
+        4 => Msg::Accept { ballot: b, value },
+        5 => Msg::Accepted { ballot: b, value },
+        6 => Msg::Commit { ballot: b, value },
+        7 => Msg::Reply { value },
+        _ => Msg::Announce { value },
+    };
+    (from, to, msg)
+}
+
+fn phase_byte(p: Phase) -> u8 {
+    match p {
+        Phase::Idle => 0,
+        Phase::Preparing => 1,
+        Phase::Accepting => 2,
+        Phase::BackingOff => 3,
+        Phase::Done => 4,
+    }
+}
+
+fn byte_phase(b: u8) -> Phase {
+    [Phase::Idle, Phase::Preparing, Phase::Accepting, Phase::BackingOff, Phase::Done][(b as usize).min(4)]
+}
+
+impl World {
+    /// Copies the explorer state of `src` (a world with the same config) into this one, reusing
+    /// this world's allocations. Much cheaper than decoding again for each action.
+    pub fn restore_from(&mut self, src: &World) {
+        self.proposers.copy_from_slice(&src.proposers);
+        self.acceptors.copy_from_slice(&src.acceptors);
+        for (l, s) in self.learners.iter_mut().zip(&src.learners) {
+            l.learned = s.learned;
+            l.tallies.clone_from(&s.tallies);
+        }
+        self.down = src.down;
+        self.net.clone_from(&src.net);
+        self.next_id = src.next_id;
+        self.oracle.copy_history_from(&src.oracle);
+        self.time = 0;
+        self.timers = [None; 5];
+    }
+
+    /// Appends the canonical encoding of this world's explorer state to `out`. `msgs` is scratch
+    /// space for sorting messages.
+    pub fn encode_state(&self, vt: &ValueTable, out: &mut Vec<u8>, msgs: &mut Vec<[u8; MSG_BYTES]>) {
+        for p in &self.proposers {
+            out.push(p.max_round.min(255) as u8);
+            out.push(phase_byte(p.phase));
+            put_ballot(out, p.ballot);
+            out.push(vt.put(p.value));
+            put_proposal(out, vt, p.highest_reported);
+            out.push(vt.put(p.proposed));
+            out.extend(p.promises.to_le_bytes());
+            out.extend(p.accepts.to_le_bytes());
+            // `waiting` only shapes replies to clients and `leader` only what is displayed:
+            // neither changes what can happen, so neither is part of the state.
+            out.push(vt.put(p.decided));
+        }
+        for a in &self.acceptors {
+            put_ballot(out, a.promised);
+            put_proposal(out, vt, a.accepted);
+        }
+        for l in &self.learners {
+            out.push(vt.put(l.learned));
+            // Tallies are kept in arrival order; the state is the same whatever the order. Once a
+            // learner has learned, it ignores votes, so its tallies no longer matter.
+            let mut tallies = if l.learned.is_some() { Vec::new() } else { l.tallies.clone() };
+            out.push(tallies.len() as u8);
+            tallies.sort_unstable_by_key(|t| (t.ballot, t.value));
+            for t in &tallies {
+                put_ballot(out, Some(t.ballot));
+                out.push(vt.put(Some(t.value)));
+                out.extend(t.voters.to_le_bytes());
+            }
+        }
+        out.extend(self.down.to_le_bytes());
+        msgs.clear();
+        for m in self.net.in_flight().iter().filter(|m| relevant(self, m)) {
+            msgs.push(message_record(vt, m));
+        }
+        msgs.sort_unstable();
+        out.push(msgs.len().min(255) as u8);
+        for m in msgs.iter() {
+            out.extend(m);
+        }
+        self.oracle.encode(out, |v| vt.put(Some(v)), put_ballot);
+    }
+
+    /// Overwrites this world's explorer state from `bytes` (made by [`World::encode_state`] on a
+    /// world with the same config). Messages get ids 1, 2, … in their canonical order.
+    pub fn decode_state(&mut self, vt: &ValueTable, bytes: &[u8]) -> usize {
+        let mut r = Reader::new(bytes);
+        for p in &mut self.proposers {
+            p.max_round = r.u8() as u32;
+            p.phase = byte_phase(r.u8());
+            p.ballot = get_ballot(&mut r);
+            p.value = vt.get(r.u8());
+            p.highest_reported = get_proposal(&mut r, vt);
+            p.proposed = vt.get(r.u8());
+            p.promises = r.u16();
+            p.accepts = r.u16();
+            p.decided = vt.get(r.u8());
+        }
+        for a in &mut self.acceptors {
+            a.promised = get_ballot(&mut r);
+            a.accepted = get_proposal(&mut r, vt);
+            a.committed = None;
+        }
+        for l in &mut self.learners {
+            l.learned = vt.get(r.u8());
+            let n = r.u8();
+            l.tallies.clear();
+            for _ in 0..n {
+                let ballot = get_ballot(&mut r).unwrap_or(Ballot::new(0, 0));
+                let value = vt.get(r.u8()).unwrap_or_else(|| Value::new("?").expect("valid"));
+                let voters = r.u16();
+                l.tallies.push(crate::paxos::learner::Tally { ballot, value, voters });
+            }
+        }
+        self.down = r.u32();
+        let n = r.u8() as u32;
+        self.net.clear();
+        for i in 0..n {
+            let (from, to, msg) = get_msg(&mut r, vt);
+            self.net.push(InFlight { id: i + 1, from, to, msg, sent_at: 0, due: 0 });
+        }
+        self.next_id = n + 1;
+        self.oracle.decode(&mut r, |b| vt.get(b), get_ballot);
+        self.time = 0;
+        self.timers = [None; 5];
+        r.i
+    }
+}
