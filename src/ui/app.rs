@@ -1,13 +1,14 @@
 //! The root component: owns the session, turns user intent into `Command`s, and lays out the page.
 
-use super::components::{banner, cluster, controls, help, lessons, menu, side, topbar};
+use super::components::{banner, cluster, controls, explorer, help, lessons, menu, side, spacetime, topbar};
 use super::files;
 use super::session::Session;
 use crate::paxos::NodeId;
+use crate::sim::explore::{Bounds, Explorer, Progress, Verdict};
 use crate::sim::lessons::Lesson;
 use crate::sim::link::Link;
 use crate::sim::{Command, Config, MsgId, Trace};
-use gloo_timers::callback::Interval;
+use gloo_timers::callback::{Interval, Timeout};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -80,6 +81,42 @@ pub enum Msg {
     CopyLink,
     /// The URL hash changed outside the app (a pasted link).
     HashChanged,
+    /// Show or hide the space-time diagram.
+    ToggleSpaceTime,
+    /// Download the space-time diagram as SVG.
+    ExportDiagram,
+    /// The pointer is over a message (on the canvas or in the diagram), or left it.
+    Hover(Option<MsgId>),
+    /// Show or hide the explorer.
+    ToggleExplorer,
+    /// Start a search with these bounds on the current config.
+    ExploreStart(Bounds),
+    /// Run the next slice of the search.
+    ExploreSlice,
+    /// Stop the search.
+    ExploreCancel,
+    /// Load the counterexample into the timeline and play it.
+    LoadCounterexample,
+}
+
+/// A search in progress or finished.
+pub struct ExploreRun {
+    ex: Explorer,
+    /// Where it stands.
+    pub progress: Progress,
+    /// Milliseconds of search so far.
+    pub elapsed_ms: f64,
+    /// The verdict, when finished.
+    pub verdict: Option<Verdict>,
+    /// Why it stopped without a verdict, if it did.
+    pub stopped: Option<String>,
+}
+
+/// The browser stops a search beyond this many states, so memory stays bounded.
+pub const BROWSER_STATE_LIMIT: usize = 2_000_000;
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// The drop-down menus of the top bar.
@@ -101,6 +138,11 @@ pub struct App {
     notice: Option<String>,
     interval: Option<Interval>,
     last_hash: String,
+    spacetime: bool,
+    hover: Option<MsgId>,
+    explorer_open: bool,
+    explore: Option<ExploreRun>,
+    slice: Option<Timeout>,
     _keys: Option<Closure<dyn Fn(KeyboardEvent)>>,
     _hash: Option<Closure<dyn Fn()>>,
 }
@@ -131,6 +173,11 @@ impl Component for App {
             notice: None,
             interval: None,
             last_hash: String::new(),
+            spacetime: false,
+            hover: None,
+            explorer_open: false,
+            explore: None,
+            slice: None,
             _keys: Some(keys),
             _hash: Some(hash),
         };
@@ -273,6 +320,70 @@ impl Component for App {
                     format!("Share this address: {url}")
                 });
             }
+            Msg::ToggleSpaceTime => self.spacetime = !self.spacetime,
+            Msg::ExportDiagram => {
+                if let Err(e) = files::export_svg_of("svg.spacetime-svg", "paxoscope-spacetime.svg") {
+                    self.notice = Some(format!("Export failed: {e}"));
+                }
+            }
+            Msg::Hover(h) => {
+                if self.hover == h {
+                    return false;
+                }
+                self.hover = h;
+            }
+            Msg::ToggleExplorer => {
+                self.explorer_open = !self.explorer_open;
+                self.top_menu = None;
+            }
+            Msg::ExploreStart(bounds) => {
+                self.slice = None;
+                match Explorer::new(self.session.timeline().config().clone(), self.session.timeline().seed(), bounds) {
+                    Ok(ex) => {
+                        let progress = ex.progress();
+                        self.explore = Some(ExploreRun { ex, progress, elapsed_ms: 0.0, verdict: None, stopped: None });
+                        self.schedule_slice(ctx);
+                    }
+                    Err(e) => self.notice = Some(format!("The explorer cannot start: {e}.")),
+                }
+            }
+            Msg::ExploreSlice => {
+                let mut found = false;
+                if let Some(run) = self.explore.as_mut().filter(|r| r.verdict.is_none() && r.stopped.is_none()) {
+                    // Work for about 45 ms, then let the page breathe (and repaint the progress).
+                    let t0 = now_ms();
+                    loop {
+                        run.progress = run.ex.run(2_000);
+                        if run.progress.done || now_ms() - t0 > 45.0 {
+                            break;
+                        }
+                    }
+                    run.elapsed_ms += now_ms() - t0;
+                    if run.progress.done {
+                        run.verdict = run.ex.verdict().cloned();
+                        found = matches!(run.verdict, Some(Verdict::Violation { .. }));
+                    } else if run.progress.states >= BROWSER_STATE_LIMIT {
+                        run.stopped = Some(format!(
+                            "Stopped at {} states without a verdict: tighten the bounds (or use paxoscope-cli explore).",
+                            run.progress.states
+                        ));
+                    } else {
+                        self.schedule_slice(ctx);
+                    }
+                }
+                if found {
+                    self.load_counterexample(ctx);
+                }
+            }
+            Msg::ExploreCancel => {
+                self.slice = None;
+                if let Some(run) = self.explore.as_mut() {
+                    if run.verdict.is_none() {
+                        run.stopped = Some(format!("Cancelled after {} states.", run.progress.states));
+                    }
+                }
+            }
+            Msg::LoadCounterexample => self.load_counterexample(ctx),
             Msg::HashChanged => {
                 let h = files::location_hash();
                 if h != self.last_hash {
@@ -285,6 +396,18 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        if self.spacetime {
+            // Keep the current step's row in view, as a scrubber would.
+            let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("st-scroll"));
+            if let Some(el) = el {
+                let y = self.session.cursor() as f64 * spacetime::ROW;
+                let h = el.client_height() as f64;
+                let top = el.scroll_top() as f64;
+                if y < top + 20.0 || y > top + h - 20.0 {
+                    el.set_scroll_top((y - h / 2.0).max(0.0) as i32);
+                }
+            }
+        }
         // The address always holds the run on screen, so a reload or a shared link loses nothing.
         let h = self.session.link(self.lesson.as_ref().map(|l| l.id)).to_hash();
         if h != self.last_hash {
@@ -299,8 +422,8 @@ impl Component for App {
         let step_ms = if s.playing { s.step_ms() } else { 600.0 / s.speed_factor().max(1.0) };
         let style = format!("--step-ms: {step_ms:.0}ms");
         html! {
-            <div class="app" style={style}>
-                { topbar::view(self.top_menu, self.lesson.as_deref(), link) }
+            <div class={classes!("app", self.spacetime.then_some("with-drawer"))} style={style}>
+                { topbar::view(self.top_menu, self.lesson.as_deref(), self.session.timeline().config(), link) }
                 if let Some(n) = &self.notice {
                     <div class="notice" role="alert" data-testid="notice">
                         <span>{n}</span>
@@ -311,13 +434,15 @@ impl Component for App {
                     <section class="canvas" aria-label="The cluster">
                         { banner::view(s) }
                         <div class="board">
-                            { cluster::view(s, self.menu, self.lesson.as_deref(), link) }
+                            { cluster::view(s, self.menu, self.lesson.as_deref(), self.hover, link) }
                             { menu::view(s, self.menu, link) }
                         </div>
                     </section>
                     { side::view(s, self.lesson.as_deref(), link) }
                 </main>
+                if self.spacetime { { spacetime::view(s, self.hover, link) } }
                 { controls::view(s, link) }
+                if self.explorer_open { { explorer::view(self.session.timeline().config(), self.explore.as_ref(), link) } }
                 if self.help { { help::view(link) } }
             </div>
         }
@@ -325,6 +450,32 @@ impl Component for App {
 }
 
 impl App {
+    fn schedule_slice(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.slice = Some(Timeout::new(0, move || link.send_message(Msg::ExploreSlice)));
+    }
+
+    /// Puts the explorer's counterexample in the timeline at step 0 and plays it.
+    fn load_counterexample(&mut self, ctx: &Context<Self>) {
+        let Some(run) = &self.explore else { return };
+        let Some(Verdict::Violation { commands, .. }) = &run.verdict else { return };
+        match Session::from_commands(run.ex.config().clone(), run.ex.seed(), commands, 0) {
+            Ok(mut s) => {
+                s.playing = true;
+                s.speed = self.session.speed;
+                self.session = s;
+                self.lesson = None;
+                self.explorer_open = false;
+                self.notice = Some(
+                    "The explorer's counterexample is loaded and playing. The safety panel turns red at its last step."
+                        .into(),
+                );
+                self.restart_timer(ctx);
+            }
+            Err(e) => self.notice = Some(format!("The counterexample could not be loaded: {e}")),
+        }
+    }
+
     /// Loads a lesson: its whole script is recorded as the future, and the view moves to `at`.
     fn open_lesson(&mut self, id: &str, at: usize) {
         match crate::sim::lessons::build(id).and_then(|l| {
@@ -396,6 +547,7 @@ impl App {
             "Escape" => {
                 self.help = false;
                 self.top_menu = None;
+                self.explorer_open = false;
                 Msg::CloseMenu
             }
             _ => return false,

@@ -74,22 +74,35 @@ fn page_css() -> String {
     css
 }
 
-/// The cluster as a standalone SVG document, styles inlined.
-pub fn cluster_svg() -> Result<String, String> {
-    let svg = document()?.query_selector("svg.cluster").map_err(err)?.ok_or("the cluster is not on screen")?;
+/// An SVG on the page as a standalone document, styles inlined, `width` × `height` pixels.
+fn standalone_svg(selector: &str, width: &str, height: &str) -> Result<String, String> {
+    let svg = document()?.query_selector(selector).map_err(err)?.ok_or("that picture is not on screen")?;
     let inner = svg.inner_html();
     let view = svg.get_attribute("viewBox").unwrap_or_else(|| "0 0 1000 600".into());
+    let class = svg.get_attribute("class").unwrap_or_default();
     Ok(format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view}\" width=\"2000\" height=\"1200\" class=\"cluster\">\
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view}\" width=\"{width}\" height=\"{height}\" class=\"{class}\">\
          <style>{}\n.token {{ transition: none !important; animation: none !important; }}</style>\
          <rect width=\"100%\" height=\"100%\" fill=\"#f7f7f4\"/>{inner}</svg>",
         page_css().replace("]]>", "")
     ))
 }
 
+/// The cluster as a standalone SVG document.
+pub fn cluster_svg() -> Result<String, String> {
+    standalone_svg("svg.cluster", "2000", "1200")
+}
+
 /// Downloads the cluster as SVG.
 pub fn export_svg(name: &str) -> Result<(), String> {
     download_text(name, "image/svg+xml", &cluster_svg()?)
+}
+
+/// Downloads any SVG on the page (by selector) at its own size.
+pub fn export_svg_of(selector: &str, name: &str) -> Result<(), String> {
+    let svg = document()?.query_selector(selector).map_err(err)?.ok_or("that picture is not on screen")?;
+    let (w, h) = (svg.get_attribute("width").unwrap_or_default(), svg.get_attribute("height").unwrap_or_default());
+    download_text(name, "image/svg+xml", &standalone_svg(selector, &w, &h)?)
 }
 
 /// Renders the cluster SVG onto a canvas and downloads it as PNG (2000 × 1200).

@@ -5,6 +5,7 @@
 pub mod format;
 pub mod layout;
 pub mod session;
+pub mod spacetime;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

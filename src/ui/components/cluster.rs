@@ -16,7 +16,13 @@ use yew::prelude::*;
 const GROUP_COLOURS: [&str; 4] = ["#9ecae1", "#fdae6b", "#a1d99b", "#bcbddc"];
 
 /// The whole canvas.
-pub fn view(s: &Session, menu: Option<Menu>, lesson: Option<&Lesson>, link: &Scope<App>) -> Html {
+pub fn view(
+    s: &Session,
+    menu: Option<Menu>,
+    lesson: Option<&Lesson>,
+    hover: Option<crate::sim::MsgId>,
+    link: &Scope<App>,
+) -> Html {
     let w = s.world();
     let lay = Layout::new(w.config());
     let received: Vec<NodeId> = received_last_step(s);
@@ -63,7 +69,7 @@ pub fn view(s: &Session, menu: Option<Menu>, lesson: Option<&Lesson>, link: &Sco
             { legend.unwrap_or_default() }
             { token::wires(s, &lay) }
             { for nodes }
-            { token::tokens(s, &lay, menu, link) }
+            { token::tokens(s, &lay, menu, hover, link) }
         </svg>
     }
 }

@@ -3,9 +3,10 @@
 
 use crate::paxos::Role;
 use crate::sim::config::LIMITS;
-use crate::sim::Config;
+use crate::sim::{Config, Mutation};
 use crate::ui::app::{App, Msg};
 use crate::ui::session::Session;
+use std::collections::BTreeSet;
 use yew::html::Scope;
 use yew::prelude::*;
 
@@ -17,7 +18,7 @@ pub fn view(s: &Session, link: &Scope<App>) -> Html {
     html! {
         <details class="panel config" data-testid="config">
             <summary><h2>{"Cluster settings"}</h2></summary>
-            <ShapeForm key={format!("{}-{}-{}-{}-{}-{}", w.config().clients, w.config().proposers, w.config().acceptors, w.config().learners, w.config().nacks, s.timeline().seed())} config={w.config().clone()} seed={s.timeline().seed()} {on_apply} {on_error} />
+            <ShapeForm key={format!("{:?}-{}", w.config(), s.timeline().seed())} config={w.config().clone()} seed={s.timeline().seed()} {on_apply} {on_error} />
         </details>
     }
 }
@@ -44,6 +45,25 @@ fn ShapeForm(p: &ShapeProps) -> Html {
         ]
     });
     let nacks = use_state(|| p.config.nacks);
+    let muts = use_state(|| p.config.mutations.clone());
+    let switches = Mutation::ALL.iter().map(|m| {
+        let m = *m;
+        let on = muts.contains(&m);
+        let muts = muts.clone();
+        let onchange = Callback::from(move |_| {
+            let mut v: BTreeSet<Mutation> = (*muts).clone();
+            if !v.remove(&m) {
+                v.insert(m);
+            }
+            muts.set(v);
+        });
+        html! {
+            <label class="check unsafe-switch">
+                <input type="checkbox" checked={on} {onchange} data-testid={format!("mutation-{}", m.name())} />
+                <span><strong>{"Unsafe: "}</strong>{m.describe()}</span>
+            </label>
+        }
+    });
     let names = ["Clients", "Proposers", "Acceptors", "Learners"];
     let inputs = LIMITS.iter().enumerate().map(|(i, (role, lo, hi))| {
         let value = fields[i].clone();
@@ -69,10 +89,11 @@ fn ShapeForm(p: &ShapeProps) -> Html {
         })
     };
     let onsubmit = {
-        let (fields, nacks, base) = (fields.clone(), nacks.clone(), p.config.clone());
+        let (fields, nacks, base, muts) = (fields.clone(), nacks.clone(), p.config.clone(), muts.clone());
         let (ok, err) = (p.on_apply.clone(), p.on_error.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            let base = Config { mutations: (*muts).clone(), ..base.clone() };
             match parse(&fields, *nacks, &base) {
                 Ok(v) => ok.emit(v),
                 Err(m) => err.emit(m),
@@ -87,6 +108,10 @@ fn ShapeForm(p: &ShapeProps) -> Html {
         <form class="shape" novalidate=true {onsubmit}>
             <div class="fields">{ for inputs }</div>
             <label class="check"><input type="checkbox" checked={*nacks} onchange={toggle} data-testid="nacks" />{"Acceptors send Nacks when they refuse"}</label>
+            <fieldset class="switches">
+                <legend>{"Rule-breaking switches (each one is unsafe on purpose)"}</legend>
+                { for switches }
+            </fieldset>
             <label class="field" for="seed">{"Seed"}<input id="seed" data-testid="seed" value={fields[4].clone()} oninput={seed_input} inputmode="numeric" /></label>
             <button type="submit" class="primary" data-testid="reset">{"Apply and restart"}</button>
         </form>
@@ -95,6 +120,7 @@ fn ShapeForm(p: &ShapeProps) -> Html {
 
 fn parse(fields: &[String], nacks: bool, base: &Config) -> Result<(Config, u64), String> {
     let mut cfg = Config { nacks, ..base.clone() };
+    // Amnesia is set per node with commands (Break things); a new shape starts without it.
     cfg.amnesia.clear();
     for (i, (role, lo, hi)) in LIMITS.iter().enumerate() {
         let n: u8 = fields[i]

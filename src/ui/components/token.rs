@@ -34,7 +34,13 @@ pub fn wires(s: &Session, lay: &Layout) -> Html {
 }
 
 /// Every token: in flight, arriving (delivered this step) and dropped this step.
-pub fn tokens(s: &Session, lay: &Layout, menu: Option<Menu>, link: &Scope<App>) -> Html {
+pub fn tokens(
+    s: &Session,
+    lay: &Layout,
+    menu: Option<Menu>,
+    hover: Option<crate::sim::MsgId>,
+    link: &Scope<App>,
+) -> Html {
     let w = s.world();
     let now = w.time();
     let mut out: Vec<Html> = Vec::new();
@@ -43,12 +49,19 @@ pub fn tokens(s: &Session, lay: &Layout, menu: Option<Menu>, link: &Scope<App>) 
             match e {
                 Event::Delivered { id } => {
                     if let Some(m) = s.before().message(*id) {
-                        out.push(token(m, lay, 1.0, "arriving", false, None));
+                        out.push(token(m, lay, 1.0, "arriving", hover == Some(m.id), None));
                     }
                 }
                 Event::Dropped { id, .. } => {
                     if let Some(m) = s.before().message(*id) {
-                        out.push(token(m, lay, visual_frac(m, s.before().time()), "dropped", false, None));
+                        out.push(token(
+                            m,
+                            lay,
+                            visual_frac(m, s.before().time()),
+                            "dropped",
+                            hover == Some(m.id),
+                            None,
+                        ));
                     }
                 }
                 _ => {}
@@ -56,7 +69,7 @@ pub fn tokens(s: &Session, lay: &Layout, menu: Option<Menu>, link: &Scope<App>) 
         }
     }
     for m in w.in_flight() {
-        let selected = menu == Some(Menu::Message(m.id));
+        let selected = menu == Some(Menu::Message(m.id)) || hover == Some(m.id);
         let overdue = m.due <= now;
         out.push(token(
             m,
@@ -80,6 +93,8 @@ fn token(m: &InFlight, lay: &Layout, frac: f64, state: &str, selected: bool, lin
         html! { <circle class="tint" cx={(-w / 2.0 + 10.0).to_string()} cy="0" r="5" fill={ballot_tint(b)} /> }
     });
     let id = m.id;
+    let hover_in = link.map(|l| l.callback(move |_: MouseEvent| UiMsg::Hover(Some(id))));
+    let hover_out = link.map(|l| l.callback(|_: MouseEvent| UiMsg::Hover(None)));
     let (onclick, onkeydown, tabindex) = match link {
         Some(l) => (
             Some(l.callback(move |e: MouseEvent| {
@@ -113,7 +128,8 @@ fn token(m: &InFlight, lay: &Layout, frac: f64, state: &str, selected: bool, lin
         <g key={format!("t{id}")} class={classes!("token", format!("kind-{kind}"), state.to_string(), selected.then_some("selected"))}
            data-testid={format!("msg-{id}")} data-type={kind} data-from={m.from.to_string()} data-to={m.to.to_string()}
            style={style}
-           role={link.map(|_| "button")} aria-label={aria} {tabindex} {onclick} {onkeydown}>
+           role={link.map(|_| "button")} aria-label={aria} {tabindex} {onclick} {onkeydown}
+           onmouseenter={hover_in} onmouseleave={hover_out}>
             <rect class="pill" x={(-w / 2.0).to_string()} y={(-H / 2.0).to_string()} width={w.to_string()} height={H.to_string()}
                   rx={(H / 2.0).to_string()} stroke={colour} />
             { tint.unwrap_or_default() }

@@ -1,12 +1,13 @@
 //! The top bar: the name, the lesson menu, share / export / import, and help.
 
 use crate::sim::lessons::{catalog, Lesson};
+use crate::sim::Config;
 use crate::ui::app::{App, Msg, TopMenu};
 use yew::html::Scope;
 use yew::prelude::*;
 
 /// The bar.
-pub fn view(open: Option<TopMenu>, lesson: Option<&Lesson>, link: &Scope<App>) -> Html {
+pub fn view(open: Option<TopMenu>, lesson: Option<&Lesson>, config: &Config, link: &Scope<App>) -> Html {
     let lessons_open = open == Some(TopMenu::Lessons);
     let share_open = open == Some(TopMenu::Share);
     let items = catalog().map(|(id, n, title, teaches)| {
@@ -53,7 +54,13 @@ pub fn view(open: Option<TopMenu>, lesson: Option<&Lesson>, link: &Scope<App>) -
                     </div>
                 }
             </div>
+            <button data-testid="open-spacetime" onclick={link.callback(|_| Msg::ToggleSpaceTime)}>{"Space-time"}</button>
+            <button data-testid="open-explorer" onclick={link.callback(|_| Msg::ToggleExplorer)}>{"Explore"}</button>
             <span class="spacer" />
+            if config.is_unsafe() {
+                <span class="unsafe-badge" data-testid="unsafe-badge" title="A rule of Paxos is switched off or a node restarts with amnesia: safety can break.">
+                    {"⚠ unsafe rules on"}</span>
+            }
             <button class="ghost" data-testid="help" onclick={link.callback(|_| Msg::ToggleHelp)} aria-label="Keyboard shortcuts">{"? Help"}</button>
         </header>
     }

@@ -1,0 +1,140 @@
+// End-to-end: rule-breaking switches, the explorer in the browser, the counterexample playing
+// back, and the space-time diagram in sync with the timeline.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { serve, browser, open, shot } from './harness.mjs';
+
+let srv, b;
+before(async () => { srv = await serve(); b = await browser(); });
+after(async () => { await b?.close(); await srv?.close(); });
+
+test('the default config explores safe in the browser, without freezing the page', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('open-explorer').click();
+  await page.getByTestId('explore-run').click();
+  // The page keeps answering while the search runs: the state count is seen to grow.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=explore-states]')?.textContent) > 1000);
+  await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId('verdict').getAttribute('data-verdict'), 'safe');
+  assert.match(await page.getByTestId('verdict').textContent(), /Safe: no violation in 132815 states/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('cancel stops a search', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1`);
+  await page.getByTestId('open-explorer').click();
+  await page.getByTestId('bound-rounds').fill('3');
+  await page.getByTestId('explore-run').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=explore-states]')?.textContent) > 1000);
+  await page.getByTestId('explore-cancel').click();
+  assert.match(await page.getByTestId('verdict').textContent(), /Cancelled after \d+ states/);
+  const n = await page.getByTestId('explore-states').textContent();
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByTestId('explore-states').textContent(), n, 'nothing runs after cancel');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('switch on a mutation, explore, and watch the counterexample turn the invariants red', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.locator('[data-testid=config] summary').click();
+  await page.getByTestId('mutation-ignore_reported_values').check();
+  await page.getByTestId('reset').click();
+  assert.match(await page.getByTestId('unsafe-badge').textContent(), /unsafe/);
+  assert.match(page.url(), /mu=ignore_reported_values/);
+  await page.getByTestId('open-explorer').click();
+  await page.getByTestId('explore-run').click();
+  // The counterexample loads at step 0 and plays.
+  await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent.includes('counterexample is loaded'), null, { timeout: 60_000 });
+  await page.getByTestId('play').click(); // pause, then walk it by hand
+  const [, total] = (await page.getByTestId('counter').textContent()).match(/\/ (\d+)/);
+  await page.keyboard.press('Escape');
+  // Every step before the last is safe; the last one breaks agreement.
+  await page.getByTestId('timeline').fill(String(Number(total) - 1));
+  assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'ok');
+  await page.getByTestId('forward').click();
+  assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'violated');
+  assert.match(await page.getByTestId('invariants').textContent(), /is chosen in ballot .* but .* was already chosen/);
+  assert.match(await page.getByTestId('narration').textContent(), /Safety is broken/);
+  assert.match(await page.getByTestId('chosen-banner').textContent(), /Agreement broken: two values are chosen/);
+  await shot(page, '20-counterexample-red');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('every switch yields a counterexample in the browser', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  for (const m of ['ignore_reported_values', 'acceptor_amnesia', 'minority_quorum', 'accept_below_promise', 'shared_ballots']) {
+    await page.goto(`${srv.url}#s=42&n=2.2.3.1&mu=${m}`);
+    await page.getByTestId('cluster').waitFor();
+    await page.getByTestId('open-explorer').click();
+    await page.getByTestId('explore-run').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent.includes('counterexample is loaded'), null, { timeout: 60_000 });
+    await page.getByTestId('play').click();
+    const [, total] = (await page.getByTestId('counter').textContent()).match(/\/ (\d+)/);
+    await page.getByTestId('timeline').fill(total);
+    assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'violated', m);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the space-time diagram follows the timeline and the canvas', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path`);
+  for (let i = 0; i < 12; i++) await page.getByTestId('lesson-next').click();
+  await page.getByTestId('open-spacetime').click();
+  const diagram = page.getByTestId('spacetime');
+  await diagram.waitFor();
+  assert.equal(await diagram.locator('[data-testid^=st-row-]').count(), 12);
+  // A delivered arrow ends at its delivery row; an in-flight one is dashed.
+  assert.ok(await diagram.locator('.st-arrow.in-flight').count() > 0);
+  // Hovering an in-flight token lights up its arrow, and the reverse.
+  const tok = page.locator('[data-testid^="msg-"].in-flight').first();
+  const id = (await tok.getAttribute('data-testid')).slice(4);
+  await tok.hover();
+  assert.match(await page.getByTestId(`st-msg-${id}`).getAttribute('class'), /hovered/);
+  await page.mouse.move(5, 5);
+  assert.doesNotMatch(await page.getByTestId(`st-msg-${id}`).getAttribute('class'), /hovered/);
+  // And the reverse: pointing at the arrow marks the token on the canvas.
+  await page.getByTestId(`st-msg-${id}`).dispatchEvent('mouseenter');
+  assert.match(await page.getByTestId(`msg-${id}`).getAttribute('class'), /selected/);
+  await page.getByTestId(`st-msg-${id}`).dispatchEvent('mouseleave');
+  // Clicking a row goes there.
+  await page.getByTestId('st-row-5').click();
+  assert.match(await page.getByTestId('counter').textContent(), /step 5 \//);
+  assert.equal(await diagram.locator('[data-testid^=st-row-]').count(), 5);
+  await shot(page, '21-spacetime');
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-spacetime').click()]);
+  const text = fs.readFileSync(await svg.path(), 'utf8');
+  assert.match(text, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(text, /st-arrow/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the diagram stays usable with 20 nodes and 500 events', async () => {
+  // 3 clients, 5 proposers, 9 acceptors, 3 learners; a long run of ticks.
+  const run = ['l-C2-P2', 'l-C3-P3', 'q-C1-X', 'q-C2-Y', 'q-C3-Z', ...Array(495).fill('t')].join('~');
+  const { page, errors, context } = await open(b, `${srv.url}#s=9&n=3.5.9.3&dp=10&ls=5&run=${run}`);
+  assert.match(await page.getByTestId('counter').textContent(), /step 500 \/ 500/);
+  const t0 = Date.now();
+  await page.getByTestId('open-spacetime').click();
+  await page.getByTestId('spacetime').waitFor();
+  const opened = Date.now() - t0;
+  assert.equal(await page.locator('.st-head').count(), 20);
+  assert.equal(await page.locator('[data-testid^=st-row-]').count(), 500);
+  // The current row is scrolled into view.
+  const visible = await page.evaluate(() => {
+    const row = document.querySelector('[data-testid=st-row-500]').getBoundingClientRect();
+    const box = document.getElementById('st-scroll').getBoundingClientRect();
+    return row.top >= box.top && row.bottom <= box.bottom;
+  });
+  assert.ok(visible, 'the current step is in view');
+  await page.getByTestId('back').click();
+  await shot(page, '22-spacetime-large');
+  console.log(`# opening the diagram at 500 steps took ${opened} ms`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

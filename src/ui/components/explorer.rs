@@ -1,0 +1,120 @@
+//! The explorer dialog: bounds, run and cancel, live progress, and the verdict. The search runs
+//! in short slices between frames, so the page never freezes.
+
+use crate::sim::explore::{Bounds, Verdict};
+use crate::sim::Config;
+use crate::ui::app::{App, ExploreRun, Msg};
+use yew::html::Scope;
+use yew::prelude::*;
+
+/// The dialog.
+pub fn view(config: &Config, run: Option<&ExploreRun>, link: &Scope<App>) -> Html {
+    let switches: Vec<&str> = config.mutations.iter().map(|m| m.name()).collect();
+    let amnesia: Vec<String> = config.amnesia.iter().map(|n| n.to_string()).collect();
+    let summary = format!(
+        "{} clients · {} proposers · {} acceptors · {} learners · Nacks {} · unsafe switches: {}{}",
+        config.clients,
+        config.proposers,
+        config.acceptors,
+        config.learners,
+        if config.nacks { "on" } else { "off" },
+        if switches.is_empty() { "none".to_string() } else { switches.join(", ") },
+        if amnesia.is_empty() { String::new() } else { format!(" · amnesia: {}", amnesia.join(", ")) },
+    );
+    let needs_crash = config.is_unsafe() && (!config.amnesia.is_empty() || switches.contains(&"acceptor_amnesia"));
+    let running = run.is_some_and(|r| r.verdict.is_none() && r.stopped.is_none());
+    let status = run.map(|r| {
+        let p = r.progress;
+        let rate = if r.elapsed_ms > 0.0 { p.states as f64 / (r.elapsed_ms / 1000.0) } else { 0.0 };
+        let verdict = match (&r.verdict, &r.stopped) {
+            (Some(Verdict::Safe { states }), _) => html! {
+                <p class="verdict safe" data-testid="verdict" data-verdict="safe">{format!("Safe: no violation in {states} states.")}</p>
+            },
+            (Some(Verdict::Violation { commands, detail, states, .. }), _) => html! {
+                <div class="verdict unsafe" data-testid="verdict" data-verdict="counterexample">
+                    <p>{format!("Counterexample after {states} states, {} steps long: {detail}", commands.len())}</p>
+                    <p class="small">{"It is loaded into the timeline and playing: watch the safety panel turn red at its last step."}</p>
+                    <button class="primary" data-testid="replay-counterexample" onclick={link.callback(|_| Msg::LoadCounterexample)}>{"Play it again from the start"}</button>
+                </div>
+            },
+            (None, Some(why)) => html! { <p class="verdict stopped" data-testid="verdict" data-verdict="stopped">{why}</p> },
+            (None, None) => html! {},
+        };
+        html! { <>
+            <dl class="explore-stats" data-testid="explore-stats">
+                <dt>{"states"}</dt><dd data-testid="explore-states">{p.states.to_string()}</dd>
+                <dt>{"depth"}</dt><dd>{p.depth.to_string()}</dd>
+                <dt>{"frontier"}</dt><dd>{p.frontier.to_string()}</dd>
+                <dt>{"states/s"}</dt><dd>{format!("{rate:.0}")}</dd>
+                <dt>{"time"}</dt><dd data-testid="explore-time">{format!("{:.2} s", r.elapsed_ms / 1000.0)}</dd>
+            </dl>
+            if running { <div class="progress busy" role="progressbar" aria-label="Searching"><span></span></div> }
+            { verdict }
+        </> }
+    });
+    html! {
+        <div class="overlay" data-testid="explorer" role="dialog" aria-modal="true" aria-label="Explorer"
+             onclick={link.callback(|_| Msg::ToggleExplorer)}>
+            <div class="overlay-card explorer" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+                <h2>{"Exhaustive explorer"}</h2>
+                <p>{"Starting when every client has asked for its value, it tries every order of message deliveries, and within the bounds every timeout, drop, duplicate, crash and restart, checking every safety property in every state. Breadth first, so a counterexample it finds is a shortest one."}</p>
+                <p class="small muted" data-testid="explore-config">{summary}</p>
+                <BoundsForm needs_crash={needs_crash} {running} on_run={link.callback(Msg::ExploreStart)} on_cancel={link.callback(|_| Msg::ExploreCancel)} />
+                { status.unwrap_or_default() }
+                <button class="ghost" onclick={link.callback(|_| Msg::ToggleExplorer)}>{"Close"}</button>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BoundsProps {
+    needs_crash: bool,
+    running: bool,
+    on_run: Callback<Bounds>,
+    on_cancel: Callback<()>,
+}
+
+#[component]
+fn BoundsForm(p: &BoundsProps) -> Html {
+    let d = Bounds::default();
+    let crashes0 = if p.needs_crash { 1 } else { 0 };
+    let fields = use_state(|| [d.max_rounds as u8, crashes0, d.max_duplicates, d.max_drops]);
+    let names = [
+        ("rounds", "Rounds (ballots in all)", 1, 6),
+        ("crashes", "Crashes", 0, 3),
+        ("duplicates", "Duplicates", 0, 3),
+        ("drops", "Drops", 0, 3),
+    ];
+    let inputs = names.iter().enumerate().map(|(i, (id, label, lo, hi))| {
+        let fields = fields.clone();
+        let value = fields[i].to_string();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let mut v = *fields;
+            v[i] = e.target_unchecked_into::<web_sys::HtmlInputElement>().value().parse().unwrap_or(255);
+            fields.set(v);
+        });
+        html! { <label class="field">{*label}
+            <input type="number" min={lo.to_string()} max={hi.to_string()} {value} {oninput} data-testid={format!("bound-{id}")} />
+        </label> }
+    });
+    let run = {
+        let (fields, cb) = (fields.clone(), p.on_run.clone());
+        Callback::from(move |_| {
+            let [r, c, du, dr] = *fields;
+            cb.emit(Bounds { max_rounds: r as u32, max_crashes: c, max_duplicates: du, max_drops: dr })
+        })
+    };
+    let cancel = {
+        let cb = p.on_cancel.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    html! { <>
+        <div class="fields explore-bounds">{ for inputs }</div>
+        if p.needs_crash { <p class="small">{"Amnesia only shows after a crash and a restart, so allow at least one crash."}</p> }
+        <div class="row">
+            <button class="primary" data-testid="explore-run" disabled={p.running} onclick={run}>{"Run the search"}</button>
+            <button data-testid="explore-cancel" disabled={!p.running} onclick={cancel}>{"Cancel"}</button>
+        </div>
+    </> }
+}

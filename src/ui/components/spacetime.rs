@@ -1,0 +1,113 @@
+//! The space-time diagram: a vertical line per node, an arrow per message from the step it was
+//! sent to the step it arrived. A dropped message is a stub with a cross; a crash is a gap in the
+//! line. Rows are steps: click one (or an arrow) to go there. Hovering an arrow lights up the same
+//! message on the canvas, and the reverse.
+
+use crate::paxos::NodeId;
+use crate::sim::MsgId;
+use crate::ui::app::{App, Msg};
+use crate::ui::format::MSG_COLOURS;
+use crate::ui::session::Session;
+use crate::ui::spacetime::{build, End};
+use yew::html::Scope;
+use yew::prelude::*;
+
+/// Height of a step's row.
+pub const ROW: f64 = 18.0;
+const LEFT: f64 = 46.0;
+const LANE: f64 = 64.0;
+
+fn lane_x(i: usize) -> f64 {
+    LEFT + LANE * (i as f64 + 0.5)
+}
+
+fn colour(kind: &str) -> &'static str {
+    crate::paxos::msg::MSG_KINDS.iter().position(|k| *k == kind).map_or("#444", |i| MSG_COLOURS[i])
+}
+
+/// The drawer.
+pub fn view(s: &Session, hover: Option<MsgId>, link: &Scope<App>) -> Html {
+    let nodes: Vec<NodeId> = s.world().config().nodes().collect();
+    let lane = |n: NodeId| nodes.iter().position(|x| *x == n).map_or(0.0, lane_x);
+    let cur = s.cursor();
+    let d = build(s.timeline().steps(), cur);
+    let y = |k: usize| k as f64 * ROW;
+    let height = y(cur + 1) + ROW;
+    let width = LEFT + LANE * nodes.len() as f64 + 10.0;
+    let rows = (1..=cur).map(|k| {
+        let class = classes!("st-row", (k == cur).then_some("current"));
+        html! { <g key={format!("r{k}")} class={class} onclick={link.callback(move |_| Msg::Seek(k))} data-testid={format!("st-row-{k}")}>
+            <rect x="0" y={(y(k) - ROW / 2.0).to_string()} width={width.to_string()} height={ROW.to_string()} />
+            <text x={(LEFT - 8.0).to_string()} y={(y(k) + 4.0).to_string()} class="st-step">{k.to_string()}</text>
+        </g> }
+    });
+    let lanes = nodes.iter().enumerate().map(|(i, n)| {
+        let x = lane_x(i).to_string();
+        // The line, broken where the node was down.
+        let mut segs = Vec::new();
+        let mut from = 0usize;
+        for g in d.gaps.iter().filter(|g| g.node == *n) {
+            segs.push((from, g.from));
+            from = g.to.unwrap_or(usize::MAX);
+        }
+        if from != usize::MAX {
+            segs.push((from, cur + 1));
+        }
+        let lines = segs.into_iter().map(|(a, b)| {
+            html! { <line class="st-lane" x1={x.clone()} x2={x.clone()} y1={y(a).to_string()} y2={y(b.min(cur + 1)).to_string()} /> }
+        });
+        html! { <g>{ for lines }</g> }
+    });
+    let arrows = d.arrows.iter().map(|a| {
+        let (x1, y1) = (lane(a.from), y(a.sent));
+        let (x2, end_step, class) = match a.end {
+            End::Delivered(k) => (lane(a.to), k, "st-arrow"),
+            End::Dropped(k) => ((lane(a.from) + lane(a.to)) / 2.0, k, "st-arrow dropped"),
+            End::InFlight => (lane(a.from) + (lane(a.to) - lane(a.from)) * 0.3, cur, "st-arrow in-flight"),
+        };
+        let y2 = y(end_step).max(y1 + ROW * 0.4);
+        let id = a.id;
+        let target = end_step;
+        let hovered = hover == Some(id);
+        let cross = (a.end != End::InFlight && class.contains("dropped")).then(|| html! {
+            <g class="st-cross"><line x1={(x2 - 5.0).to_string()} y1={(y2 - 5.0).to_string()} x2={(x2 + 5.0).to_string()} y2={(y2 + 5.0).to_string()} />
+            <line x1={(x2 - 5.0).to_string()} y1={(y2 + 5.0).to_string()} x2={(x2 + 5.0).to_string()} y2={(y2 - 5.0).to_string()} /></g>
+        });
+        html! {
+            <g key={format!("a{id}")} class={classes!(class, format!("kind-{}", a.kind), hovered.then_some("hovered"))}
+               data-testid={format!("st-msg-{id}")}
+               onmouseenter={link.callback(move |_| Msg::Hover(Some(id)))} onmouseleave={link.callback(|_| Msg::Hover(None))}
+               onclick={link.callback(move |e: MouseEvent| { e.stop_propagation(); Msg::Seek(target) })}>
+                <title>{format!("{} {} → {} (#{id}), sent at step {}", a.label, a.from, a.to, a.sent)}</title>
+                <line class="st-hit" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+                <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} stroke={colour(a.kind)}
+                      marker-end={(a.end != End::InFlight && !class.contains("dropped")).then_some("url(#st-head)")} />
+                { cross.unwrap_or_default() }
+            </g>
+        }
+    });
+    let heads = nodes.iter().enumerate().map(|(i, n)| {
+        html! { <span class="st-head" style={format!("left: {:.0}px", lane_x(i) - LANE / 2.0)}>{n.to_string()}</span> }
+    });
+    html! {
+        <section class="drawer spacetime" data-testid="spacetime" aria-label="Space-time diagram">
+            <div class="drawer-bar">
+                <h2>{"Space-time diagram"}</h2>
+                <span class="muted small">{"time runs down; a row per step; click a row or an arrow to go there"}</span>
+                <span class="spacer" />
+                <button class="small" data-testid="export-spacetime" onclick={link.callback(|_| Msg::ExportDiagram)}>{"Export SVG"}</button>
+                <button class="small ghost" onclick={link.callback(|_| Msg::ToggleSpaceTime)} aria-label="Close the diagram">{"✕"}</button>
+            </div>
+            <div class="st-scroll" id="st-scroll">
+                <div class="st-heads" style={format!("width: {width:.0}px")}>{ for heads }</div>
+                <svg class="spacetime-svg" width={width.to_string()} height={height.to_string()} viewBox={format!("0 0 {width} {height}")}>
+                    <defs><marker id="st-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" fill="#333" /></marker></defs>
+                    { for rows }
+                    { for lanes }
+                    { for arrows }
+                </svg>
+            </div>
+        </section>
+    }
+}
