@@ -7,7 +7,7 @@
 
 use paxoscope::paxos::NodeId;
 use paxoscope::sim::explore::{Bounds, Explorer, Verdict};
-use paxoscope::sim::{simulate, Config, Faults, Mutation, Timeline, Trace};
+use paxoscope::sim::{simulate, Config, Faults, Mutation, Timeline, Trace, TraceFile};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
@@ -146,7 +146,7 @@ fn cmd_replay(args: &[String]) -> Result<String, Fail> {
         return Err(usage("replay takes exactly one trace file"));
     };
     let text = std::fs::read_to_string(file).map_err(|e| usage(format!("cannot read {file}: {e}")))?;
-    let trace = Trace::parse(&text).map_err(|e| usage(format!("{file}: {e}")))?;
+    let trace = TraceFile::parse(&text).map_err(|e| usage(format!("{file}: {e}")))?;
     let t = trace.replay().map_err(|e| Fail(1, format!("{file}: {e}")))?;
     let verdict = match t.world().chosen() {
         Some((b, v)) => format!("{v} chosen in ballot {b}"),

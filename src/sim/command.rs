@@ -9,7 +9,7 @@ pub type MsgId = u32;
 
 /// Everything that can happen to the cluster. `World::apply` is the only way state changes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "RawCommand")]
 pub enum Command {
     /// Phase 0: `client` asks its believed leader to get `value` chosen.
     Request {
@@ -239,4 +239,127 @@ pub enum Event {
         /// What exactly happened.
         detail: String,
     },
+}
+
+/// A command as it appears in JSON: a `type` and whichever fields that type takes. Reading this
+/// flat record and then checking it is much smaller code than serde's internally tagged enum,
+/// which matters for the browser build, and says exactly which field is missing or unexpected.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCommand {
+    #[serde(rename = "type")]
+    kind: String,
+    client: Option<NodeId>,
+    value: Option<Value>,
+    leader: Option<NodeId>,
+    id: Option<MsgId>,
+    node: Option<NodeId>,
+    groups: Option<Vec<Vec<NodeId>>>,
+    percent: Option<u8>,
+    min: Option<u32>,
+    max: Option<u32>,
+    on: Option<bool>,
+}
+
+impl TryFrom<RawCommand> for Command {
+    type Error = String;
+
+    fn try_from(r: RawCommand) -> Result<Self, String> {
+        let kind = r.kind.clone();
+        let need = |name: &str| format!("a {kind:?} command needs a {name:?} field");
+        let present: Vec<&str> = [
+            ("client", r.client.is_some()),
+            ("value", r.value.is_some()),
+            ("leader", r.leader.is_some()),
+            ("id", r.id.is_some()),
+            ("node", r.node.is_some()),
+            ("groups", r.groups.is_some()),
+            ("percent", r.percent.is_some()),
+            ("min", r.min.is_some()),
+            ("max", r.max.is_some()),
+            ("on", r.on.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(n, p)| p.then_some(n))
+        .collect();
+        let (cmd, takes): (Command, &[&str]) = match kind.as_str() {
+            "request" => (
+                Command::Request { client: r.client.ok_or_else(|| need("client"))?, value: r.value.ok_or_else(|| need("value"))? },
+                &["client", "value"],
+            ),
+            "set_leader" => (
+                Command::SetLeader {
+                    client: r.client.ok_or_else(|| need("client"))?,
+                    leader: r.leader.ok_or_else(|| need("leader"))?,
+                },
+                &["client", "leader"],
+            ),
+            "deliver" => (Command::Deliver { id: r.id.ok_or_else(|| need("id"))? }, &["id"]),
+            "drop" => (Command::Drop { id: r.id.ok_or_else(|| need("id"))? }, &["id"]),
+            "duplicate" => (Command::Duplicate { id: r.id.ok_or_else(|| need("id"))? }, &["id"]),
+            "crash" => (Command::Crash { node: r.node.ok_or_else(|| need("node"))? }, &["node"]),
+            "restart" => (Command::Restart { node: r.node.ok_or_else(|| need("node"))? }, &["node"]),
+            "timeout" => (Command::Timeout { node: r.node.ok_or_else(|| need("node"))? }, &["node"]),
+            "partition" => (Command::Partition { groups: r.groups.ok_or_else(|| need("groups"))? }, &["groups"]),
+            "heal" => (Command::Heal, &[]),
+            "set_loss" => (Command::SetLoss { percent: r.percent.ok_or_else(|| need("percent"))? }, &["percent"]),
+            "set_duplicate" => (Command::SetDuplicate { percent: r.percent.ok_or_else(|| need("percent"))? }, &["percent"]),
+            "set_latency" => (
+                Command::SetLatency { min: r.min.ok_or_else(|| need("min"))?, max: r.max.ok_or_else(|| need("max"))? },
+                &["min", "max"],
+            ),
+            "set_amnesia" => (
+                Command::SetAmnesia { node: r.node.ok_or_else(|| need("node"))?, on: r.on.ok_or_else(|| need("on"))? },
+                &["node", "on"],
+            ),
+            "set_backoff" => (Command::SetBackoff { on: r.on.ok_or_else(|| need("on"))? }, &["on"]),
+            "tick" => (Command::Tick, &[]),
+            other => return Err(format!("unknown command type {other:?}")),
+        };
+        if let Some(extra) = present.iter().find(|p| !takes.contains(p)) {
+            return Err(format!("a {kind:?} command does not take a {extra:?} field"));
+        }
+        Ok(cmd)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_round_trips_through_json() {
+        let x = Value::new("X").unwrap();
+        let a = NodeId::acceptor(1);
+        for c in [
+            Command::Request { client: NodeId::client(0), value: x },
+            Command::SetLeader { client: NodeId::client(1), leader: NodeId::proposer(1) },
+            Command::Deliver { id: 3 },
+            Command::Drop { id: 4 },
+            Command::Duplicate { id: 5 },
+            Command::Crash { node: a },
+            Command::Restart { node: a },
+            Command::Timeout { node: NodeId::proposer(0) },
+            Command::Partition { groups: vec![vec![a]] },
+            Command::Heal,
+            Command::SetLoss { percent: 10 },
+            Command::SetDuplicate { percent: 5 },
+            Command::SetLatency { min: 1, max: 4 },
+            Command::SetAmnesia { node: a, on: true },
+            Command::SetBackoff { on: false },
+            Command::Tick,
+        ] {
+            let j = serde_json::to_string(&c).unwrap();
+            assert_eq!(serde_json::from_str::<Command>(&j).unwrap(), c, "{j}");
+        }
+    }
+
+    #[test]
+    fn malformed_commands_say_which_field() {
+        let err = |j: &str| serde_json::from_str::<Command>(j).unwrap_err().to_string();
+        assert!(err(r#"{"type":"crash"}"#).contains("needs a \"node\""));
+        assert!(err(r#"{"type":"tick","node":"A1"}"#).contains("does not take a \"node\""));
+        assert!(err(r#"{"type":"explode"}"#).contains("unknown command type"));
+        assert!(err(r#"{"type":"crash","node":"A1","colour":"red"}"#).contains("unknown field"));
+    }
 }

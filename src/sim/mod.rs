@@ -23,5 +23,5 @@ pub use network::InFlight;
 pub use schedule::{simulate, Faults, RandomScheduler};
 pub use script::{Pick, Script};
 pub use timeline::{Step, Timeline};
-pub use trace::Trace;
+pub use trace::{Trace, TraceFile};
 pub use world::{Due, World};

@@ -7,7 +7,7 @@ use crate::paxos::NodeId;
 use crate::sim::explore::{Bounds, Explorer, Progress, Verdict};
 use crate::sim::lessons::Lesson;
 use crate::sim::link::Link;
-use crate::sim::{Command, Config, MsgId, Trace};
+use crate::sim::{Command, Config, MsgId, TraceFile};
 use gloo_timers::callback::{Interval, Timeout};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -279,7 +279,7 @@ impl Component for App {
                 });
             }
             Msg::ImportText(r) => {
-                match r.and_then(|text| Trace::parse(&text)).and_then(|t| Session::from_trace(&t)) {
+                match r.and_then(|text| TraceFile::parse(&text)).and_then(|t| Session::from_trace(&t)) {
                     Ok(s) => {
                         self.session = s;
                         self.lesson = None;

@@ -4,7 +4,7 @@
 use crate::paxos::{Ballot, Msg};
 use crate::sim::link::Link;
 use crate::sim::narrate::{narrate, Narration};
-use crate::sim::{Command, Config, Event, Step, Timeline, Trace, World};
+use crate::sim::{Command, Config, Event, Step, Timeline, Trace, TraceFile, World};
 use std::collections::BTreeSet;
 
 /// Play speeds, as multiples of the base pace.
@@ -228,9 +228,9 @@ impl Session {
     }
 
     /// Rebuilds a session from a trace: every recorded event must match the replay.
-    pub fn from_trace(trace: &Trace) -> Result<Self, String> {
+    pub fn from_trace(trace: &TraceFile) -> Result<Self, String> {
         trace.replay()?;
-        let cmds: Vec<Command> = trace.steps.iter().map(|s| s.command.clone()).collect();
+        let cmds: Vec<Command> = trace.commands().cloned().collect();
         Session::from_commands(trace.config.clone(), trace.seed, &cmds, cmds.len())
     }
 
@@ -361,7 +361,7 @@ mod tests {
         let r = Session::from_link(&crate::sim::link::Link::parse(&l.to_hash()).unwrap()).unwrap();
         assert_eq!((r.cursor(), r.len()), (6, 9));
         assert_eq!(r.world(), s.world());
-        let t = Session::from_trace(&Trace::parse(&s.trace().to_json()).unwrap()).unwrap();
+        let t = Session::from_trace(&TraceFile::parse(&s.trace().to_json()).unwrap()).unwrap();
         assert_eq!(t.len(), 9);
         assert_eq!(t.timeline().world_at(6), *s.world());
     }
