@@ -32,7 +32,7 @@ test('step through the happy path until the chosen banner shows', async () => {
   // Chosen is the global view; learning comes later.
   await stepUntil(page, async () => /Learned by everyone/.test(await banner.textContent()));
   assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'ok');
-  assert.match(await page.getByTestId('node-L1').getAttribute('aria-label'), /learned "X"/);
+  assert.match(await page.getByTestId('node-L1').getAttribute('data-label'), /learned "X"/);
   await page.waitForTimeout(700);
   await shot(page, '03-learned');
   assert.deepEqual(errors, []);

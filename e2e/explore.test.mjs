@@ -110,6 +110,7 @@ test('the space-time diagram follows the timeline and the canvas', async () => {
   const text = fs.readFileSync(await svg.path(), 'utf8');
   assert.match(text, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(text, /st-arrow/);
+  assert.ok(await page.evaluate((t) => !new DOMParser().parseFromString(t, 'image/svg+xml').querySelector('parsererror'), text));
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -13,7 +13,7 @@ after(async () => { await b?.close(); await srv?.close(); });
 const counter = (page) => page.getByTestId('counter').textContent();
 /** What a student sees, reduced to text: every node's state and every token in flight. */
 const state = (page) => page.evaluate(() => [
-  ...[...document.querySelectorAll('[data-testid^="node-"]')].map((n) => n.getAttribute('aria-label')),
+  ...[...document.querySelectorAll('[data-testid^="node-"]')].map((n) => n.getAttribute('data-label')),
   ...[...document.querySelectorAll('[data-testid^="msg-"].in-flight')].map((t) => t.getAttribute('aria-label')),
   document.querySelector('[data-testid=counter]').textContent,
   document.querySelector('[data-testid=narration]').textContent,
@@ -188,6 +188,8 @@ test('pictures for slides: SVG and PNG downloads', async () => {
   const svgText = fs.readFileSync(await svg.path(), 'utf8');
   assert.match(svgText, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(svgText, /A2/);
+  const parses = await page.evaluate((t) => !new DOMParser().parseFromString(t, 'image/svg+xml').querySelector('parsererror'), svgText);
+  assert.ok(parses, 'the SVG is well-formed XML, so other programs can open it');
   await page.getByTestId('share').click();
   const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
   const bytes = fs.readFileSync(await png.path());

@@ -284,7 +284,10 @@ impl TryFrom<RawCommand> for Command {
         .collect();
         let (cmd, takes): (Command, &[&str]) = match kind.as_str() {
             "request" => (
-                Command::Request { client: r.client.ok_or_else(|| need("client"))?, value: r.value.ok_or_else(|| need("value"))? },
+                Command::Request {
+                    client: r.client.ok_or_else(|| need("client"))?,
+                    value: r.value.ok_or_else(|| need("value"))?,
+                },
                 &["client", "value"],
             ),
             "set_leader" => (
@@ -303,7 +306,9 @@ impl TryFrom<RawCommand> for Command {
             "partition" => (Command::Partition { groups: r.groups.ok_or_else(|| need("groups"))? }, &["groups"]),
             "heal" => (Command::Heal, &[]),
             "set_loss" => (Command::SetLoss { percent: r.percent.ok_or_else(|| need("percent"))? }, &["percent"]),
-            "set_duplicate" => (Command::SetDuplicate { percent: r.percent.ok_or_else(|| need("percent"))? }, &["percent"]),
+            "set_duplicate" => {
+                (Command::SetDuplicate { percent: r.percent.ok_or_else(|| need("percent"))? }, &["percent"])
+            }
             "set_latency" => (
                 Command::SetLatency { min: r.min.ok_or_else(|| need("min"))?, max: r.max.ok_or_else(|| need("max"))? },
                 &["min", "max"],

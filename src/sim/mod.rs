@@ -7,6 +7,7 @@ pub mod config;
 pub mod explore;
 pub mod lessons;
 pub mod link;
+pub mod metrics;
 pub mod narrate;
 pub mod network;
 pub mod oracle;

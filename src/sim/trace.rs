@@ -1,9 +1,9 @@
 //! The trace file: config, seed and every step with its events. The CLI prints it and the app
 //! exports and imports it. `docs/trace-format.md` is the reference.
 
+use super::command::Command;
 use super::command::Event;
 use super::config::Config;
-use super::command::Command;
 use super::timeline::{Step, Timeline};
 use serde::{Deserialize, Serialize};
 
@@ -125,7 +125,8 @@ impl TraceFile {
             if let [Event::Rejected { reason }] = events.as_slice() {
                 return Err(format!("Step {} differs: the command was refused: {reason}", i + 1));
             }
-            let got: Vec<serde_json::Value> = events.iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect();
+            let got: Vec<serde_json::Value> =
+                events.iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect();
             if got != step.events {
                 return Err(format!("Step {} differs: {}", i + 1, first_difference(&step.events, &got)));
             }

@@ -1,7 +1,12 @@
 //! The root component: owns the session, turns user intent into `Command`s, and lays out the page.
 
-use super::components::{banner, cluster, controls, explorer, help, lessons, menu, side, spacetime, topbar};
+use super::components::{
+    banner, cluster, controls, explorer, help, lessons, menu, metrics, predict as predict_card, presenter, side,
+    spacetime, topbar,
+};
 use super::files;
+use super::predict::{question, Question};
+use super::prefs::{self, Theme};
 use super::session::Session;
 use crate::paxos::NodeId;
 use crate::sim::explore::{Bounds, Explorer, Progress, Verdict};
@@ -97,6 +102,31 @@ pub enum Msg {
     ExploreCancel,
     /// Load the counterexample into the timeline and play it.
     LoadCounterexample,
+    /// Enter or leave presenter mode.
+    TogglePresenter,
+    /// Enter or leave full screen.
+    ToggleFullscreen,
+    /// Switch between the light and dark themes.
+    ToggleTheme,
+    /// Turn predict mode on or off.
+    TogglePredict,
+    /// The student picked choice `i` of the question.
+    Answer(usize),
+    /// Skip the question and just step.
+    SkipQuestion,
+    /// Show or hide the metrics.
+    ToggleMetrics,
+    /// Run the metrics experiment.
+    RunExperiment,
+}
+
+/// What the presenter's spotlight is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spot {
+    /// A node and its messages.
+    Node(NodeId),
+    /// A message and its two ends.
+    Message(MsgId),
 }
 
 /// A search in progress or finished.
@@ -143,6 +173,15 @@ pub struct App {
     explorer_open: bool,
     explore: Option<ExploreRun>,
     slice: Option<Timeout>,
+    theme: Theme,
+    presenter: bool,
+    spotlight: Option<Spot>,
+    predict: bool,
+    question: Option<Question>,
+    feedback: Option<(bool, String)>,
+    score: (u32, u32),
+    metrics_open: bool,
+    experiment: Option<metrics::Experiment>,
     _keys: Option<Closure<dyn Fn(KeyboardEvent)>>,
     _hash: Option<Closure<dyn Fn()>>,
 }
@@ -178,6 +217,15 @@ impl Component for App {
             explorer_open: false,
             explore: None,
             slice: None,
+            theme: prefs::load_theme(),
+            presenter: false,
+            spotlight: None,
+            predict: false,
+            question: None,
+            feedback: None,
+            score: (0, 0),
+            metrics_open: false,
+            experiment: None,
             _keys: Some(keys),
             _hash: Some(hash),
         };
@@ -188,15 +236,22 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Step => {
-                if let Err(e) = self.session.step() {
-                    self.notice = Some(e);
+                if !self.ask_first(ctx) {
+                    if let Err(e) = self.session.step() {
+                        self.notice = Some(e);
+                    }
+                    self.feedback = None;
                 }
             }
             Msg::Back => {
+                self.question = None;
                 self.session.back();
             }
             Msg::Forward => {
-                self.session.forward();
+                if self.session.cursor() < self.session.len() && !self.ask_first(ctx) {
+                    self.session.forward();
+                    self.feedback = None;
+                }
             }
             Msg::TogglePlay => {
                 self.session.playing = !self.session.playing && self.session.can_step();
@@ -208,8 +263,11 @@ impl Component for App {
             }
             Msg::PlayTick => {
                 if self.session.playing {
-                    if self.session.can_step() {
+                    if self.ask_first(ctx) {
+                        // A question paused the play.
+                    } else if self.session.can_step() {
                         let _ = self.session.step();
+                        self.feedback = None;
                     } else {
                         self.session.playing = false;
                         self.restart_timer(ctx);
@@ -245,8 +303,19 @@ impl Component for App {
                 }
                 Err(e) => self.notice = Some(e),
             },
-            Msg::Open(m) => self.menu = if self.menu == Some(m) { None } else { Some(m) },
-            Msg::CloseMenu => self.menu = None,
+            Msg::Open(m) => {
+                self.menu = if self.menu == Some(m) { None } else { Some(m) };
+                if self.presenter {
+                    self.spotlight = self.menu.map(|m| match m {
+                        Menu::Node(n) => Spot::Node(n),
+                        Menu::Message(id) => Spot::Message(id),
+                    });
+                }
+            }
+            Msg::CloseMenu => {
+                self.menu = None;
+                self.spotlight = None;
+            }
             Msg::ToggleHelp => self.help = !self.help,
             Msg::Key(e) => return self.key(ctx, e),
             Msg::Notice(s) => self.notice = Some(s),
@@ -384,6 +453,46 @@ impl Component for App {
                 }
             }
             Msg::LoadCounterexample => self.load_counterexample(ctx),
+            Msg::TogglePresenter => {
+                self.presenter = !self.presenter;
+                self.spotlight = None;
+            }
+            Msg::ToggleFullscreen => prefs::toggle_fullscreen(),
+            Msg::ToggleTheme => {
+                self.theme = self.theme.toggled();
+                prefs::save_theme(self.theme);
+            }
+            Msg::TogglePredict => {
+                self.predict = !self.predict;
+                self.question = None;
+                self.feedback = None;
+            }
+            Msg::Answer(i) => {
+                if let Some(q) = self.question.take() {
+                    let right = i == q.answer;
+                    self.score = (self.score.0 + right as u32, self.score.1 + 1);
+                    self.feedback = Some((right, q.choices[q.answer].clone()));
+                    self.take_step();
+                }
+            }
+            Msg::SkipQuestion => {
+                if self.question.take().is_some() {
+                    self.feedback = None;
+                    self.take_step();
+                }
+            }
+            Msg::ToggleMetrics => self.metrics_open = !self.metrics_open,
+            Msg::RunExperiment => {
+                use crate::sim::metrics::sweep;
+                let base = self.session.timeline().config().clone();
+                let base = crate::sim::Config { amnesia: Default::default(), mutations: Default::default(), ..base };
+                let size = sweep(&base, &[1, 3, 5, 7, 9], 20, 3_000, |c, n| c.acceptors = n as u8);
+                let loss = sweep(&base, &[0, 10, 20, 30, 40], 20, 3_000, |c, p| c.loss = p as u8);
+                match size.and_then(|a| loss.map(|b| (a, b))) {
+                    Ok(e) => self.experiment = Some(e),
+                    Err(e) => self.notice = Some(format!("The experiment could not run: {e}")),
+                }
+            }
             Msg::HashChanged => {
                 let h = files::location_hash();
                 if h != self.last_hash {
@@ -420,10 +529,11 @@ impl Component for App {
         let link = ctx.link();
         let s = &self.session;
         let step_ms = if s.playing { s.step_ms() } else { 600.0 / s.speed_factor().max(1.0) };
-        let style = format!("--step-ms: {step_ms:.0}ms");
+        let style = format!("--step-ms: {}ms", super::format::int(step_ms));
         html! {
-            <div class={classes!("app", self.spacetime.then_some("with-drawer"))} style={style}>
-                { topbar::view(self.top_menu, self.lesson.as_deref(), self.session.timeline().config(), link) }
+            <div class={classes!("app", self.spacetime.then_some("with-drawer"), self.presenter.then_some("presenter"), self.theme.class())} style={style}>
+                { topbar::view(&topbar::Bar { open: self.top_menu, lesson: self.lesson.as_deref(), config: self.session.timeline().config(),
+                    presenter: self.presenter, predict: self.predict, dark: self.theme == Theme::Dark }, link) }
                 if let Some(n) = &self.notice {
                     <div class="notice" role="alert" data-testid="notice">
                         <span>{n}</span>
@@ -434,15 +544,18 @@ impl Component for App {
                     <section class="canvas" aria-label="The cluster">
                         { banner::view(s) }
                         <div class="board">
-                            { cluster::view(s, self.menu, self.lesson.as_deref(), self.hover, link) }
+                            { cluster::view(s, self.menu, self.lesson.as_deref(), self.hover, self.spotlight, link) }
                             { menu::view(s, self.menu, link) }
                         </div>
+                        if self.presenter { { presenter::view(s, self.lesson.as_deref(), self.question.as_ref(), link) } }
                     </section>
-                    { side::view(s, self.lesson.as_deref(), link) }
+                    { side::view(s, self.lesson.as_deref(),
+                        self.predict.then(|| predict_card::view(self.question.as_ref(), self.feedback.as_ref(), self.score, link)), link) }
                 </main>
                 if self.spacetime { { spacetime::view(s, self.hover, link) } }
                 { controls::view(s, link) }
                 if self.explorer_open { { explorer::view(self.session.timeline().config(), self.explore.as_ref(), link) } }
+                if self.metrics_open { { metrics::view(&self.session.run_stats(), self.experiment.as_ref(), link) } }
                 if self.help { { help::view(link) } }
             </div>
         }
@@ -450,6 +563,37 @@ impl Component for App {
 }
 
 impl App {
+    /// In predict mode, asks about the next delivery before it happens. Returns true when a
+    /// question is now waiting (the step is held back and play pauses).
+    fn ask_first(&mut self, ctx: &Context<Self>) -> bool {
+        if !self.predict {
+            return false;
+        }
+        if self.question.is_some() {
+            return true;
+        }
+        let s = &self.session;
+        let next = if s.cursor() < s.len() { s.timeline().steps()[s.cursor()].command.clone() } else { Command::Tick };
+        match question(s.world(), &next) {
+            Some(q) => {
+                self.question = Some(q);
+                if self.session.playing {
+                    self.session.playing = false;
+                    self.restart_timer(ctx);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Steps after a question was answered or skipped.
+    fn take_step(&mut self) {
+        if let Err(e) = self.session.step() {
+            self.notice = Some(e);
+        }
+    }
+
     fn schedule_slice(&mut self, ctx: &Context<Self>) {
         let link = ctx.link().clone();
         self.slice = Some(Timeout::new(0, move || link.send_message(Msg::ExploreSlice)));
@@ -538,9 +682,12 @@ impl App {
             return false;
         }
         let msg = match e.key().as_str() {
-            "ArrowRight" => Msg::Step,
-            "ArrowLeft" => Msg::Back,
-            " " => Msg::TogglePlay,
+            // Presentation clickers send PageDown, PageUp and "." (or "b").
+            "ArrowRight" | "PageDown" => Msg::Step,
+            "ArrowLeft" | "PageUp" => Msg::Back,
+            " " | "." => Msg::TogglePlay,
+            "f" | "F" => Msg::ToggleFullscreen,
+            "p" | "P" => Msg::TogglePresenter,
             "+" | "=" => Msg::Faster,
             "-" | "_" => Msg::Slower,
             "?" => Msg::ToggleHelp,
@@ -548,6 +695,7 @@ impl App {
                 self.help = false;
                 self.top_menu = None;
                 self.explorer_open = false;
+                self.metrics_open = false;
                 Msg::CloseMenu
             }
             _ => return false,

@@ -34,7 +34,12 @@ fn download_blob(name: &str, blob: &web_sys::Blob) -> Result<(), String> {
 /// Reads a chosen file as text, refusing files over `limit` bytes before reading them.
 pub fn read_text(file: web_sys::File, limit: f64, done: impl FnOnce(Result<String, String>) + 'static) {
     if file.size() > limit {
-        done(Err(format!("{} is {:.0} KB; the limit is {:.0} KB.", file.name(), file.size() / 1024.0, limit / 1024.0)));
+        done(Err(format!(
+            "{} is {} KB; the limit is {} KB.",
+            file.name(),
+            (file.size() / 1024.0) as u64,
+            (limit / 1024.0) as u64
+        )));
         return;
     }
     let reader = match web_sys::FileReader::new() {
@@ -82,7 +87,7 @@ fn standalone_svg(selector: &str, width: &str, height: &str) -> Result<String, S
     let class = svg.get_attribute("class").unwrap_or_default();
     Ok(format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view}\" width=\"{width}\" height=\"{height}\" class=\"{class}\">\
-         <style>{}\n.token {{ transition: none !important; animation: none !important; }}</style>\
+         <style><![CDATA[{}\n.token {{ transition: none !important; animation: none !important; }}]]></style>\
          <rect width=\"100%\" height=\"100%\" fill=\"#f7f7f4\"/>{inner}</svg>",
         page_css().replace("]]>", "")
     ))

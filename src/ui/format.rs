@@ -138,3 +138,34 @@ mod tests {
         assert_eq!(short(Value::new("abcdefghijk").unwrap()), "\"abcdefgh…\"");
     }
 }
+
+/// A coordinate or size for the SVG, to one decimal. Integer arithmetic on purpose: formatting
+/// floats pulls two large algorithms into the browser build, and the canvas needs neither.
+pub fn px(x: f64) -> String {
+    let t = (x * 10.0).round() as i64;
+    let (sign, a) = (if t < 0 { "-" } else { "" }, t.unsigned_abs());
+    if a % 10 == 0 {
+        format!("{sign}{}", a / 10)
+    } else {
+        format!("{sign}{}.{}", a / 10, a % 10)
+    }
+}
+
+/// A number rounded to a whole one, for display.
+pub fn int(x: f64) -> String {
+    (x.round() as i64).to_string()
+}
+
+#[cfg(test)]
+mod px_tests {
+    use super::*;
+
+    #[test]
+    fn px_prints_one_decimal_without_float_formatting() {
+        assert_eq!(px(12.0), "12");
+        assert_eq!(px(12.34), "12.3");
+        assert_eq!(px(-0.26), "-0.3");
+        assert_eq!(px(-4.0), "-4");
+        assert_eq!(int(2.5), "3");
+    }
+}

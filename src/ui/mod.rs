@@ -4,6 +4,7 @@
 
 pub mod format;
 pub mod layout;
+pub mod predict;
 pub mod session;
 pub mod spacetime;
 
@@ -13,5 +14,7 @@ mod app;
 mod components;
 #[cfg(target_arch = "wasm32")]
 mod files;
+#[cfg(target_arch = "wasm32")]
+mod prefs;
 #[cfg(target_arch = "wasm32")]
 pub use app::{start, App};

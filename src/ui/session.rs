@@ -9,6 +9,8 @@ use std::collections::BTreeSet;
 
 /// Play speeds, as multiples of the base pace.
 pub const SPEEDS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
+/// How each speed is written.
+pub const SPEED_LABELS: [&str; 5] = ["0.25×", "0.5×", "1×", "2×", "4×"];
 /// Index of 1× in [`SPEEDS`].
 pub const DEFAULT_SPEED: usize = 2;
 /// Milliseconds per step of auto-play at 1×.
@@ -209,6 +211,22 @@ impl Session {
             .collect();
         let wasted = started.iter().filter(|b| !committed.contains(b) && !running.contains(b)).count();
         BallotStats { started: started.len(), committed: committed.len(), wasted }
+    }
+
+    /// What the run has cost up to the cursor.
+    pub fn run_stats(&self) -> crate::sim::metrics::RunStats {
+        let n = self.cursor();
+        let steps = &self.timeline.steps()[..n];
+        // The clock after each step, replayed from the start (cheap: only when metrics are shown).
+        let mut w = self.timeline.world_at(0);
+        let mut times = Vec::with_capacity(n);
+        let mut scratch = Vec::new();
+        for s in steps {
+            scratch.clear();
+            w.apply_into(&s.command, &mut scratch);
+            times.push(w.time());
+        }
+        crate::sim::metrics::stats(steps, &times)
     }
 
     /// The share link for what is on screen.

@@ -5,8 +5,8 @@ use super::token;
 use crate::paxos::{NodeId, Role};
 use crate::sim::lessons::Lesson;
 use crate::sim::{Event, World};
-use crate::ui::app::{App, Menu, Msg};
-use crate::ui::format::{column_title, node_lines};
+use crate::ui::app::{App, Menu, Msg, Spot};
+use crate::ui::format::{column_title, node_lines, px};
 use crate::ui::layout::{Layout, Point, COLUMNS, VIEW_H, VIEW_W};
 use crate::ui::session::Session;
 use yew::html::Scope;
@@ -21,6 +21,7 @@ pub fn view(
     menu: Option<Menu>,
     lesson: Option<&Lesson>,
     hover: Option<crate::sim::MsgId>,
+    spot: Option<Spot>,
     link: &Scope<App>,
 ) -> Html {
     let w = s.world();
@@ -28,11 +29,17 @@ pub fn view(
     let received: Vec<NodeId> = received_last_step(s);
     let pulse = if s.cursor().is_multiple_of(2) { "pulse-a" } else { "pulse-b" };
     let titles = Role::ALL.iter().enumerate().map(|(i, r)| {
-        html! { <text class="column-title" x={COLUMNS[i].to_string()} y="22">{column_title(*r)}</text> }
+        html! { <text class="column-title" x={px(COLUMNS[i])} y="22">{column_title(*r)}</text> }
     });
+    // The spotlight keeps a node and its messages, or a message and its two ends.
+    let lit_node = |id: NodeId| match spot {
+        Some(Spot::Node(n)) => n == id,
+        Some(Spot::Message(m)) => w.message(m).is_some_and(|m| m.from == id || m.to == id),
+        None => false,
+    };
     let nodes = w.config().nodes().map(|id| {
         let selected = menu == Some(Menu::Node(id));
-        node(w, &lay, id, received.contains(&id).then_some(pulse), selected, link)
+        node(w, &lay, id, received.contains(&id).then_some(pulse), selected, lit_node(id), link)
     });
     let halos = w.is_partitioned().then(|| {
         w.config()
@@ -40,27 +47,27 @@ pub fn view(
             .map(|id| {
                 let p = lay.node(id);
                 let g = w.partition_group(id).unwrap_or(0) as usize;
-                html! { <circle class="halo" cx={p.x.to_string()} cy={p.y.to_string()} r={(lay.m.r + 12.0).to_string()} fill={GROUP_COLOURS[g % 4]} /> }
+                html! { <circle class="halo" cx={px(p.x)} cy={px(p.y)} r={px(lay.m.r + 12.0)} fill={GROUP_COLOURS[g % 4]} /> }
             })
             .collect::<Html>()
     });
     let highlight = lesson.and_then(|l| l.highlight(s.cursor())).map(|h| {
         let rings = h.nodes.iter().map(|n| {
             let p = lay.node(*n);
-            html! { <circle class="highlight-ring" cx={p.x.to_string()} cy={p.y.to_string()} r={(lay.m.r + 16.0).to_string()} /> }
+            html! { <circle class="highlight-ring" cx={px(p.x)} cy={px(p.y)} r={px(lay.m.r + 16.0)} /> }
         });
         let first = h.nodes.first().map(|n| lay.node(*n)).unwrap_or(crate::ui::layout::Point { x: 500.0, y: 300.0 });
         html! { <g class="highlight" data-testid="highlight">
             { for rings }
-            <text class="highlight-label" x={first.x.to_string()} y={(first.y - lay.m.r - 22.0).to_string()}>{&h.label}</text>
+            <text class="highlight-label" x={px(first.x)} y={px(first.y - lay.m.r - 22.0)}>{&h.label}</text>
         </g> }
     });
     let legend = w.is_partitioned().then(|| {
-        html! { <text class="partition-legend" data-testid="partition-legend" x="500" y={(VIEW_H - 4.0).to_string()}>
+        html! { <text class="partition-legend" data-testid="partition-legend" x="500" y={px(VIEW_H - 4.0)}>
         {format!("Network split: {}", partition_text(w))}</text> }
     });
     html! {
-        <svg class="cluster" data-testid="cluster" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} preserveAspectRatio="xMidYMid meet"
+        <svg class={classes!("cluster", spot.is_some().then_some("spotlit"))} data-testid="cluster" viewBox={format!("0 0 {} {}", px(VIEW_W), px(VIEW_H))} preserveAspectRatio="xMidYMid meet"
              role="group" aria-label="Paxos cluster: clients, proposers, acceptors and learners"
              onclick={link.callback(|_| Msg::CloseMenu)}>
             { for titles }
@@ -69,7 +76,7 @@ pub fn view(
             { legend.unwrap_or_default() }
             { token::wires(s, &lay) }
             { for nodes }
-            { token::tokens(s, &lay, menu, hover, link) }
+            { token::tokens(s, &lay, menu, hover, spot, link) }
         </svg>
     }
 }
@@ -104,14 +111,14 @@ fn received_last_step(s: &Session) -> Vec<NodeId> {
 
 fn shape(role: Role, p: Point, r: f64) -> Html {
     let pts = |v: &[(f64, f64)]| {
-        v.iter().map(|(x, y)| format!("{:.1},{:.1}", p.x + x * r, p.y + y * r)).collect::<Vec<_>>().join(" ")
+        v.iter().map(|(x, y)| format!("{},{}", px(p.x + x * r), px(p.y + y * r))).collect::<Vec<_>>().join(" ")
     };
     match role {
         Role::Client => {
-            html! { <rect class="glyph" x={(p.x - r).to_string()} y={(p.y - r * 0.85).to_string()} width={(2.0 * r).to_string()} height={(1.7 * r).to_string()} rx={(r * 0.3).to_string()} /> }
+            html! { <rect class="glyph" x={px(p.x - r)} y={px(p.y - r * 0.85)} width={px(2.0 * r)} height={px(1.7 * r)} rx={px(r * 0.3)} /> }
         }
         Role::Proposer => {
-            html! { <circle class="glyph" cx={p.x.to_string()} cy={p.y.to_string()} r={r.to_string()} /> }
+            html! { <circle class="glyph" cx={px(p.x)} cy={px(p.y)} r={px(r)} /> }
         }
         Role::Acceptor => {
             let hex = [(1.0, 0.0), (0.5, 0.87), (-0.5, 0.87), (-1.0, 0.0), (-0.5, -0.87), (0.5, -0.87)];
@@ -132,7 +139,15 @@ fn role_class(r: Role) -> &'static str {
     }
 }
 
-fn node(w: &World, lay: &Layout, id: NodeId, pulse: Option<&'static str>, selected: bool, link: &Scope<App>) -> Html {
+fn node(
+    w: &World,
+    lay: &Layout,
+    id: NodeId,
+    pulse: Option<&'static str>,
+    selected: bool,
+    lit: bool,
+    link: &Scope<App>,
+) -> Html {
     let p = lay.node(id);
     let r = lay.m.r;
     let up = w.is_up(id);
@@ -143,7 +158,8 @@ fn node(w: &World, lay: &Layout, id: NodeId, pulse: Option<&'static str>, select
         (!up).then_some("crashed"),
         amnesia.then_some("amnesia"),
         pulse,
-        selected.then_some("selected")
+        selected.then_some("selected"),
+        lit.then_some("lit")
     );
     let lines = node_lines(w, id);
     let words = lines.iter().enumerate().map(|(k, l)| {
@@ -152,29 +168,37 @@ fn node(w: &World, lay: &Layout, id: NodeId, pulse: Option<&'static str>, select
             let x = p.x + l.text.chars().count() as f64 * lay.m.char_w() / 2.0 + 4.0;
             let s = lay.m.font * 0.6;
             html! { <g class="disk" aria-hidden="true"><title>{"durable: survives a crash"}</title>
-                <rect x={x.to_string()} y={(y - s).to_string()} width={s.to_string()} height={s.to_string()} rx="1.5" />
-                <rect class="disk-slot" x={(x + s * 0.25).to_string()} y={(y - s).to_string()} width={(s * 0.5).to_string()} height={(s * 0.35).to_string()} />
+                <rect x={px(x)} y={px(y - s)} width={px(s)} height={px(s)} rx="1.5" />
+                <rect class="disk-slot" x={px(x + s * 0.25)} y={px(y - s)} width={px(s * 0.5)} height={px(s * 0.35)} />
             </g> }
         });
         html! { <>
-            <text class="state" x={p.x.to_string()} y={y.to_string()} font-size={lay.m.font.to_string()}>{&l.text}</text>
+            <text class="state" aria-hidden="true" x={px(p.x)} y={px(y)} font-size={px(lay.m.font)}>{&l.text}</text>
             { disk.unwrap_or_default() }
         </> }
     });
     let cross = (!up).then(|| {
         let d = r * 0.8;
         html! { <g class="cross" aria-hidden="true">
-            <line x1={(p.x - d).to_string()} y1={(p.y - d).to_string()} x2={(p.x + d).to_string()} y2={(p.y + d).to_string()} />
-            <line x1={(p.x - d).to_string()} y1={(p.y + d).to_string()} x2={(p.x + d).to_string()} y2={(p.y - d).to_string()} />
+            <line x1={px(p.x - d)} y1={px(p.y - d)} x2={px(p.x + d)} y2={px(p.y + d)} />
+            <line x1={px(p.x - d)} y1={px(p.y + d)} x2={px(p.x + d)} y2={px(p.y - d)} />
         </g> }
     });
     let warn = amnesia.then(|| html! {
-        <text class="amnesia-mark" x={(p.x + r * 0.9).to_string()} y={(p.y - r * 0.7).to_string()} font-size={(lay.m.font * 1.1).to_string()}>
+        <text class="amnesia-mark" aria-hidden="true" x={px(p.x + r * 0.9)} y={px(p.y - r * 0.7)} font-size={px(lay.m.font * 1.1)}>
             <title>{"amnesia: a restart wipes even durable state (unsafe)"}</title>{"⚠"}</text>
     });
     let badges = if id.role == Role::Proposer { leader_badges(w, lay, id) } else { Html::default() };
+    let followers: Vec<String> =
+        w.clients().iter().enumerate().filter(|(_, c)| c.leader == id).map(|(i, _)| format!("C{}", i + 1)).collect();
+    let led = if id.role == Role::Proposer && !followers.is_empty() {
+        format!(", believed leader of {}", followers.join(" and "))
+    } else {
+        String::new()
+    };
+    // The words drawn under the node are hidden from screen readers and spoken here instead.
     let label = format!(
-        "{id}, {}{}{}. {}",
+        "{id}, {}{}{}{led}. {}",
         id.role.name(),
         if up { "" } else { ", crashed" },
         if amnesia { ", amnesia mode" } else { "" },
@@ -191,11 +215,15 @@ fn node(w: &World, lay: &Layout, id: NodeId, pulse: Option<&'static str>, select
         })
     });
     html! {
-        <g class={class} data-testid={format!("node-{id}")} tabindex="0" role="button" aria-label={label} {onclick} {onkeydown}>
-            { shape(id.role, p, r) }
-            <text class="node-id" x={p.x.to_string()} y={(p.y + lay.m.font * 0.36).to_string()} font-size={(lay.m.font * 1.05).to_string()}>{id.to_string()}</text>
-            { cross.unwrap_or_default() }
-            { warn.unwrap_or_default() }
+        // The whole node is clickable; the glyph is the keyboard and screen-reader button, so its
+        // name (the state in words) contains its visible text (the id).
+        <g class={class} data-testid={format!("node-{id}")} data-label={label.clone()} {onclick}>
+            <g class="node-button" tabindex="0" role="button" aria-label={label} {onkeydown}>
+                { shape(id.role, p, r) }
+                <text class="node-id" x={px(p.x)} y={px(p.y + lay.m.font * 0.36)} font-size={px(lay.m.font * 1.05)}>{id.to_string()}</text>
+                { cross.unwrap_or_default() }
+                { warn.unwrap_or_default() }
+            </g>
             { for words }
             { badges }
         </g>
@@ -211,9 +239,9 @@ fn leader_badges(w: &World, lay: &Layout, p: NodeId) -> Html {
         .enumerate()
         .map(|(k, (ci, _))| {
             let b = lay.badge_box(p, k);
-            html! { <g class="badge"><title>{format!("C{} believes {p} is the leader", ci + 1)}</title>
-                <rect x={b.x.to_string()} y={b.y.to_string()} width={b.w.to_string()} height={b.h.to_string()} rx="4" />
-                <text x={(b.x + b.w / 2.0).to_string()} y={(b.y + b.h * 0.75).to_string()} font-size={(lay.m.font * 0.75).to_string()}>{format!("C{}", ci + 1)}</text>
+            html! { <g class="badge" aria-hidden="true"><title>{format!("C{} believes {p} is the leader", ci + 1)}</title>
+                <rect x={px(b.x)} y={px(b.y)} width={px(b.w)} height={px(b.h)} rx="4" />
+                <text x={px(b.x + b.w / 2.0)} y={px(b.y + b.h * 0.75)} font-size={px(lay.m.font * 0.75)}>{format!("C{}", ci + 1)}</text>
             </g> }
         })
         .collect()

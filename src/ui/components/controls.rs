@@ -3,7 +3,8 @@
 
 use crate::sim::Due;
 use crate::ui::app::{App, Msg};
-use crate::ui::session::{Marker, Session, SPEEDS};
+use crate::ui::format::px;
+use crate::ui::session::{Marker, Session, SPEEDS, SPEED_LABELS};
 use yew::html::Scope;
 use yew::prelude::*;
 
@@ -32,7 +33,7 @@ pub fn view(s: &Session, link: &Scope<App>) -> Html {
             Marker::Chosen => ("mark chosen".to_string(), format!("step {k}: a value is chosen")),
             Marker::Violation => ("mark violation".to_string(), format!("step {k}: safety breaks")),
         };
-        html! { <span class={class} style={format!("left: {left:.2}%")} title={title}></span> }
+        html! { <span class={class} style={format!("left: {}%", px(left))} title={title}></span> }
     });
     let playing = s.playing;
     html! {
@@ -46,8 +47,8 @@ pub fn view(s: &Session, link: &Scope<App>) -> Html {
                 <label class="speed" title="Speed (+ / -)">
                     <span>{"Speed"}</span>
                     <input type="range" data-testid="speed" min="0" max={(SPEEDS.len() - 1).to_string()} step="1" value={s.speed.to_string()}
-                           oninput={on_speed} aria-label="Speed" aria-valuetext={format!("{}×", SPEEDS[s.speed])} />
-                    <output>{format!("{}×", SPEEDS[s.speed])}</output>
+                           oninput={on_speed} aria-label="Speed" aria-valuetext={SPEED_LABELS[s.speed]} />
+                    <output>{SPEED_LABELS[s.speed]}</output>
                 </label>
             </div>
             <div class="scrubber">

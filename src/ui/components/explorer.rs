@@ -45,8 +45,8 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, link: &Scope<App>) -> Htm
                 <dt>{"states"}</dt><dd data-testid="explore-states">{p.states.to_string()}</dd>
                 <dt>{"depth"}</dt><dd>{p.depth.to_string()}</dd>
                 <dt>{"frontier"}</dt><dd>{p.frontier.to_string()}</dd>
-                <dt>{"states/s"}</dt><dd>{format!("{rate:.0}")}</dd>
-                <dt>{"time"}</dt><dd data-testid="explore-time">{format!("{:.2} s", r.elapsed_ms / 1000.0)}</dd>
+                <dt>{"states/s"}</dt><dd>{crate::ui::format::int(rate)}</dd>
+                <dt>{"time"}</dt><dd data-testid="explore-time">{format!("{} s", crate::ui::format::px(r.elapsed_ms / 1000.0))}</dd>
             </dl>
             if running { <div class="progress busy" role="progressbar" aria-label="Searching"><span></span></div> }
             { verdict }

@@ -45,7 +45,7 @@ pub fn view(s: &Session, l: &Lesson, link: &Scope<App>) -> Html {
             </div>
             <h3 class="lesson-title">{l.title}</h3>
             <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax={n.to_string()} aria-valuenow={cur.min(n).to_string()}
-                 aria-label="Lesson progress"><span style={format!("width: {pct:.1}%")}></span></div>
+                 aria-label="Lesson progress"><span style={format!("width: {}%", crate::ui::format::px(pct))}></span></div>
             <div class="lesson-step" data-testid="lesson-progress">{format!("step {} of {n}", cur.min(n))}</div>
             { caption }
             { turn.unwrap_or_default() }

@@ -32,7 +32,7 @@ pub fn view(s: &Session, menu: Option<Menu>, link: &Scope<App>) -> Html {
     let vert = if anchor.y > VIEW_H * 0.55 { "open-up" } else { "open-down" };
     html! {
         <div class={classes!("menu", side, vert)} data-testid="menu" role="dialog" aria-label="Actions"
-             style={format!("left: {left:.2}%; top: {top:.2}%")}
+             style={format!("left: {}%; top: {}%", crate::ui::format::px(left), crate::ui::format::px(top))}
              onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
             { body }
         </div>

@@ -14,10 +14,11 @@ use yew::prelude::*;
 const LOG_WINDOW: usize = 150;
 
 /// The panel.
-pub fn view(s: &Session, lesson: Option<&Lesson>, link: &Scope<App>) -> Html {
+pub fn view(s: &Session, lesson: Option<&Lesson>, predict: Option<Html>, link: &Scope<App>) -> Html {
     html! {
         <aside class="side" aria-label="Explanation and state">
             { lesson.map(|l| lessons::view(s, l, link)).unwrap_or_default() }
+            { predict.unwrap_or_default() }
             { narration(s, link) }
             { invariants(s) }
             { phases(s) }

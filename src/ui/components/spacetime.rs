@@ -6,7 +6,7 @@
 use crate::paxos::NodeId;
 use crate::sim::MsgId;
 use crate::ui::app::{App, Msg};
-use crate::ui::format::MSG_COLOURS;
+use crate::ui::format::{px, MSG_COLOURS};
 use crate::ui::session::Session;
 use crate::ui::spacetime::{build, End};
 use yew::html::Scope;
@@ -37,12 +37,12 @@ pub fn view(s: &Session, hover: Option<MsgId>, link: &Scope<App>) -> Html {
     let rows = (1..=cur).map(|k| {
         let class = classes!("st-row", (k == cur).then_some("current"));
         html! { <g key={format!("r{k}")} class={class} onclick={link.callback(move |_| Msg::Seek(k))} data-testid={format!("st-row-{k}")}>
-            <rect x="0" y={(y(k) - ROW / 2.0).to_string()} width={width.to_string()} height={ROW.to_string()} />
-            <text x={(LEFT - 8.0).to_string()} y={(y(k) + 4.0).to_string()} class="st-step">{k.to_string()}</text>
+            <rect x="0" y={px(y(k) - ROW / 2.0)} width={px(width)} height={px(ROW)} />
+            <text x={px(LEFT - 8.0)} y={px(y(k) + 4.0)} class="st-step">{k.to_string()}</text>
         </g> }
     });
     let lanes = nodes.iter().enumerate().map(|(i, n)| {
-        let x = lane_x(i).to_string();
+        let x = px(lane_x(i));
         // The line, broken where the node was down.
         let mut segs = Vec::new();
         let mut from = 0usize;
@@ -54,7 +54,7 @@ pub fn view(s: &Session, hover: Option<MsgId>, link: &Scope<App>) -> Html {
             segs.push((from, cur + 1));
         }
         let lines = segs.into_iter().map(|(a, b)| {
-            html! { <line class="st-lane" x1={x.clone()} x2={x.clone()} y1={y(a).to_string()} y2={y(b.min(cur + 1)).to_string()} /> }
+            html! { <line class="st-lane" x1={x.clone()} x2={x.clone()} y1={px(y(a))} y2={px(y(b.min(cur + 1)))} /> }
         });
         html! { <g>{ for lines }</g> }
     });
@@ -70,8 +70,8 @@ pub fn view(s: &Session, hover: Option<MsgId>, link: &Scope<App>) -> Html {
         let target = end_step;
         let hovered = hover == Some(id);
         let cross = (a.end != End::InFlight && class.contains("dropped")).then(|| html! {
-            <g class="st-cross"><line x1={(x2 - 5.0).to_string()} y1={(y2 - 5.0).to_string()} x2={(x2 + 5.0).to_string()} y2={(y2 + 5.0).to_string()} />
-            <line x1={(x2 - 5.0).to_string()} y1={(y2 + 5.0).to_string()} x2={(x2 + 5.0).to_string()} y2={(y2 - 5.0).to_string()} /></g>
+            <g class="st-cross"><line x1={px(x2 - 5.0)} y1={px(y2 - 5.0)} x2={px(x2 + 5.0)} y2={px(y2 + 5.0)} />
+            <line x1={px(x2 - 5.0)} y1={px(y2 + 5.0)} x2={px(x2 + 5.0)} y2={px(y2 - 5.0)} /></g>
         });
         html! {
             <g key={format!("a{id}")} class={classes!(class, format!("kind-{}", a.kind), hovered.then_some("hovered"))}
@@ -79,15 +79,15 @@ pub fn view(s: &Session, hover: Option<MsgId>, link: &Scope<App>) -> Html {
                onmouseenter={link.callback(move |_| Msg::Hover(Some(id)))} onmouseleave={link.callback(|_| Msg::Hover(None))}
                onclick={link.callback(move |e: MouseEvent| { e.stop_propagation(); Msg::Seek(target) })}>
                 <title>{format!("{} {} → {} (#{id}), sent at step {}", a.label, a.from, a.to, a.sent)}</title>
-                <line class="st-hit" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
-                <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} stroke={colour(a.kind)}
+                <line class="st-hit" x1={px(x1)} y1={px(y1)} x2={px(x2)} y2={px(y2)} />
+                <line x1={px(x1)} y1={px(y1)} x2={px(x2)} y2={px(y2)} stroke={colour(a.kind)}
                       marker-end={(a.end != End::InFlight && !class.contains("dropped")).then_some("url(#st-head)")} />
                 { cross.unwrap_or_default() }
             </g>
         }
     });
     let heads = nodes.iter().enumerate().map(|(i, n)| {
-        html! { <span class="st-head" style={format!("left: {:.0}px", lane_x(i) - LANE / 2.0)}>{n.to_string()}</span> }
+        html! { <span class="st-head" style={format!("left: {}px", px(lane_x(i) - LANE / 2.0))}>{n.to_string()}</span> }
     });
     html! {
         <section class="drawer spacetime" data-testid="spacetime" aria-label="Space-time diagram">
@@ -98,9 +98,9 @@ pub fn view(s: &Session, hover: Option<MsgId>, link: &Scope<App>) -> Html {
                 <button class="small" data-testid="export-spacetime" onclick={link.callback(|_| Msg::ExportDiagram)}>{"Export SVG"}</button>
                 <button class="small ghost" onclick={link.callback(|_| Msg::ToggleSpaceTime)} aria-label="Close the diagram">{"✕"}</button>
             </div>
-            <div class="st-scroll" id="st-scroll">
-                <div class="st-heads" style={format!("width: {width:.0}px")}>{ for heads }</div>
-                <svg class="spacetime-svg" width={width.to_string()} height={height.to_string()} viewBox={format!("0 0 {width} {height}")}>
+            <div class="st-scroll" id="st-scroll" tabindex="0" role="region" aria-label="Space-time diagram, scrollable">
+                <div class="st-heads" style={format!("width: {}px", px(width))}>{ for heads }</div>
+                <svg class="spacetime-svg" width={px(width)} height={px(height)} viewBox={format!("0 0 {} {}", px(width), px(height))}>
                     <defs><marker id="st-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" fill="#333" /></marker></defs>
                     { for rows }

@@ -3,8 +3,8 @@
 //! from one step's position to the next without any per-frame script.
 
 use crate::sim::{Event, InFlight};
-use crate::ui::app::{App, Menu, Msg as UiMsg};
-use crate::ui::format::{ballot_tint, MSG_COLOURS};
+use crate::ui::app::{App, Menu, Msg as UiMsg, Spot};
+use crate::ui::format::{ballot_tint, px, MSG_COLOURS};
 use crate::ui::layout::{progress, Layout};
 use crate::ui::session::Session;
 use yew::html::Scope;
@@ -28,7 +28,7 @@ pub fn wires(s: &Session, lay: &Layout) -> Html {
         .map(|m| {
             let (a, b) = (lay.along(m.from, m.to, 0.0), lay.along(m.from, m.to, 1.0));
             html! { <line key={m.id.to_string()} class={classes!("wire", format!("kind-{}", m.msg.kind()))}
-            x1={a.x.to_string()} y1={a.y.to_string()} x2={b.x.to_string()} y2={b.y.to_string()} /> }
+            x1={px(a.x)} y1={px(a.y)} x2={px(b.x)} y2={px(b.y)} /> }
         })
         .collect()
 }
@@ -39,6 +39,7 @@ pub fn tokens(
     lay: &Layout,
     menu: Option<Menu>,
     hover: Option<crate::sim::MsgId>,
+    spot: Option<Spot>,
     link: &Scope<App>,
 ) -> Html {
     let w = s.world();
@@ -70,15 +71,18 @@ pub fn tokens(
     }
     for m in w.in_flight() {
         let selected = menu == Some(Menu::Message(m.id)) || hover == Some(m.id);
-        let overdue = m.due <= now;
-        out.push(token(
-            m,
-            lay,
-            visual_frac(m, now),
-            if overdue { "in-flight overdue" } else { "in-flight" },
-            selected,
-            Some(link),
-        ));
+        let lit = match spot {
+            Some(Spot::Message(id)) => id == m.id,
+            Some(Spot::Node(n)) => m.from == n || m.to == n,
+            None => false,
+        };
+        let state = match (m.due <= now, lit) {
+            (true, true) => "in-flight overdue lit",
+            (true, false) => "in-flight overdue",
+            (false, true) => "in-flight lit",
+            (false, false) => "in-flight",
+        };
+        out.push(token(m, lay, visual_frac(m, now), state, selected, Some(link)));
     }
     html! { <g class="tokens">{ for out }</g> }
 }
@@ -90,7 +94,7 @@ fn token(m: &InFlight, lay: &Layout, frac: f64, state: &str, selected: bool, lin
     let kind = m.msg.kind();
     let colour = MSG_COLOURS[m.msg.kind_index()];
     let tint = m.msg.ballot().map(|b| {
-        html! { <circle class="tint" cx={(-w / 2.0 + 10.0).to_string()} cy="0" r="5" fill={ballot_tint(b)} /> }
+        html! { <circle class="tint" cx={px(-w / 2.0 + 10.0)} cy="0" r="5" fill={ballot_tint(b)} /> }
     });
     let id = m.id;
     let hover_in = link.map(|l| l.callback(move |_: MouseEvent| UiMsg::Hover(Some(id))));
@@ -121,8 +125,11 @@ fn token(m: &InFlight, lay: &Layout, frac: f64, state: &str, selected: bool, lin
     let aria = format!("{label} from {} to {}, message {id}, {}", m.from, m.to, state.replace('-', " "));
     let start = lay.along(m.from, m.to, 0.0);
     let style = format!(
-        "transform: translate({:.1}px, {:.1}px); --from: translate({:.1}px, {:.1}px)",
-        p.x, p.y, start.x, start.y
+        "transform: translate({}px, {}px); --from: translate({}px, {}px)",
+        px(p.x),
+        px(p.y),
+        px(start.x),
+        px(start.y)
     );
     html! {
         <g key={format!("t{id}")} class={classes!("token", format!("kind-{kind}"), state.to_string(), selected.then_some("selected"))}
@@ -130,10 +137,10 @@ fn token(m: &InFlight, lay: &Layout, frac: f64, state: &str, selected: bool, lin
            style={style}
            role={link.map(|_| "button")} aria-label={aria} {tabindex} {onclick} {onkeydown}
            onmouseenter={hover_in} onmouseleave={hover_out}>
-            <rect class="pill" x={(-w / 2.0).to_string()} y={(-H / 2.0).to_string()} width={w.to_string()} height={H.to_string()}
-                  rx={(H / 2.0).to_string()} stroke={colour} />
+            <rect class="pill" x={px(-w / 2.0)} y={px(-H / 2.0)} width={px(w)} height={px(H)}
+                  rx={px(H / 2.0)} stroke={colour} />
             { tint.unwrap_or_default() }
-            <text class="label" x={(if m.msg.ballot().is_some() { 7.0 } else { 0.0 }).to_string()} y="4.5" font-size={FONT.to_string()}>{label}</text>
+            <text class="label" x={px(if m.msg.ballot().is_some() { 7.0 } else { 0.0 })} y="4.5" font-size={px(FONT)}>{label}</text>
             { cross.unwrap_or_default() }
         </g>
     }

@@ -6,8 +6,25 @@ use crate::ui::app::{App, Msg, TopMenu};
 use yew::html::Scope;
 use yew::prelude::*;
 
+/// What the bar shows.
+pub struct Bar<'a> {
+    /// The open drop-down, if any.
+    pub open: Option<TopMenu>,
+    /// The lesson being followed.
+    pub lesson: Option<&'a Lesson>,
+    /// The run's config (for the unsafe badge).
+    pub config: &'a Config,
+    /// Presenter mode on?
+    pub presenter: bool,
+    /// Predict mode on?
+    pub predict: bool,
+    /// Dark theme on?
+    pub dark: bool,
+}
+
 /// The bar.
-pub fn view(open: Option<TopMenu>, lesson: Option<&Lesson>, config: &Config, link: &Scope<App>) -> Html {
+pub fn view(bar: &Bar, link: &Scope<App>) -> Html {
+    let (open, lesson, config) = (bar.open, bar.lesson, bar.config);
     let lessons_open = open == Some(TopMenu::Lessons);
     let share_open = open == Some(TopMenu::Share);
     let items = catalog().map(|(id, n, title, teaches)| {
@@ -56,12 +73,19 @@ pub fn view(open: Option<TopMenu>, lesson: Option<&Lesson>, config: &Config, lin
             </div>
             <button data-testid="open-spacetime" onclick={link.callback(|_| Msg::ToggleSpaceTime)}>{"Space-time"}</button>
             <button data-testid="open-explorer" onclick={link.callback(|_| Msg::ToggleExplorer)}>{"Explore"}</button>
+            <button data-testid="open-metrics" onclick={link.callback(|_| Msg::ToggleMetrics)}>{"Metrics"}</button>
+            <button data-testid="predict" aria-pressed={bar.predict.to_string()} onclick={link.callback(|_| Msg::TogglePredict)}
+                    title="Predict what happens before each delivery">{"Predict"}</button>
+            <button data-testid="presenter" aria-pressed={bar.presenter.to_string()} onclick={link.callback(|_| Msg::TogglePresenter)}
+                    title="Presenter mode (P): large type, side panel hidden; F for full screen">{"Presenter"}</button>
+            <button class="ghost" data-testid="theme" onclick={link.callback(|_| Msg::ToggleTheme)}
+                    aria-label={if bar.dark { "Switch to the light theme" } else { "Switch to the dark theme" }}>{if bar.dark { "Light" } else { "Dark" }}</button>
             <span class="spacer" />
             if config.is_unsafe() {
                 <span class="unsafe-badge" data-testid="unsafe-badge" title="A rule of Paxos is switched off or a node restarts with amnesia: safety can break.">
                     {"⚠ unsafe rules on"}</span>
             }
-            <button class="ghost" data-testid="help" onclick={link.callback(|_| Msg::ToggleHelp)} aria-label="Keyboard shortcuts">{"? Help"}</button>
+            <button class="ghost" data-testid="help" onclick={link.callback(|_| Msg::ToggleHelp)} title="Keyboard shortcuts (?)">{"Help"}</button>
         </header>
     }
 }

@@ -1,0 +1,184 @@
+//! What Paxos costs: messages per phase, ballots started and wasted, and steps and logical time to
+//! a decision, for one run or averaged over many seeded runs as a setting varies.
+
+use super::command::{Command, Event};
+use super::config::Config;
+use super::timeline::Step;
+use super::world::{default_value, World};
+use crate::paxos::{Msg, NodeId};
+use std::collections::BTreeSet;
+
+/// Counts for one run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunStats {
+    /// Messages sent in each phase (0: requests, 1: prepare/promise, 2: accept/accepted and Nacks,
+    /// 3: commits and replies).
+    pub messages: [usize; 4],
+    /// Messages lost (dropped for any reason).
+    pub lost: usize,
+    /// Ballots started.
+    pub ballots: usize,
+    /// Ballots that reached a commit.
+    pub committed: usize,
+    /// Steps until a value was chosen, if it was.
+    pub steps_to_choice: Option<usize>,
+    /// Logical time at which a value was chosen, if it was.
+    pub time_to_choice: Option<u64>,
+}
+
+impl RunStats {
+    /// Every message sent.
+    pub fn total(&self) -> usize {
+        self.messages.iter().sum()
+    }
+    /// Ballots that did not end in a commit.
+    pub fn wasted(&self) -> usize {
+        self.ballots.saturating_sub(self.committed)
+    }
+}
+
+/// Counts the first `upto` steps of a run. `times[i]` is the world's clock after step `i + 1`.
+pub fn stats(steps: &[Step], times: &[u64]) -> RunStats {
+    let mut s = RunStats::default();
+    let (mut started, mut committed) = (BTreeSet::new(), BTreeSet::new());
+    for (i, step) in steps.iter().enumerate() {
+        for e in &step.events {
+            match e {
+                Event::Sent { msg, .. } => {
+                    s.messages[msg.phase() as usize] += 1;
+                    match msg {
+                        Msg::Prepare { ballot } => {
+                            started.insert(*ballot);
+                        }
+                        Msg::Commit { ballot, .. } => {
+                            committed.insert(*ballot);
+                        }
+                        _ => {}
+                    }
+                }
+                Event::Dropped { .. } => s.lost += 1,
+                Event::Chosen { .. } if s.steps_to_choice.is_none() => {
+                    s.steps_to_choice = Some(i + 1);
+                    s.time_to_choice = times.get(i).copied();
+                }
+                _ => {}
+            }
+        }
+    }
+    s.ballots = started.len();
+    s.committed = committed.len();
+    s
+}
+
+/// Runs one seeded trial: C1 (and C2, to P2, when there are two proposers and two clients, so
+/// that ballots compete) ask for values, then the network runs (ticks) until a value is chosen
+/// or `max_steps` pass.
+pub fn trial(config: &Config, seed: u64, max_steps: usize) -> Result<RunStats, String> {
+    let mut w = World::new(config.clone(), seed)?;
+    let mut steps = Vec::new();
+    let mut times = Vec::new();
+    let mut setup = vec![Command::Request { client: NodeId::client(0), value: default_value(0) }];
+    if config.clients >= 2 && config.proposers >= 2 {
+        setup.push(Command::SetLeader { client: NodeId::client(1), leader: NodeId::proposer(1) });
+        setup.push(Command::Request { client: NodeId::client(1), value: default_value(1) });
+    }
+    fn run(w: &mut World, c: Command, steps: &mut Vec<Step>, times: &mut Vec<u64>) {
+        let events = w.apply(c.clone());
+        steps.push(Step { command: c, events });
+        times.push(w.time());
+    }
+    for c in setup {
+        run(&mut w, c, &mut steps, &mut times);
+    }
+    while steps.len() < max_steps && w.chosen().is_none() && w.is_enabled(&Command::Tick) {
+        run(&mut w, Command::Tick, &mut steps, &mut times);
+    }
+    Ok(stats(&steps, &times))
+}
+
+/// One point of a sweep: a setting's value and the averages over its trials.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepPoint {
+    /// The value of the setting.
+    pub x: u32,
+    /// Trials run.
+    pub trials: usize,
+    /// Fraction of trials that chose a value within the step limit.
+    pub decided: f64,
+    /// Mean messages sent until the choice (decided trials only).
+    pub messages: f64,
+    /// Mean logical time until the choice (decided trials only).
+    pub time: f64,
+    /// Mean ballots wasted.
+    pub wasted: f64,
+}
+
+/// Averages `seeds` trials for each value of a setting applied by `set`.
+pub fn sweep(
+    base: &Config,
+    xs: &[u32],
+    seeds: u64,
+    max_steps: usize,
+    set: impl Fn(&mut Config, u32),
+) -> Result<Vec<SweepPoint>, String> {
+    xs.iter()
+        .map(|&x| {
+            let mut cfg = base.clone();
+            set(&mut cfg, x);
+            let runs: Vec<RunStats> = (0..seeds).map(|s| trial(&cfg, s, max_steps)).collect::<Result<_, _>>()?;
+            let done: Vec<&RunStats> = runs.iter().filter(|r| r.steps_to_choice.is_some()).collect();
+            let mean = |f: &dyn Fn(&RunStats) -> f64, v: &[&RunStats]| {
+                if v.is_empty() {
+                    0.0
+                } else {
+                    v.iter().map(|r| f(r)).sum::<f64>() / v.len() as f64
+                }
+            };
+            let all: Vec<&RunStats> = runs.iter().collect();
+            Ok(SweepPoint {
+                x,
+                trials: runs.len(),
+                decided: done.len() as f64 / runs.len().max(1) as f64,
+                messages: mean(&|r| r.total() as f64, &done),
+                time: mean(&|r| r.time_to_choice.unwrap_or(0) as f64, &done),
+                wasted: mean(&|r| r.wasted() as f64, &all),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Script;
+
+    #[test]
+    fn the_happy_path_costs_what_the_phases_say() {
+        let mut s = Script::new(Config::default(), 1).unwrap();
+        s.request(NodeId::client(0), "X").settle(100);
+        let steps: Vec<Step> =
+            s.commands().iter().zip(s.events()).map(|(c, e)| Step { command: c.clone(), events: e.clone() }).collect();
+        let st = stats(&steps, &vec![0; steps.len()]);
+        // 1 request; 3 prepares + 3 promises; 3 accepts + 6 votes; 4 commits + 1 reply + 2 announcements.
+        assert_eq!(st.messages, [1, 6, 9, 7]);
+        assert_eq!((st.ballots, st.committed, st.wasted()), (1, 1, 0));
+        assert!(st.steps_to_choice.is_some());
+    }
+
+    #[test]
+    fn more_acceptors_cost_more_messages_and_loss_costs_time() {
+        let base = Config { clients: 1, proposers: 1, ..Config::default() };
+        let by_size = sweep(&base, &[1, 3, 5, 7, 9], 20, 2_000, |c, n| c.acceptors = n as u8).unwrap();
+        assert!(by_size.iter().all(|p| p.decided == 1.0));
+        assert!(by_size.windows(2).all(|w| w[0].messages < w[1].messages), "{by_size:?}");
+        let by_loss = sweep(&base, &[0, 30], 30, 3_000, |c, p| c.loss = p as u8).unwrap();
+        assert!(by_loss[1].time > by_loss[0].time, "{by_loss:?}");
+    }
+
+    #[test]
+    fn competing_proposers_waste_ballots_sometimes() {
+        let runs: Vec<RunStats> = (0..40).map(|s| trial(&Config::default(), s, 3_000).unwrap()).collect();
+        assert!(runs.iter().all(|r| r.steps_to_choice.is_some()));
+        assert!(runs.iter().any(|r| r.wasted() > 0));
+    }
+}

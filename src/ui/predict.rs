@@ -1,0 +1,180 @@
+//! Predict mode: before a message arrives, ask what will happen, then let the world answer.
+//! The right answer comes from applying the step to a copy of the world, so it is never wrong.
+
+use crate::paxos::{Msg, Role, Value};
+use crate::sim::{Command, Due, Event, World};
+
+/// A question about the next step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    /// What to predict.
+    pub prompt: String,
+    /// The options.
+    pub choices: Vec<String>,
+    /// Index of the right option.
+    pub answer: usize,
+}
+
+fn yes_no(prompt: String, yes: bool) -> Question {
+    Question { prompt, choices: vec!["Yes".into(), "No".into()], answer: if yes { 0 } else { 1 } }
+}
+
+/// The question to ask before `cmd` runs on `w`, if it delivers a message whose outcome is worth
+/// predicting. Deliveries that the network will lose, and Commits and replies, ask nothing.
+pub fn question(w: &World, cmd: &Command) -> Option<Question> {
+    let id = match cmd {
+        Command::Deliver { id } => *id,
+        Command::Tick => match w.next_due()? {
+            Due::Message { id, .. } => id,
+            Due::Timer { .. } => return None,
+        },
+        _ => return None,
+    };
+    let m = *w.message(id)?;
+    let mut after = w.clone();
+    let events = after.apply(cmd.clone());
+    if !events.iter().any(|e| matches!(e, Event::Delivered { id: d } if *d == id)) {
+        return None;
+    }
+    let sent = |kind: &str| {
+        events.iter().any(|e| matches!(e, Event::Sent { from, msg, .. } if *from == m.to && msg.kind() == kind))
+    };
+    let (to, from) = (m.to, m.from);
+    let i = to.index as usize;
+    Some(match (to.role, m.msg) {
+        (Role::Acceptor, Msg::Prepare { ballot }) => Question {
+            prompt: format!("{from}'s Prepare {ballot} is about to reach {to}. Will {to} promise, or refuse?"),
+            choices: vec![format!("Promise {ballot}"), "Refuse".into()],
+            answer: if sent("promise") { 0 } else { 1 },
+        },
+        (Role::Acceptor, Msg::Accept { ballot, value }) => Question {
+            prompt: format!("Accept {ballot} {value} is about to reach {to}. Will {to} accept it?"),
+            choices: vec![format!("Accept {value}"), "Refuse".into()],
+            answer: if sent("accepted") { 0 } else { 1 },
+        },
+        (Role::Proposer, Msg::Promise { ballot, .. }) => {
+            let p = &after.proposers()[i];
+            match p.proposed.filter(|_| sent("accept")) {
+                Some(v) => {
+                    let mut values: Vec<Value> = Vec::new();
+                    for c in [p.value, p.highest_reported.map(|h| h.value)].into_iter().flatten() {
+                        if !values.contains(&c) {
+                            values.push(c);
+                        }
+                    }
+                    for c in w.oracle().requested() {
+                        if values.len() < 3 && !values.contains(c) {
+                            values.push(*c);
+                        }
+                    }
+                    if values.len() < 2 {
+                        return Some(yes_no(
+                            format!(
+                                "{from}'s promise for {ballot} is about to reach {to}. Will {to} start Phase 2 now?"
+                            ),
+                            true,
+                        ));
+                    }
+                    Question {
+                        prompt: format!(
+                            "This promise gives {to} a majority for ballot {ballot}. Which value must {to} propose?"
+                        ),
+                        answer: values.iter().position(|x| *x == v).unwrap_or(0),
+                        choices: values.iter().map(|v| v.to_string()).collect(),
+                    }
+                }
+                None => yes_no(
+                    format!("{from}'s promise for {ballot} is about to reach {to}. Will {to} start Phase 2 now?"),
+                    false,
+                ),
+            }
+        }
+        (Role::Proposer, Msg::Accepted { ballot, .. }) => yes_no(
+            format!("{from}'s vote for ballot {ballot} is about to reach {to}. Will {to} commit now?"),
+            sent("commit"),
+        ),
+        (Role::Proposer, Msg::Nack { ballot, .. }) => yes_no(
+            format!("{from}'s Nack for ballot {ballot} is about to reach {to}. Will {to} start a new ballot at once?"),
+            sent("prepare"),
+        ),
+        (Role::Proposer, Msg::Request { value }) => yes_no(
+            format!("{from}'s request for {value} is about to reach {to}. Will {to} start a new ballot for it?"),
+            sent("prepare"),
+        ),
+        (Role::Learner, Msg::Accepted { ballot, value }) => yes_no(
+            format!("{from}'s vote for {value} in {ballot} is about to reach {to}. Will {to} learn a value now?"),
+            after.learners()[i].learned.is_some() && w.learners()[i].learned.is_none(),
+        ),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paxos::NodeId;
+    use crate::sim::{Config, Pick, Script};
+
+    fn answer_text(q: &Question) -> &str {
+        &q.choices[q.answer]
+    }
+
+    #[test]
+    fn asks_whether_an_acceptor_promises_or_refuses() {
+        let mut s = Script::new(Config::default(), 1).unwrap();
+        s.request(NodeId::client(0), "X").deliver(Pick::kind("request"));
+        let id = s.find(Pick::kind("prepare").to(NodeId::acceptor(0)))[0];
+        let q = question(s.world(), &Command::Deliver { id }).unwrap();
+        assert!(q.prompt.contains("Will A1 promise, or refuse?"));
+        assert_eq!(answer_text(&q), "Promise 1.1");
+    }
+
+    #[test]
+    fn asks_which_value_must_be_proposed_and_knows_the_adopted_one() {
+        let l = crate::sim::lessons::build("value-adoption").unwrap();
+        // Just before the promise that gives P2 its majority.
+        let mut w = World::new(l.config.clone(), l.seed).unwrap();
+        let mut asked = None;
+        for c in &l.commands {
+            if let Some(q) = question(&w, c) {
+                if q.prompt.contains("Which value must P2 propose?") {
+                    asked = Some(q);
+                }
+            }
+            let _ = w.apply(c.clone());
+        }
+        let q = asked.expect("the lesson reaches P2's quorum");
+        assert_eq!(answer_text(&q), "\"X\"");
+        assert!(q.choices.contains(&"\"Y\"".to_string()), "its client's value is offered too");
+    }
+
+    #[test]
+    fn the_answer_always_matches_what_the_recorded_step_did() {
+        let t = crate::sim::simulate(Config::default(), 4, 300, crate::sim::Faults::default()).unwrap();
+        let mut w = World::new(Config::default(), 4).unwrap();
+        let mut asked = 0;
+        for s in t.steps() {
+            if let Some(q) = question(&w, &s.command) {
+                asked += 1;
+                assert!(q.answer < q.choices.len() && q.choices.len() >= 2);
+                let did =
+                    |kind: &str| s.events.iter().any(|e| matches!(e, Event::Sent { msg, .. } if msg.kind() == kind));
+                if q.prompt.contains("promise, or refuse") {
+                    assert_eq!(q.answer == 0, did("promise"), "{}", q.prompt);
+                }
+                if q.prompt.contains("commit now") {
+                    assert_eq!(q.answer == 0, did("commit"), "{}", q.prompt);
+                }
+            }
+            let _ = w.apply(s.command.clone());
+        }
+        assert!(asked > 20, "only {asked} questions");
+    }
+
+    #[test]
+    fn commits_and_other_commands_ask_nothing() {
+        let w = World::new(Config::default(), 1).unwrap();
+        assert_eq!(question(&w, &Command::Heal), None);
+        assert_eq!(question(&w, &Command::Tick), None);
+    }
+}
