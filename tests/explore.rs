@@ -145,3 +145,32 @@ fn bad_bounds_are_refused() {
     assert!(Explorer::new(Config::default(), 1, Bounds { max_rounds: 0, ..Bounds::default() }).is_err());
     assert!(Explorer::new(Config::default(), 1, Bounds { max_crashes: 9, ..Bounds::default() }).is_err());
 }
+
+#[test]
+fn cli_explore_prints_verdicts_and_replayable_counterexamples() {
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_paxoscope-cli")).args(args).output().unwrap();
+        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, out, _) = cli(&["explore", "--list-mutations"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), "ignore_reported_values acceptor_amnesia minority_quorum accept_below_promise shared_ballots");
+    let (code, out, _) = cli(&["explore", "--clients", "1", "--proposers", "1", "--max-rounds", "2"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("explored 15473 unique states") && out.contains("states/s"), "{out}");
+    assert!(out.contains("verdict: safe: no violation in 15473 states"), "{out}");
+    let (code, out, err) = cli(&["explore", "--mutation", "minority_quorum"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("verdict: counterexample"), "{out}");
+    assert!(err.contains("counterexample found"), "{err}");
+    // The printed trace replays.
+    let json = &out[out.find('{').unwrap()..];
+    let path = std::env::temp_dir().join(format!("paxoscope-cx-{}.json", std::process::id()));
+    std::fs::write(&path, json).unwrap();
+    let (code, out, err) = cli(&["replay", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("every event matches"), "{out}");
+    let (code, _, err) = cli(&["explore", "--max-rounds", "9"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("rounds must be between 1 and 6"), "{err}");
+}

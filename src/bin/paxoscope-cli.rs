@@ -213,14 +213,11 @@ fn cmd_explore(args: &[String]) -> Result<String, Fail> {
         Some(Verdict::Safe { states }) => Ok(format!("{head}\nverdict: safe: no violation in {states} states")),
         Some(Verdict::Violation { commands, invariant, detail, .. }) => {
             let t = Timeline::replay(cfg, seed, commands).map_err(usage)?;
-            Err(Fail(
-                1,
-                format!(
-                    "{head}\nverdict: counterexample ({} steps): {invariant:?}: {detail}\n{}",
-                    t.len(),
-                    Trace::from_timeline(&t).to_json()
-                ),
-            ))
+            // The report and the trace go to stdout (the trace can be saved and replayed); the
+            // exit status says a property broke.
+            println!("{head}\nverdict: counterexample ({} steps): {invariant:?}: {detail}", t.len());
+            println!("{}", Trace::from_timeline(&t).to_json());
+            Err(Fail(1, format!("counterexample found: {detail}")))
         }
         None => Err(usage("the search stopped without a verdict")),
     }

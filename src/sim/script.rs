@@ -107,7 +107,8 @@ impl Script {
         let before = self.world.clone();
         let ev = self.world.apply(cmd.clone());
         if let [Event::Rejected { reason }] = ev.as_slice() {
-            self.error = Some(format!("step {} ({cmd:?}) was refused: {reason}", self.commands.len() + 1));
+            let short = super::link::encode_command(&cmd);
+            self.error = Some(format!("step {} ({short}) was refused: {reason}", self.commands.len() + 1));
             return self;
         }
         let step = Step { command: cmd, events: ev };
@@ -136,7 +137,14 @@ impl Script {
     fn first(&mut self, pick: Pick) -> Option<MsgId> {
         let id = self.find(pick).first().copied();
         if id.is_none() && self.error.is_none() {
-            self.error = Some(format!("step {}: no message in flight matches {pick:?}", self.commands.len() + 1));
+            let show = |n: Option<NodeId>| n.map_or("any".to_string(), |n| n.to_string());
+            self.error = Some(format!(
+                "step {}: no {} message from {} to {} is in flight",
+                self.commands.len() + 1,
+                pick.kind.unwrap_or("any"),
+                show(pick.from),
+                show(pick.to)
+            ));
         }
         id
     }

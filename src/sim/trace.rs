@@ -43,9 +43,14 @@ impl Trace {
         }
     }
 
-    /// Pretty JSON.
+    /// Pretty JSON, for people (the CLI).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+
+    /// Compact JSON, for files the app writes (smaller, and it keeps the browser build small).
+    pub fn to_json_compact(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 }
 

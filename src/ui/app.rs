@@ -335,7 +335,7 @@ impl Component for App {
             Msg::ToggleTopMenu(m) => self.top_menu = if self.top_menu == Some(m) { None } else { Some(m) },
             Msg::ExportTrace => {
                 self.top_menu = None;
-                let json = self.session.trace().to_json();
+                let json = self.session.trace().to_json_compact();
                 if let Err(e) = files::download_text("paxoscope-trace.json", "application/json", &json) {
                     self.notice = Some(format!("Export failed: {e}"));
                 }

@@ -5,14 +5,17 @@ use yew::html::Scope;
 use yew::prelude::*;
 
 /// Every shortcut, as (keys, action). The README lists the same table.
-pub const SHORTCUTS: [(&str, &str); 7] = [
-    ("→", "Step: the next message arrives (or the next timer fires)"),
-    ("←", "Back one step"),
-    ("Space", "Play / pause"),
+pub const SHORTCUTS: [(&str, &str); 10] = [
+    ("→  or  PageDown", "Step: the next message arrives (or the next timer fires)"),
+    ("←  or  PageUp", "Back one step"),
+    ("Space  or  .", "Play / pause"),
     ("+  /  -", "Faster / slower (0.25× to 4×)"),
-    ("Enter", "Open the menu of the focused node or message"),
-    ("Esc", "Close menus and this help"),
+    ("P", "Presenter mode: large type, side panel hidden; click a node or message to spotlight it"),
+    ("F", "Full screen"),
+    ("Tab, Enter", "Move to a node or message and open its menu"),
+    ("Esc", "Close menus, dialogs and this help"),
     ("?", "Show or hide this help"),
+    ("clicker", "Presentation clickers send PageDown, PageUp and \".\": step, back, play"),
 ];
 
 /// The overlay.
