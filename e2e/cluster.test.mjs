@@ -169,3 +169,22 @@ test('a refused action says why and changes nothing', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('Reset starts again from step 0 with the seed typed, and refuses a bad seed', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('start').click();
+  for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
+  await page.getByTestId('seed').fill('abc');
+  await page.getByTestId('reset').click();
+  assert.match(await page.getByTestId('notice').textContent(), /seed must be a whole number/);
+  assert.match(await counter(page), /step 4 \/ 4/, 'nothing was reset');
+  await page.getByTestId('seed').fill('7');
+  await page.getByTestId('reset').click();
+  assert.match(await counter(page), /step 0 \/ 0/);
+  assert.match(page.url(), /#s=7&/);
+  // Another seed, other latencies: the same request arrives at another time.
+  await page.getByTestId('start').click();
+  await page.getByTestId('step').click();
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -41,7 +41,7 @@ test('switch on a mutation, explore, and watch the counterexample turn the invar
   const { page, errors, context } = await open(b, srv.url);
   await page.locator('[data-testid=config] summary').click();
   await page.getByTestId('mutation-ignore_reported_values').check();
-  await page.getByTestId('reset').click();
+  await page.getByTestId('apply').click();
   assert.match(await page.getByTestId('unsafe-badge').textContent(), /unsafe/);
   assert.match(page.url(), /mu=ignore_reported_values/);
   await page.getByTestId('open-explorer').click();

@@ -150,11 +150,18 @@ fn bad_bounds_are_refused() {
 fn cli_explore_prints_verdicts_and_replayable_counterexamples() {
     let cli = |args: &[&str]| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_paxoscope-cli")).args(args).output().unwrap();
-        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     let (code, out, _) = cli(&["explore", "--list-mutations"]);
     assert_eq!(code, 0);
-    assert_eq!(out.trim(), "ignore_reported_values acceptor_amnesia minority_quorum accept_below_promise shared_ballots");
+    assert_eq!(
+        out.trim(),
+        "ignore_reported_values acceptor_amnesia minority_quorum accept_below_promise shared_ballots"
+    );
     let (code, out, _) = cli(&["explore", "--clients", "1", "--proposers", "1", "--max-rounds", "2"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("explored 15473 unique states") && out.contains("states/s"), "{out}");

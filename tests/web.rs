@@ -103,10 +103,10 @@ async fn config_panel_resizes_the_cluster_and_refuses_out_of_range_counts() {
     let root = mount();
     settle().await;
     set_field(&root, "[data-testid=count-acceptor]", "5").await;
-    click(&root, "[data-testid=reset]").await;
+    click(&root, "[data-testid=apply]").await;
     assert_eq!(count(&root, "[data-testid^=node-A]"), 5);
     set_field(&root, "[data-testid=count-acceptor]", "12").await;
-    click(&root, "[data-testid=reset]").await;
+    click(&root, "[data-testid=apply]").await;
     assert_eq!(count(&root, "[data-testid^=node-A]"), 5, "nothing changed");
     assert!(text(&root, "[data-testid=notice]").contains("acceptors must be between 1 and 9"));
 }

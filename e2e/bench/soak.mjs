@@ -38,7 +38,7 @@ const act = (seed) => page.evaluate(async (seed) => {
   else if (r < 79) { click(pick('[data-testid^=toggle-], [data-testid^=timeout-]')); }
   else if (r < 81) { click(document.querySelector('[data-testid=lessons]')); click(pick('[data-testid=lessons-menu] button')); }
   else if (r < 83) { click(document.querySelector(['[data-testid=presenter]', '[data-testid=predict]', '[data-testid=theme]', '[data-testid=open-spacetime]'][rnd(4)])); }
-  else if (r < 84) { click(document.querySelector('[data-testid=reset]')); }
+  else if (r < 84) { click(document.querySelector('[data-testid=apply]')); }
   else if (r < 85) { click(pick('[data-testid^=log-], [data-testid^=st-row-]')); }
   else if (r < 86) { click(document.querySelector('[data-testid=lesson-next], [data-testid=lesson-resume]')); }
   else { click(document.querySelector('[data-testid=step]')); }

@@ -1,4 +1,4 @@
-//! Cluster settings: how many of each role, Nacks on or off, the seed, and amnesia per node.
+//! Cluster settings: how many of each role, Nacks on or off, and the rule-breaking switches.
 //! Changing the shape starts a new run; amnesia is a command, so it is recorded and undoable.
 
 use crate::paxos::Role;
@@ -80,14 +80,6 @@ fn ShapeForm(p: &ShapeProps) -> Html {
             </label>
         }
     });
-    let seed_input = {
-        let fields = fields.clone();
-        Callback::from(move |e: InputEvent| {
-            let mut v = (*fields).clone();
-            v[4] = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
-            fields.set(v);
-        })
-    };
     let onsubmit = {
         let (fields, nacks, base, muts) = (fields.clone(), nacks.clone(), p.config.clone(), muts.clone());
         let (ok, err) = (p.on_apply.clone(), p.on_error.clone());
@@ -112,8 +104,7 @@ fn ShapeForm(p: &ShapeProps) -> Html {
                 <legend>{"Rule-breaking switches (each one is unsafe on purpose)"}</legend>
                 { for switches }
             </fieldset>
-            <label class="field" for="seed">{"Seed"}<input id="seed" data-testid="seed" value={fields[4].clone()} oninput={seed_input} inputmode="numeric" /></label>
-            <button type="submit" class="primary" data-testid="reset">{"Apply and restart"}</button>
+            <button type="submit" class="primary" data-testid="apply">{"Apply and restart"}</button>
         </form>
     }
 }

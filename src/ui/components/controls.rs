@@ -56,6 +56,9 @@ pub fn view(s: &Session, link: &Scope<App>) -> Html {
                 <input type="range" data-testid="timeline" min="0" max={len.to_string()} value={cur.to_string()} oninput={on_seek}
                        aria-label="Timeline" aria-valuetext={format!("step {cur} of {len}")} disabled={len == 0} />
             </div>
+            <SeedReset key={s.timeline().seed().to_string()} seed={s.timeline().seed()}
+                on_reset={{ let cfg = s.timeline().config().clone(); link.callback(move |seed: u64| Msg::Reset(cfg.clone(), seed)) }}
+                on_error={link.callback(Msg::Notice)} />
             <div class="counter" data-testid="counter">{format!("step {cur} / {len}")}<span class="muted">{format!(" · t={}", s.world().time())}</span></div>
         </footer>
     }
@@ -64,4 +67,40 @@ pub fn view(s: &Session, link: &Scope<App>) -> Html {
 /// A small inline icon (fonts on some machines lack the media-control glyphs).
 fn icon(path: &'static str) -> Html {
     html! { <svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d={path} /></svg> }
+}
+
+#[derive(Properties, PartialEq)]
+struct SeedProps {
+    seed: u64,
+    on_reset: Callback<u64>,
+    on_error: Callback<String>,
+}
+
+/// "seed [42] Reset": start the run again from step 0, with this seed.
+#[component]
+fn SeedReset(p: &SeedProps) -> Html {
+    let text = use_state(|| p.seed.to_string());
+    let oninput = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| text.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
+    };
+    let onsubmit = {
+        let (text, ok, err) = (text.clone(), p.on_reset.clone(), p.on_error.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match text.trim().parse::<u64>() {
+                Ok(seed) => ok.emit(seed),
+                Err(_) => {
+                    err.emit(format!("The seed must be a whole number, not {:?}; nothing was reset.", text.trim()))
+                }
+            }
+        })
+    };
+    html! {
+        <form class="seed-reset" {onsubmit}>
+            <label for="seed">{"seed"}</label>
+            <input id="seed" data-testid="seed" value={(*text).clone()} {oninput} inputmode="numeric" size="6" />
+            <button type="submit" data-testid="reset" title="Start again from step 0 with this seed">{"Reset"}</button>
+        </form>
+    }
 }
