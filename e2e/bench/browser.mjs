@@ -61,12 +61,34 @@ async function frameCost() {
   return { reached: n, results };
 }
 
+async function explorer() {
+  const ctx = await b.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await ctx.newPage();
+  await page.goto(srv.url);
+  await page.getByTestId('cluster').waitFor();
+  const out = [];
+  for (let i = 0; i < 3; i++) {
+    await page.getByTestId('open-explorer').click();
+    const t0 = Date.now();
+    await page.getByTestId('explore-run').click();
+    await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
+    const wall = Date.now() - t0;
+    out.push({ wall, search: await page.getByTestId('explore-time').textContent(), verdict: await page.getByTestId('verdict').textContent() });
+    await page.keyboard.press('Escape');
+  }
+  await ctx.close();
+  return out;
+}
+
 const fr = await firstRender();
 console.log(`first render (cluster drawn), 5 loads on 127.0.0.1: median ${fr[2].toFixed(0)} ms (min ${fr[0].toFixed(0)}, max ${fr[4].toFixed(0)})`);
 const fc = await frameCost();
 console.log(`frame cost, 3 clients / 5 proposers / 9 acceptors / 5 learners, ${fc.reached} messages in flight at the start:`);
 for (const r of fc.results) {
   console.log(`  ${r.mode.padEnd(8)} ${r.frames} frames in 4 s; scripting ${r.scriptMsPerFrame.toFixed(2)} ms/frame; all main-thread tasks ${r.taskMsPerFrame.toFixed(2)} ms/frame; in flight ${r.inFlight}`);
+}
+for (const r of await explorer()) {
+  console.log(`explorer in Chromium, default config (2 clients, 2 proposers, 3 acceptors, 1 learner, 2 rounds, no crashes): ${r.verdict.trim()} search ${r.search}, click to verdict ${r.wall} ms`);
 }
 await b.close();
 await srv.close();
