@@ -71,15 +71,7 @@ mod tests {
     use crate::paxos::outbox::{Out, UnsafeRules};
 
     fn ctx() -> Ctx {
-        Ctx {
-            clients: 2,
-            acceptors: 3,
-            learners: 1,
-            quorum: 2,
-            nacks: true,
-            backoff: false,
-            unsafe_rules: UnsafeRules::default(),
-        }
+        crate::paxos::outbox::test_ctx()
     }
     fn x() -> Value {
         Value::new("X").unwrap()

@@ -116,3 +116,17 @@ impl Outbox {
         std::mem::take(&mut self.items)
     }
 }
+
+/// The context the role unit tests share: 2 clients, 3 acceptors (quorum 2), 1 learner, Nacks on.
+#[cfg(test)]
+pub(crate) fn test_ctx() -> Ctx {
+    Ctx {
+        clients: 2,
+        acceptors: 3,
+        learners: 1,
+        quorum: 2,
+        nacks: true,
+        backoff: false,
+        unsafe_rules: UnsafeRules::default(),
+    }
+}

@@ -228,15 +228,7 @@ mod tests {
     use crate::paxos::outbox::{Out, UnsafeRules};
 
     fn ctx() -> Ctx {
-        Ctx {
-            clients: 2,
-            acceptors: 3,
-            learners: 1,
-            quorum: 2,
-            nacks: true,
-            backoff: false,
-            unsafe_rules: UnsafeRules::default(),
-        }
+        crate::paxos::outbox::test_ctx()
     }
     const P1: NodeId = NodeId::proposer(0);
     const C1: NodeId = NodeId::client(0);

@@ -120,7 +120,9 @@ pub fn narrate(before: &World, step: &Step, after: &World) -> Narration {
     n
 }
 
-fn partition_groups(w: &World) -> String {
+/// The partition groups in words, the groups someone listed first and everyone else last:
+/// `{C1, P1, A1} | {C2, P2, A2, A3, L1}`.
+pub fn partition_groups(w: &World) -> String {
     let mut groups: Vec<(u8, Vec<String>)> = Vec::new();
     for node in w.config().nodes() {
         let g = w.partition_group(node).unwrap_or(0);
@@ -129,6 +131,8 @@ fn partition_groups(w: &World) -> String {
             None => groups.push((g, vec![node.to_string()])),
         }
     }
+    // Group 0 holds the nodes nobody listed.
+    groups.sort_by_key(|(g, _)| if *g == 0 { u8::MAX } else { *g });
     groups.iter().map(|(_, v)| format!("{{{}}}", v.join(", "))).collect::<Vec<_>>().join(" | ")
 }
 

@@ -64,7 +64,7 @@ pub fn view(
     });
     let legend = w.is_partitioned().then(|| {
         html! { <text class="partition-legend" data-testid="partition-legend" x="500" y={px(VIEW_H - 4.0)}>
-        {format!("Network split: {}", partition_text(w))}</text> }
+        {format!("Network split: {}", crate::sim::narrate::partition_groups(w))}</text> }
     });
     html! {
         <svg class={classes!("cluster", spot.is_some().then_some("spotlit"))} data-testid="cluster" viewBox={format!("0 0 {} {}", px(VIEW_W), px(VIEW_H))} preserveAspectRatio="xMidYMid meet"
@@ -79,20 +79,6 @@ pub fn view(
             { token::tokens(s, &lay, menu, hover, spot, link) }
         </svg>
     }
-}
-
-/// The partition groups in words, e.g. `{C1, P1, A1} | {C2, P2, A2, A3, L1}`.
-fn partition_text(w: &World) -> String {
-    let mut groups: Vec<(u8, Vec<String>)> = Vec::new();
-    for n in w.config().nodes() {
-        let g = w.partition_group(n).unwrap_or(0);
-        match groups.iter_mut().find(|(k, _)| *k == g) {
-            Some((_, v)) => v.push(n.to_string()),
-            None => groups.push((g, vec![n.to_string()])),
-        }
-    }
-    groups.sort_by_key(|(g, _)| std::cmp::Reverse(*g));
-    groups.iter().map(|(_, v)| format!("{{{}}}", v.join(", "))).collect::<Vec<_>>().join("  |  ")
 }
 
 /// Nodes that handled a delivery in the step that led here (they pulse).
