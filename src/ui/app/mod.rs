@@ -1,18 +1,25 @@
 //! The root component: owns the session, turns user intent into `Command`s, and lays out the page.
+//! Its parts: `input` (keys, play, predict), `sharing` (links, lessons, files), `explore` (the
+//! explorer's run).
+
+mod explore;
+mod input;
+mod sharing;
+
+pub use explore::ExploreRun;
 
 use super::components::{
     banner, cluster, controls, explorer, help, lessons, menu, metrics, predict as predict_card, presenter, side,
     spacetime, topbar,
 };
 use super::files;
-use super::predict::{question, Question};
+use super::predict::Question;
 use super::prefs::{self, Theme};
 use super::session::Session;
 use crate::paxos::NodeId;
-use crate::sim::explore::{Bounds, Explorer, Progress, Verdict};
+use crate::sim::explore::Bounds;
 use crate::sim::lessons::Lesson;
-use crate::sim::link::Link;
-use crate::sim::{Command, Config, MsgId, TraceFile};
+use crate::sim::{Command, Config, MsgId};
 use gloo_timers::callback::{Interval, Timeout};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -127,26 +134,6 @@ pub enum Spot {
     Node(NodeId),
     /// A message and its two ends.
     Message(MsgId),
-}
-
-/// A search in progress or finished.
-pub struct ExploreRun {
-    ex: Explorer,
-    /// Where it stands.
-    pub progress: Progress,
-    /// Milliseconds of search so far.
-    pub elapsed_ms: f64,
-    /// The verdict, when finished.
-    pub verdict: Option<Verdict>,
-    /// Why it stopped without a verdict, if it did.
-    pub stopped: Option<String>,
-}
-
-/// The browser stops a search beyond this many states, so memory stays bounded.
-pub const BROWSER_STATE_LIMIT: usize = 2_000_000;
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// The drop-down menus of the top bar.
@@ -333,32 +320,9 @@ impl Component for App {
                 }
             }
             Msg::ToggleTopMenu(m) => self.top_menu = if self.top_menu == Some(m) { None } else { Some(m) },
-            Msg::ExportTrace => {
-                self.top_menu = None;
-                let json = self.session.trace().to_json_compact();
-                if let Err(e) = files::download_text("paxoscope-trace.json", "application/json", &json) {
-                    self.notice = Some(format!("Export failed: {e}"));
-                }
-            }
-            Msg::ImportFile(file) => {
-                self.top_menu = None;
-                let link = ctx.link().clone();
-                files::read_text(file, crate::sim::trace::MAX_BYTES as f64, move |r| {
-                    link.send_message(Msg::ImportText(r))
-                });
-            }
-            Msg::ImportText(r) => {
-                match r.and_then(|text| TraceFile::parse(&text)).and_then(|t| Session::from_trace(&t)) {
-                    Ok(s) => {
-                        self.session = s;
-                        self.lesson = None;
-                        self.notice =
-                            Some(format!("Imported a trace of {} steps; every event matched.", self.session.len()));
-                    }
-                    Err(e) => self.notice = Some(format!("Import refused, nothing changed: {e}")),
-                }
-                self.restart_timer(ctx);
-            }
+            Msg::ExportTrace => self.export_trace(),
+            Msg::ImportFile(file) => self.import_file(ctx, file),
+            Msg::ImportText(r) => self.import_text(ctx, r),
             Msg::ExportSvg => {
                 self.top_menu = None;
                 if let Err(e) = files::export_svg("paxoscope.svg") {
@@ -374,21 +338,7 @@ impl Component for App {
                     }
                 });
             }
-            Msg::CopyLink => {
-                self.top_menu = None;
-                let url = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-                let copied = web_sys::window()
-                    .map(|w| w.navigator().clipboard())
-                    .map(|c| {
-                        let _ = c.write_text(&url);
-                    })
-                    .is_some();
-                self.notice = Some(if copied {
-                    "The link to this exact step is in your clipboard (it is also the page's address).".into()
-                } else {
-                    format!("Share this address: {url}")
-                });
-            }
+            Msg::CopyLink => self.copy_link(),
             Msg::ToggleSpaceTime => self.spacetime = !self.spacetime,
             Msg::ExportDiagram => {
                 if let Err(e) = files::export_svg_of("svg.spacetime-svg", "paxoscope-spacetime.svg") {
@@ -405,53 +355,9 @@ impl Component for App {
                 self.explorer_open = !self.explorer_open;
                 self.top_menu = None;
             }
-            Msg::ExploreStart(bounds) => {
-                self.slice = None;
-                match Explorer::new(self.session.timeline().config().clone(), self.session.timeline().seed(), bounds) {
-                    Ok(ex) => {
-                        let progress = ex.progress();
-                        self.explore = Some(ExploreRun { ex, progress, elapsed_ms: 0.0, verdict: None, stopped: None });
-                        self.schedule_slice(ctx);
-                    }
-                    Err(e) => self.notice = Some(format!("The explorer cannot start: {e}.")),
-                }
-            }
-            Msg::ExploreSlice => {
-                let mut found = false;
-                if let Some(run) = self.explore.as_mut().filter(|r| r.verdict.is_none() && r.stopped.is_none()) {
-                    // Work for about 45 ms, then let the page breathe (and repaint the progress).
-                    let t0 = now_ms();
-                    loop {
-                        run.progress = run.ex.run(2_000);
-                        if run.progress.done || now_ms() - t0 > 45.0 {
-                            break;
-                        }
-                    }
-                    run.elapsed_ms += now_ms() - t0;
-                    if run.progress.done {
-                        run.verdict = run.ex.verdict().cloned();
-                        found = matches!(run.verdict, Some(Verdict::Violation { .. }));
-                    } else if run.progress.states >= BROWSER_STATE_LIMIT {
-                        run.stopped = Some(format!(
-                            "Stopped at {} states without a verdict: tighten the bounds (or use paxoscope-cli explore).",
-                            run.progress.states
-                        ));
-                    } else {
-                        self.schedule_slice(ctx);
-                    }
-                }
-                if found {
-                    self.load_counterexample(ctx);
-                }
-            }
-            Msg::ExploreCancel => {
-                self.slice = None;
-                if let Some(run) = self.explore.as_mut() {
-                    if run.verdict.is_none() {
-                        run.stopped = Some(format!("Cancelled after {} states.", run.progress.states));
-                    }
-                }
-            }
+            Msg::ExploreStart(bounds) => self.explore_start(ctx, bounds),
+            Msg::ExploreSlice => self.explore_slice(ctx),
+            Msg::ExploreCancel => self.explore_cancel(),
             Msg::LoadCounterexample => self.load_counterexample(ctx),
             Msg::TogglePresenter => {
                 self.presenter = !self.presenter;
@@ -467,14 +373,7 @@ impl Component for App {
                 self.question = None;
                 self.feedback = None;
             }
-            Msg::Answer(i) => {
-                if let Some(q) = self.question.take() {
-                    let right = i == q.answer;
-                    self.score = (self.score.0 + right as u32, self.score.1 + 1);
-                    self.feedback = Some((right, q.choices[q.answer].clone()));
-                    self.take_step();
-                }
-            }
+            Msg::Answer(i) => self.answer(i),
             Msg::SkipQuestion => {
                 if self.question.take().is_some() {
                     self.feedback = None;
@@ -482,17 +381,7 @@ impl Component for App {
                 }
             }
             Msg::ToggleMetrics => self.metrics_open = !self.metrics_open,
-            Msg::RunExperiment => {
-                use crate::sim::metrics::sweep;
-                let base = self.session.timeline().config().clone();
-                let base = crate::sim::Config { amnesia: Default::default(), mutations: Default::default(), ..base };
-                let size = sweep(&base, &[1, 3, 5, 7, 9], 20, 3_000, |c, n| c.acceptors = n as u8);
-                let loss = sweep(&base, &[0, 10, 20, 30, 40], 20, 3_000, |c, p| c.loss = p as u8);
-                match size.and_then(|a| loss.map(|b| (a, b))) {
-                    Ok(e) => self.experiment = Some(e),
-                    Err(e) => self.notice = Some(format!("The experiment could not run: {e}")),
-                }
-            }
+            Msg::RunExperiment => self.run_experiment(),
             Msg::HashChanged => {
                 let h = files::location_hash();
                 if h != self.last_hash {
@@ -559,149 +448,6 @@ impl Component for App {
                 if self.help { { help::view(link) } }
             </div>
         }
-    }
-}
-
-impl App {
-    /// In predict mode, asks about the next delivery before it happens. Returns true when a
-    /// question is now waiting (the step is held back and play pauses).
-    fn ask_first(&mut self, ctx: &Context<Self>) -> bool {
-        if !self.predict {
-            return false;
-        }
-        if self.question.is_some() {
-            return true;
-        }
-        let s = &self.session;
-        let next = if s.cursor() < s.len() { s.timeline().steps()[s.cursor()].command.clone() } else { Command::Tick };
-        match question(s.world(), &next) {
-            Some(q) => {
-                self.question = Some(q);
-                if self.session.playing {
-                    self.session.playing = false;
-                    self.restart_timer(ctx);
-                }
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Steps after a question was answered or skipped.
-    fn take_step(&mut self) {
-        if let Err(e) = self.session.step() {
-            self.notice = Some(e);
-        }
-    }
-
-    fn schedule_slice(&mut self, ctx: &Context<Self>) {
-        let link = ctx.link().clone();
-        self.slice = Some(Timeout::new(0, move || link.send_message(Msg::ExploreSlice)));
-    }
-
-    /// Puts the explorer's counterexample in the timeline at step 0 and plays it.
-    fn load_counterexample(&mut self, ctx: &Context<Self>) {
-        let Some(run) = &self.explore else { return };
-        let Some(Verdict::Violation { commands, .. }) = &run.verdict else { return };
-        match Session::from_commands(run.ex.config().clone(), run.ex.seed(), commands, 0) {
-            Ok(mut s) => {
-                s.playing = true;
-                s.speed = self.session.speed;
-                self.session = s;
-                self.lesson = None;
-                self.explorer_open = false;
-                self.notice = Some(
-                    "The explorer's counterexample is loaded and playing. The safety panel turns red at its last step."
-                        .into(),
-                );
-                self.restart_timer(ctx);
-            }
-            Err(e) => self.notice = Some(format!("The counterexample could not be loaded: {e}")),
-        }
-    }
-
-    /// Loads a lesson: its whole script is recorded as the future, and the view moves to `at`.
-    fn open_lesson(&mut self, id: &str, at: usize) {
-        match crate::sim::lessons::build(id).and_then(|l| {
-            Session::from_commands(l.config.clone(), l.seed, &l.commands, at.min(l.commands.len())).map(|s| (l, s))
-        }) {
-            Ok((l, s)) => {
-                self.session = s;
-                self.lesson = Some(Rc::new(l));
-                self.menu = None;
-                self.notice = None;
-            }
-            Err(e) => self.notice = Some(format!("The lesson could not be opened: {e}")),
-        }
-    }
-
-    /// Opens whatever a share link describes; a damaged link leaves the session as it is.
-    fn load_hash(&mut self, hash: &str) {
-        self.last_hash = hash.to_string();
-        if hash.is_empty() {
-            return;
-        }
-        let link = match Link::parse(hash) {
-            Ok(l) => l,
-            Err(e) => {
-                self.notice = Some(format!("This link could not be opened ({e}); nothing was changed."));
-                return;
-            }
-        };
-        match (&link.lesson, link.commands.is_empty()) {
-            (Some(id), true) => self.open_lesson(id, 0),
-            _ => match Session::from_link(&link) {
-                Ok(s) => {
-                    self.session = s;
-                    self.lesson =
-                        link.lesson.as_deref().and_then(|id| crate::sim::lessons::build(id).ok()).map(Rc::new);
-                    self.notice = None;
-                }
-                Err(e) => self.notice = Some(format!("This link could not be opened ({e}); nothing was changed.")),
-            },
-        }
-    }
-
-    fn restart_timer(&mut self, ctx: &Context<Self>) {
-        self.interval = None;
-        if self.session.playing {
-            let link = ctx.link().clone();
-            let ms = self.session.step_ms().round() as u32;
-            self.interval = Some(Interval::new(ms, move || link.send_message(Msg::PlayTick)));
-        }
-    }
-
-    /// Keyboard shortcuts; ignored while typing in a field.
-    fn key(&mut self, ctx: &Context<Self>, e: KeyboardEvent) -> bool {
-        let typing = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-            .unwrap_or(false);
-        if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
-            return false;
-        }
-        let msg = match e.key().as_str() {
-            // Presentation clickers send PageDown, PageUp and "." (or "b").
-            "ArrowRight" | "PageDown" => Msg::Step,
-            "ArrowLeft" | "PageUp" => Msg::Back,
-            " " | "." => Msg::TogglePlay,
-            "f" | "F" => Msg::ToggleFullscreen,
-            "p" | "P" => Msg::TogglePresenter,
-            "+" | "=" => Msg::Faster,
-            "-" | "_" => Msg::Slower,
-            "?" => Msg::ToggleHelp,
-            "Escape" => {
-                self.help = false;
-                self.top_menu = None;
-                self.explorer_open = false;
-                self.metrics_open = false;
-                Msg::CloseMenu
-            }
-            _ => return false,
-        };
-        e.prevent_default();
-        <Self as Component>::update(self, ctx, msg)
     }
 }
 

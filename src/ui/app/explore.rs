@@ -1,0 +1,110 @@
+//! The explorer's run inside the app: started, advanced a slice at a time between frames (so the
+//! page never freezes), cancelled, and its counterexample loaded into the timeline.
+
+use super::{App, Msg};
+use crate::sim::explore::{Bounds, Explorer, Progress, Verdict};
+use crate::ui::session::Session;
+use gloo_timers::callback::Timeout;
+use yew::prelude::*;
+
+/// A search in progress or finished.
+pub struct ExploreRun {
+    pub(super) ex: Explorer,
+    /// Where it stands.
+    pub progress: Progress,
+    /// Milliseconds of search so far.
+    pub elapsed_ms: f64,
+    /// The verdict, when finished.
+    pub verdict: Option<Verdict>,
+    /// Why it stopped without a verdict, if it did.
+    pub stopped: Option<String>,
+}
+
+/// The browser stops a search beyond this many states, so memory stays bounded.
+pub const BROWSER_STATE_LIMIT: usize = 2_000_000;
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+impl App {
+    /// Starts a search on the current config and seed.
+    pub(super) fn explore_start(&mut self, ctx: &Context<Self>, bounds: Bounds) {
+        self.slice = None;
+        match Explorer::new(self.session.timeline().config().clone(), self.session.timeline().seed(), bounds) {
+            Ok(ex) => {
+                let progress = ex.progress();
+                self.explore = Some(ExploreRun { ex, progress, elapsed_ms: 0.0, verdict: None, stopped: None });
+                self.schedule_slice(ctx);
+            }
+            Err(e) => self.notice = Some(format!("The explorer cannot start: {e}.")),
+        }
+    }
+
+    /// Runs the search for about 45 ms, then yields to the page until the next slice.
+    pub(super) fn explore_slice(&mut self, ctx: &Context<Self>) {
+        let mut found = false;
+        if let Some(run) = self.explore.as_mut().filter(|r| r.verdict.is_none() && r.stopped.is_none()) {
+            // Work for about 45 ms, then let the page breathe (and repaint the progress).
+            let t0 = now_ms();
+            loop {
+                run.progress = run.ex.run(2_000);
+                if run.progress.done || now_ms() - t0 > 45.0 {
+                    break;
+                }
+            }
+            run.elapsed_ms += now_ms() - t0;
+            if run.progress.done {
+                run.verdict = run.ex.verdict().cloned();
+                found = matches!(run.verdict, Some(Verdict::Violation { .. }));
+            } else if run.progress.states >= BROWSER_STATE_LIMIT {
+                run.stopped = Some(format!(
+                    "Stopped at {} states without a verdict: tighten the bounds (or use paxoscope-cli explore).",
+                    run.progress.states
+                ));
+            } else {
+                self.schedule_slice(ctx);
+            }
+        }
+        if found {
+            self.load_counterexample(ctx);
+        }
+    }
+
+    /// Stops the search where it is.
+    pub(super) fn explore_cancel(&mut self) {
+        self.slice = None;
+        if let Some(run) = self.explore.as_mut() {
+            if run.verdict.is_none() {
+                run.stopped = Some(format!("Cancelled after {} states.", run.progress.states));
+            }
+        }
+    }
+
+    /// Queues the next slice after the browser has had a turn.
+    pub(super) fn schedule_slice(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.slice = Some(Timeout::new(0, move || link.send_message(Msg::ExploreSlice)));
+    }
+
+    /// Puts the explorer's counterexample in the timeline at step 0 and plays it.
+    pub(super) fn load_counterexample(&mut self, ctx: &Context<Self>) {
+        let Some(run) = &self.explore else { return };
+        let Some(Verdict::Violation { commands, .. }) = &run.verdict else { return };
+        match Session::from_commands(run.ex.config().clone(), run.ex.seed(), commands, 0) {
+            Ok(mut s) => {
+                s.playing = true;
+                s.speed = self.session.speed;
+                self.session = s;
+                self.lesson = None;
+                self.explorer_open = false;
+                self.notice = Some(
+                    "The explorer's counterexample is loaded and playing. The safety panel turns red at its last step."
+                        .into(),
+                );
+                self.restart_timer(ctx);
+            }
+            Err(e) => self.notice = Some(format!("The counterexample could not be loaded: {e}")),
+        }
+    }
+}
