@@ -52,6 +52,7 @@ pub fn node_lines(w: &World, id: NodeId) -> Vec<Line> {
             let first = match p.phase {
                 Phase::Idle => "Phase 0 · idle".to_string(),
                 Phase::Preparing => format!("Phase 1 · promises {}/{n}", p.promises.count_ones()),
+                Phase::BackingOff if p.leader != p.id => format!("Phase 1 · defers to {}", p.leader),
                 Phase::BackingOff => "Phase 1 · backing off".to_string(),
                 Phase::Accepting => format!("Phase 2 · votes {}/{n}", p.accepts.count_ones()),
                 Phase::Done => "Phase 3 · committed".to_string(),

@@ -87,7 +87,8 @@ fn node_menu(w: &World, n: NodeId, link: &Scope<App>) -> Html {
     };
     html! { <>
         <div class="menu-title">{format!("{n} · {}", n.role.name())}</div>
-        <div class="menu-sub">{if up { "running" } else { "crashed" }}{if amnesia_on { " · amnesia mode" } else { "" }}</div>
+        <div class="menu-sub">{if up { "running" } else { "crashed" }}{if amnesia_on { " · amnesia mode" } else { "" }}
+            { leader_note(w, n) }</div>
         { role_items }
         { crash }
         { amnesia }
@@ -146,5 +147,20 @@ fn RequestForm(p: &RequestProps) -> Html {
             <button type="submit" class="menu-item inline" data-testid="request" disabled={!p.enabled}
                     title={if p.enabled { String::new() } else { format!("{} is crashed", p.client) }}>{"Send"}</button>
         </form>
+    }
+}
+
+/// A proposer's own leader estimate, in words.
+fn leader_note(w: &World, n: NodeId) -> String {
+    match n.role {
+        Role::Proposer => {
+            let l = w.proposers()[n.index as usize].leader;
+            if l == n {
+                " · believes it leads".into()
+            } else {
+                format!(" · believes {l} leads")
+            }
+        }
+        _ => String::new(),
     }
 }
