@@ -26,11 +26,11 @@ test('step through the happy path until the chosen banner shows', async () => {
   const banner = page.getByTestId('chosen-banner');
   await stepUntil(page, async () => (await banner.count()) > 0);
   assert.match(await banner.textContent(), /Chosen: "X" in ballot 1\.1/);
-  assert.match(await banner.textContent(), /No learner or client knows yet/);
+  assert.match(await banner.textContent(), /Found out so far: nobody yet/);
   await page.waitForTimeout(700);
   await shot(page, '02-chosen');
   // Chosen is the global view; learning comes later.
-  await stepUntil(page, async () => /Learned by everyone/.test(await banner.textContent()));
+  await stepUntil(page, async () => /Everyone has found out/.test(await banner.textContent()));
   assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'ok');
   assert.match(await page.getByTestId('node-L1').getAttribute('data-label'), /learned "X"/);
   await page.waitForTimeout(700);

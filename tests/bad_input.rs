@@ -52,11 +52,18 @@ fn oversized_files_are_refused() {
 
 #[test]
 fn tampered_events_name_the_first_differing_step() {
-    let t = TraceFile::parse(&good_json()).unwrap();
-    let mut bad = t.clone();
-    bad.steps[4].events.clear();
-    let e = bad.replay().unwrap_err();
-    assert!(e.starts_with("Step 5 differs"), "{e}");
+    let mut v: serde_json::Value = serde_json::from_str(&good_json()).unwrap();
+    v["steps"][4]["events"] = serde_json::json!([]);
+    let e = TraceFile::parse(&v.to_string()).unwrap().replay().unwrap_err();
+    assert!(e.starts_with("Step 5 differs: event 1 was expected to be nothing but replay gave {"), "{e}");
+    // A changed field is named with both versions, as the file has them.
+    let mut v: serde_json::Value = serde_json::from_str(&good_json()).unwrap();
+    v["steps"][1]["events"][0]["due"] = serde_json::json!(999);
+    let e = TraceFile::parse(&serde_json::to_string_pretty(&v).unwrap()).unwrap().replay().unwrap_err();
+    assert!(e.starts_with("Step 2 differs: event 1") && e.contains("\"due\":999"), "{e}");
+    // Pretty and compact files replay alike.
+    let compact: serde_json::Value = serde_json::from_str(&good_json()).unwrap();
+    assert!(TraceFile::parse(&compact.to_string()).unwrap().replay().is_ok());
 }
 
 fn cli(args: &[&str]) -> (i32, String, String) {

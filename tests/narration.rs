@@ -112,3 +112,33 @@ fn every_step_of_random_runs_gets_a_sentence() {
         }
     }
 }
+
+#[test]
+fn a_broken_quorum_is_called_out_and_unasked_clients_are_not_answered() {
+    let mut cfg = Config::default();
+    cfg.mutations.insert(paxoscope::sim::Mutation::MinorityQuorum);
+    let mut s = Script::new(cfg, 1).unwrap();
+    s.request(C1, "X").deliver(Pick::kind("request")).deliver(Pick::kind("prepare").to(a(0)));
+    s.deliver(Pick::kind("promise")).deliver(Pick::kind("accept").to(a(0)));
+    s.deliver(Pick::kind("accepted").to(NodeId::learner(0))).deliver(Pick::kind("accepted").to(P1));
+    s.deliver(Pick::kind("announce").to(C2));
+    let lines = story(&s);
+    let has = |needle: &str| lines.iter().any(|l| l.contains(needle));
+    assert!(has("L1 learns \"X\" from 1 vote(s) in ballot 1.1, which the broken quorum rule counts as enough; 1 of 3 acceptors is not a majority."), "{lines:#?}");
+    assert!(
+        has("P1 has 1 vote(s) for \"X\" in ballot 1.1, which the broken quorum rule counts as enough"),
+        "{lines:#?}"
+    );
+    assert!(has("C2 hears from L1 that \"X\" was chosen. It had not asked"), "{lines:#?}");
+}
+
+#[test]
+fn a_forced_timeout_says_who_forced_it() {
+    let mut s = Script::new(Config::default(), 1).unwrap();
+    s.request(C1, "X").deliver(Pick::kind("request")).run(Command::Timeout { node: P1 });
+    let last = story(&s).pop().unwrap();
+    assert!(
+        last.starts_with("P1 times out because you told it to: it gives up on ballot 1.1 and retries with ballot 2.1"),
+        "{last}"
+    );
+}

@@ -76,7 +76,14 @@ pub fn narrate(before: &World, step: &Step, after: &World) -> Narration {
             },
             None => timeout_text(before, step, after),
         },
-        Command::Timeout { .. } => timeout_text(before, step, after),
+        Command::Timeout { node } => {
+            let (pb, pa) = (&before.proposers()[node.index as usize], &after.proposers()[node.index as usize]);
+            format!(
+                "{node} times out because you told it to: it gives up on ballot {} and retries with ballot {}, above every round it has seen.",
+                ballot_or_nothing(pb.ballot),
+                ballot_or_nothing(pa.ballot)
+            )
+        }
         Command::Crash { node } => crash_text(before, *node),
         Command::Restart { node } => restart_text(after, step, *node),
         Command::Partition { .. } => {
@@ -247,9 +254,17 @@ fn arrival(before: &World, step: &Step, after: &World, m: &InFlight) -> String {
             Role::Proposer => {
                 let pa = &after.proposers()[i];
                 if sent_kind(step, "commit").is_some() {
-                    format!(
-                        "{to} sees a majority accept {value} in ballot {ballot}, so it knows {value} is chosen. Phase 3: it commits to every acceptor and learner and replies to its waiting clients."
-                    )
+                    let seen = after.proposers()[i].accepts.count_ones() as u8;
+                    if seen < after.majority() {
+                        format!(
+                            "{to} has {seen} vote(s) for {value} in ballot {ballot}, which the broken quorum rule counts as enough, so it commits {value}. But {seen} of {} acceptors is not a majority: {value} is not actually chosen.",
+                            after.config().acceptors
+                        )
+                    } else {
+                        format!(
+                            "{to} sees a majority accept {value} in ballot {ballot}, so it now knows {value} is chosen. Phase 3: it commits to every acceptor and learner and replies to its waiting clients."
+                        )
+                    }
                 } else if pa.phase == Phase::Accepting && pa.ballot == Some(ballot) {
                     format!(
                         "{to} has {} of the {} votes it needs for ballot {ballot}.",
@@ -268,7 +283,19 @@ fn arrival(before: &World, step: &Step, after: &World, m: &InFlight) -> String {
                 if lb.learned.is_some() {
                     format!("{to} already knows the outcome; another vote changes nothing.")
                 } else if la.learned.is_some() {
-                    format!("{to} learns {value}: a majority of acceptors voted for it in ballot {ballot}. It tells every client.")
+                    let votes = la
+                        .tallies
+                        .iter()
+                        .find(|t| t.ballot == ballot && t.value == value)
+                        .map_or(0, |t| t.voters.count_ones() as u8);
+                    if votes > 0 && votes < after.majority() {
+                        format!(
+                            "{to} learns {value} from {votes} vote(s) in ballot {ballot}, which the broken quorum rule counts as enough; {votes} of {} acceptors is not a majority. It tells every client.",
+                            after.config().acceptors
+                        )
+                    } else {
+                        format!("{to} learns {value}: a majority of acceptors voted for it in ballot {ballot}. It tells every client.")
+                    }
                 } else {
                     let k = la
                         .tallies
@@ -290,7 +317,10 @@ fn arrival(before: &World, step: &Step, after: &World, m: &InFlight) -> String {
             if before.clients()[i].outcome.is_some() {
                 format!("{to} hears again from {from} that {value} was chosen.")
             } else {
-                format!("{to} hears from {from} that {value} was chosen. Its question is answered.")
+                match before.clients()[i].requested {
+                    Some(_) => format!("{to} hears from {from} that {value} was chosen. Its request is answered."),
+                    None => format!("{to} hears from {from} that {value} was chosen. It had not asked, but learners tell every client."),
+                }
             }
         }
     }

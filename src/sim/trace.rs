@@ -6,6 +6,7 @@ use super::command::Event;
 use super::config::Config;
 use super::timeline::{Step, Timeline};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 /// The `format` field's only accepted value.
 pub const FORMAT: &str = "paxoscope-trace";
@@ -54,21 +55,21 @@ impl Trace {
     }
 }
 
-/// One step of a trace as read: the command, and its recorded events as plain JSON, which replay
-/// compares against the events it produces. (Reading events as JSON rather than as typed events
-/// keeps the browser build small, and lets a mismatch be shown exactly as the file has it.)
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// One step of a trace as read: the command, and its recorded events as raw JSON text, which
+/// replay compares with the events it produces. (Keeping the text, rather than decoding typed
+/// events or a JSON tree, keeps the browser build small, and a mismatch is shown as the file has it.)
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordedStep {
     /// The command.
     pub command: Command,
-    /// The events the file says it caused.
-    pub events: Vec<serde_json::Value>,
+    /// The events the file says it caused: a JSON array, as written.
+    pub events: Box<RawValue>,
 }
 
 /// A trace as read from a file or a paste: checked for shape, format, version and config range,
 /// but not yet replayed.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TraceFile {
     /// Always `paxoscope-trace`.
@@ -85,9 +86,114 @@ pub struct TraceFile {
 
 /// Just enough of a file to tell a Paxoscope trace of the right version from anything else.
 #[derive(Deserialize)]
-struct Head {
-    format: Option<serde_json::Value>,
-    version: Option<serde_json::Value>,
+struct Head<'a> {
+    #[serde(borrow)]
+    format: Option<&'a RawValue>,
+    #[serde(borrow)]
+    version: Option<&'a RawValue>,
+}
+
+/// A canonical form of JSON text: no whitespace between tokens and object keys sorted, so the
+/// same events compare equal whether a file is pretty or compact, or its keys were reordered by
+/// another tool. (A few dozen lines here spare the browser build a general JSON tree.)
+fn canonical(json: &str) -> Result<String, String> {
+    let mut p = Canon { b: json.as_bytes(), i: 0 };
+    let v = p.value()?;
+    p.ws();
+    if p.i != p.b.len() {
+        return Err("trailing text after the JSON value".into());
+    }
+    Ok(v)
+}
+
+struct Canon<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Canon<'_> {
+    fn ws(&mut self) {
+        while self.b.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
+            self.i += 1;
+        }
+    }
+
+    fn value(&mut self) -> Result<String, String> {
+        self.ws();
+        match self.b.get(self.i) {
+            Some(b'{') => {
+                self.i += 1;
+                let mut fields: Vec<(String, String)> = Vec::new();
+                loop {
+                    self.ws();
+                    if self.b.get(self.i) == Some(&b'}') {
+                        self.i += 1;
+                        break;
+                    }
+                    let key = self.string()?;
+                    self.ws();
+                    self.expect(b':')?;
+                    fields.push((key, self.value()?));
+                    self.ws();
+                    if self.b.get(self.i) == Some(&b',') {
+                        self.i += 1;
+                    }
+                }
+                fields.sort();
+                let inner: Vec<String> = fields.into_iter().map(|(k, v)| format!("{k}:{v}")).collect();
+                Ok(format!("{{{}}}", inner.join(",")))
+            }
+            Some(b'[') => {
+                self.i += 1;
+                let mut items = Vec::new();
+                loop {
+                    self.ws();
+                    if self.b.get(self.i) == Some(&b']') {
+                        self.i += 1;
+                        break;
+                    }
+                    items.push(self.value()?);
+                    self.ws();
+                    if self.b.get(self.i) == Some(&b',') {
+                        self.i += 1;
+                    }
+                }
+                Ok(format!("[{}]", items.join(",")))
+            }
+            Some(b'"') => self.string(),
+            Some(_) => {
+                let start = self.i;
+                while self.b.get(self.i).is_some_and(|c| !b",}] \t\r\n".contains(c)) {
+                    self.i += 1;
+                }
+                Ok(String::from_utf8_lossy(&self.b[start..self.i]).into_owned())
+            }
+            None => Err("unexpected end of JSON".into()),
+        }
+    }
+
+    fn string(&mut self) -> Result<String, String> {
+        let start = self.i;
+        self.expect(b'"')?;
+        while let Some(&c) = self.b.get(self.i) {
+            self.i += 1;
+            match c {
+                b'\\' => self.i += 1,
+                b'"' => return Ok(String::from_utf8_lossy(&self.b[start..self.i]).into_owned()),
+                _ => {}
+            }
+        }
+        Err("unterminated string".into())
+    }
+
+    fn expect(&mut self, c: u8) -> Result<(), String> {
+        if self.b.get(self.i) == Some(&c) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(format!("expected {:?} at byte {}", c as char, self.i))
+        }
+    }
 }
 
 impl TraceFile {
@@ -97,15 +203,15 @@ impl TraceFile {
             return Err(format!("The trace is {} KB; the limit is {} KB.", text.len() / 1024, MAX_BYTES / 1024));
         }
         let head: Head = serde_json::from_str(text).map_err(|e| format!("The trace is not valid JSON: {e}."))?;
-        match head.format.as_ref().and_then(|f| f.as_str()) {
-            Some(FORMAT) => {}
-            Some(other) => return Err(format!("This is not a Paxoscope trace: its format is {other:?}.")),
+        match head.format.map(|f| f.get().trim()) {
+            Some(f) if f == format!("\"{FORMAT}\"") => {}
+            Some(other) => return Err(format!("This is not a Paxoscope trace: its format is {other}.")),
             None => return Err(format!("This is not a Paxoscope trace: it has no \"format\": \"{FORMAT}\" field.")),
         }
-        match head.version.as_ref().and_then(|v| v.as_u64()) {
-            Some(v) if v == VERSION as u64 => {}
-            Some(v) => return Err(format!("This trace is version {v}; this Paxoscope reads version {VERSION}.")),
-            None => return Err("The trace has no version number.".into()),
+        match head.version.map(|v| v.get().trim().parse::<u64>()) {
+            Some(Ok(v)) if v == VERSION as u64 => {}
+            Some(Ok(v)) => return Err(format!("This trace is version {v}; this Paxoscope reads version {VERSION}.")),
+            _ => return Err("The trace has no version number.".into()),
         }
         let trace: TraceFile =
             serde_json::from_str(text).map_err(|e| format!("The trace does not match the format: {e}."))?;
@@ -130,18 +236,44 @@ impl TraceFile {
             if let [Event::Rejected { reason }] = events.as_slice() {
                 return Err(format!("Step {} differs: the command was refused: {reason}", i + 1));
             }
-            let got: Vec<serde_json::Value> =
-                events.iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect();
-            if got != step.events {
-                return Err(format!("Step {} differs: {}", i + 1, first_difference(&step.events, &got)));
+            let canon =
+                |j: &str| canonical(j).map_err(|e| format!("Step {}: its events are not valid JSON: {e}", i + 1));
+            let got: Vec<String> = events
+                .iter()
+                .map(|e| canon(&serde_json::to_string(e).unwrap_or_default()))
+                .collect::<Result<_, _>>()?;
+            let want: Vec<&RawValue> = serde_json::from_str(step.events.get())
+                .map_err(|e| format!("Step {}: its events are not a list: {e}", i + 1))?;
+            let want: Vec<String> = want.iter().map(|r| canon(r.get())).collect::<Result<_, _>>()?;
+            if got != want {
+                return Err(format!("Step {} differs: {}", i + 1, first_difference(&want, &got)));
             }
         }
         Ok(t)
     }
 }
 
-fn first_difference(expected: &[serde_json::Value], got: &[serde_json::Value]) -> String {
-    let show = |e: Option<&serde_json::Value>| e.map_or("nothing".to_string(), |e| e.to_string());
+fn first_difference(expected: &[String], got: &[String]) -> String {
+    let show = |e: Option<&String>| e.map_or("nothing".to_string(), |e| e.clone());
     let i = expected.iter().zip(got).take_while(|(a, b)| a == b).count();
     format!("event {} was expected to be {} but replay gave {}.", i + 1, show(expected.get(i)), show(got.get(i)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical;
+
+    #[test]
+    fn canonical_json_ignores_layout_and_key_order_but_not_content() {
+        let a = canonical(r#"{"type":"sent","id":1,"msg":{"value":"a b","type":"request"}}"#).unwrap();
+        let b = canonical(
+            "{\n  \"msg\": { \"type\": \"request\", \"value\": \"a b\" },\n  \"id\": 1, \"type\": \"sent\"\n}",
+        )
+        .unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, canonical(r#"{"type":"sent","id":2,"msg":{"value":"a b","type":"request"}}"#).unwrap());
+        assert_ne!(canonical(r#"["a","b"]"#).unwrap(), canonical(r#"["b","a"]"#).unwrap(), "arrays keep their order");
+        assert_eq!(canonical(r#"{"k":"x\"y"}"#).unwrap(), r#"{"k":"x\"y"}"#);
+        assert!(canonical(r#"{"k":"open"#).is_err());
+    }
 }

@@ -51,10 +51,10 @@ pub fn node_lines(w: &World, id: NodeId) -> Vec<Line> {
             let n = w.config().acceptors;
             let first = match p.phase {
                 Phase::Idle => "Phase 0 · idle".to_string(),
-                Phase::Preparing => format!("Phase 1 · promises {}/{n}", p.promises.count_ones()),
+                Phase::Preparing => format!("Phase 1 · promises {}/{n}, need {}", p.promises.count_ones(), w.quorum()),
                 Phase::BackingOff if p.leader != p.id => format!("Phase 1 · defers to {}", p.leader),
                 Phase::BackingOff => "Phase 1 · backing off".to_string(),
-                Phase::Accepting => format!("Phase 2 · votes {}/{n}", p.accepts.count_ones()),
+                Phase::Accepting => format!("Phase 2 · votes {}/{n}, need {}", p.accepts.count_ones(), w.quorum()),
                 Phase::Done => "Phase 3 · committed".to_string(),
             };
             let second = match (p.ballot, p.proposed.or(p.value)) {
@@ -131,7 +131,7 @@ mod tests {
         let _ = w.apply(Command::Tick);
         let _ = w.apply(Command::Tick);
         let p = node_lines(&w, NodeId::proposer(0));
-        assert_eq!(p[0].text, "Phase 1 · promises 0/3");
+        assert_eq!(p[0].text, "Phase 1 · promises 0/3, need 2");
         assert_eq!(p[1].text, "1.1 → \"X\"");
         let a = node_lines(&w, NodeId::acceptor(0));
         assert!(a[0].durable && a[1].durable);

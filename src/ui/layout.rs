@@ -195,7 +195,9 @@ mod tests {
     fn worst_lines(role: Role) -> Vec<usize> {
         match role {
             Role::Client => vec!["leader P5".len(), "heard \"abcdefgh…\"".chars().count()],
-            Role::Proposer => vec!["Phase 1 · defers to P5".chars().count(), "99.5 → \"abcdefgh…\"".chars().count()],
+            Role::Proposer => {
+                vec!["Phase 2 · votes 9/9, need 5".chars().count(), "99.5 → \"abcdefgh…\"".chars().count()]
+            }
             Role::Acceptor => vec!["promised 99.5 ▪".chars().count(), "accepted \"abcdefgh…\"".chars().count()],
             Role::Learner => vec!["learned \"abcdefgh…\"".chars().count(), "for \"abcdefgh…\"".chars().count()],
         }

@@ -52,6 +52,17 @@ pub fn question(w: &World, cmd: &Command) -> Option<Question> {
             choices: vec![format!("Accept {value}"), "Refuse".into()],
             answer: if sent("accepted") { 0 } else { 1 },
         },
+        // Late or stale replies change nothing; asking about them would only confuse.
+        (Role::Proposer, Msg::Promise { ballot, .. })
+            if w.proposers()[i].ballot != Some(ballot) || w.proposers()[i].phase != crate::paxos::Phase::Preparing =>
+        {
+            return None
+        }
+        (Role::Proposer, Msg::Accepted { ballot, .. })
+            if w.proposers()[i].ballot != Some(ballot) || w.proposers()[i].phase != crate::paxos::Phase::Accepting =>
+        {
+            return None
+        }
         (Role::Proposer, Msg::Promise { ballot, .. }) => {
             let p = &after.proposers()[i];
             match p.proposed.filter(|_| sent("accept")) {

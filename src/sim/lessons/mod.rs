@@ -113,6 +113,11 @@ impl Builder {
 
     /// Runs script actions; the pending caption goes to the first step they add.
     fn act(&mut self, f: impl FnOnce(&mut Script)) -> &mut Self {
+        self.act_dyn(Box::new(f))
+    }
+
+    /// One copy of the bookkeeping for every recipe step, however many closures call it.
+    fn act_dyn(&mut self, f: Box<dyn FnOnce(&mut Script) + '_>) -> &mut Self {
         let before = self.s.len();
         f(&mut self.s);
         for i in before..self.s.len() {

@@ -98,6 +98,7 @@ impl App {
                 self.session = s;
                 self.lesson = None;
                 self.explorer_open = false;
+                self.side_to_top = true;
                 self.notice = Some(
                     "The explorer's counterexample is loaded and playing. The safety panel turns red at its last step."
                         .into(),

@@ -9,8 +9,8 @@ mod sharing;
 pub use explore::ExploreRun;
 
 use super::components::{
-    banner, cluster, controls, explorer, help, lessons, menu, metrics, predict as predict_card, presenter, side,
-    spacetime, topbar,
+    cluster, controls, explorer, help, lessons, menu, metrics, predict as predict_card, presenter, side, spacetime,
+    topbar,
 };
 use super::files;
 use super::predict::Question;
@@ -169,6 +169,7 @@ pub struct App {
     score: (u32, u32),
     metrics_open: bool,
     experiment: Option<metrics::Experiment>,
+    side_to_top: bool,
     _keys: Option<Closure<dyn Fn(KeyboardEvent)>>,
     _hash: Option<Closure<dyn Fn()>>,
 }
@@ -213,6 +214,7 @@ impl Component for App {
             score: (0, 0),
             metrics_open: false,
             experiment: None,
+            side_to_top: false,
             _keys: Some(keys),
             _hash: Some(hash),
         };
@@ -255,6 +257,13 @@ impl Component for App {
                     } else if self.session.can_step() {
                         let _ = self.session.step();
                         self.feedback = None;
+                        if self.session.narration().is_some_and(|n| n.violated) {
+                            // Stop where safety broke, so the moment is not played past.
+                            self.session.playing = false;
+                            self.restart_timer(ctx);
+                            self.side_to_top = true;
+                            self.notice = Some("Paused: safety broke at this step. The safety panel says how.".into());
+                        }
                     } else {
                         self.session.playing = false;
                         self.restart_timer(ctx);
@@ -394,6 +403,14 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        if std::mem::take(&mut self.side_to_top) {
+            // Bring the narration and the safety verdict back into view.
+            if let Some(side) =
+                web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(".side").ok().flatten())
+            {
+                side.set_scroll_top(0);
+            }
+        }
         if self.spacetime {
             // Keep the current step's row in view, as a scrubber would.
             let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("st-scroll"));
@@ -431,16 +448,16 @@ impl Component for App {
                 }
                 <main class="stage">
                     <section class="canvas" aria-label="The cluster">
-                        { banner::view(s) }
                         <div class="board">
                             { cluster::view(s, self.menu, self.lesson.as_deref(), self.hover, self.spotlight, link) }
                             { menu::view(s, self.menu, link) }
                         </div>
-                        if self.presenter { { presenter::view(s, self.lesson.as_deref(), self.question.as_ref(), link) } }
+
                     </section>
                     { side::view(s, self.lesson.as_deref(),
                         self.predict.then(|| predict_card::view(self.question.as_ref(), self.feedback.as_ref(), self.score, link)), link) }
                 </main>
+                if self.presenter { { presenter::view(s, self.lesson.as_deref(), self.question.as_ref(), link) } }
                 if self.spacetime { { spacetime::view(s, self.hover, link) } }
                 { controls::view(s, link) }
                 if self.explorer_open { { explorer::view(self.session.timeline().config(), self.explore.as_ref(), link) } }

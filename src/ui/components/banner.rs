@@ -26,17 +26,24 @@ pub fn view(s: &Session) -> Html {
         Role::Proposer => w.proposers()[n.index as usize].decided.is_some(),
         Role::Acceptor => false,
     };
-    let (learned, not_yet): (Vec<NodeId>, Vec<NodeId>) =
-        w.config().nodes().filter(|n| matches!(n.role, Role::Learner | Role::Client)).partition(knows);
+    // Who has found out: proposers that saw a majority of votes, learners, and clients told.
+    let (learned, not_yet): (Vec<NodeId>, Vec<NodeId>) = w
+        .config()
+        .nodes()
+        .filter(|n| n.role != Role::Acceptor && (n.role != Role::Proposer || knows(n)))
+        .partition(knows);
     let list = |v: &[NodeId]| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
     let learned_text = match (learned.is_empty(), not_yet.is_empty()) {
-        (true, _) => "No learner or client knows yet.".to_string(),
-        (false, true) => format!("Learned by everyone: {}.", list(&learned)),
-        (false, false) => format!("Learned so far by {}; not yet by {}.", list(&learned), list(&not_yet)),
+        (true, _) => {
+            "Found out so far: nobody yet. Chosen is a fact about the acceptors; nodes learn it from messages."
+                .to_string()
+        }
+        (false, true) => format!("Everyone has found out: {}.", list(&learned)),
+        (false, false) => format!("Found out so far: {}; not yet: {}.", list(&learned), list(&not_yet)),
     };
     html! {
         <div class="chosen-banner" data-testid="chosen-banner" data-value={value.as_str().to_string()} role="status">
-            {"Chosen: "}<strong>{value.to_string()}</strong>{format!(" in ballot {ballot} — a majority of acceptors accepted it (global view).")}
+            {"Chosen: "}<strong>{value.to_string()}</strong>{format!(" in ballot {ballot}: a majority of acceptors accepted it (the global view).")}
             <span class="learned">{learned_text}</span>
         </div>
     }

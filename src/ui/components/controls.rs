@@ -42,7 +42,7 @@ pub fn view(s: &Session, link: &Scope<App>) -> Html {
                 <button data-testid="back" onclick={link.callback(|_| Msg::Back)} disabled={cur == 0} title="Back one step (←)" aria-label="Back one step">{icon("M11 2 L3 8 L11 14 Z")}{"Back"}</button>
                 <button class="primary" data-testid="step" onclick={link.callback(|_| Msg::Step)} disabled={!s.can_step()} title={format!("{next} (→)")} aria-label="Step">{"Step"}{icon("M5 2 L13 8 L5 14 Z")}</button>
                 <button data-testid="forward" onclick={link.callback(|_| Msg::Forward)} disabled={cur >= len} title="Redo the next recorded step" aria-label="Forward">{"Forward"}{icon("M2 2 L8 8 L2 14 Z M8 2 L14 8 L8 14 Z")}</button>
-                <button data-testid="play" onclick={link.callback(|_| Msg::TogglePlay)} aria-pressed={playing.to_string()}
+                <button data-testid="play" onclick={link.callback(|_| Msg::TogglePlay)} aria-pressed={playing.to_string()} disabled={!playing && !s.can_step()}
                         title="Play or pause (Space)" aria-label={if playing { "Pause" } else { "Play" }}>{if playing { icon("M3 2 H6 V14 H3 Z M10 2 H13 V14 H10 Z") } else { icon("M4 2 L14 8 L4 14 Z") }}{if playing { "Pause" } else { "Play" }}</button>
                 <label class="speed" title="Speed (+ / -)">
                     <span>{"Speed"}</span>

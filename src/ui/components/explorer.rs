@@ -12,7 +12,7 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, link: &Scope<App>) -> Htm
     let switches: Vec<&str> = config.mutations.iter().map(|m| m.name()).collect();
     let amnesia: Vec<String> = config.amnesia.iter().map(|n| n.to_string()).collect();
     let summary = format!(
-        "{} clients · {} proposers · {} acceptors · {} learners · Nacks {} · unsafe switches: {}{}",
+        "{} client(s) · {} proposer(s) · {} acceptor(s) · {} learner(s) · Nacks {} · unsafe switches: {}{}",
         config.clients,
         config.proposers,
         config.acceptors,

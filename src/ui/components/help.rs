@@ -27,6 +27,17 @@ pub fn view(link: &Scope<App>) -> Html {
             <div class="overlay-card" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <h2>{"Keyboard shortcuts"}</h2>
                 <table class="shortcuts">{ for rows }</table>
+                <h3>{"Key"}</h3>
+                <dl class="key">
+                    <dt class="mono">{"2.1"}</dt><dd>{"a ballot: round 2 of proposer P1. Higher round wins; the proposer breaks ties."}</dd>
+                    <dt>{"disk mark"}</dt><dd>{"the field is on disk and survives a crash (unless the node is in amnesia mode, dashed outline)."}</dd>
+                    <dt class="mono">{"promises 2/3, need 2"}</dt><dd>{"promises from 2 of the 3 acceptors; a majority of 3 is 2."}</dd>
+                    <dt>{"chosen"}</dt><dd>{"a fact about the acceptors: a majority accepted one value in one ballot. Nodes find it out later, from messages."}</dd>
+                    <dt>{"step, t"}</dt><dd>{"a step is one event; t is logical time in ticks, which moves only when the network delivers (Step, Play)."}</dd>
+                </dl>
+                <p class="legend">{ for crate::paxos::msg::MSG_KINDS.iter().take(7).map(|k| html! {
+                    <span class="legend-item"><svg width="34" height="10" aria-hidden="true"><line class={format!("wire kind-{k}")} x1="1" y1="5" x2="33" y2="5" /></svg>{*k}</span>
+                }) }</p>
                 <h3>{"On the canvas"}</h3>
                 <p>{"Click a message token to deliver, drop or duplicate it. Click a node to crash or restart it; a proposer can time out; a client can request a value or change which proposer it believes leads."}</p>
                 <p>{"Acting while you are back in the past forks the timeline: the old future is replaced."}</p>

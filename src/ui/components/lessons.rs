@@ -18,11 +18,11 @@ pub fn view(s: &Session, l: &Lesson, link: &Scope<App>) -> Html {
     let cur = s.cursor();
     let on_script = on_script_steps(s, l);
     let off = cur > on_script || (s.len() > on_script && on_script < n);
-    // The lesson's own words for this step, or the last ones it said before it.
-    let said = (1..=cur.min(n)).rev().find(|k| l.written[k - 1]);
+    // The lesson speaks only on the steps it wrote words for; between them the narration tells.
+    let said = (cur >= 1 && cur <= n && l.written[cur - 1]).then(|| cur);
     let caption = match said {
-        Some(k) if !off => html! {
-            <p class={classes!("caption", (k != cur).then_some("earlier"))} data-testid="caption">{l.caption(k).unwrap_or_default()}</p>
+        _ if off && on_script >= n => html! {
+            <p class="caption off" data-testid="caption">{"You are exploring on your own after the lesson's last step. Resume to see how the lesson ended."}</p>
         },
         _ if off => html! {
             <p class="caption off" data-testid="caption">{format!(
@@ -30,10 +30,14 @@ pub fn view(s: &Session, l: &Lesson, link: &Scope<App>) -> Html {
                 on_script + 1
             )}</p>
         },
-        _ => html! { <p class="caption" data-testid="caption">{l.teaches}</p> },
+        Some(k) => html! { <p class="caption" data-testid="caption">{l.caption(k).unwrap_or_default()}</p> },
+        None if cur == 0 => html! { <p class="caption" data-testid="caption">{l.teaches}</p> },
+        None => {
+            html! { <p class="caption earlier" data-testid="caption">{"(The narration below tells this step.)"}</p> }
+        }
     };
     let turn = (!off).then(|| l.turn(cur)).flatten().map(|t| {
-        html! { <p class="your-turn" data-testid="your-turn" role="note"><strong>{"Your turn. "}</strong>{t.prompt.trim_start_matches("Your turn: ")}</p> }
+        html! { <p class="your-turn" data-testid="your-turn" role="note"><strong>{"Your turn. "}</strong>{capitalized(t.prompt.trim_start_matches("Your turn: "))}</p> }
     });
     let pct = if n == 0 { 0.0 } else { cur.min(n) as f64 / n as f64 * 100.0 };
     let next_disabled = off || cur >= n;
@@ -60,4 +64,10 @@ pub fn view(s: &Session, l: &Lesson, link: &Scope<App>) -> Html {
             </div>
         </section>
     }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    // ASCII only: Unicode case tables would add kilobytes to the download for one letter.
+    c.next().map(|f| std::iter::once(f.to_ascii_uppercase()).chain(c).collect()).unwrap_or_default()
 }

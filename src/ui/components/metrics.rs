@@ -28,8 +28,8 @@ pub fn view(run: &RunStats, experiment: Option<&Experiment>, link: &Scope<App>) 
     };
     let charts = match experiment {
         Some((size, loss)) => html! { <div class="charts">
-            { chart("Messages until a value is chosen, by number of acceptors", "acceptors", size, |p| p.messages, "msgs") }
-            { chart("Logical time until a value is chosen, by loss rate", "loss %", loss, |p| p.time, "ticks") }
+            { chart("Messages until a value is chosen, by number of acceptors", "acceptors", size, &|p| p.messages, "msgs") }
+            { chart("Logical time until a value is chosen, by loss rate", "loss %", loss, &|p| p.time, "ticks") }
             <p class="small muted">{format!("Each point averages {} seeded runs: C1 asks P1 and C2 asks P2 at once, then the network runs until a value is chosen. Wasted ballots by loss rate: {}.",
                 size.first().map_or(0, |p| p.trials),
                 loss.iter().map(|p| format!("{}%: {}", p.x, px(p.wasted))).collect::<Vec<_>>().join(", "))}</p>
@@ -59,9 +59,9 @@ pub fn view(run: &RunStats, experiment: Option<&Experiment>, link: &Scope<App>) 
 }
 
 /// A small line chart with labelled axes.
-fn chart(title: &str, xlabel: &str, pts: &[SweepPoint], y: impl Fn(&SweepPoint) -> f64, unit: &str) -> Html {
+fn chart(title: &str, xlabel: &str, pts: &[SweepPoint], y: &dyn Fn(&SweepPoint) -> f64, unit: &str) -> Html {
     let (w, h, l, b) = (420.0, 190.0, 48.0, 34.0);
-    let ymax = pts.iter().map(&y).fold(1.0f64, f64::max) * 1.15;
+    let ymax = pts.iter().map(y).fold(1.0f64, f64::max) * 1.15;
     let xs: Vec<f64> = pts.iter().map(|p| p.x as f64).collect();
     let (xmin, xmax) = (xs.first().copied().unwrap_or(0.0), xs.last().copied().unwrap_or(1.0).max(1.0));
     let sx = |x: f64| l + (x - xmin) / (xmax - xmin).max(1.0) * (w - l - 16.0);

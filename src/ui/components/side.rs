@@ -19,6 +19,7 @@ pub fn view(s: &Session, lesson: Option<&Lesson>, predict: Option<Html>, link: &
         <aside class="side" aria-label="Explanation and state">
             { lesson.map(|l| lessons::view(s, l, link)).unwrap_or_default() }
             { predict.unwrap_or_default() }
+            { super::banner::view(s) }
             { narration(s, link) }
             { invariants(s) }
             { phases(s) }
@@ -44,7 +45,13 @@ fn narration(s: &Session, link: &Scope<App>) -> Html {
     };
     html! {
         <section class="panel narration" data-testid="narration" aria-live="polite" aria-atomic="true">
-            <h2>{format!("What just happened · step {}", s.cursor())}</h2>
+            <h2>{format!("What just happened · step {}", s.cursor())}
+                if s.world().oracle().violations().is_empty() {
+                    <span class="safe-badge ok">{" · ✓ safe"}</span>
+                } else {
+                    <span class="safe-badge broken">{" · ✗ safety broken"}</span>
+                }
+            </h2>
             { body }
         </section>
     }

@@ -13,11 +13,11 @@ use yew::prelude::*;
 const FONT: f64 = 13.0;
 const H: f64 = 22.0;
 
-/// Where a message in flight rests: in the middle half of its wire, moving on as logical time
-/// passes. Resting away from the ends keeps tokens off node labels and apart where wires fan out
-/// from one sender; a new token still visibly leaves its sender (the `launch` animation).
+/// Where a message in flight rests: around the middle of its wire, moving on as logical time
+/// passes. Resting away from the ends keeps tokens off the nodes' words and apart where wires fan
+/// out from one sender; a new token still visibly leaves its sender (the `launch` animation).
 fn visual_frac(m: &InFlight, now: u64) -> f64 {
-    0.25 + 0.5 * progress(m, now)
+    0.38 + 0.24 * progress(m, now)
 }
 
 /// One wire per message in flight.
@@ -50,7 +50,7 @@ pub fn tokens(
             match e {
                 Event::Delivered { id } => {
                     if let Some(m) = s.before().message(*id) {
-                        out.push(token(m, lay, 1.0, "arriving", hover == Some(m.id), None));
+                        out.push(token(m, lay, 1.0, "arriving", hover == Some(m.id), 0, None));
                     }
                 }
                 Event::Dropped { id, .. } => {
@@ -61,6 +61,7 @@ pub fn tokens(
                             visual_frac(m, s.before().time()),
                             "dropped",
                             hover == Some(m.id),
+                            0,
                             None,
                         ));
                     }
@@ -69,6 +70,7 @@ pub fn tokens(
             }
         }
     }
+    let mut stacked = Vec::new();
     for m in w.in_flight() {
         let selected = menu == Some(Menu::Message(m.id)) || hover == Some(m.id);
         let lit = match spot {
@@ -82,13 +84,26 @@ pub fn tokens(
             (false, true) => "in-flight lit",
             (false, false) => "in-flight",
         };
-        out.push(token(m, lay, visual_frac(m, now), state, selected, Some(link)));
+        // Tokens that would sit on the same spot (a duplicate and its original) are stacked.
+        let place = (m.from, m.to, (visual_frac(m, now) * 50.0).round() as i64);
+        let k = stacked.iter().filter(|s| **s == place).count();
+        stacked.push(place);
+        out.push(token(m, lay, visual_frac(m, now), state, selected, k, Some(link)));
     }
     html! { <g class="tokens">{ for out }</g> }
 }
 
-fn token(m: &InFlight, lay: &Layout, frac: f64, state: &str, selected: bool, link: Option<&Scope<App>>) -> Html {
-    let p = lay.along(m.from, m.to, frac);
+fn token(
+    m: &InFlight,
+    lay: &Layout,
+    frac: f64,
+    state: &str,
+    selected: bool,
+    stack: usize,
+    link: Option<&Scope<App>>,
+) -> Html {
+    let mut p = lay.along(m.from, m.to, frac);
+    p.y += stack as f64 * (H + 3.0);
     let label = m.msg.label();
     let w = label.chars().count() as f64 * FONT * 0.56 + 22.0;
     let kind = m.msg.kind();
@@ -137,11 +152,13 @@ fn token(m: &InFlight, lay: &Layout, frac: f64, state: &str, selected: bool, lin
            style={style}
            role={link.map(|_| "button")} aria-label={aria} {tabindex} {onclick} {onkeydown}
            onmouseenter={hover_in} onmouseleave={hover_out}>
+            <g class="token-body">
             <rect class="pill" x={px(-w / 2.0)} y={px(-H / 2.0)} width={px(w)} height={px(H)}
                   rx={px(H / 2.0)} stroke={colour} />
             { tint.unwrap_or_default() }
             <text class="label" x={px(if m.msg.ballot().is_some() { 7.0 } else { 0.0 })} y="4.5" font-size={px(FONT)}>{label}</text>
             { cross.unwrap_or_default() }
+            </g>
         </g>
     }
 }
