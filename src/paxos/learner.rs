@@ -68,7 +68,7 @@ impl Learner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paxos::outbox::{Out, UnsafeRules};
+    use crate::paxos::outbox::Out;
 
     fn ctx() -> Ctx {
         crate::paxos::outbox::test_ctx()

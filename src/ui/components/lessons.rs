@@ -19,7 +19,7 @@ pub fn view(s: &Session, l: &Lesson, link: &Scope<App>) -> Html {
     let on_script = on_script_steps(s, l);
     let off = cur > on_script || (s.len() > on_script && on_script < n);
     // The lesson speaks only on the steps it wrote words for; between them the narration tells.
-    let said = (cur >= 1 && cur <= n && l.written[cur - 1]).then(|| cur);
+    let said = (cur >= 1 && cur <= n && l.written[cur - 1]).then_some(cur);
     let caption = match said {
         _ if off && on_script >= n => html! {
             <p class="caption off" data-testid="caption">{"You are exploring on your own after the lesson's last step. Resume to see how the lesson ended."}</p>
