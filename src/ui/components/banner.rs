@@ -6,7 +6,7 @@ use crate::ui::session::Session;
 use yew::prelude::*;
 
 /// The banner, once a value is chosen.
-pub fn view(s: &Session) -> Html {
+pub fn view(s: &Session, compact: bool) -> Html {
     let w = s.world();
     let chosen = w.oracle().chosen();
     let Some((ballot, value)) = chosen.first().copied() else {
@@ -34,6 +34,7 @@ pub fn view(s: &Session) -> Html {
         .partition(knows);
     let list = |v: &[NodeId]| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
     let learned_text = match (learned.is_empty(), not_yet.is_empty()) {
+        (true, _) if compact => "Found out so far: nobody yet.".to_string(),
         (true, _) => {
             "Found out so far: nobody yet. Chosen is a fact about the acceptors; nodes learn it from messages."
                 .to_string()
@@ -43,7 +44,7 @@ pub fn view(s: &Session) -> Html {
     };
     html! {
         <div class="chosen-banner" data-testid="chosen-banner" data-value={value.as_str().to_string()} role="status">
-            {"Chosen: "}<strong>{value.to_string()}</strong>{format!(" in ballot {ballot}: a majority of acceptors accepted it (the global view).")}
+            {"Chosen: "}<strong>{value.to_string()}</strong>{if compact { format!(" in ballot {ballot}.") } else { format!(" in ballot {ballot}: a majority of acceptors accepted it (the global view).") }}
             <span class="learned">{learned_text}</span>
         </div>
     }

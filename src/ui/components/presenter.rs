@@ -29,7 +29,7 @@ pub fn view(s: &Session, lesson: Option<&Lesson>, question: Option<&Question>, l
         <div class="presenter-strip" data-testid="presenter-strip" aria-live="polite">
             <span class={classes!("strip-safety", if safe { "ok" } else { "broken" })}>{if safe { "✓ safe" } else { "✗ safety broken" }}</span>
             <span class="strip-step">{format!("step {}", s.cursor())}</span>
-            { super::banner::view(s) }
+            { super::banner::view(s, true) }
             { caption.map(|c| html! { <p class="strip-caption">{c}</p> }).unwrap_or_default() }
             <p class="strip-text">{text}</p>
             { q.unwrap_or_default() }

@@ -19,8 +19,8 @@ pub fn view(s: &Session, lesson: Option<&Lesson>, predict: Option<Html>, link: &
         <aside class="side" aria-label="Explanation and state">
             { lesson.map(|l| lessons::view(s, l, link)).unwrap_or_default() }
             { predict.unwrap_or_default() }
-            { super::banner::view(s) }
             { narration(s, link) }
+            { super::banner::view(s, false) }
             { invariants(s) }
             { phases(s) }
             { failures::view(s, link) }
