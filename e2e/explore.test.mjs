@@ -139,3 +139,18 @@ test('the diagram stays usable with 20 nodes and 500 events', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a counterexample plays by itself and pauses exactly where safety breaks', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=shared_ballots`);
+  await page.getByTestId('speed').fill('4');
+  await page.getByTestId('open-explorer').click();
+  await page.getByTestId('explore-run').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent.includes('Paused: safety broke'), null, { timeout: 60_000 });
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  const [, at, total] = (await page.getByTestId('counter').textContent()).match(/step (\d+) \/ (\d+)/);
+  assert.equal(at, total, 'it stopped at the last step of the counterexample');
+  assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'violated');
+  assert.match(await page.getByTestId('narration').textContent(), /✗ safety broken/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
