@@ -115,14 +115,27 @@ fn config_flag(cfg: &mut Config, flag: &str, f: &mut Flags) -> Result<bool, Fail
     Ok(true)
 }
 
-fn cmd_simulate(args: &[String]) -> Result<String, Fail> {
+/// Reads a subcommand's flags: the shared config flags, then its own (`own` returns false for a
+/// flag it does not know). Returns the checked config.
+fn parse_flags(
+    command: &str,
+    args: &[String],
+    mut own: impl FnMut(&str, &mut Flags) -> Result<bool, Fail>,
+) -> Result<Config, Fail> {
     let mut cfg = Config::default();
-    let (mut seed, mut steps, mut faults) = (42u64, 200usize, Faults::default());
     let mut f = Flags { args, i: 0 };
     while let Some(flag) = f.next_flag() {
-        if config_flag(&mut cfg, flag, &mut f)? {
-            continue;
+        if !config_flag(&mut cfg, flag, &mut f)? && !own(flag, &mut f)? {
+            return Err(usage(format!("{command} does not take {flag:?}; try `paxoscope-cli help`")));
         }
+    }
+    cfg.validate().map_err(|e| usage(format!("config out of range: {e}")))?;
+    Ok(cfg)
+}
+
+fn cmd_simulate(args: &[String]) -> Result<String, Fail> {
+    let (mut seed, mut steps, mut faults) = (42u64, 200usize, Faults::default());
+    let cfg = parse_flags("simulate", args, |flag, f| {
         match flag {
             "--seed" => seed = f.number(flag)?,
             "--steps" => steps = f.number(flag)?,
@@ -130,13 +143,13 @@ fn cmd_simulate(args: &[String]) -> Result<String, Fail> {
             "--duplicates" => faults.duplicates = true,
             "--drops" => faults.drops = true,
             "--partitions" => faults.partitions = true,
-            other => return Err(usage(format!("simulate does not take {other:?}; try `paxoscope-cli help`"))),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
     if steps > paxoscope::sim::trace::MAX_STEPS {
         return Err(usage(format!("--steps must be at most {}", paxoscope::sim::trace::MAX_STEPS)));
     }
-    cfg.validate().map_err(|e| usage(format!("config out of range: {e}")))?;
     let t = simulate(cfg, seed, steps, faults).map_err(usage)?;
     Ok(Trace::from_timeline(&t).to_json())
 }
@@ -159,15 +172,10 @@ fn cmd_explore(args: &[String]) -> Result<String, Fail> {
     if args.iter().any(|a| a == "--list-mutations") {
         return Ok(Mutation::ALL.iter().map(|m| m.name()).collect::<Vec<_>>().join(" "));
     }
-    let mut cfg = Config::default();
     let mut bounds = Bounds::default();
     let mut seed = 42u64;
     let (mut max_states, mut verbose) = (5_000_000usize, false);
-    let mut f = Flags { args, i: 0 };
-    while let Some(flag) = f.next_flag() {
-        if config_flag(&mut cfg, flag, &mut f)? {
-            continue;
-        }
+    let cfg = parse_flags("explore", args, |flag, f| {
         match flag {
             "--seed" => seed = f.number(flag)?,
             "--max-states" => max_states = f.number(flag)?,
@@ -176,10 +184,10 @@ fn cmd_explore(args: &[String]) -> Result<String, Fail> {
             "--max-crashes" => bounds.max_crashes = f.number(flag)?,
             "--max-duplicates" => bounds.max_duplicates = f.number(flag)?,
             "--max-drops" => bounds.max_drops = f.number(flag)?,
-            other => return Err(usage(format!("explore does not take {other:?}; try `paxoscope-cli help`"))),
+            _ => return Ok(false),
         }
-    }
-    cfg.validate().map_err(|e| usage(format!("config out of range: {e}")))?;
+        Ok(true)
+    })?;
     bounds.validate().map_err(|e| usage(format!("bounds out of range: {e}")))?;
     let mut ex = Explorer::new(cfg.clone(), seed, bounds).map_err(usage)?;
     let start = std::time::Instant::now();

@@ -149,44 +149,46 @@ impl Script {
         id
     }
 
-    /// Delivers the oldest matching message.
-    pub fn deliver(&mut self, pick: Pick) -> &mut Self {
+    /// Applies `make(id)` to the oldest matching message (an error if none matches).
+    fn on_oldest(&mut self, pick: Pick, make: fn(MsgId) -> Command) -> &mut Self {
         match self.first(pick) {
-            Some(id) => self.run(Command::Deliver { id }),
+            Some(id) => self.run(make(id)),
             None => self,
         }
     }
 
-    /// Delivers every message that matches now, oldest first (not the ones they cause).
-    pub fn deliver_all(&mut self, pick: Pick) -> &mut Self {
+    /// Applies `make(id)` to every message that matches now, oldest first (not to the ones the
+    /// steps cause).
+    fn on_each(&mut self, pick: Pick, make: fn(MsgId) -> Command) -> &mut Self {
         for id in self.find(pick) {
-            self.run(Command::Deliver { id });
+            self.run(make(id));
         }
         self
+    }
+
+    /// Delivers the oldest matching message.
+    pub fn deliver(&mut self, pick: Pick) -> &mut Self {
+        self.on_oldest(pick, |id| Command::Deliver { id })
+    }
+
+    /// Delivers every message that matches now.
+    pub fn deliver_all(&mut self, pick: Pick) -> &mut Self {
+        self.on_each(pick, |id| Command::Deliver { id })
     }
 
     /// Drops the oldest matching message.
     pub fn drop_msg(&mut self, pick: Pick) -> &mut Self {
-        match self.first(pick) {
-            Some(id) => self.run(Command::Drop { id }),
-            None => self,
-        }
+        self.on_oldest(pick, |id| Command::Drop { id })
     }
 
     /// Drops every message that matches now.
     pub fn drop_all(&mut self, pick: Pick) -> &mut Self {
-        for id in self.find(pick) {
-            self.run(Command::Drop { id });
-        }
-        self
+        self.on_each(pick, |id| Command::Drop { id })
     }
 
     /// Duplicates the oldest matching message.
     pub fn duplicate(&mut self, pick: Pick) -> &mut Self {
-        match self.first(pick) {
-            Some(id) => self.run(Command::Duplicate { id }),
-            None => self,
-        }
+        self.on_oldest(pick, |id| Command::Duplicate { id })
     }
 
     /// Delivers the oldest message again and again until nothing is in flight (at most `limit`).
