@@ -17,7 +17,6 @@ fn request(b: &mut Builder, text: &str, client: crate::paxos::NodeId, value: &st
 pub const HAPPY_PATH: (Meta, Recipe) = (
     Meta {
         id: "happy-path",
-        number: 1,
         title: "The happy path",
         teaches: "One value travels through Phase 0, 1, 2 and 3 with nothing going wrong.",
         check: happy_check,
@@ -96,7 +95,6 @@ fn happy_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 pub const ONE_ACCEPTOR: (Meta, Recipe) = (
     Meta {
         id: "one-acceptor",
-        number: 2,
         title: "Why one acceptor is not enough",
         teaches: "A single acceptor decides quickly, but when it crashes nothing can be decided.",
         check: one_check,
@@ -150,7 +148,6 @@ fn one_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 pub const MINORITY_CRASH: (Meta, Recipe) = (
     Meta {
         id: "minority-crash",
-        number: 3,
         title: "Majority quorums: a minority crash is harmless",
         teaches: "With three acceptors, any two form a majority, so one crash changes nothing.",
         check: minority_check,
@@ -196,7 +193,6 @@ fn minority_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 pub const MAJORITY_CRASH: (Meta, Recipe) = (
     Meta {
         id: "majority-crash",
-        number: 4,
         title: "A majority crash blocks progress",
         teaches: "Without a majority nothing is decided: liveness is lost, but safety never is.",
         check: majority_check,
@@ -239,7 +235,6 @@ fn majority_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 pub const BALLOT_CONFLICT: (Meta, Recipe) = (
     Meta {
         id: "ballot-conflict",
-        number: 5,
         title: "Ballot conflict: pre-emption, Nack and retry",
         teaches: "A higher ballot pre-empts a lower one; the loser hears a Nack and retries higher.",
         check: conflict_check,
@@ -305,7 +300,6 @@ fn conflict_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 pub const VALUE_ADOPTION: (Meta, Recipe) = (
     Meta {
         id: "value-adoption",
-        number: 6,
         title: "Value adoption: the quorums intersect",
         teaches:
             "A new ballot must adopt a value a majority may already have chosen; the overlapping acceptor carries it.",

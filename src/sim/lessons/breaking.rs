@@ -24,7 +24,6 @@ fn started_ballots(ev: &[Vec<Event>], p: NodeId) -> Vec<Ballot> {
 pub const DUELING: (Meta, Recipe) = (
     Meta {
         id: "dueling-proposers",
-        number: 7,
         title: "Dueling proposers live-lock",
         teaches: "Two proposers can pre-empt each other for ever; back-off (or a single leader) ends it.",
         check: dueling_check,
@@ -88,7 +87,6 @@ fn dueling_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 pub const LOST_AND_DUPLICATED: (Meta, Recipe) = (
     Meta {
         id: "lost-and-duplicated",
-        number: 8,
         title: "Lost Accept, lost Commit, duplicates: all harmless",
         teaches: "Paxos tolerates messages that are lost or arrive twice.",
         check: lost_check,
@@ -148,7 +146,6 @@ fn lost_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 pub const PARTITION: (Meta, Recipe) = (
     Meta {
         id: "partition",
-        number: 9,
         title: "Partitions: the minority side cannot choose",
         teaches: "Cut off from the majority, a proposer can only retry; once healed, it decides.",
         check: partition_check,
@@ -194,7 +191,6 @@ fn partition_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 pub const DURABILITY: (Meta, Recipe) = (
     Meta {
         id: "durability",
-        number: 10,
         title: "Durability: why promises live on disk",
         teaches: "A restarted acceptor keeps its promise; an amnesia restart lets two values be chosen.",
         check: durability_check,
@@ -264,7 +260,6 @@ fn durability_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 pub const LEADER_ESTIMATES: (Meta, Recipe) = (
     Meta {
         id: "leader-estimates",
-        number: 11,
         title: "Leader estimates: one leader is calm, two collide",
         teaches: "Clients follow their estimate; two believed leaders make a ballot conflict.",
         check: leaders_check,
@@ -319,7 +314,6 @@ fn leaders_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 pub const GENERATION_CLOCK: (Meta, Recipe) = (
     Meta {
         id: "generation-clock",
-        number: 12,
         title: "Ballots as a generation clock",
         teaches: "(round, proposer) is unique to its proposer and always rises, even across a crash.",
         check: clock_check,

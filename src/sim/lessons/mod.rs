@@ -138,13 +138,13 @@ impl Builder {
         self
     }
 
-    fn finish(&mut self, meta: Meta) -> Result<Lesson, String> {
+    fn finish(&mut self, meta: Meta, number: usize) -> Result<Lesson, String> {
         let commands = self.s.finish().map_err(|e| format!("lesson {}: {e}", meta.id))?;
         let captions =
             self.written.iter().zip(self.s.narrations()).map(|(w, n)| w.clone().unwrap_or_else(|| n.clone())).collect();
         Ok(Lesson {
             id: meta.id,
-            number: meta.number,
+            number,
             title: meta.title,
             teaches: meta.teaches,
             config: self.s.world().config().clone(),
@@ -163,7 +163,6 @@ impl Builder {
 #[derive(Clone, Copy)]
 struct Meta {
     id: &'static str,
-    number: usize,
     title: &'static str,
     teaches: &'static str,
     check: Check,
@@ -186,20 +185,24 @@ const LESSONS: [(Meta, Recipe); 12] = [
     breaking::GENERATION_CLOCK,
 ];
 
-/// Every lesson as (id, number, title, what it teaches), in menu order. Cheap: builds nothing.
+/// How many lessons there are.
+pub const COUNT: usize = LESSONS.len();
+
+/// Every lesson as (id, number, title, what it teaches), in menu order. A lesson's number is its
+/// place in the menu. Cheap: builds nothing.
 pub fn catalog() -> impl Iterator<Item = (&'static str, usize, &'static str, &'static str)> {
-    LESSONS.iter().map(|(m, _)| (m.id, m.number, m.title, m.teaches))
+    LESSONS.iter().enumerate().map(|(i, (m, _))| (m.id, i + 1, m.title, m.teaches))
 }
 
 /// Builds a lesson by id.
 pub fn build(id: &str) -> Result<Lesson, String> {
-    let (meta, recipe) = LESSONS.iter().find(|(m, _)| m.id == id).ok_or_else(|| {
+    let (i, (meta, recipe)) = LESSONS.iter().enumerate().find(|(_, (m, _))| m.id == id).ok_or_else(|| {
         let ids: Vec<&str> = LESSONS.iter().map(|(m, _)| m.id).collect();
         format!("there is no lesson {id:?}; the lessons are {}", ids.join(", "))
     })?;
     let mut b = Builder::new(Config::default(), 1);
     recipe(&mut b);
-    b.finish(*meta)
+    b.finish(*meta, i + 1)
 }
 
 /// Starts a lesson's builder on a config other than the default (the first call in a recipe).

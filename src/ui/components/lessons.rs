@@ -44,7 +44,7 @@ pub fn view(s: &Session, l: &Lesson, link: &Scope<App>) -> Html {
     html! {
         <section class="panel lesson-card" data-testid="lesson-card" aria-label={format!("Lesson {}: {}", l.number, l.title)}>
             <div class="lesson-head">
-                <h2>{format!("Lesson {} of 12", l.number)}</h2>
+                <h2>{format!("Lesson {} of {}", l.number, crate::sim::lessons::COUNT)}</h2>
                 <button class="ghost small" data-testid="lesson-exit" onclick={link.callback(|_| Msg::ExitLesson)} aria-label="Leave the lesson">{"✕"}</button>
             </div>
             <h3 class="lesson-title">{l.title}</h3>
