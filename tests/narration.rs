@@ -1,6 +1,7 @@
 //! Narration says what happened and why, in sentences, for every kind of step.
 
-use paxoscope::paxos::NodeId;
+use paxoscope::paxos::{Kind, NodeId};
+use paxoscope::sim::narrate::narrate_step;
 use paxoscope::sim::{simulate, Command, Config, Faults, Pick, Script, Timeline};
 
 const C1: NodeId = NodeId::client(0);
@@ -13,7 +14,7 @@ fn a(i: u8) -> NodeId {
 
 fn story(s: &Script) -> Vec<String> {
     let t = Timeline::replay(s.world().config().clone(), 1, s.commands()).unwrap();
-    (1..=t.len()).map(|n| t.narrate(n).unwrap().text).collect()
+    (1..=t.len()).map(|n| narrate_step(&t, n).unwrap().text).collect()
 }
 
 #[test]
@@ -39,9 +40,9 @@ fn a_refused_prepare_names_the_promise_and_the_retry() {
     let mut s = Script::new(Config::default(), 1).unwrap();
     s.run(Command::SetLeader { client: C2, leader: P2 });
     // P1 gets to round 2 first (a timeout), so A2 promises 2.1 and then refuses P2's 1.2.
-    s.request(C1, "X").deliver(Pick::kind("request")).run(Command::Timeout { node: P1 });
-    s.deliver(Pick::kind("prepare").from(P1).to(a(1))).deliver(Pick::kind("prepare").from(P1).to(a(1)));
-    s.request(C2, "Y").deliver(Pick::kind("request").to(P2)).deliver(Pick::kind("prepare").from(P2).to(a(1)));
+    s.request(C1, "X").deliver(Pick::kind(Kind::Request)).run(Command::Timeout { node: P1 });
+    s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(1))).deliver(Pick::kind(Kind::Prepare).from(P1).to(a(1)));
+    s.request(C2, "Y").deliver(Pick::kind(Kind::Request).to(P2)).deliver(Pick::kind(Kind::Prepare).from(P2).to(a(1)));
     let lines = story(&s);
     assert!(
         lines.last().unwrap().contains(
@@ -56,14 +57,14 @@ fn a_refused_prepare_names_the_promise_and_the_retry() {
 fn adoption_says_which_value_must_be_proposed_and_why() {
     let mut s = Script::new(Config::default(), 1).unwrap();
     s.request(C1, "X")
-        .deliver_all(Pick::kind("request"))
-        .deliver_all(Pick::kind("prepare"))
-        .deliver_all(Pick::kind("promise"));
-    s.deliver(Pick::kind("accept").to(a(0)));
-    s.drop_all(Pick::kind("accept"));
-    s.run(Command::SetLeader { client: C2, leader: P2 }).request(C2, "Y").deliver(Pick::kind("request").to(P2));
-    s.deliver(Pick::kind("prepare").from(P2).to(a(0))).deliver(Pick::kind("prepare").from(P2).to(a(2)));
-    s.deliver(Pick::kind("promise").to(P2)).deliver(Pick::kind("promise").to(P2));
+        .deliver_all(Pick::kind(Kind::Request))
+        .deliver_all(Pick::kind(Kind::Prepare))
+        .deliver_all(Pick::kind(Kind::Promise));
+    s.deliver(Pick::kind(Kind::Accept).to(a(0)));
+    s.drop_all(Pick::kind(Kind::Accept));
+    s.run(Command::SetLeader { client: C2, leader: P2 }).request(C2, "Y").deliver(Pick::kind(Kind::Request).to(P2));
+    s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(0))).deliver(Pick::kind(Kind::Prepare).from(P2).to(a(2)));
+    s.deliver(Pick::kind(Kind::Promise).to(P2)).deliver(Pick::kind(Kind::Promise).to(P2));
     assert_eq!(s.error(), None);
     let last = story(&s).pop().unwrap();
     assert!(
@@ -79,12 +80,12 @@ fn failures_are_told_with_their_consequence() {
     let mut cfg = Config::default();
     cfg.amnesia.insert(a(1));
     let mut s = Script::new(cfg, 1).unwrap();
-    s.request(C1, "X").deliver(Pick::kind("request")).deliver(Pick::kind("prepare").to(a(1)));
+    s.request(C1, "X").deliver(Pick::kind(Kind::Request)).deliver(Pick::kind(Kind::Prepare).to(a(1)));
     s.run(Command::Crash { node: a(1) });
-    s.drop_msg(Pick::kind("promise"));
+    s.drop_msg(Pick::kind(Kind::Promise));
     s.run(Command::Restart { node: a(1) });
     s.run(Command::Partition { groups: vec![vec![P1, a(0)]] });
-    s.deliver(Pick::kind("prepare").to(a(2)));
+    s.deliver(Pick::kind(Kind::Prepare).to(a(2)));
     s.run(Command::Heal);
     let lines = story(&s);
     let has = |needle: &str| lines.iter().any(|l| l.contains(needle));
@@ -103,7 +104,7 @@ fn every_step_of_random_runs_gets_a_sentence() {
     for seed in 0..30 {
         let t = simulate(Config { loss: 10, duplicate: 10, ..Config::default() }, seed, 150, Faults::ALL).unwrap();
         for n in 1..=t.len() {
-            let text = t.narrate(n).unwrap().text;
+            let text = narrate_step(&t, n).unwrap().text;
             assert!(
                 text.len() > 20 && text.ends_with('.'),
                 "seed {seed} step {n}: {text:?} for {:?}",
@@ -116,12 +117,12 @@ fn every_step_of_random_runs_gets_a_sentence() {
 #[test]
 fn a_broken_quorum_is_called_out_and_unasked_clients_are_not_answered() {
     let mut cfg = Config::default();
-    cfg.mutations.insert(paxoscope::sim::Mutation::MinorityQuorum);
+    cfg.mutations.insert(paxoscope::paxos::Switch::MinorityQuorum);
     let mut s = Script::new(cfg, 1).unwrap();
-    s.request(C1, "X").deliver(Pick::kind("request")).deliver(Pick::kind("prepare").to(a(0)));
-    s.deliver(Pick::kind("promise")).deliver(Pick::kind("accept").to(a(0)));
-    s.deliver(Pick::kind("accepted").to(NodeId::learner(0))).deliver(Pick::kind("accepted").to(P1));
-    s.deliver(Pick::kind("announce").to(C2));
+    s.request(C1, "X").deliver(Pick::kind(Kind::Request)).deliver(Pick::kind(Kind::Prepare).to(a(0)));
+    s.deliver(Pick::kind(Kind::Promise)).deliver(Pick::kind(Kind::Accept).to(a(0)));
+    s.deliver(Pick::kind(Kind::Accepted).to(NodeId::learner(0))).deliver(Pick::kind(Kind::Accepted).to(P1));
+    s.deliver(Pick::kind(Kind::Announce).to(C2));
     let lines = story(&s);
     let has = |needle: &str| lines.iter().any(|l| l.contains(needle));
     assert!(has("L1 learns \"X\" from 1 vote(s) in ballot 1.1, which the broken quorum rule counts as enough; 1 of 3 acceptors is not a majority."), "{lines:#?}");
@@ -135,7 +136,7 @@ fn a_broken_quorum_is_called_out_and_unasked_clients_are_not_answered() {
 #[test]
 fn a_forced_timeout_says_who_forced_it() {
     let mut s = Script::new(Config::default(), 1).unwrap();
-    s.request(C1, "X").deliver(Pick::kind("request")).run(Command::Timeout { node: P1 });
+    s.request(C1, "X").deliver(Pick::kind(Kind::Request)).run(Command::Timeout { node: P1 });
     let last = story(&s).pop().unwrap();
     assert!(
         last.starts_with("P1 times out because you told it to: it gives up on ballot 1.1 and retries with ballot 2.1"),

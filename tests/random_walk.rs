@@ -60,7 +60,7 @@ fn safety_holds_without_nacks_and_with_backoff() {
 fn the_walk_does_catch_breaches_when_a_rule_is_broken() {
     // Proof that the check above can fail: with every acceptor amnesiac, some walk breaks safety.
     let mut cfg = Config { loss: 10, duplicate: 10, ..Config::default() };
-    cfg.mutations.insert(paxoscope::sim::Mutation::AcceptorAmnesia);
+    cfg.mutations.insert(paxoscope::paxos::Switch::AcceptorAmnesia);
     let broken = (0..seeds()).find(|seed| {
         let t = simulate(cfg.clone(), *seed, STEPS, Faults::ALL).unwrap();
         t.steps()

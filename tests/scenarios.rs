@@ -1,7 +1,7 @@
 //! Named scenarios from *Paxos Made Simple*, each driven message by message and checked against
 //! the oracle's global view.
 
-use paxoscope::paxos::{Ballot, NodeId, Phase, Value};
+use paxoscope::paxos::{Ballot, Kind, NodeId, Phase, Value};
 use paxoscope::sim::{Command, Config, Event, Invariant, Pick, Script};
 
 const C1: NodeId = NodeId::client(0);
@@ -29,7 +29,9 @@ fn chosen_events(s: &Script) -> Vec<(Ballot, Value)> {
         .collect()
 }
 fn sent_kinds(s: &Script) -> Vec<&'static str> {
-    s.all_events().filter_map(|e| if let Event::Sent { msg, .. } = e { Some(msg.kind()) } else { None }).collect()
+    s.all_events()
+        .filter_map(|e| if let Event::Sent { msg, .. } = e { Some(msg.kind().name()) } else { None })
+        .collect()
 }
 
 #[test]
@@ -69,9 +71,9 @@ fn happy_path_runs_every_phase_and_chooses_the_requested_value() {
 fn chosen_is_emitted_at_the_moment_the_majority_accepts() {
     let mut s = script(Config::default());
     s.request(C1, "X").settle_phase1();
-    s.deliver(Pick::kind("accept").to(a(0)));
+    s.deliver(Pick::kind(Kind::Accept).to(a(0)));
     assert!(chosen_events(&s).is_empty(), "one vote of three is not a majority");
-    s.deliver(Pick::kind("accept").to(a(1)));
+    s.deliver(Pick::kind(Kind::Accept).to(a(1)));
     let last = s.events().last().unwrap();
     assert!(last.contains(&Event::Chosen { ballot: Ballot::new(1, 0), value: v("X") }), "{last:?}");
     // Nobody knows yet: the proposer and learner have not seen the votes.
@@ -85,7 +87,9 @@ trait Phase1 {
 impl Phase1 for Script {
     /// Request, prepares and promises delivered, leaving the Accepts in flight.
     fn settle_phase1(&mut self) -> &mut Self {
-        self.deliver_all(Pick::kind("request")).deliver_all(Pick::kind("prepare")).deliver_all(Pick::kind("promise"))
+        self.deliver_all(Pick::kind(Kind::Request))
+            .deliver_all(Pick::kind(Kind::Prepare))
+            .deliver_all(Pick::kind(Kind::Promise))
     }
 }
 
@@ -136,19 +140,19 @@ fn p2c_later_ballot_adopts_the_value_a_majority_already_accepted() {
     let mut s = script(Config::default());
     // P1 gets "X" accepted by A1 and A2 in ballot 1.1: "X" is chosen, but nobody has heard.
     s.request(C1, "X").settle_phase1();
-    s.deliver(Pick::kind("accept").to(a(0))).deliver(Pick::kind("accept").to(a(1)));
-    s.drop_all(Pick::kind("accept")).drop_all(Pick::kind("accepted"));
+    s.deliver(Pick::kind(Kind::Accept).to(a(0))).deliver(Pick::kind(Kind::Accept).to(a(1)));
+    s.drop_all(Pick::kind(Kind::Accept)).drop_all(Pick::kind(Kind::Accepted));
     assert_eq!(s.world().chosen(), Some((Ballot::new(1, 0), v("X"))));
     // C2 now believes P2 leads and asks for "Y". P2's quorum is A2 and A3; A2 carries "X".
     s.run(Command::SetLeader { client: C2, leader: P2 }).request(C2, "Y");
-    s.deliver(Pick::kind("request").to(P2));
+    s.deliver(Pick::kind(Kind::Request).to(P2));
     assert_eq!(s.world().proposers()[1].ballot, Some(Ballot::new(1, 1)));
-    s.deliver(Pick::kind("prepare").from(P2).to(a(1))).deliver(Pick::kind("prepare").from(P2).to(a(2)));
-    s.deliver(Pick::kind("promise").to(P2)).deliver(Pick::kind("promise").to(P2));
+    s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(1))).deliver(Pick::kind(Kind::Prepare).from(P2).to(a(2)));
+    s.deliver(Pick::kind(Kind::Promise).to(P2)).deliver(Pick::kind(Kind::Promise).to(P2));
     assert_eq!(s.error(), None);
     let p2 = &s.world().proposers()[1];
     assert_eq!(p2.proposed, Some(v("X")), "P2 must propose X, not its client's Y");
-    assert!(s.find(Pick::kind("accept").from(P2)).len() == 3);
+    assert!(s.find(Pick::kind(Kind::Accept).from(P2)).len() == 3);
     s.settle(200);
     assert_eq!(s.world().learners()[0].learned, Some(v("X")));
     assert_eq!(s.world().clients()[1].outcome, Some(v("X")));
@@ -160,19 +164,19 @@ fn p2c_later_ballot_adopts_the_value_a_majority_already_accepted() {
 fn a_nack_leads_to_a_retry_with_a_higher_round() {
     let mut s = script(Config::default());
     s.run(Command::SetLeader { client: C2, leader: P2 });
-    s.request(C1, "X").request(C2, "Y").deliver_all(Pick::kind("request"));
+    s.request(C1, "X").request(C2, "Y").deliver_all(Pick::kind(Kind::Request));
     // A1 hears P2's ballot 1.2 first, then P1's lower 1.1.
-    s.deliver(Pick::kind("prepare").from(P2).to(a(0)));
-    s.deliver(Pick::kind("prepare").from(P1).to(a(0)));
-    let nack = s.find(Pick::kind("nack").to(P1));
+    s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(0)));
+    s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(0)));
+    let nack = s.find(Pick::kind(Kind::Nack).to(P1));
     assert_eq!(nack.len(), 1);
     let w = s.world();
     let m = w.message(nack[0]).unwrap();
     assert_eq!(m.msg, paxoscope::paxos::Msg::Nack { ballot: Ballot::new(1, 0), promised: Ballot::new(1, 1) });
-    s.deliver(Pick::kind("nack").to(P1));
+    s.deliver(Pick::kind(Kind::Nack).to(P1));
     let p1 = &s.world().proposers()[0];
     assert_eq!(p1.ballot, Some(Ballot::new(2, 0)), "retry above every round seen");
-    assert_eq!(s.find(Pick::kind("prepare").from(P1)).len(), 2 + 3, "old and new prepares in flight");
+    assert_eq!(s.find(Pick::kind(Kind::Prepare).from(P1)).len(), 2 + 3, "old and new prepares in flight");
     assert!(violations(&s).is_empty());
 }
 
@@ -180,12 +184,12 @@ fn a_nack_leads_to_a_retry_with_a_higher_round() {
 fn a_restarted_acceptor_keeps_its_promise() {
     let mut s = script(Config::default());
     s.run(Command::SetLeader { client: C2, leader: P2 });
-    s.request(C2, "Y").deliver(Pick::kind("request")).deliver(Pick::kind("prepare").to(a(0)));
+    s.request(C2, "Y").deliver(Pick::kind(Kind::Request)).deliver(Pick::kind(Kind::Prepare).to(a(0)));
     assert_eq!(s.world().acceptors()[0].promised, Some(Ballot::new(1, 1)));
     s.run(Command::Crash { node: a(0) }).run(Command::Restart { node: a(0) });
     assert_eq!(s.world().acceptors()[0].promised, Some(Ballot::new(1, 1)), "the promise is on disk");
-    s.request(C1, "X").deliver(Pick::kind("request").to(P1)).deliver(Pick::kind("prepare").from(P1).to(a(0)));
-    assert_eq!(s.find(Pick::kind("nack").to(P1)).len(), 1, "the old promise still refuses 1.1");
+    s.request(C1, "X").deliver(Pick::kind(Kind::Request).to(P1)).deliver(Pick::kind(Kind::Prepare).from(P1).to(a(0)));
+    assert_eq!(s.find(Pick::kind(Kind::Nack).to(P1)).len(), 1, "the old promise still refuses 1.1");
     assert!(violations(&s).is_empty());
 }
 
@@ -196,9 +200,9 @@ fn an_amnesia_restart_breaks_agreement() {
     let mut s = script(cfg);
     // "X" is chosen by A1 and A2 in ballot 1.1.
     s.request(C1, "X").settle_phase1();
-    s.deliver(Pick::kind("accept").to(a(0))).deliver(Pick::kind("accept").to(a(1)));
+    s.deliver(Pick::kind(Kind::Accept).to(a(0))).deliver(Pick::kind(Kind::Accept).to(a(1)));
     assert_eq!(s.world().chosen(), Some((Ballot::new(1, 0), v("X"))));
-    s.drop_all(Pick::kind("accept")).drop_all(Pick::kind("accepted"));
+    s.drop_all(Pick::kind(Kind::Accept)).drop_all(Pick::kind(Kind::Accepted));
     // A2 restarts with amnesia: its promise and its vote for "X" are gone.
     s.run(Command::Crash { node: a(1) }).run(Command::Restart { node: a(1) });
     assert!(s
@@ -208,12 +212,12 @@ fn an_amnesia_restart_breaks_agreement() {
         .iter()
         .any(|e| matches!(e, Event::Violated { invariant: Invariant::PromisesNeverDecrease, .. })));
     // P2 asks A2 and A3, neither of which reports "X", so "Y" is proposed and chosen too.
-    s.run(Command::SetLeader { client: C2, leader: P2 }).request(C2, "Y").deliver(Pick::kind("request").to(P2));
-    s.deliver(Pick::kind("prepare").from(P2).to(a(1))).deliver(Pick::kind("prepare").from(P2).to(a(2)));
-    s.deliver_all(Pick::kind("promise").to(P2));
+    s.run(Command::SetLeader { client: C2, leader: P2 }).request(C2, "Y").deliver(Pick::kind(Kind::Request).to(P2));
+    s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(1))).deliver(Pick::kind(Kind::Prepare).from(P2).to(a(2)));
+    s.deliver_all(Pick::kind(Kind::Promise).to(P2));
     assert_eq!(s.world().proposers()[1].proposed, Some(v("Y")));
-    s.deliver(Pick::kind("accept").from(P2).to(a(1)));
-    s.deliver(Pick::kind("accept").from(P2).to(a(2)));
+    s.deliver(Pick::kind(Kind::Accept).from(P2).to(a(1)));
+    s.deliver(Pick::kind(Kind::Accept).from(P2).to(a(2)));
     assert_eq!(s.error(), None);
     let last = s.events().last().unwrap();
     assert!(last.contains(&Event::Chosen { ballot: Ballot::new(1, 1), value: v("Y") }));
@@ -227,16 +231,16 @@ fn an_amnesia_restart_breaks_agreement() {
 #[test]
 fn lost_and_duplicated_messages_do_no_harm() {
     let mut s = script(Config::default());
-    s.request(C1, "X").deliver(Pick::kind("request"));
-    s.duplicate(Pick::kind("prepare").to(a(0))).duplicate(Pick::kind("prepare").to(a(1)));
-    s.drop_msg(Pick::kind("prepare").to(a(2)));
-    s.deliver_all(Pick::kind("prepare"));
-    s.duplicate(Pick::kind("promise")).deliver_all(Pick::kind("promise"));
-    s.drop_msg(Pick::kind("accept").to(a(0)));
-    s.duplicate(Pick::kind("accept")).deliver_all(Pick::kind("accept"));
+    s.request(C1, "X").deliver(Pick::kind(Kind::Request));
+    s.duplicate(Pick::kind(Kind::Prepare).to(a(0))).duplicate(Pick::kind(Kind::Prepare).to(a(1)));
+    s.drop_msg(Pick::kind(Kind::Prepare).to(a(2)));
+    s.deliver_all(Pick::kind(Kind::Prepare));
+    s.duplicate(Pick::kind(Kind::Promise)).deliver_all(Pick::kind(Kind::Promise));
+    s.drop_msg(Pick::kind(Kind::Accept).to(a(0)));
+    s.duplicate(Pick::kind(Kind::Accept)).deliver_all(Pick::kind(Kind::Accept));
     // A lost Commit is harmless too: the learner counts votes itself.
-    s.duplicate(Pick::kind("accepted").to(L1)).deliver_all(Pick::kind("accepted"));
-    s.drop_all(Pick::kind("commit").to(L1));
+    s.duplicate(Pick::kind(Kind::Accepted).to(L1)).deliver_all(Pick::kind(Kind::Accepted));
+    s.drop_all(Pick::kind(Kind::Commit).to(L1));
     s.settle(100);
     assert_eq!(s.error(), None);
     assert_eq!(s.world().chosen(), Some((Ballot::new(1, 0), v("X"))));
@@ -248,7 +252,7 @@ fn lost_and_duplicated_messages_do_no_harm() {
 #[test]
 fn an_accept_lost_to_everyone_is_recovered_by_the_timeout() {
     let mut s = script(Config::default());
-    s.request(C1, "X").settle_phase1().drop_all(Pick::kind("accept"));
+    s.request(C1, "X").settle_phase1().drop_all(Pick::kind(Kind::Accept));
     s.ticks(200);
     let w = s.world();
     assert_eq!(w.chosen(), Some((Ballot::new(2, 0), v("X"))), "the retry in round 2 decides");
@@ -275,11 +279,11 @@ fn a_proposer_amnesia_restart_reuses_a_ballot_and_is_caught() {
     let mut cfg = Config::default();
     cfg.amnesia.insert(P1);
     let mut s = script(cfg);
-    s.request(C1, "X").deliver(Pick::kind("request"));
+    s.request(C1, "X").deliver(Pick::kind(Kind::Request));
     assert_eq!(s.world().proposers()[0].ballot, Some(Ballot::new(1, 0)));
     s.run(Command::Crash { node: P1 }).run(Command::Restart { node: P1 });
     assert_eq!(s.world().proposers()[0].max_round, 0, "amnesia forgot the round");
-    s.request(C1, "X").deliver(Pick::kind("request"));
+    s.request(C1, "X").deliver(Pick::kind(Kind::Request));
     assert_eq!(s.world().proposers()[0].ballot, Some(Ballot::new(1, 0)), "the same ballot again");
     assert!(violations(&s).contains(&Invariant::BallotsUnique));
 }
@@ -287,9 +291,9 @@ fn a_proposer_amnesia_restart_reuses_a_ballot_and_is_caught() {
 #[test]
 fn a_durable_proposer_restart_never_reuses_a_ballot() {
     let mut s = script(Config::default());
-    s.request(C1, "X").deliver(Pick::kind("request"));
+    s.request(C1, "X").deliver(Pick::kind(Kind::Request));
     s.run(Command::Crash { node: P1 }).run(Command::Restart { node: P1 });
-    s.request(C1, "X").deliver(Pick::kind("request").to(P1));
+    s.request(C1, "X").deliver(Pick::kind(Kind::Request).to(P1));
     assert_eq!(s.world().proposers()[0].ballot, Some(Ballot::new(2, 0)));
     s.settle(200);
     assert!(violations(&s).is_empty());

@@ -6,8 +6,9 @@
 //! ```
 
 use paxoscope::paxos::NodeId;
+use paxoscope::paxos::Switch;
 use paxoscope::sim::explore::{Bounds, Explorer, Verdict};
-use paxoscope::sim::{simulate, Config, Faults, Mutation, Timeline, Trace, TraceFile};
+use paxoscope::sim::{simulate, Config, Faults, Timeline, Trace, TraceFile};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
@@ -108,7 +109,7 @@ fn config_flag(cfg: &mut Config, flag: &str, f: &mut Flags) -> Result<bool, Fail
             }
         }
         "--mutation" => {
-            cfg.mutations.insert(Mutation::parse(f.value(flag)?).map_err(usage)?);
+            cfg.mutations.insert(Switch::parse(f.value(flag)?).map_err(usage)?);
         }
         _ => return Ok(false),
     }
@@ -170,7 +171,7 @@ fn cmd_replay(args: &[String]) -> Result<String, Fail> {
 
 fn cmd_explore(args: &[String]) -> Result<String, Fail> {
     if args.iter().any(|a| a == "--list-mutations") {
-        return Ok(Mutation::ALL.iter().map(|m| m.name()).collect::<Vec<_>>().join(" "));
+        return Ok(Switch::ALL.iter().map(|m| m.name()).collect::<Vec<_>>().join(" "));
     }
     let mut bounds = Bounds::default();
     let mut seed = 42u64;

@@ -1,8 +1,10 @@
 //! The acceptor: the memory of Paxos. Its promise and its vote are written to disk before it
 //! answers, which is why they survive a crash (and why amnesia is unsafe).
 
-use super::msg::Msg;
+use super::decision::{Decision, Why};
+use super::msg::{Kind, Msg};
 use super::outbox::{Ctx, Outbox};
+use super::rulebook::Switch;
 use super::types::{Ballot, NodeId, Proposal, Value};
 use serde::{Deserialize, Serialize};
 
@@ -18,42 +20,76 @@ pub struct Acceptor {
 }
 
 impl Acceptor {
-    /// Does the promise allow `ballot`? Equal is allowed: a duplicate Prepare or Accept for the
-    /// ballot already promised is answered again, which is harmless and keeps duplicates cheap.
-    fn allows(&self, ballot: Ballot) -> bool {
-        self.promised.is_none_or(|p| ballot >= p)
-    }
-
-    /// Phase 1b. Promise `ballot` if no higher ballot was promised, reporting the last vote
-    /// (*Paxos Made Simple* §2.2: "respond with a promise not to accept any more proposals numbered
-    /// less than n and with the highest-numbered proposal (if any) that it has accepted").
-    pub fn on_prepare(&mut self, from: NodeId, ballot: Ballot, ctx: &Ctx, out: &mut Outbox) {
-        if self.allows(ballot) {
-            self.promised = Some(ballot);
-            out.send(from, Msg::Promise { ballot, accepted: self.accepted });
-        } else if let (true, Some(promised)) = (ctx.nacks, self.promised) {
-            out.send(from, Msg::Nack { ballot, promised });
+    /// The single entry point: a message from `from` arrives.
+    pub fn handle(&mut self, from: NodeId, msg: Msg, ctx: &Ctx, out: &mut Outbox) {
+        match msg {
+            Msg::Prepare { ballot } => self.on_prepare(from, ballot, ctx, out),
+            Msg::Accept { ballot, value } => self.on_accept(from, ballot, value, ctx, out),
+            Msg::Commit { value, .. } => self.on_commit(value, out),
+            Msg::Request { .. }
+            | Msg::Promise { .. }
+            | Msg::Nack { .. }
+            | Msg::Accepted { .. }
+            | Msg::Reply { .. }
+            | Msg::Announce { .. } => out.decide(Decision::Ignored { why: Why::NotForRole { kind: msg.kind() } }),
         }
     }
 
-    /// Phase 2b. Accept unless a higher ballot was promised (P1a), then tell the proposer and
+    /// Phase 1b. Promise `ballot` only if it is greater than every ballot promised, reporting the
+    /// last vote (*Paxos Made Simple* §2.2: "respond with a promise not to accept any more
+    /// proposals numbered less than n and with the highest-numbered proposal (if any) that it has
+    /// accepted"). A Prepare for the ballot already promised gets no second Promise: `Paxos.tla`'s
+    /// Phase1b requires `m.bal > maxBal`, and accepting a ballot raises `maxBal` to it.
+    pub fn on_prepare(&mut self, from: NodeId, ballot: Ballot, ctx: &Ctx, out: &mut Outbox) {
+        match self.promised {
+            Some(p) if ballot == p => {
+                let why = if self.accepted.is_some_and(|a| a.ballot == ballot) {
+                    Why::AlreadyVotedIn { ballot }
+                } else {
+                    Why::AlreadyPromised { ballot }
+                };
+                out.decide(Decision::Ignored { why });
+            }
+            Some(promised) if ballot < promised => self.refuse(from, Kind::Prepare, ballot, promised, ctx, out),
+            previous => {
+                self.promised = Some(ballot);
+                out.decide(Decision::Promised { ballot, previous, reported: self.accepted });
+                out.send(from, Msg::Promise { ballot, accepted: self.accepted });
+            }
+        }
+    }
+
+    /// Phase 2b. Accept when `ballot` is at least the promise (P1a), then tell the proposer and
     /// every learner. The rule-breaking switch `accept_below_promise` skips the check.
     pub fn on_accept(&mut self, from: NodeId, ballot: Ballot, value: Value, ctx: &Ctx, out: &mut Outbox) {
-        if self.allows(ballot) || ctx.unsafe_rules.accept_below_promise {
-            // Accepting is also a promise for this ballot; never let the promise go down.
-            self.promised = self.promised.max(Some(ballot));
-            self.accepted = Some(Proposal { ballot, value });
-            let msg = Msg::Accepted { ballot, value };
-            out.send(from, msg);
-            out.to_learners(ctx, msg);
-        } else if let (true, Some(promised)) = (ctx.nacks, self.promised) {
+        let promised = self.promised;
+        match promised {
+            Some(p) if ballot < p && !ctx.off(Switch::AcceptBelowPromise) => {
+                self.refuse(from, Kind::Accept, ballot, p, ctx, out)
+            }
+            _ => {
+                // Accepting is also a promise for this ballot; never let the promise go down.
+                self.promised = promised.max(Some(ballot));
+                self.accepted = Some(Proposal { ballot, value });
+                out.decide(Decision::Voted { ballot, value, promised });
+                let msg = Msg::Accepted { ballot, value };
+                out.send(from, msg);
+                out.to_learners(ctx, msg);
+            }
+        }
+    }
+
+    fn refuse(&self, from: NodeId, kind: Kind, ballot: Ballot, promised: Ballot, ctx: &Ctx, out: &mut Outbox) {
+        out.decide(Decision::Refused { kind, ballot, promised, nack: ctx.nacks });
+        if ctx.nacks {
             out.send(from, Msg::Nack { ballot, promised });
         }
     }
 
     /// Phase 3. Note the chosen value; nothing else depends on it.
-    pub fn on_commit(&mut self, value: Value) {
+    pub fn on_commit(&mut self, value: Value, out: &mut Outbox) {
         self.committed = Some(value);
+        out.decide(Decision::NotedCommit { value });
     }
 
     /// A crash loses volatile state only.
@@ -72,7 +108,8 @@ impl Acceptor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paxos::outbox::{Out, UnsafeRules};
+    use crate::paxos::outbox::Out;
+    use crate::paxos::rulebook::Switches;
 
     fn ctx() -> Ctx {
         crate::paxos::outbox::test_ctx()
@@ -153,7 +190,7 @@ mod tests {
     fn unsafe_switch_accepts_below_the_promise_but_keeps_the_promise() {
         let mut a = Acceptor { promised: Some(Ballot::new(2, 1)), ..Default::default() };
         let mut out = Outbox::default();
-        let c = Ctx { unsafe_rules: UnsafeRules { accept_below_promise: true, ..Default::default() }, ..ctx() };
+        let c = Ctx { switches: Switches::default().with(Switch::AcceptBelowPromise), ..ctx() };
         a.on_accept(P1, Ballot::new(1, 0), x(), &c, &mut out);
         assert_eq!(a.promised, Some(Ballot::new(2, 1)));
         assert_eq!(a.accepted.map(|p| p.ballot), Some(Ballot::new(1, 0)));
@@ -165,6 +202,39 @@ mod tests {
         let mut out = Outbox::default();
         a.on_accept(P1, Ballot::new(3, 0), x(), &ctx(), &mut out);
         assert_eq!(a.promised, Some(Ballot::new(3, 0)));
+    }
+
+    #[test]
+    fn phase1b_a_second_prepare_for_the_promised_ballot_gets_no_new_promise() {
+        // Paxos.tla, Phase1b: m.bal > maxBal. A duplicate Prepare is ignored.
+        let mut a = Acceptor::default();
+        let mut out = Outbox::default();
+        a.on_prepare(P1, Ballot::new(1, 0), &ctx(), &mut out);
+        let _ = out.take();
+        a.on_prepare(P1, Ballot::new(1, 0), &ctx(), &mut out);
+        assert!(sends(&out).is_empty());
+        assert_eq!(out.decision, Some(Decision::Ignored { why: Why::AlreadyPromised { ballot: Ballot::new(1, 0) } }));
+    }
+
+    #[test]
+    fn phase1b_a_late_prepare_for_a_ballot_already_voted_in_gets_no_promise() {
+        // `simulate --seed 82 --steps 9` used to re-promise 1.1 after voting in it.
+        let mut a = Acceptor::default();
+        let mut out = Outbox::default();
+        a.on_accept(P1, Ballot::new(1, 0), x(), &ctx(), &mut out);
+        let _ = out.take();
+        a.on_prepare(P1, Ballot::new(1, 0), &ctx(), &mut out);
+        assert!(sends(&out).is_empty(), "no second promise for a ballot it voted in");
+        assert_eq!(out.decision, Some(Decision::Ignored { why: Why::AlreadyVotedIn { ballot: Ballot::new(1, 0) } }));
+        assert_eq!(a.promised, Some(Ballot::new(1, 0)));
+    }
+
+    #[test]
+    fn phase2b_accepts_a_ballot_equal_to_its_promise() {
+        let mut a = Acceptor { promised: Some(Ballot::new(2, 1)), ..Default::default() };
+        let mut out = Outbox::default();
+        a.on_accept(P2, Ballot::new(2, 1), x(), &ctx(), &mut out);
+        assert!(matches!(out.decision, Some(Decision::Voted { .. })));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The client: Phase 0. It asks the proposer it believes leads, and waits to hear the outcome.
 
+use super::decision::{Decision, Why};
 use super::msg::Msg;
 use super::outbox::Outbox;
 use super::types::{NodeId, Value};
@@ -22,15 +23,32 @@ impl Client {
         Client { leader, requested: None, outcome: None }
     }
 
+    /// The single entry point: a message from `from` arrives.
+    pub fn handle(&mut self, from: NodeId, msg: Msg, out: &mut Outbox) {
+        match msg {
+            Msg::Reply { value } | Msg::Announce { value } => self.on_outcome(from, value, out),
+            Msg::Request { .. }
+            | Msg::Prepare { .. }
+            | Msg::Promise { .. }
+            | Msg::Nack { .. }
+            | Msg::Accept { .. }
+            | Msg::Accepted { .. }
+            | Msg::Commit { .. } => out.decide(Decision::Ignored { why: Why::NotForRole { kind: msg.kind() } }),
+        }
+    }
+
     /// Phase 0: send the request to the believed leader.
     pub fn request(&mut self, value: Value, out: &mut Outbox) {
         self.requested = Some(value);
+        out.decide(Decision::Asked { value, leader: self.leader });
         out.send(self.leader, Msg::Request { value });
     }
 
-    /// A Reply from a proposer or an Announce from a learner.
-    pub fn on_outcome(&mut self, value: Value, out: &mut Outbox) {
-        if self.outcome.is_none() {
+    /// A Reply from a proposer or an Announce from a learner. The first outcome is kept.
+    pub fn on_outcome(&mut self, from: NodeId, value: Value, out: &mut Outbox) {
+        let first = self.outcome.is_none();
+        out.decide(Decision::Heard { value, from, first, asked: self.requested.is_some() });
+        if first {
             self.outcome = Some(value);
             out.learned(value);
         }
@@ -63,8 +81,8 @@ mod tests {
         let mut c = Client::new(NodeId::proposer(0));
         let mut out = Outbox::default();
         let x = Value::new("X").unwrap();
-        c.on_outcome(x, &mut out);
-        c.on_outcome(x, &mut out);
+        c.on_outcome(NodeId::learner(0), x, &mut out);
+        c.on_outcome(NodeId::learner(0), x, &mut out);
         assert_eq!(c.outcome, Some(x));
         assert_eq!(out.items, vec![Out::Learned(x)]);
     }

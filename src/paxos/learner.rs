@@ -1,7 +1,8 @@
 //! The learner: it counts votes. A majority of acceptors voting for one value in one ballot
 //! means that value is chosen; a Commit from a proposer says the same thing.
 
-use super::msg::Msg;
+use super::decision::{Decision, Via, Why};
+use super::msg::{Kind, Msg};
 use super::outbox::{Ctx, Outbox};
 use super::types::{Ballot, NodeId, Value};
 use serde::{Deserialize, Serialize};
@@ -27,10 +28,25 @@ pub struct Learner {
 }
 
 impl Learner {
+    /// The single entry point: a message from `from` arrives.
+    pub fn handle(&mut self, from: NodeId, msg: Msg, ctx: &Ctx, out: &mut Outbox) {
+        match msg {
+            Msg::Accepted { ballot, value } => self.on_accepted(from, ballot, value, ctx, out),
+            Msg::Commit { value, .. } => self.on_commit(from, value, ctx, out),
+            Msg::Request { .. }
+            | Msg::Prepare { .. }
+            | Msg::Promise { .. }
+            | Msg::Nack { .. }
+            | Msg::Accept { .. }
+            | Msg::Reply { .. }
+            | Msg::Announce { .. } => out.decide(Decision::Ignored { why: Why::NotForRole { kind: msg.kind() } }),
+        }
+    }
+
     /// A Phase 2b vote. A quorum for the same (ballot, value) means it is chosen.
     pub fn on_accepted(&mut self, from: NodeId, ballot: Ballot, value: Value, ctx: &Ctx, out: &mut Outbox) {
-        if self.learned.is_some() {
-            return;
+        if let Some(known) = self.learned {
+            return out.decide(Decision::Ignored { why: Why::AlreadyLearned { value: known } });
         }
         let pos = match self.tallies.iter().position(|t| t.ballot == ballot && t.value == value) {
             Some(p) => p,
@@ -40,21 +56,29 @@ impl Learner {
             }
         };
         let t = &mut self.tallies[pos];
+        if t.voters & (1 << from.index) != 0 {
+            return out.decide(Decision::Ignored { why: Why::AlreadyCounted { kind: Kind::Accepted, from, ballot } });
+        }
         t.voters |= 1 << from.index;
-        if t.voters.count_ones() as u8 >= ctx.quorum {
-            self.learn(value, ctx, out);
+        let (have, need) = (t.voters.count_ones() as u8, ctx.quorum);
+        if have >= need {
+            self.learn(value, Via::Votes { ballot, have }, ctx, out);
+        } else {
+            out.decide(Decision::Tallied { ballot, value, have, need });
         }
     }
 
     /// Phase 3: a proposer's Commit.
-    pub fn on_commit(&mut self, value: Value, ctx: &Ctx, out: &mut Outbox) {
-        if self.learned.is_none() {
-            self.learn(value, ctx, out);
+    pub fn on_commit(&mut self, from: NodeId, value: Value, ctx: &Ctx, out: &mut Outbox) {
+        match self.learned {
+            Some(known) => out.decide(Decision::Ignored { why: Why::AlreadyLearned { value: known } }),
+            None => self.learn(value, Via::Commit { from }, ctx, out),
         }
     }
 
-    fn learn(&mut self, value: Value, ctx: &Ctx, out: &mut Outbox) {
+    fn learn(&mut self, value: Value, via: Via, ctx: &Ctx, out: &mut Outbox) {
         self.learned = Some(value);
+        out.decide(Decision::Learned { value, via });
         out.learned(value);
         out.to_clients(ctx, Msg::Announce { value });
     }
@@ -119,8 +143,8 @@ mod tests {
     fn learns_from_a_commit_once() {
         let mut l = Learner::default();
         let mut out = Outbox::default();
-        l.on_commit(x(), &ctx(), &mut out);
-        l.on_commit(x(), &ctx(), &mut out);
+        l.on_commit(NodeId::proposer(0), x(), &ctx(), &mut out);
+        l.on_commit(NodeId::proposer(0), x(), &ctx(), &mut out);
         assert_eq!(l.learned, Some(x()));
         assert_eq!(out.items.iter().filter(|o| matches!(o, Out::Learned(_))).count(), 1);
     }

@@ -26,16 +26,22 @@
 
 pub mod acceptor;
 pub mod client;
+pub mod decision;
 pub mod learner;
 pub mod msg;
+pub mod node;
 pub mod outbox;
 pub mod proposer;
+pub mod rulebook;
 pub mod types;
 
 pub use acceptor::Acceptor;
 pub use client::Client;
+pub use decision::{Cause, Decision, Source, Via, Why};
 pub use learner::Learner;
-pub use msg::Msg;
-pub use outbox::{Ctx, Out, Outbox, TimerKind, UnsafeRules};
+pub use msg::{Kind, Msg};
+pub use node::Cluster;
+pub use outbox::{Ctx, Out, Outbox, TimerKind};
 pub use proposer::{Phase, Proposer};
+pub use rulebook::{Switch, Switches};
 pub use types::{Ballot, NodeId, Proposal, Role, Value};

@@ -64,28 +64,93 @@ pub enum Msg {
     },
 }
 
-/// Every message kind, in phase order; used for legends, counters and colours.
-pub const MSG_KINDS: [&str; 9] =
-    ["request", "prepare", "promise", "nack", "accept", "accepted", "commit", "reply", "announce"];
+/// The kind of a message, in phase order: legends, counters, colours and scripts use it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Phase 0.
+    Request,
+    /// Phase 1a.
+    Prepare,
+    /// Phase 1b.
+    Promise,
+    /// A refusal.
+    Nack,
+    /// Phase 2a.
+    Accept,
+    /// Phase 2b.
+    Accepted,
+    /// Phase 3, to acceptors and learners.
+    Commit,
+    /// Phase 3, proposer to client.
+    Reply,
+    /// Phase 3, learner to client.
+    Announce,
+}
 
-impl Msg {
-    /// The kind name used in traces, CSS classes and `data-type` attributes.
-    pub fn kind(&self) -> &'static str {
-        MSG_KINDS[self.kind_index()]
+impl Kind {
+    /// Every kind, in phase order.
+    pub const ALL: [Kind; 9] = [
+        Kind::Request,
+        Kind::Prepare,
+        Kind::Promise,
+        Kind::Nack,
+        Kind::Accept,
+        Kind::Accepted,
+        Kind::Commit,
+        Kind::Reply,
+        Kind::Announce,
+    ];
+
+    /// The name used in traces, CSS classes and `data-type` attributes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Request => "request",
+            Kind::Prepare => "prepare",
+            Kind::Promise => "promise",
+            Kind::Nack => "nack",
+            Kind::Accept => "accept",
+            Kind::Accepted => "accepted",
+            Kind::Commit => "commit",
+            Kind::Reply => "reply",
+            Kind::Announce => "announce",
+        }
     }
 
-    /// Position of the kind in [`MSG_KINDS`].
-    pub fn kind_index(&self) -> usize {
+    /// Position in [`Kind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The kind's name as written on a token (`Prepare`, `Learned`).
+    pub fn title(self) -> &'static str {
         match self {
-            Msg::Request { .. } => 0,
-            Msg::Prepare { .. } => 1,
-            Msg::Promise { .. } => 2,
-            Msg::Nack { .. } => 3,
-            Msg::Accept { .. } => 4,
-            Msg::Accepted { .. } => 5,
-            Msg::Commit { .. } => 6,
-            Msg::Reply { .. } => 7,
-            Msg::Announce { .. } => 8,
+            Kind::Request => "Request",
+            Kind::Prepare => "Prepare",
+            Kind::Promise => "Promise",
+            Kind::Nack => "Nack",
+            Kind::Accept => "Accept",
+            Kind::Accepted => "Accepted",
+            Kind::Commit => "Commit",
+            Kind::Reply => "Reply",
+            Kind::Announce => "Learned",
+        }
+    }
+}
+
+impl Msg {
+    /// The message's kind.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Msg::Request { .. } => Kind::Request,
+            Msg::Prepare { .. } => Kind::Prepare,
+            Msg::Promise { .. } => Kind::Promise,
+            Msg::Nack { .. } => Kind::Nack,
+            Msg::Accept { .. } => Kind::Accept,
+            Msg::Accepted { .. } => Kind::Accepted,
+            Msg::Commit { .. } => Kind::Commit,
+            Msg::Reply { .. } => Kind::Reply,
+            Msg::Announce { .. } => Kind::Announce,
         }
     }
 

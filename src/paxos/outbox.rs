@@ -1,7 +1,9 @@
 //! What a role handler may do: record sends and timer requests. Nothing is performed here;
 //! the world interprets the outbox (stateright's `Out`, openraft's `EngineOutput`).
 
+use super::decision::Decision;
 use super::msg::Msg;
+use super::rulebook::{Switch, Switches};
 use super::types::{NodeId, Value};
 
 /// The cluster facts a handler needs, passed in so that roles hold no configuration.
@@ -19,19 +21,15 @@ pub struct Ctx {
     pub nacks: bool,
     /// Whether a refused proposer waits a random back-off before retrying.
     pub backoff: bool,
-    /// Rule-breaking switches that change role behaviour.
-    pub unsafe_rules: UnsafeRules,
+    /// Rules switched off (unsafe on purpose).
+    pub switches: Switches,
 }
 
-/// The rule-breaking switches that reach inside the roles. Each one is unsafe on purpose.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct UnsafeRules {
-    /// Proposers ignore values reported in promises and always propose their own (breaks P2c).
-    pub ignore_promised_values: bool,
-    /// Acceptors accept even below their promise (breaks P1a).
-    pub accept_below_promise: bool,
-    /// Every proposer stamps its ballots as P1's, so two proposers can share a ballot.
-    pub shared_ballots: bool,
+impl Ctx {
+    /// Is the rule behind `s` switched off?
+    pub fn off(&self, s: Switch) -> bool {
+        self.switches.has(s)
+    }
 }
 
 /// A timer a proposer asks for.
@@ -61,14 +59,21 @@ pub enum Out {
     Learned(Value),
 }
 
-/// The recorded effects of one handler call, in order.
+/// The recorded effects of one handler call, in order, and the decision behind them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outbox {
     /// Effects in the order they were recorded.
     pub items: Vec<Out>,
+    /// Why: every handler records exactly one.
+    pub decision: Option<Decision>,
 }
 
 impl Outbox {
+    /// Records the handler's decision.
+    pub fn decide(&mut self, d: Decision) {
+        self.decision = Some(d);
+    }
+
     /// Records a send.
     pub fn send(&mut self, to: NodeId, msg: Msg) {
         self.items.push(Out::Send { to, msg });
@@ -113,6 +118,7 @@ impl Outbox {
     /// Empties the outbox, handing back what was recorded.
     #[must_use]
     pub fn take(&mut self) -> Vec<Out> {
+        self.decision = None;
         std::mem::take(&mut self.items)
     }
 }
@@ -120,13 +126,5 @@ impl Outbox {
 /// The context the role unit tests share: 2 clients, 3 acceptors (quorum 2), 1 learner, Nacks on.
 #[cfg(test)]
 pub(crate) fn test_ctx() -> Ctx {
-    Ctx {
-        clients: 2,
-        acceptors: 3,
-        learners: 1,
-        quorum: 2,
-        nacks: true,
-        backoff: false,
-        unsafe_rules: UnsafeRules::default(),
-    }
+    Ctx { clients: 2, acceptors: 3, learners: 1, quorum: 2, nacks: true, backoff: false, switches: Switches::default() }
 }

@@ -1,8 +1,10 @@
 //! The proposer: it runs ballots on behalf of clients. Phase 1 learns what may already be chosen;
 //! Phase 2 proposes the only value that is safe to propose; Phase 3 spreads the news.
 
-use super::msg::Msg;
+use super::decision::{Cause, Decision, Source, Why};
+use super::msg::{Kind, Msg};
 use super::outbox::{Ctx, Outbox, TimerKind};
+use super::rulebook::Switch;
 use super::types::{Ballot, NodeId, Proposal, Value};
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +58,9 @@ pub struct Proposer {
     pub value: Option<Value>,
     /// Volatile: the highest-ballot proposal reported in this ballot's promises.
     pub highest_reported: Option<Proposal>,
+    /// Volatile: the acceptors whose promises reported `highest_reported` (bit i = A(i+1)).
+    /// Only narration reads it: it never changes what the proposer does.
+    pub reporters: u16,
     /// Volatile: the value it sent in Accept (adopted or its client's).
     pub proposed: Option<Value>,
     /// Volatile: acceptors that promised the current ballot (bit i = A(i+1)).
@@ -85,6 +90,7 @@ impl Proposer {
             ballot: None,
             value: None,
             highest_reported: None,
+            reporters: 0,
             proposed: None,
             promises: 0,
             accepts: 0,
@@ -94,38 +100,75 @@ impl Proposer {
         }
     }
 
+    /// The single entry point: a message from `from` arrives.
+    pub fn handle(&mut self, from: NodeId, msg: Msg, ctx: &Ctx, out: &mut Outbox) {
+        match msg {
+            Msg::Request { value } => self.on_request(from, value, ctx, out),
+            Msg::Promise { ballot, accepted } => self.on_promise(from, ballot, accepted, ctx, out),
+            Msg::Accepted { ballot, value } => self.on_accepted(from, ballot, value, ctx, out),
+            Msg::Nack { ballot, promised } => self.on_nack(from, ballot, promised, ctx, out),
+            Msg::Prepare { .. }
+            | Msg::Accept { .. }
+            | Msg::Commit { .. }
+            | Msg::Reply { .. }
+            | Msg::Announce { .. } => out.decide(Decision::Ignored { why: Why::NotForRole { kind: msg.kind() } }),
+        }
+    }
+
     /// Phase 0. A client asks for `value`. A proposer that already committed answers at once;
     /// an idle one starts Phase 1; a busy one keeps its first value and adds the client to the
     /// list to answer.
     pub fn on_request(&mut self, client: NodeId, value: Value, ctx: &Ctx, out: &mut Outbox) {
         if let Some(v) = self.decided {
+            out.decide(Decision::RepliedAtOnce { client, value: v });
             out.send(client, Msg::Reply { value: v });
             return;
         }
         self.waiting |= bit(client) as u8;
-        if self.value.is_none() {
-            self.value = Some(value);
-        }
+        let first = *self.value.get_or_insert(value);
         if self.phase == Phase::Idle {
-            self.start_ballot(ctx, out);
+            let ballot = self.start_ballot(ctx, out);
+            out.decide(Decision::Began { ballot, client, value: first });
+        } else {
+            out.decide(Decision::Queued { client, running: self.ballot, working_for: self.value });
         }
     }
 
     /// Phase 1a. Pick a round above every round seen and ask every acceptor for promises.
-    pub fn start_ballot(&mut self, ctx: &Ctx, out: &mut Outbox) {
+    fn start_ballot(&mut self, ctx: &Ctx, out: &mut Outbox) -> Ballot {
         self.max_round += 1;
         // The shared-ballots switch stamps every ballot as P1's: the uniqueness rule is gone.
-        let owner = if ctx.unsafe_rules.shared_ballots { NodeId::proposer(0) } else { self.id };
+        let owner = if ctx.off(Switch::SharedBallots) { NodeId::proposer(0) } else { self.id };
         let ballot = Ballot { round: self.max_round, proposer: owner };
         self.ballot = Some(ballot);
         self.phase = Phase::Preparing;
         self.promises = 0;
         self.accepts = 0;
         self.highest_reported = None;
+        self.reporters = 0;
         self.proposed = None;
         self.leader = self.id;
         out.to_acceptors(ctx, Msg::Prepare { ballot });
         out.set_timer(TimerKind::Retry);
+        ballot
+    }
+
+    /// Why a reply about `ballot` of `kind` no longer matters, if it does not: the proposer has
+    /// moved to another ballot, or past the phase that waits for it. The explorer uses this too,
+    /// to leave such messages out of its states.
+    pub fn moved_on(&self, kind: Kind, ballot: Ballot) -> Option<Why> {
+        let waiting = match kind {
+            Kind::Promise => self.phase == Phase::Preparing,
+            Kind::Accepted => self.phase == Phase::Accepting,
+            Kind::Nack => matches!(self.phase, Phase::Preparing | Phase::Accepting),
+            Kind::Request | Kind::Prepare | Kind::Accept | Kind::Commit | Kind::Reply | Kind::Announce => true,
+        };
+        (self.ballot != Some(ballot) || !waiting).then_some(Why::MovedOn {
+            kind,
+            ballot,
+            current: self.ballot,
+            phase: self.phase,
+        })
     }
 
     /// Phase 1b received. Once a majority promised, send Phase 2a with the value of the
@@ -139,24 +182,39 @@ impl Proposer {
         ctx: &Ctx,
         out: &mut Outbox,
     ) {
-        if self.phase != Phase::Preparing || self.ballot != Some(ballot) {
-            return; // a late or duplicate promise for an attempt already past Phase 1
+        if let Some(why) = self.moved_on(Kind::Promise, ballot) {
+            return out.decide(Decision::Ignored { why });
+        }
+        if self.promises & bit(from) != 0 {
+            return out.decide(Decision::Ignored { why: Why::AlreadyCounted { kind: Kind::Promise, from, ballot } });
         }
         self.promises |= bit(from);
         if let Some(p) = accepted {
-            if self.highest_reported.is_none_or(|h| p.ballot > h.ballot) {
-                self.highest_reported = Some(p);
+            match self.highest_reported {
+                Some(h) if p.ballot < h.ballot => {}
+                Some(h) if p.ballot == h.ballot => self.reporters |= bit(from),
+                _ => {
+                    self.highest_reported = Some(p);
+                    self.reporters = bit(from);
+                }
             }
         }
-        if (self.promises.count_ones() as u8) < ctx.quorum {
-            return;
+        let (have, need) = (self.promises.count_ones() as u8, ctx.quorum);
+        if have < need {
+            return out.decide(Decision::PromiseCounted { ballot, from, have, need, reported: accepted });
         }
-        let adopted = if ctx.unsafe_rules.ignore_promised_values { None } else { self.highest_reported };
-        let Some(value) = adopted.map(|p| p.value).or(self.value) else {
-            return;
+        let own = self.value;
+        let (source, value) = match self.highest_reported {
+            Some(proposal) if ctx.off(Switch::IgnoreReportedValues) => (Source::IgnoredReported { proposal }, own),
+            Some(proposal) => (Source::Adopted { proposal, reporters: self.reporters }, Some(proposal.value)),
+            None => (Source::OwnValue, own),
+        };
+        let Some(value) = value else {
+            return out.decide(Decision::Ignored { why: Why::NoValue { ballot } });
         };
         self.phase = Phase::Accepting;
         self.proposed = Some(value);
+        out.decide(Decision::QuorumOfPromises { ballot, have, value, own, source });
         out.to_acceptors(ctx, Msg::Accept { ballot, value });
         out.set_timer(TimerKind::Retry);
     }
@@ -164,15 +222,20 @@ impl Proposer {
     /// Phase 2b received. A majority of votes for this ballot means the value is chosen:
     /// commit to acceptors and learners and answer the waiting clients (Phase 3).
     pub fn on_accepted(&mut self, from: NodeId, ballot: Ballot, value: Value, ctx: &Ctx, out: &mut Outbox) {
-        if self.phase != Phase::Accepting || self.ballot != Some(ballot) {
-            return;
+        if let Some(why) = self.moved_on(Kind::Accepted, ballot) {
+            return out.decide(Decision::Ignored { why });
+        }
+        if self.accepts & bit(from) != 0 {
+            return out.decide(Decision::Ignored { why: Why::AlreadyCounted { kind: Kind::Accepted, from, ballot } });
         }
         self.accepts |= bit(from);
-        if (self.accepts.count_ones() as u8) < ctx.quorum {
-            return;
+        let (have, need) = (self.accepts.count_ones() as u8, ctx.quorum);
+        if have < need {
+            return out.decide(Decision::VoteCounted { ballot, from, have, need });
         }
         self.phase = Phase::Done;
         self.decided = Some(value);
+        out.decide(Decision::QuorumOfVotes { ballot, value, have });
         out.cancel_timer();
         out.to_acceptors(ctx, Msg::Commit { ballot, value });
         out.to_learners(ctx, Msg::Commit { ballot, value });
@@ -186,27 +249,37 @@ impl Proposer {
 
     /// A refusal. Remember the higher round, note who leads now, and retry above it (at once,
     /// or after a random back-off when back-off is on). Only the first Nack per ballot retries.
-    pub fn on_nack(&mut self, ballot: Ballot, promised: Ballot, ctx: &Ctx, out: &mut Outbox) {
+    pub fn on_nack(&mut self, from: NodeId, ballot: Ballot, promised: Ballot, ctx: &Ctx, out: &mut Outbox) {
         self.max_round = self.max_round.max(promised.round);
         if promised.proposer != self.id {
             self.leader = promised.proposer;
         }
-        if self.ballot != Some(ballot) || !matches!(self.phase, Phase::Preparing | Phase::Accepting) {
-            return;
+        if let Some(why) = self.moved_on(Kind::Nack, ballot) {
+            return out.decide(Decision::Ignored { why });
         }
         if ctx.backoff {
             self.phase = Phase::BackingOff;
+            out.decide(Decision::BackingOff { ballot, promised });
             out.set_timer(TimerKind::Backoff);
         } else {
-            self.start_ballot(ctx, out);
+            let ballot_now = self.start_ballot(ctx, out);
+            out.decide(Decision::Retry {
+                old: Some(ballot),
+                ballot: ballot_now,
+                cause: Cause::Nack { from, promised },
+            });
         }
     }
 
     /// The timer fired: the attempt is stuck (or the back-off is over). Try a higher ballot.
     pub fn on_timeout(&mut self, ctx: &Ctx, out: &mut Outbox) {
-        if self.phase.in_progress() {
-            self.start_ballot(ctx, out);
+        if !self.phase.in_progress() {
+            return out.decide(Decision::Ignored { why: Why::NothingToRetry });
         }
+        let cause = if self.phase == Phase::BackingOff { Cause::BackoffOver } else { Cause::Timeout };
+        let old = self.ballot;
+        let ballot = self.start_ballot(ctx, out);
+        out.decide(Decision::Retry { old, ballot, cause });
     }
 
     /// A crash loses everything but `max_round`.
@@ -225,7 +298,8 @@ impl Proposer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paxos::outbox::{Out, UnsafeRules};
+    use crate::paxos::outbox::Out;
+    use crate::paxos::rulebook::Switches;
 
     fn ctx() -> Ctx {
         crate::paxos::outbox::test_ctx()
@@ -299,7 +373,7 @@ mod tests {
     #[test]
     fn unsafe_switch_ignores_reported_values() {
         let mut p = preparing();
-        let c = Ctx { unsafe_rules: UnsafeRules { ignore_promised_values: true, ..Default::default() }, ..ctx() };
+        let c = Ctx { switches: Switches::default().with(Switch::IgnoreReportedValues), ..ctx() };
         let mut out = Outbox::default();
         p.on_promise(a(0), b11(), Some(Proposal { ballot: Ballot::new(1, 1), value: v("Z") }), &c, &mut out);
         p.on_promise(a(1), b11(), None, &c, &mut out);
@@ -344,13 +418,13 @@ mod tests {
     fn nack_retries_above_every_round_seen() {
         let mut p = preparing();
         let mut out = Outbox::default();
-        p.on_nack(b11(), Ballot::new(5, 1), &ctx(), &mut out);
+        p.on_nack(a(0), b11(), Ballot::new(5, 1), &ctx(), &mut out);
         assert_eq!(p.ballot, Some(Ballot::new(6, 0)));
         assert_eq!(p.phase, Phase::Preparing);
         assert_eq!(out.items[0], Out::Send { to: a(0), msg: Msg::Prepare { ballot: Ballot::new(6, 0) } });
         // A second Nack for the old ballot does not start yet another ballot.
         let _ = out.take();
-        p.on_nack(b11(), Ballot::new(5, 1), &ctx(), &mut out);
+        p.on_nack(a(0), b11(), Ballot::new(5, 1), &ctx(), &mut out);
         assert!(out.items.is_empty());
         assert_eq!(p.ballot, Some(Ballot::new(6, 0)));
     }
@@ -359,7 +433,7 @@ mod tests {
     fn with_backoff_a_nack_waits_for_the_timer() {
         let mut p = preparing();
         let mut out = Outbox::default();
-        p.on_nack(b11(), Ballot::new(2, 1), &Ctx { backoff: true, ..ctx() }, &mut out);
+        p.on_nack(a(0), b11(), Ballot::new(2, 1), &Ctx { backoff: true, ..ctx() }, &mut out);
         assert_eq!(p.phase, Phase::BackingOff);
         assert_eq!(p.leader, NodeId::proposer(1));
         assert_eq!(out.items, vec![Out::SetTimer(TimerKind::Backoff)]);
@@ -390,7 +464,7 @@ mod tests {
     #[test]
     fn shared_ballot_switch_stamps_ballots_as_p1() {
         let mut p = Proposer::new(NodeId::proposer(1));
-        let c = Ctx { unsafe_rules: UnsafeRules { shared_ballots: true, ..Default::default() }, ..ctx() };
+        let c = Ctx { switches: Switches::default().with(Switch::SharedBallots), ..ctx() };
         p.on_request(C1, v("Y"), &c, &mut Outbox::default());
         assert_eq!(p.ballot, Some(Ballot::new(1, 0)));
     }

@@ -1,7 +1,7 @@
 //! The boundary of the world: `Command`s go in, `Event`s come out. Both are plain data with a
 //! stable JSON form (see `docs/trace-format.md`).
 
-use crate::paxos::{Ballot, Msg, NodeId, Value};
+use crate::paxos::{Ballot, Decision, Msg, NodeId, Value};
 use serde::{Deserialize, Serialize};
 
 /// The id of a message in flight. Ids are never reused within a run.
@@ -160,6 +160,14 @@ impl Invariant {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Event {
+    /// A node decided what to do about a message, a timer or a request, and why. It comes
+    /// right after what reached the node and before the messages the decision sends.
+    Decided {
+        /// The node.
+        node: NodeId,
+        /// What it decided.
+        decision: Decision,
+    },
     /// A message was put on the wire.
     Sent {
         /// Its id.
@@ -239,6 +247,29 @@ pub enum Event {
         /// What exactly happened.
         detail: String,
     },
+}
+
+/// One applied command and what it caused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// The command.
+    pub command: Command,
+    /// Its events, in order.
+    pub events: Vec<Event>,
+}
+
+impl Step {
+    /// The decisions made in this step, with the node that made each, in order.
+    pub fn decisions(&self) -> impl Iterator<Item = (NodeId, &Decision)> + '_ {
+        self.events.iter().filter_map(|e| {
+            if let Event::Decided { node, decision } = e {
+                Some((*node, decision))
+            } else {
+                None
+            }
+        })
+    }
 }
 
 /// A command as it appears in JSON: a `type` and whichever fields that type takes. Reading this

@@ -1,9 +1,8 @@
 //! The cluster's shape and the network's behaviour, with the limits a user may set.
 
-use crate::paxos::{Ctx, NodeId, Role, UnsafeRules};
+use crate::paxos::{Ctx, NodeId, Role, Switch};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::fmt;
 
 /// Inclusive limits per role: (min, max).
 pub const LIMITS: [(Role, u8, u8); 4] =
@@ -14,71 +13,6 @@ pub const MAX_LATENCY: u32 = 50;
 pub const MAX_DUPLICATE_PERCENT: u8 = 50;
 /// Proposer timeout bounds in ticks.
 pub const TIMEOUT_RANGE: (u32, u32) = (5, 1000);
-
-/// A rule-breaking switch. Each is unsafe on purpose, to show why the rule exists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mutation {
-    /// Proposers ignore the values reported in promises and always propose their own.
-    IgnoreReportedValues,
-    /// Every acceptor restarts with amnesia.
-    AcceptorAmnesia,
-    /// The quorum is ⌊n/2⌋ acceptors instead of a majority.
-    MinorityQuorum,
-    /// Acceptors accept ballots below their promise.
-    AcceptBelowPromise,
-    /// Two proposers may use the same ballot.
-    SharedBallots,
-}
-
-impl Mutation {
-    /// Every switch, in the order of the lesson list.
-    pub const ALL: [Mutation; 5] = [
-        Mutation::IgnoreReportedValues,
-        Mutation::AcceptorAmnesia,
-        Mutation::MinorityQuorum,
-        Mutation::AcceptBelowPromise,
-        Mutation::SharedBallots,
-    ];
-
-    /// The name used in traces and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Mutation::IgnoreReportedValues => "ignore_reported_values",
-            Mutation::AcceptorAmnesia => "acceptor_amnesia",
-            Mutation::MinorityQuorum => "minority_quorum",
-            Mutation::AcceptBelowPromise => "accept_below_promise",
-            Mutation::SharedBallots => "shared_ballots",
-        }
-    }
-
-    /// Parses a name from [`Mutation::name`].
-    pub fn parse(s: &str) -> Result<Self, String> {
-        Mutation::ALL.into_iter().find(|m| m.name() == s).ok_or_else(|| {
-            let names: Vec<_> = Mutation::ALL.iter().map(|m| m.name()).collect();
-            format!("unknown mutation {s:?}; the switches are: {}", names.join(" "))
-        })
-    }
-
-    /// What the switch breaks, in words.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Mutation::IgnoreReportedValues => {
-                "Proposers ignore values reported in promises and always propose their own (breaks P2c)."
-            }
-            Mutation::AcceptorAmnesia => "Acceptors forget their promise and vote when they restart.",
-            Mutation::MinorityQuorum => "A quorum is ⌊n/2⌋ acceptors, so two quorums need not overlap.",
-            Mutation::AcceptBelowPromise => "Acceptors accept ballots below their promise (breaks P1a).",
-            Mutation::SharedBallots => "All proposers stamp their ballots as P1's, so two proposers share a ballot.",
-        }
-    }
-}
-
-impl fmt::Display for Mutation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// Everything needed, with the seed and the commands, to rebuild a run exactly.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -96,8 +30,8 @@ pub struct Config {
     pub nacks: bool,
     /// Nodes whose restart wipes even durable state (unsafe).
     pub amnesia: BTreeSet<NodeId>,
-    /// Rule-breaking switches (unsafe).
-    pub mutations: BTreeSet<Mutation>,
+    /// Rules switched off (unsafe), from the rule book `crate::paxos::rulebook`.
+    pub mutations: BTreeSet<Switch>,
     /// Fewest ticks a message takes.
     pub latency_min: u32,
     /// Most ticks a message takes.
@@ -155,7 +89,7 @@ impl Config {
 
     /// Votes needed: a majority, or ⌊n/2⌋ (at least 1) under the minority-quorum switch.
     pub fn quorum(&self) -> u8 {
-        if self.mutations.contains(&Mutation::MinorityQuorum) {
+        if self.mutations.contains(&Switch::MinorityQuorum) {
             (self.acceptors / 2).max(1)
         } else {
             self.acceptors / 2 + 1
@@ -171,11 +105,7 @@ impl Config {
             quorum: self.quorum(),
             nacks: self.nacks,
             backoff,
-            unsafe_rules: UnsafeRules {
-                ignore_promised_values: self.mutations.contains(&Mutation::IgnoreReportedValues),
-                accept_below_promise: self.mutations.contains(&Mutation::AcceptBelowPromise),
-                shared_ballots: self.mutations.contains(&Mutation::SharedBallots),
-            },
+            switches: self.mutations.iter().copied().collect(),
         }
     }
 
@@ -235,7 +165,7 @@ mod tests {
     fn quorum_is_a_majority_unless_switched() {
         let mut c = Config { acceptors: 4, ..Config::default() };
         assert_eq!(c.quorum(), 3);
-        c.mutations.insert(Mutation::MinorityQuorum);
+        c.mutations.insert(Switch::MinorityQuorum);
         assert_eq!(c.quorum(), 2);
         c.acceptors = 1;
         assert_eq!(c.quorum(), 1);

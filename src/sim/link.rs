@@ -5,7 +5,8 @@
 //! omitted. Every field is checked; a damaged link is refused with a message that says where.
 
 use super::command::Command;
-use super::config::{Config, Mutation};
+use super::config::Config;
+use crate::paxos::Switch;
 use crate::paxos::{NodeId, Value};
 
 /// Longest hash accepted, in characters.
@@ -181,7 +182,7 @@ impl Link {
                 }
                 "mu" => {
                     for m in v.split('.').filter(|x| !x.is_empty()) {
-                        c.mutations.insert(Mutation::parse(m)?);
+                        c.mutations.insert(Switch::parse(m)?);
                     }
                 }
                 "lt" => {
@@ -258,7 +259,7 @@ mod tests {
     fn links_round_trip_runs_and_settings() {
         let mut cfg = Config { acceptors: 5, nacks: false, loss: 10, backoff: true, ..Config::default() };
         cfg.amnesia.insert(NodeId::acceptor(1));
-        cfg.mutations.insert(Mutation::SharedBallots);
+        cfg.mutations.insert(Switch::SharedBallots);
         let t = simulate(cfg.clone(), 9, 120, Faults::ALL).unwrap();
         let link = Link {
             config: cfg,

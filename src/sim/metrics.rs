@@ -1,11 +1,11 @@
 //! What Paxos costs: messages per phase, ballots started and wasted, and steps and logical time to
 //! a decision, for one run or averaged over many seeded runs as a setting varies.
 
+use super::command::Step;
 use super::command::{Command, Event};
 use super::config::Config;
-use super::timeline::Step;
 use super::world::{default_value, World};
-use crate::paxos::{Msg, NodeId};
+use crate::paxos::NodeId;
 use std::collections::BTreeSet;
 
 /// Counts for one run.
@@ -44,24 +44,27 @@ pub fn stats(steps: &[Step], times: &[u64]) -> RunStats {
     for (i, step) in steps.iter().enumerate() {
         for e in &step.events {
             match e {
-                Event::Sent { msg, .. } => {
-                    s.messages[msg.phase() as usize] += 1;
-                    match msg {
-                        Msg::Prepare { ballot } => {
-                            started.insert(*ballot);
-                        }
-                        Msg::Commit { ballot, .. } => {
-                            committed.insert(*ballot);
-                        }
-                        _ => {}
-                    }
+                Event::Sent { msg, .. } => s.messages[msg.phase() as usize] += 1,
+                Event::Decided { decision, .. } => {
+                    started.extend(decision.started());
+                    committed.extend(decision.committed());
                 }
                 Event::Dropped { .. } => s.lost += 1,
-                Event::Chosen { .. } if s.steps_to_choice.is_none() => {
-                    s.steps_to_choice = Some(i + 1);
-                    s.time_to_choice = times.get(i).copied();
+                Event::Chosen { .. } => {
+                    if s.steps_to_choice.is_none() {
+                        s.steps_to_choice = Some(i + 1);
+                        s.time_to_choice = times.get(i).copied();
+                    }
                 }
-                _ => {}
+                // Nothing else is counted.
+                Event::Delivered { .. }
+                | Event::Duplicated { .. }
+                | Event::Crashed { .. }
+                | Event::Restarted { .. }
+                | Event::TimedOut { .. }
+                | Event::Learned { .. }
+                | Event::Rejected { .. }
+                | Event::Violated { .. } => {}
             }
         }
     }

@@ -18,11 +18,11 @@ pub mod timeline;
 pub mod trace;
 pub mod world;
 
-pub use command::{Command, DropReason, Event, Invariant, MsgId};
-pub use config::{Config, Mutation};
+pub use command::{Command, DropReason, Event, Invariant, MsgId, Step};
+pub use config::Config;
 pub use network::InFlight;
 pub use schedule::{simulate, Faults, RandomScheduler};
 pub use script::{Pick, Script};
-pub use timeline::{Step, Timeline};
+pub use timeline::Timeline;
 pub use trace::{Trace, TraceFile};
 pub use world::{Due, World};

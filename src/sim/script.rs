@@ -2,13 +2,13 @@
 //! message id. A script runs against a real world as it is built, so every id it records is the
 //! one the world really assigned. Lessons and scenario tests are written this way.
 
+use super::command::Step;
 use super::command::{Command, Event, MsgId};
 use super::config::Config;
 use super::narrate::narrate;
 use super::network::InFlight;
-use super::timeline::Step;
 use super::world::World;
-use crate::paxos::{NodeId, Value};
+use crate::paxos::{Kind, NodeId, Value};
 
 /// Which in-flight messages a script step means. Unset fields match anything.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -17,13 +17,13 @@ pub struct Pick {
     pub from: Option<NodeId>,
     /// Receiver.
     pub to: Option<NodeId>,
-    /// Message kind, as in `Msg::kind`.
-    pub kind: Option<&'static str>,
+    /// Message kind.
+    pub kind: Option<Kind>,
 }
 
 impl Pick {
     /// Messages of one kind.
-    pub fn kind(kind: &'static str) -> Self {
+    pub fn kind(kind: Kind) -> Self {
         Pick { kind: Some(kind), ..Pick::default() }
     }
     /// Narrows to a sender.
@@ -141,7 +141,7 @@ impl Script {
             self.error = Some(format!(
                 "step {}: no {} message from {} to {} is in flight",
                 self.commands.len() + 1,
-                pick.kind.unwrap_or("any"),
+                pick.kind.map_or("any", Kind::name),
                 show(pick.from),
                 show(pick.to)
             ));

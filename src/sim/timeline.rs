@@ -5,23 +5,12 @@
 //! Determinism makes the replayed world identical to the one first seen (RaftScope keeps a clone
 //! per change; replay keeps memory to a few hundred bytes per step).
 
-use super::command::{Command, Event};
+use super::command::{Command, Event, Step};
 use super::config::Config;
 use super::world::World;
-use serde::{Deserialize, Serialize};
 
 /// Steps between stored worlds.
 pub const CHECKPOINT_EVERY: usize = 32;
-
-/// One applied command and what it caused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Step {
-    /// The command.
-    pub command: Command,
-    /// Its events, in order.
-    pub events: Vec<Event>,
-}
 
 /// A run that can be rewound.
 #[derive(Clone, Debug)]
@@ -140,14 +129,6 @@ impl Timeline {
             at += 1;
         }
         w
-    }
-
-    /// Narrates recorded step `n` (1-based: the step that produced the world after `n` steps).
-    pub fn narrate(&self, n: usize) -> Option<super::narrate::Narration> {
-        let step = self.steps.get(n.checked_sub(1)?)?;
-        let before = self.world_at(n - 1);
-        let after = if n == self.cursor { self.current.clone() } else { self.world_at(n) };
-        Some(super::narrate::narrate(&before, step, &after))
     }
 
     /// One step back. Returns false at the start.

@@ -3,8 +3,9 @@
 
 use super::command::Command;
 use super::command::Event;
+use super::command::Step;
 use super::config::Config;
-use super::timeline::{Step, Timeline};
+use super::timeline::Timeline;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 

@@ -1,7 +1,7 @@
 //! Predict mode: before a message arrives, ask what will happen, then let the world answer.
 //! The right answer comes from applying the step to a copy of the world, so it is never wrong.
 
-use crate::paxos::{Msg, Role, Value};
+use crate::paxos::{Decision, Msg, Role, Source, Value};
 use crate::sim::{Command, Due, Event, World};
 
 /// A question about the next step.
@@ -20,7 +20,8 @@ fn yes_no(prompt: String, yes: bool) -> Question {
 }
 
 /// The question to ask before `cmd` runs on `w`, if it delivers a message whose outcome is worth
-/// predicting. Deliveries that the network will lose, and Commits and replies, ask nothing.
+/// predicting. Deliveries that the network will lose, messages the receiver will ignore, and
+/// Commits and replies ask nothing. The answer is the receiver's recorded decision.
 pub fn question(w: &World, cmd: &Command) -> Option<Question> {
     let id = match cmd {
         Command::Deliver { id } => *id,
@@ -36,94 +37,103 @@ pub fn question(w: &World, cmd: &Command) -> Option<Question> {
     if !events.iter().any(|e| matches!(e, Event::Delivered { id: d } if *d == id)) {
         return None;
     }
-    let sent = |kind: &str| {
-        events.iter().any(|e| matches!(e, Event::Sent { from, msg, .. } if *from == m.to && msg.kind() == kind))
-    };
+    let decision = events.iter().find_map(|e| match e {
+        Event::Decided { node, decision } if *node == m.to => Some(*decision),
+        _ => None,
+    })?;
+    about(w, &m, decision)
+}
+
+/// The question for a message `m` about to reach its receiver, which will decide `d`.
+fn about(w: &World, m: &crate::sim::InFlight, d: Decision) -> Option<Question> {
     let (to, from) = (m.to, m.from);
-    let i = to.index as usize;
+    if matches!(d, Decision::Ignored { .. }) && to.role != Role::Acceptor {
+        // Late or stale replies change nothing; asking about them would only confuse.
+        return None;
+    }
     Some(match (to.role, m.msg) {
-        (Role::Acceptor, Msg::Prepare { ballot }) => Question {
-            prompt: format!("{from}'s Prepare {ballot} is about to reach {to}. Will {to} promise, or refuse?"),
-            choices: vec![format!("Promise {ballot}"), "Refuse".into()],
-            answer: if sent("promise") { 0 } else { 1 },
-        },
+        (Role::Acceptor, Msg::Prepare { ballot }) => {
+            let mut choices = vec![format!("Promise {ballot}"), "Refuse".into()];
+            let answer = match d {
+                Decision::Promised { .. } => 0,
+                Decision::Ignored { .. } => {
+                    choices.push("Ignore it: it already answered this ballot".into());
+                    2
+                }
+                _ => 1,
+            };
+            Question {
+                prompt: format!("{from}'s Prepare {ballot} is about to reach {to}. Will {to} promise, or refuse?"),
+                choices,
+                answer,
+            }
+        }
         (Role::Acceptor, Msg::Accept { ballot, value }) => Question {
             prompt: format!("Accept {ballot} {value} is about to reach {to}. Will {to} accept it?"),
             choices: vec![format!("Accept {value}"), "Refuse".into()],
-            answer: if sent("accepted") { 0 } else { 1 },
+            answer: if matches!(d, Decision::Voted { .. }) { 0 } else { 1 },
         },
-        // Late or stale replies change nothing; asking about them would only confuse.
-        (Role::Proposer, Msg::Promise { ballot, .. })
-            if w.proposers()[i].ballot != Some(ballot) || w.proposers()[i].phase != crate::paxos::Phase::Preparing =>
-        {
-            return None
-        }
-        (Role::Proposer, Msg::Accepted { ballot, .. })
-            if w.proposers()[i].ballot != Some(ballot) || w.proposers()[i].phase != crate::paxos::Phase::Accepting =>
-        {
-            return None
-        }
-        (Role::Proposer, Msg::Promise { ballot, .. }) => {
-            let p = &after.proposers()[i];
-            match p.proposed.filter(|_| sent("accept")) {
-                Some(v) => {
-                    let mut values: Vec<Value> = Vec::new();
-                    for c in [p.value, p.highest_reported.map(|h| h.value)].into_iter().flatten() {
-                        if !values.contains(&c) {
-                            values.push(c);
-                        }
-                    }
-                    for c in w.oracle().requested() {
-                        if values.len() < 3 && !values.contains(c) {
-                            values.push(*c);
-                        }
-                    }
-                    if values.len() < 2 {
-                        return Some(yes_no(
-                            format!(
-                                "{from}'s promise for {ballot} is about to reach {to}. Will {to} start Phase 2 now?"
-                            ),
-                            true,
-                        ));
-                    }
-                    Question {
-                        prompt: format!(
-                            "This promise gives {to} a majority for ballot {ballot}. Which value must {to} propose?"
-                        ),
-                        answer: values.iter().position(|x| *x == v).unwrap_or(0),
-                        choices: values.iter().map(|v| v.to_string()).collect(),
-                    }
-                }
-                None => yes_no(
-                    format!("{from}'s promise for {ballot} is about to reach {to}. Will {to} start Phase 2 now?"),
-                    false,
-                ),
-            }
-        }
+        (Role::Proposer, Msg::Promise { ballot, .. }) => match d {
+            Decision::QuorumOfPromises { value, own, source, .. } => which_value(w, to, ballot, value, own, source),
+            _ => yes_no(
+                format!("{from}'s promise for {ballot} is about to reach {to}. Will {to} start Phase 2 now?"),
+                false,
+            ),
+        },
         (Role::Proposer, Msg::Accepted { ballot, .. }) => yes_no(
             format!("{from}'s vote for ballot {ballot} is about to reach {to}. Will {to} commit now?"),
-            sent("commit"),
+            matches!(d, Decision::QuorumOfVotes { .. }),
         ),
         (Role::Proposer, Msg::Nack { ballot, .. }) => yes_no(
             format!("{from}'s Nack for ballot {ballot} is about to reach {to}. Will {to} start a new ballot at once?"),
-            sent("prepare"),
+            matches!(d, Decision::Retry { .. }),
         ),
         (Role::Proposer, Msg::Request { value }) => yes_no(
             format!("{from}'s request for {value} is about to reach {to}. Will {to} start a new ballot for it?"),
-            sent("prepare"),
+            matches!(d, Decision::Began { .. }),
         ),
         (Role::Learner, Msg::Accepted { ballot, value }) => yes_no(
             format!("{from}'s vote for {value} in {ballot} is about to reach {to}. Will {to} learn a value now?"),
-            after.learners()[i].learned.is_some() && w.learners()[i].learned.is_none(),
+            matches!(d, Decision::Learned { .. }),
         ),
         _ => return None,
     })
 }
 
+/// "Which value must P2 propose?", offering its client's value, the reported one and any other
+/// requested value, when there are at least two to choose from.
+fn which_value(
+    w: &World,
+    to: crate::paxos::NodeId,
+    ballot: crate::paxos::Ballot,
+    value: Value,
+    own: Option<Value>,
+    source: Source,
+) -> Question {
+    let reported = match source {
+        Source::Adopted { proposal, .. } | Source::IgnoredReported { proposal } => Some(proposal.value),
+        Source::OwnValue => None,
+    };
+    let mut values: Vec<Value> = Vec::new();
+    for c in [own, reported].into_iter().flatten().chain(w.oracle().requested().iter().copied()) {
+        if values.len() < 3 && !values.contains(&c) {
+            values.push(c);
+        }
+    }
+    if values.len() < 2 {
+        return yes_no(format!("A promise for {ballot} is about to reach {to}. Will {to} start Phase 2 now?"), true);
+    }
+    Question {
+        prompt: format!("This promise gives {to} a majority for ballot {ballot}. Which value must {to} propose?"),
+        answer: values.iter().position(|x| *x == value).unwrap_or(0),
+        choices: values.iter().map(|v| v.to_string()).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paxos::NodeId;
+    use crate::paxos::{Kind, NodeId};
     use crate::sim::{Config, Pick, Script};
 
     fn answer_text(q: &Question) -> &str {
@@ -133,8 +143,8 @@ mod tests {
     #[test]
     fn asks_whether_an_acceptor_promises_or_refuses() {
         let mut s = Script::new(Config::default(), 1).unwrap();
-        s.request(NodeId::client(0), "X").deliver(Pick::kind("request"));
-        let id = s.find(Pick::kind("prepare").to(NodeId::acceptor(0)))[0];
+        s.request(NodeId::client(0), "X").deliver(Pick::kind(Kind::Request));
+        let id = s.find(Pick::kind(Kind::Prepare).to(NodeId::acceptor(0)))[0];
         let q = question(s.world(), &Command::Deliver { id }).unwrap();
         assert!(q.prompt.contains("Will A1 promise, or refuse?"));
         assert_eq!(answer_text(&q), "Promise 1.1");
@@ -169,12 +179,12 @@ mod tests {
                 asked += 1;
                 assert!(q.answer < q.choices.len() && q.choices.len() >= 2);
                 let did =
-                    |kind: &str| s.events.iter().any(|e| matches!(e, Event::Sent { msg, .. } if msg.kind() == kind));
+                    |kind: Kind| s.events.iter().any(|e| matches!(e, Event::Sent { msg, .. } if msg.kind() == kind));
                 if q.prompt.contains("promise, or refuse") {
-                    assert_eq!(q.answer == 0, did("promise"), "{}", q.prompt);
+                    assert_eq!(q.answer == 0, did(Kind::Promise), "{}", q.prompt);
                 }
                 if q.prompt.contains("commit now") {
-                    assert_eq!(q.answer == 0, did("commit"), "{}", q.prompt);
+                    assert_eq!(q.answer == 0, did(Kind::Commit), "{}", q.prompt);
                 }
             }
             let _ = w.apply(s.command.clone());

@@ -1,7 +1,7 @@
 //! The app's state outside the DOM: the timeline, a narration per step, and play settings.
 //! Pure Rust, so it is tested natively; the Yew layer only renders it and calls its methods.
 
-use crate::paxos::{Ballot, Msg};
+use crate::paxos::Ballot;
 use crate::sim::link::Link;
 use crate::sim::narrate::{narrate, Narration};
 use crate::sim::{Command, Config, Event, Step, Timeline, Trace, TraceFile, World};
@@ -190,16 +190,9 @@ impl Session {
         let mut started = BTreeSet::new();
         let mut committed = BTreeSet::new();
         for step in &self.timeline.steps()[..self.cursor()] {
-            for e in &step.events {
-                match e {
-                    Event::Sent { msg: Msg::Prepare { ballot }, .. } => {
-                        started.insert(*ballot);
-                    }
-                    Event::Sent { msg: Msg::Commit { ballot, .. }, .. } => {
-                        committed.insert(*ballot);
-                    }
-                    _ => {}
-                }
+            for (_, d) in step.decisions() {
+                started.extend(d.started());
+                committed.extend(d.committed());
             }
         }
         let running: BTreeSet<Ballot> = self
@@ -263,15 +256,13 @@ impl Session {
     pub fn markers(&self) -> Vec<(usize, Marker)> {
         let mut out = Vec::new();
         for (i, s) in self.timeline.steps().iter().enumerate() {
-            let mut phase = None;
+            let phase = s.decisions().filter_map(|(_, d)| d.enters_phase()).max();
             for e in &s.events {
-                match e {
-                    Event::Sent { msg: Msg::Prepare { .. }, .. } => phase = phase.max(Some(1)),
-                    Event::Sent { msg: Msg::Accept { .. }, .. } => phase = phase.max(Some(2)),
-                    Event::Sent { msg: Msg::Commit { .. }, .. } => phase = phase.max(Some(3)),
-                    Event::Chosen { .. } => out.push((i + 1, Marker::Chosen)),
-                    Event::Violated { .. } => out.push((i + 1, Marker::Violation)),
-                    _ => {}
+                if let Event::Chosen { .. } = e {
+                    out.push((i + 1, Marker::Chosen));
+                }
+                if let Event::Violated { .. } = e {
+                    out.push((i + 1, Marker::Violation));
                 }
             }
             if let Some(p) = phase {

@@ -2,7 +2,7 @@
 //! sent to the step it was delivered or dropped, and the gaps where a node was down. Pure, so the
 //! geometry is tested natively; `components::spacetime` draws it.
 
-use crate::paxos::NodeId;
+use crate::paxos::{Kind, NodeId};
 use crate::sim::{Event, MsgId, Step};
 
 /// How a message's life ended (as of the step on screen).
@@ -30,7 +30,7 @@ pub struct Arrow {
     /// How it ended.
     pub end: End,
     /// Message kind (for colour).
-    pub kind: &'static str,
+    pub kind: Kind,
     /// Label.
     pub label: String,
 }
@@ -115,14 +115,16 @@ mod tests {
     fn arrows_follow_messages_from_send_to_delivery_or_drop() {
         let mut s = Script::new(Config::default(), 1).unwrap();
         let c1 = NodeId::client(0);
-        s.request(c1, "X").deliver(Pick::kind("request")).drop_msg(Pick::kind("prepare").to(NodeId::acceptor(2)));
-        s.duplicate(Pick::kind("prepare").to(NodeId::acceptor(0)));
+        s.request(c1, "X")
+            .deliver(Pick::kind(Kind::Request))
+            .drop_msg(Pick::kind(Kind::Prepare).to(NodeId::acceptor(2)));
+        s.duplicate(Pick::kind(Kind::Prepare).to(NodeId::acceptor(0)));
         s.run(crate::sim::Command::Crash { node: NodeId::acceptor(1) });
         let t = Timeline::replay(Config::default(), 1, s.commands()).unwrap();
         let d = build(t.steps(), t.len());
         let req = &d.arrows[0];
-        assert_eq!((req.kind, req.sent, req.end), ("request", 1, End::Delivered(2)));
-        assert_eq!(d.arrows.iter().filter(|a| a.kind == "prepare").count(), 4, "three prepares and one copy");
+        assert_eq!((req.kind, req.sent, req.end), (Kind::Request, 1, End::Delivered(2)));
+        assert_eq!(d.arrows.iter().filter(|a| a.kind == Kind::Prepare).count(), 4, "three prepares and one copy");
         assert!(d.arrows.iter().any(|a| a.end == End::Dropped(3)));
         assert!(d.arrows.iter().any(|a| a.sent == 4 && a.end == End::InFlight), "the copy");
         assert_eq!(d.gaps, vec![Gap { node: NodeId::acceptor(1), from: 5, to: None }]);

@@ -112,10 +112,9 @@ impl Action {
     }
 }
 
-/// A ballot starts when a proposer sends its first Prepare of it (to A1, as every ballot is sent
-/// to every acceptor in order).
+/// A ballot starts when a proposer decides to start one.
 fn is_ballot_start(e: &Event) -> bool {
-    matches!(e, Event::Sent { msg: crate::paxos::Msg::Prepare { .. }, to, .. } if to.index == 0)
+    matches!(e, Event::Decided { decision, .. } if decision.started().is_some())
 }
 
 /// Delivers every message bound for a learner at once, in id order.

@@ -2,7 +2,7 @@
 
 use super::util::*;
 use super::{reconfigure, Builder, Meta, Recipe};
-use crate::paxos::{Ballot, Phase};
+use crate::paxos::{Ballot, Kind, Phase};
 use crate::sim::command::{DropReason, Event, Invariant};
 use crate::sim::{Command, Config, Pick, World};
 
@@ -33,48 +33,48 @@ fn happy(b: &mut Builder) {
     );
     b.say("P1 picks ballot 1.1 (round 1 of proposer 1) and starts Phase 1: it asks every acceptor to promise to ignore anything lower.")
         .act(|s| {
-            s.deliver(Pick::kind("request"));
+            s.deliver(Pick::kind(Kind::Request));
         });
     b.say("Phase 1b. A1 has promised nothing yet, so it promises 1.1. Its promise also reports its last vote: none.")
         .act(|s| {
-            s.deliver(Pick::kind("prepare").to(a(0)));
+            s.deliver(Pick::kind(Kind::Prepare).to(a(0)));
         });
     b.act(|s| {
-        s.deliver(Pick::kind("prepare").to(a(1))).deliver(Pick::kind("prepare").to(a(2)));
+        s.deliver(Pick::kind(Kind::Prepare).to(a(1))).deliver(Pick::kind(Kind::Prepare).to(a(2)));
     });
     b.say("P1 counts promises. One of three is not yet a majority.").act(|s| {
-        s.deliver(Pick::kind("promise").from(a(0)));
+        s.deliver(Pick::kind(Kind::Promise).from(a(0)));
     });
     b.say("Two of three is a majority. No promise reported a vote, so P1 is free to propose its client's \"X\". Phase 2 begins: Accept 1.1 \"X\" goes to every acceptor.")
         .act(|s| {
-            s.deliver(Pick::kind("promise").from(a(1)));
+            s.deliver(Pick::kind(Kind::Promise).from(a(1)));
         });
     b.say("A3's promise arrives late. P1 already has a majority, so it ignores it: Paxos never waits for everyone.")
         .act(|s| {
-            s.deliver(Pick::kind("promise").from(a(2)));
+            s.deliver(Pick::kind(Kind::Promise).from(a(2)));
         });
     b.say("Phase 2b. A1 accepts \"X\" in ballot 1.1 and tells P1 and the learner.").act(|s| {
-        s.deliver(Pick::kind("accept").to(a(0)));
+        s.deliver(Pick::kind(Kind::Accept).to(a(0)));
     });
     b.say("A2 accepts too. This is the moment \"X\" is chosen: a majority accepted it in one ballot. Look at the banner: no node knows yet.")
         .act(|s| {
-            s.deliver(Pick::kind("accept").to(a(1)));
+            s.deliver(Pick::kind(Kind::Accept).to(a(1)));
         });
     b.act(|s| {
-        s.deliver(Pick::kind("accept").to(a(2)));
+        s.deliver(Pick::kind(Kind::Accept).to(a(2)));
     });
     b.say("P1 counts votes for 1.1.").act(|s| {
-        s.deliver(Pick::kind("accepted").to(P1));
+        s.deliver(Pick::kind(Kind::Accepted).to(P1));
     });
     b.say("Phase 3. With a majority of votes, P1 knows \"X\" is chosen. It commits to acceptors and learners and replies to C1.")
         .act(|s| {
-            s.deliver(Pick::kind("accepted").to(P1));
+            s.deliver(Pick::kind(Kind::Accepted).to(P1));
         });
     b.say("The learner counts votes on its own; it does not need P1's Commit.").act(|s| {
-        s.deliver(Pick::kind("accepted").to(L1));
+        s.deliver(Pick::kind(Kind::Accepted).to(L1));
     });
     b.say("L1 has a majority of votes for one ballot: it learns \"X\" and announces it to every client.").act(|s| {
-        s.deliver(Pick::kind("accepted").to(L1));
+        s.deliver(Pick::kind(Kind::Accepted).to(L1));
     });
     b.act(|s| {
         s.settle(60);
@@ -116,11 +116,11 @@ fn one(b: &mut Builder) {
     });
     request(b, "C2 asks P2 for \"Y\".", C2, "Y");
     b.act(|s| {
-        s.deliver(Pick::kind("request").to(P2));
+        s.deliver(Pick::kind(Kind::Request).to(P2));
     });
     b.say("P2's Prepare is lost: A1 is down. Without a promise from a majority, P2 cannot even start Phase 2.").act(
         |s| {
-            s.deliver(Pick::kind("prepare").to(a(0)));
+            s.deliver(Pick::kind(Kind::Prepare).to(a(0)));
         },
     );
     b.say("P2's timer fires and it retries with a higher round. It will keep trying for ever: one crash stopped the whole system.")
@@ -128,7 +128,7 @@ fn one(b: &mut Builder) {
             s.ticks(1);
         });
     b.act(|s| {
-        s.deliver(Pick::kind("prepare").to(a(0))).ticks(1).deliver(Pick::kind("prepare").to(a(0)));
+        s.deliver(Pick::kind(Kind::Prepare).to(a(0))).ticks(1).deliver(Pick::kind(Kind::Prepare).to(a(0)));
     });
     b.turn(
         "Your turn: click A1 and restart it, then step. P2's next Phase 1 reaches A1. Will P2 propose \"Y\" or \"X\"?",
@@ -164,16 +164,16 @@ fn minority(b: &mut Builder) {
         "P1 starts ballot 1.1 and sends Prepare to all three acceptors, crashed or not: it cannot know which are up.",
     )
     .act(|s| {
-        s.deliver(Pick::kind("request"));
+        s.deliver(Pick::kind(Kind::Request));
     });
     b.act(|s| {
-        s.deliver_all(Pick::kind("prepare"));
+        s.deliver_all(Pick::kind(Kind::Prepare));
     });
     b.say("A1 and A2 promise; the Prepare to A3 was lost. Two promises are enough.").act(|s| {
-        s.deliver_all(Pick::kind("promise"));
+        s.deliver_all(Pick::kind(Kind::Promise));
     });
     b.say("A1 and A2 accept \"X\": a majority, so \"X\" is chosen without A3.").act(|s| {
-        s.deliver_all(Pick::kind("accept"));
+        s.deliver_all(Pick::kind(Kind::Accept));
     });
     b.say("Votes, commits and replies flow as usual; everything sent to A3 is simply lost.").act(|s| {
         s.settle(60);
@@ -206,10 +206,10 @@ fn majority(b: &mut Builder) {
     });
     request(b, "C1 asks P1 for \"X\" anyway.", C1, "X");
     b.act(|s| {
-        s.deliver(Pick::kind("request")).deliver_all(Pick::kind("prepare"));
+        s.deliver(Pick::kind(Kind::Request)).deliver_all(Pick::kind(Kind::Prepare));
     });
     b.say("P1 holds one promise and needs two. It waits.").act(|s| {
-        s.deliver_all(Pick::kind("promise"));
+        s.deliver_all(Pick::kind(Kind::Promise));
     });
     b.say("P1's timer fires. It retries with round 2, and will again and again: liveness is lost.").act(|s| {
         s.ticks(1);
@@ -249,36 +249,36 @@ fn conflict(b: &mut Builder) {
     request(b, "C1 asks P1 for \"X\".", C1, "X");
     request(b, "C2 asks P2 for \"Y\".", C2, "Y");
     b.say("P1 starts ballot 1.1.").act(|s| {
-        s.deliver(Pick::kind("request").to(P1));
+        s.deliver(Pick::kind(Kind::Request).to(P1));
     });
     b.say("P2 starts ballot 1.2. Same round, but 1.2 > 1.1 because the proposer id breaks the tie.").act(|s| {
-        s.deliver(Pick::kind("request").to(P2));
+        s.deliver(Pick::kind(Kind::Request).to(P2));
     });
     b.act(|s| {
-        s.deliver(Pick::kind("prepare").from(P1).to(a(0)));
+        s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(0)));
     });
     b.say("A1 promised 1.1, but 1.2 is higher: A1 now promises 1.2. The higher ballot pre-empts the lower one.").act(
         |s| {
-            s.deliver(Pick::kind("prepare").from(P2).to(a(0)));
+            s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(0)));
         },
     );
     b.act(|s| {
-        s.deliver(Pick::kind("prepare").from(P2).to(a(1)));
+        s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(1)));
     });
     b.say("A2 already promised 1.2, so it refuses P1's 1.1 with a Nack naming the higher ballot.").act(|s| {
-        s.deliver(Pick::kind("prepare").from(P1).to(a(1)));
+        s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(1)));
     });
     b.say("The Nack reaches P1. It retries at once with ballot 2.1, a round above every round it has seen.").act(|s| {
-        s.deliver(Pick::kind("nack").to(P1));
+        s.deliver(Pick::kind(Kind::Nack).to(P1));
     });
     b.act(|s| {
-        s.deliver_all(Pick::kind("promise").to(P2));
+        s.deliver_all(Pick::kind(Kind::Promise).to(P2));
     });
     b.say("P2 has its majority first and proposes \"Y\" in 1.2.").act(|s| {
-        s.deliver(Pick::kind("accept").from(P2).to(a(0)));
+        s.deliver(Pick::kind(Kind::Accept).from(P2).to(a(0)));
     });
     b.act(|s| {
-        s.deliver(Pick::kind("accept").from(P2).to(a(2)));
+        s.deliver(Pick::kind(Kind::Accept).from(P2).to(a(2)));
     });
     b.say("\"Y\" is chosen. P1's new ballot 2.1 is still on its way: its promises will report \"Y\", so P1 can only propose \"Y\".")
         .act(|s| {
@@ -311,39 +311,41 @@ pub const VALUE_ADOPTION: (Meta, Recipe) = (
 fn adoption(b: &mut Builder) {
     request(b, "C1 asks P1 for \"X\".", C1, "X");
     b.act(|s| {
-        s.deliver_all(Pick::kind("request")).deliver_all(Pick::kind("prepare")).deliver_all(Pick::kind("promise"));
+        s.deliver_all(Pick::kind(Kind::Request))
+            .deliver_all(Pick::kind(Kind::Prepare))
+            .deliver_all(Pick::kind(Kind::Promise));
     });
     b.say("A1 accepts \"X\" in ballot 1.1.").act(|s| {
-        s.deliver(Pick::kind("accept").to(a(0)));
+        s.deliver(Pick::kind(Kind::Accept).to(a(0)));
     });
     b.say("A2 accepts too: \"X\" is chosen by the quorum {A1, A2}.").act(|s| {
-        s.deliver(Pick::kind("accept").to(a(1)));
+        s.deliver(Pick::kind(Kind::Accept).to(a(1)));
     });
     b.highlight(&[a(0), a(1)], "the quorum that chose \"X\"");
     b.say("Then every other message of ballot 1.1 is lost: nobody learns that \"X\" was chosen.").act(|s| {
-        s.drop_all(Pick::kind("accept")).drop_all(Pick::kind("accepted"));
+        s.drop_all(Pick::kind(Kind::Accept)).drop_all(Pick::kind(Kind::Accepted));
     });
     b.act(|s| {
         s.run(Command::SetLeader { client: C2, leader: P2 });
     });
     request(b, "C2 asks P2 for \"Y\". P2 has never heard of \"X\".", C2, "Y");
     b.act(|s| {
-        s.deliver(Pick::kind("request").to(P2));
+        s.deliver(Pick::kind(Kind::Request).to(P2));
     });
     b.say("P2's Prepare 1.2 reaches A2 and A3: a different majority.").act(|s| {
-        s.deliver(Pick::kind("prepare").from(P2).to(a(1)));
+        s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(1)));
     });
     b.act(|s| {
-        s.deliver(Pick::kind("prepare").from(P2).to(a(2)));
+        s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(2)));
     });
     b.highlight(&[a(1), a(2)], "P2's quorum");
     b.say("A2 is in both quorums. Its promise carries its vote for \"X\" in 1.1 into P2's Phase 1.").act(|s| {
-        s.deliver(Pick::kind("promise").to(P2).from(a(1)));
+        s.deliver(Pick::kind(Kind::Promise).to(P2).from(a(1)));
     });
     b.highlight(&[a(1)], "in both quorums: it carries \"X\"");
     b.say("P2 must propose \"X\", not \"Y\": the highest vote reported is \"X\" in 1.1 (P2c). Any two majorities overlap, so this always happens.")
         .act(|s| {
-            s.deliver(Pick::kind("promise").to(P2).from(a(2)));
+            s.deliver(Pick::kind(Kind::Promise).to(P2).from(a(2)));
         });
     b.highlight(&[a(1)], "in both quorums: it carries \"X\"");
     b.act(|s| {

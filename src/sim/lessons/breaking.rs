@@ -3,7 +3,7 @@
 
 use super::util::*;
 use super::{reconfigure, Builder, Meta, Recipe};
-use crate::paxos::{Ballot, Msg, NodeId};
+use crate::paxos::{Ballot, Kind, Msg, NodeId};
 use crate::sim::command::{DropReason, Event, Invariant};
 use crate::sim::{Command, Config, Pick, Script, World};
 
@@ -34,13 +34,14 @@ pub const DUELING: (Meta, Recipe) = (
 /// One round of the duel: `first` finishes Phase 1, then `second`'s Prepare pre-empts it just
 /// before its Accept lands, and the Nack makes `first` retry higher.
 fn round(s: &mut Script, first: NodeId, second: NodeId) {
-    s.deliver_all(Pick::kind("prepare").from(first).to(a(0))).deliver_all(Pick::kind("prepare").from(first).to(a(1)));
-    s.deliver_all(Pick::kind("promise").to(first));
-    s.deliver(Pick::kind("prepare").from(second).to(a(0))).deliver(Pick::kind("prepare").from(second).to(a(1)));
-    s.deliver(Pick::kind("accept").from(first).to(a(0))).deliver(Pick::kind("nack").to(first));
+    s.deliver_all(Pick::kind(Kind::Prepare).from(first).to(a(0)))
+        .deliver_all(Pick::kind(Kind::Prepare).from(first).to(a(1)));
+    s.deliver_all(Pick::kind(Kind::Promise).to(first));
+    s.deliver(Pick::kind(Kind::Prepare).from(second).to(a(0))).deliver(Pick::kind(Kind::Prepare).from(second).to(a(1)));
+    s.deliver(Pick::kind(Kind::Accept).from(first).to(a(0))).deliver(Pick::kind(Kind::Nack).to(first));
     // Tidy the canvas: the rest of the losing ballot and A3's traffic are lost in the storm.
-    s.drop_all(Pick::kind("accept").from(first)).drop_all(Pick::kind("nack"));
-    s.drop_all(Pick::kind("prepare").to(a(2))).drop_all(Pick::kind("promise").from(a(2)));
+    s.drop_all(Pick::kind(Kind::Accept).from(first)).drop_all(Pick::kind(Kind::Nack));
+    s.drop_all(Pick::kind(Kind::Prepare).to(a(2))).drop_all(Pick::kind(Kind::Promise).from(a(2)));
 }
 
 fn dueling(b: &mut Builder) {
@@ -51,7 +52,7 @@ fn dueling(b: &mut Builder) {
         s.request(C1, "X").request(C2, "Y");
     });
     b.say("Both proposers start Phase 1: ballots 1.1 and 1.2.").act(|s| {
-        s.deliver(Pick::kind("request").to(P1)).deliver(Pick::kind("request").to(P2));
+        s.deliver(Pick::kind(Kind::Request).to(P1)).deliver(Pick::kind(Kind::Request).to(P2));
     });
     b.say("Round 1: P1 gets its promises, but P2's higher Prepare reaches the acceptors just before P1's Accept. A Nack, and P1 retries.")
         .act(|s| round(s, P1, P2));
@@ -96,34 +97,34 @@ pub const LOST_AND_DUPLICATED: (Meta, Recipe) = (
 
 fn lost(b: &mut Builder) {
     b.act(|s| {
-        s.request(C1, "X").deliver(Pick::kind("request"));
+        s.request(C1, "X").deliver(Pick::kind(Kind::Request));
     });
     b.say("The network duplicates P1's Prepare to A1: two copies are on their way.").act(|s| {
-        s.duplicate(Pick::kind("prepare").to(a(0)));
+        s.duplicate(Pick::kind(Kind::Prepare).to(a(0)));
     });
     b.say("A1 gets the Prepare twice. Promising the same ballot twice changes nothing.").act(|s| {
-        s.deliver_all(Pick::kind("prepare"));
+        s.deliver_all(Pick::kind(Kind::Prepare));
     });
     b.say("A3's Promise is lost.").act(|s| {
-        s.drop_msg(Pick::kind("promise").from(a(2)));
+        s.drop_msg(Pick::kind(Kind::Promise).from(a(2)));
     });
     b.say("P1 counts A1's promise once, however many copies arrive.").act(|s| {
-        s.deliver_all(Pick::kind("promise"));
+        s.deliver_all(Pick::kind(Kind::Promise));
     });
     b.say("The Accept to A1 is lost. A2 and A3 are still a majority.").act(|s| {
-        s.drop_msg(Pick::kind("accept").to(a(0)));
+        s.drop_msg(Pick::kind(Kind::Accept).to(a(0)));
     });
     b.act(|s| {
-        s.deliver_all(Pick::kind("accept"));
+        s.deliver_all(Pick::kind(Kind::Accept));
     });
     b.say("A vote to the learner is duplicated; L1 counts each acceptor once.").act(|s| {
-        s.duplicate(Pick::kind("accepted").to(L1));
+        s.duplicate(Pick::kind(Kind::Accepted).to(L1));
     });
     b.act(|s| {
-        s.deliver_all(Pick::kind("accepted"));
+        s.deliver_all(Pick::kind(Kind::Accepted));
     });
     b.say("The Commit to L1 is lost. Harmless: L1 already learned from the votes themselves.").act(|s| {
-        s.drop_all(Pick::kind("commit").to(L1));
+        s.drop_all(Pick::kind(Kind::Commit).to(L1));
     });
     b.act(|s| {
         s.settle(60);
@@ -158,13 +159,13 @@ fn partition(b: &mut Builder) {
         s.run(Command::Partition { groups: vec![vec![C1, P1, a(0)]] });
     });
     b.act(|s| {
-        s.request(C1, "X").deliver(Pick::kind("request"));
+        s.request(C1, "X").deliver(Pick::kind(Kind::Request));
     });
     b.say("P1's Prepares to A2 and A3 cannot cross the cut. A1 alone is not a majority.").act(|s| {
-        s.deliver_all(Pick::kind("prepare"));
+        s.deliver_all(Pick::kind(Kind::Prepare));
     });
     b.act(|s| {
-        s.deliver_all(Pick::kind("promise"));
+        s.deliver_all(Pick::kind(Kind::Promise));
     });
     b.say("P1's timer fires again and again. The minority side cannot choose anything.").act(|s| {
         s.ticks(8);
@@ -207,27 +208,27 @@ fn durability(b: &mut Builder) {
             s.run(Command::SetLeader { client: C2, leader: P2 });
         });
     b.act(|s| {
-        s.request(C2, "Y").deliver(Pick::kind("request").to(P2));
+        s.request(C2, "Y").deliver(Pick::kind(Kind::Request).to(P2));
     });
     b.say("A1 promises ballot 1.2.").act(|s| {
-        s.deliver(Pick::kind("prepare").from(P2).to(a(0)));
+        s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(0)));
     });
     b.say("A1 crashes and restarts. Its promise was on disk, so it still promises 1.2.").act(|s| {
         s.run(Command::Crash { node: a(0) }).run(Command::Restart { node: a(0) });
     });
     b.act(|s| {
-        s.request(C1, "X").deliver(Pick::kind("request").to(P1));
+        s.request(C1, "X").deliver(Pick::kind(Kind::Request).to(P1));
     });
     b.say("P1's lower ballot 1.1 reaches A1, which refuses it: the durable promise protects ballot 1.2.").act(|s| {
-        s.deliver(Pick::kind("prepare").from(P1).to(a(0)));
+        s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(0)));
     });
     b.act(|s| {
-        s.drop_all(Pick::kind("prepare").from(P1)).deliver(Pick::kind("nack").to(P1));
+        s.drop_all(Pick::kind(Kind::Prepare).from(P1)).deliver(Pick::kind(Kind::Nack).to(P1));
     });
     b.say("P2 wins A2 as well and gets \"Y\" accepted by A1 and A2: \"Y\" is chosen.").act(|s| {
-        s.deliver(Pick::kind("prepare").from(P2).to(a(1))).deliver_all(Pick::kind("promise").to(P2));
-        s.deliver(Pick::kind("accept").from(P2).to(a(0))).deliver(Pick::kind("accept").from(P2).to(a(1)));
-        s.drop_all(Pick::kind("accept")).drop_all(Pick::kind("accepted"));
+        s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(1))).deliver_all(Pick::kind(Kind::Promise).to(P2));
+        s.deliver(Pick::kind(Kind::Accept).from(P2).to(a(0))).deliver(Pick::kind(Kind::Accept).from(P2).to(a(1)));
+        s.drop_all(Pick::kind(Kind::Accept)).drop_all(Pick::kind(Kind::Accepted));
     });
     b.turn("Your turn: guess what happens if A2 now forgets everything.");
     b.say("A2 crashes and restarts with amnesia: its promise of 1.2 and its vote for \"Y\" are gone. The safety panel already objects.")
@@ -236,14 +237,14 @@ fn durability(b: &mut Builder) {
         });
     b.say("P1's retry, ballot 2.1, reaches A2 and A3. Neither reports \"Y\": A2 forgot it and A3 never saw it.").act(
         |s| {
-            s.deliver(Pick::kind("prepare").from(P1).to(a(1))).deliver(Pick::kind("prepare").from(P1).to(a(2)));
-            s.deliver(Pick::kind("promise").to(P1).from(a(1))).deliver(Pick::kind("promise").to(P1).from(a(2)));
+            s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(1))).deliver(Pick::kind(Kind::Prepare).from(P1).to(a(2)));
+            s.deliver(Pick::kind(Kind::Promise).to(P1).from(a(1))).deliver(Pick::kind(Kind::Promise).to(P1).from(a(2)));
         },
     );
     b.highlight(&[a(1)], "forgot its vote for \"Y\"");
     b.say("So P1 proposes \"X\", and A2 and A3 accept it. \"X\" is chosen too: agreement is broken. This is why promises and votes must be durable.")
         .act(|s| {
-            s.deliver(Pick::kind("accept").from(P1).to(a(1))).deliver(Pick::kind("accept").from(P1).to(a(2)));
+            s.deliver(Pick::kind(Kind::Accept).from(P1).to(a(1))).deliver(Pick::kind(Kind::Accept).from(P1).to(a(2)));
         });
 }
 
@@ -272,28 +273,28 @@ fn leaders(b: &mut Builder) {
         s.request(C1, "X").request(C2, "Y");
     });
     b.say("P1 takes C1's request first and starts one ballot for \"X\".").act(|s| {
-        s.deliver(Pick::kind("request").from(C1));
+        s.deliver(Pick::kind(Kind::Request).from(C1));
     });
     b.say("C2's request finds P1 busy. One leader, one ballot: P1 will answer C2 with whatever is chosen.").act(|s| {
-        s.deliver(Pick::kind("request").from(C2));
+        s.deliver(Pick::kind(Kind::Request).from(C2));
     });
     b.act(|s| {
-        s.deliver_all(Pick::kind("prepare")).deliver_all(Pick::kind("promise"));
+        s.deliver_all(Pick::kind(Kind::Prepare)).deliver_all(Pick::kind(Kind::Promise));
     });
     b.say("C2 grows impatient and switches its estimate to P2.").act(|s| {
         s.run(Command::SetLeader { client: C2, leader: P2 });
     });
     b.say("Now there are two believed leaders. C2 asks P2, which starts ballot 1.2.").act(|s| {
-        s.request(C2, "Y").deliver(Pick::kind("request").to(P2));
+        s.request(C2, "Y").deliver(Pick::kind(Kind::Request).to(P2));
     });
     b.say("P2's higher ballot reaches every acceptor before P1's Accepts.").act(|s| {
-        s.deliver_all(Pick::kind("prepare").from(P2));
+        s.deliver_all(Pick::kind(Kind::Prepare).from(P2));
     });
     b.say("P1's Accepts arrive too late: Nacks. The two leaders collided.").act(|s| {
-        s.deliver_all(Pick::kind("accept").from(P1));
+        s.deliver_all(Pick::kind(Kind::Accept).from(P1));
     });
     b.act(|s| {
-        s.deliver_all(Pick::kind("promise").to(P2)).deliver_all(Pick::kind("accept").from(P2));
+        s.deliver_all(Pick::kind(Kind::Promise).to(P2)).deliver_all(Pick::kind(Kind::Accept).from(P2));
     });
     b.act(|s| {
         s.settle(200);
@@ -326,21 +327,21 @@ fn clock(b: &mut Builder) {
         s.run(Command::SetLeader { client: C2, leader: P2 }).request(C1, "X").request(C2, "Y");
     });
     b.say("P1 starts ballot 1.1.").act(|s| {
-        s.deliver(Pick::kind("request").to(P1));
+        s.deliver(Pick::kind(Kind::Request).to(P1));
     });
     b.say("P2 starts ballot 1.2. Both chose round 1, yet the ballots differ: the proposer's id is part of the ballot, so no two proposers can ever share one.")
         .act(|s| {
-            s.deliver(Pick::kind("request").to(P2));
+            s.deliver(Pick::kind(Kind::Request).to(P2));
         });
     b.act(|s| {
-        s.deliver(Pick::kind("prepare").from(P2).to(a(0)));
+        s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(0)));
     });
     b.say("Ballots are ordered by round, then proposer: 1.1 < 1.2, so A1 refuses P1.").act(|s| {
-        s.deliver(Pick::kind("prepare").from(P1).to(a(0)));
+        s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(0)));
     });
     b.say("P1 jumps to round 2, above every round it has seen: ballot 2.1. Like a generation number, it only goes up.")
         .act(|s| {
-            s.deliver(Pick::kind("nack").to(P1));
+            s.deliver(Pick::kind(Kind::Nack).to(P1));
         });
     b.say("P1 crashes. Its highest round (2) is on disk.").act(|s| {
         s.run(Command::Crash { node: P1 });
@@ -349,7 +350,7 @@ fn clock(b: &mut Builder) {
         s.run(Command::Restart { node: P1 });
     });
     b.say("C1 asks again. P1 starts ballot 3.1, never reusing 1.1 or 2.1.").act(|s| {
-        s.request(C1, "X").deliver(Pick::kind("request").from(C1).to(P1));
+        s.request(C1, "X").deliver(Pick::kind(Kind::Request).from(C1).to(P1));
     });
     b.act(|s| {
         s.settle(200);

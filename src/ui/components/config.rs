@@ -2,8 +2,9 @@
 //! Changing the shape starts a new run; amnesia is a command, so it is recorded and undoable.
 
 use crate::paxos::Role;
+use crate::paxos::Switch;
 use crate::sim::config::LIMITS;
-use crate::sim::{Config, Mutation};
+use crate::sim::Config;
 use crate::ui::app::{App, Msg};
 use crate::ui::session::Session;
 use std::collections::BTreeSet;
@@ -46,12 +47,12 @@ fn ShapeForm(p: &ShapeProps) -> Html {
     });
     let nacks = use_state(|| p.config.nacks);
     let muts = use_state(|| p.config.mutations.clone());
-    let switches = Mutation::ALL.iter().map(|m| {
+    let switches = Switch::ALL.iter().map(|m| {
         let m = *m;
         let on = muts.contains(&m);
         let muts = muts.clone();
         let onchange = Callback::from(move |_| {
-            let mut v: BTreeSet<Mutation> = (*muts).clone();
+            let mut v: BTreeSet<Switch> = (*muts).clone();
             if !v.remove(&m) {
                 v.insert(m);
             }

@@ -35,8 +35,8 @@ pub fn view(link: &Scope<App>) -> Html {
                     <dt>{"chosen"}</dt><dd>{"a fact about the acceptors: a majority accepted one value in one ballot. Nodes find it out later, from messages."}</dd>
                     <dt>{"step, t"}</dt><dd>{"a step is one event; t is logical time in ticks, which moves only when the network delivers (Step, Play)."}</dd>
                 </dl>
-                <p class="legend">{ for crate::paxos::msg::MSG_KINDS.iter().take(7).map(|k| html! {
-                    <span class="legend-item"><svg width="34" height="10" aria-hidden="true"><line class={format!("wire kind-{k}")} x1="1" y1="5" x2="33" y2="5" /></svg>{*k}</span>
+                <p class="legend">{ for crate::paxos::Kind::ALL.iter().take(7).map(|k| html! {
+                    <span class="legend-item"><svg width="34" height="10" aria-hidden="true"><line class={format!("wire kind-{}", k.name())} x1="1" y1="5" x2="33" y2="5" /></svg>{k.name()}</span>
                 }) }</p>
                 <h3>{"On the canvas"}</h3>
                 <p>{"Click a message token to deliver, drop or duplicate it. Click a node to crash or restart it; a proposer can time out; a client can request a value or change which proposer it believes leads."}</p>

@@ -21,8 +21,8 @@ fn lane_x(i: usize) -> f64 {
     LEFT + LANE * (i as f64 + 0.5)
 }
 
-fn colour(kind: &str) -> &'static str {
-    crate::paxos::msg::MSG_KINDS.iter().position(|k| *k == kind).map_or("#444", |i| MSG_COLOURS[i])
+fn colour(kind: crate::paxos::Kind) -> &'static str {
+    MSG_COLOURS[kind.index()]
 }
 
 /// The drawer.
@@ -74,7 +74,7 @@ pub fn view(s: &Session, hover: Option<MsgId>, link: &Scope<App>) -> Html {
             <line x1={px(x2 - 5.0)} y1={px(y2 + 5.0)} x2={px(x2 + 5.0)} y2={px(y2 - 5.0)} /></g>
         });
         html! {
-            <g key={format!("a{id}")} class={classes!(class, format!("kind-{}", a.kind), hovered.then_some("hovered"))}
+            <g key={format!("a{id}")} class={classes!(class, format!("kind-{}", a.kind.name()), hovered.then_some("hovered"))}
                data-testid={format!("st-msg-{id}")}
                onmouseenter={link.callback(move |_| Msg::Hover(Some(id)))} onmouseleave={link.callback(|_| Msg::Hover(None))}
                onclick={link.callback(move |e: MouseEvent| { e.stop_propagation(); Msg::Seek(target) })}>

@@ -27,7 +27,7 @@ pub fn wires(s: &Session, lay: &Layout) -> Html {
         .iter()
         .map(|m| {
             let (a, b) = (lay.along(m.from, m.to, 0.0), lay.along(m.from, m.to, 1.0));
-            html! { <line key={m.id.to_string()} class={classes!("wire", format!("kind-{}", m.msg.kind()))}
+            html! { <line key={m.id.to_string()} class={classes!("wire", format!("kind-{}", m.msg.kind().name()))}
             x1={px(a.x)} y1={px(a.y)} x2={px(b.x)} y2={px(b.y)} /> }
         })
         .collect()
@@ -106,8 +106,8 @@ fn token(
     p.y += stack as f64 * (H + 3.0);
     let label = m.msg.label();
     let w = label.chars().count() as f64 * FONT * 0.56 + 22.0;
-    let kind = m.msg.kind();
-    let colour = MSG_COLOURS[m.msg.kind_index()];
+    let kind = m.msg.kind().name();
+    let colour = MSG_COLOURS[m.msg.kind().index()];
     let tint = m.msg.ballot().map(|b| {
         html! { <circle class="tint" cx={px(-w / 2.0 + 10.0)} cy="0" r="5" fill={ballot_tint(b)} /> }
     });

@@ -7,7 +7,7 @@
 //! that differ only in ids or send order encode to the same bytes.
 
 use super::World;
-use crate::paxos::{Ballot, Msg, NodeId, Phase, Proposal, Role, Value};
+use crate::paxos::{Ballot, Kind, Msg, NodeId, Phase, Proposal, Role, Value};
 use crate::sim::network::{slot, InFlight};
 
 /// The values a run can use, so each fits in a byte.
@@ -90,27 +90,35 @@ impl<'a> Reader<'a> {
 /// has moved past, or a Nack that is stale and names no round above its own. A proposer's ballot
 /// only rises, unless it restarts with amnesia, so for an amnesiac proposer nothing is left out.
 pub fn relevant(w: &World, m: &InFlight) -> bool {
-    match (m.to.role, m.msg) {
-        (Role::Client, _) | (Role::Acceptor, Msg::Commit { .. }) => false,
-        (Role::Proposer, msg) if !w.is_amnesiac(m.to) => {
-            let p = &w.proposers[m.to.index as usize];
-            let b = msg.ballot();
-            let current = p.ballot == b;
-            match msg {
-                Msg::Promise { .. } => !(p.ballot > b || (current && p.phase != Phase::Preparing)),
-                Msg::Accepted { .. } => !(p.ballot > b || (current && p.phase == Phase::Done)),
-                Msg::Nack { promised, .. } => {
-                    (current && matches!(p.phase, Phase::Preparing | Phase::Accepting)) || promised.round > p.max_round
-                }
-                _ => true,
+    match m.to.role {
+        Role::Client => false,
+        Role::Acceptor => m.msg.kind() != Kind::Commit,
+        Role::Learner => true,
+        Role::Proposer if w.is_amnesiac(m.to) => true,
+        Role::Proposer => {
+            let p = &w.proposers()[m.to.index as usize];
+            let Some(ballot) = m.msg.ballot() else {
+                return true;
+            };
+            // The proposer itself says whether the reply is about a ballot or phase it has left;
+            // a Nack it ignores still matters while it names a round above the proposer's own.
+            match m.msg {
+                Msg::Nack { promised, .. } => p.moved_on(Kind::Nack, ballot).is_none() || promised.round > p.max_round,
+                Msg::Request { .. }
+                | Msg::Prepare { .. }
+                | Msg::Promise { .. }
+                | Msg::Accept { .. }
+                | Msg::Accepted { .. }
+                | Msg::Commit { .. }
+                | Msg::Reply { .. }
+                | Msg::Announce { .. } => p.moved_on(m.msg.kind(), ballot).is_none(),
             }
         }
-        _ => true,
     }
 }
 
 fn put_msg(out: &mut impl Sink, vt: &ValueTable, m: &InFlight) {
-    out.put_all([slot(m.from) as u8, slot(m.to) as u8, m.msg.kind_index() as u8]);
+    out.put_all([slot(m.from) as u8, slot(m.to) as u8, m.msg.kind().index() as u8]);
     let (b, v, x): (Option<Ballot>, Option<Value>, Option<Proposal>) = match m.msg {
         Msg::Request { value } | Msg::Reply { value } | Msg::Announce { value } => (None, Some(value), None),
         Msg::Prepare { ballot } => (Some(ballot), None, None),
@@ -185,6 +193,7 @@ fn get_msg(r: &mut Reader, vt: &ValueTable) -> (NodeId, NodeId, Msg) {
         5 => Msg::Accepted { ballot: b, value },
         6 => Msg::Commit { ballot: b, value },
         7 => Msg::Reply { value },
+        // Only this module writes these bytes, and 8 is the last kind.
         _ => Msg::Announce { value },
     };
     (from, to, msg)
@@ -208,9 +217,9 @@ impl World {
     /// Copies the explorer state of `src` (a world with the same config) into this one, reusing
     /// this world's allocations. Much cheaper than decoding again for each action.
     pub fn restore_from(&mut self, src: &World) {
-        self.proposers.copy_from_slice(&src.proposers);
-        self.acceptors.copy_from_slice(&src.acceptors);
-        for (l, s) in self.learners.iter_mut().zip(&src.learners) {
+        self.nodes.proposers.copy_from_slice(&src.nodes.proposers);
+        self.nodes.acceptors.copy_from_slice(&src.nodes.acceptors);
+        for (l, s) in self.nodes.learners.iter_mut().zip(&src.nodes.learners) {
             l.learned = s.learned;
             l.tallies.clone_from(&s.tallies);
         }
@@ -225,7 +234,7 @@ impl World {
     /// Appends the canonical encoding of this world's explorer state to `out`. `msgs` is scratch
     /// space for sorting messages.
     pub fn encode_state(&self, vt: &ValueTable, out: &mut Vec<u8>, msgs: &mut Vec<[u8; MSG_BYTES]>) {
-        for p in &self.proposers {
+        for p in self.proposers() {
             out.push(p.max_round.min(255) as u8);
             out.push(phase_byte(p.phase));
             put_ballot(out, p.ballot);
@@ -238,11 +247,11 @@ impl World {
             // neither changes what can happen, so neither is part of the state.
             out.push(vt.put(p.decided));
         }
-        for a in &self.acceptors {
+        for a in self.acceptors() {
             put_ballot(out, a.promised);
             put_proposal(out, vt, a.accepted);
         }
-        for l in &self.learners {
+        for l in self.learners() {
             out.push(vt.put(l.learned));
             // Tallies are kept in arrival order; the state is the same whatever the order. Once a
             // learner has learned, it ignores votes, so its tallies no longer matter.
@@ -272,7 +281,7 @@ impl World {
     /// world with the same config). Messages get ids 1, 2, … in their canonical order.
     pub fn decode_state(&mut self, vt: &ValueTable, bytes: &[u8]) -> usize {
         let mut r = Reader::new(bytes);
-        for p in &mut self.proposers {
+        for p in &mut self.nodes.proposers {
             p.max_round = r.u8() as u32;
             p.phase = byte_phase(r.u8());
             p.ballot = get_ballot(&mut r);
@@ -282,13 +291,15 @@ impl World {
             p.promises = r.u16();
             p.accepts = r.u16();
             p.decided = vt.get(r.u8());
+            // Who reported the adopted value only feeds narration, so states do not differ by it.
+            p.reporters = 0;
         }
-        for a in &mut self.acceptors {
+        for a in &mut self.nodes.acceptors {
             a.promised = get_ballot(&mut r);
             a.accepted = get_proposal(&mut r, vt);
             a.committed = None;
         }
-        for l in &mut self.learners {
+        for l in &mut self.nodes.learners {
             l.learned = vt.get(r.u8());
             let n = r.u8();
             l.tallies.clear();

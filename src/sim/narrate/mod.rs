@@ -1,0 +1,144 @@
+//! Plain-English narration: one or two sentences per step saying what happened and *why*.
+//!
+//! The why is the decision the node recorded (`crate::paxos::Decision`); `decisions` has one
+//! sentence per decision. What the world did around it (a message lost, a crash, a partition, a
+//! setting) is told by `faults`. The worlds before and after the step only supply context, such as
+//! how many acceptors there are; nothing here works a decision out again from the messages sent.
+
+mod decisions;
+mod faults;
+
+use super::command::{Command, Event, MsgId, Step};
+use super::network::InFlight;
+use super::timeline::Timeline;
+use super::world::World;
+use crate::paxos::Ballot;
+use std::fmt::Write;
+
+pub use faults::partition_groups;
+
+/// What the narration panel shows for a step.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Narration {
+    /// The sentences.
+    pub text: String,
+    /// A value became chosen in this step.
+    pub chosen: bool,
+    /// A safety property broke in this step.
+    pub violated: bool,
+}
+
+/// Everything a sentence may need to know about its step.
+pub(crate) struct Scene<'a> {
+    before: &'a World,
+    after: &'a World,
+    step: &'a Step,
+    /// The message that reached (or failed to reach) its receiver in this step, if one did.
+    msg: Option<&'a InFlight>,
+}
+
+fn ballot_or_nothing(b: Option<Ballot>) -> String {
+    b.map_or("nothing".into(), |b| b.to_string())
+}
+
+fn plural(n: u8, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+/// Narrates `step`, given the worlds just before and just after it.
+pub fn narrate(before: &World, step: &Step, after: &World) -> Narration {
+    let mut text = match &step.command {
+        Command::Deliver { id } | Command::Drop { id } | Command::Duplicate { id } => message(before, step, after, *id),
+        Command::Tick => match handled_message(step) {
+            Some(id) => message(before, step, after, id),
+            None => decided(&Scene { before, after, step, msg: None }),
+        },
+        Command::Request { .. } | Command::Timeout { .. } => decided(&Scene { before, after, step, msg: None }),
+        Command::SetLeader { .. }
+        | Command::Crash { .. }
+        | Command::Restart { .. }
+        | Command::Partition { .. }
+        | Command::Heal
+        | Command::SetLoss { .. }
+        | Command::SetDuplicate { .. }
+        | Command::SetLatency { .. }
+        | Command::SetAmnesia { .. }
+        | Command::SetBackoff { .. } => faults::command(before, step, after),
+    };
+    let mut n = Narration::default();
+    for e in &step.events {
+        if let Event::Chosen { ballot, value } = e {
+            n.chosen = true;
+            let _ = write!(text, " That makes a majority: {value} is now chosen in ballot {ballot}. This is the global view; no node knows it yet.");
+        }
+        if let Event::Violated { detail, .. } = e {
+            n.violated = true;
+            let _ = write!(text, " Safety is broken: {detail}");
+        }
+    }
+    n.text = text;
+    n
+}
+
+/// Narrates recorded step `n` of a timeline (1-based: the step that produced the world after `n`
+/// steps).
+pub fn narrate_step(t: &Timeline, n: usize) -> Option<Narration> {
+    let step = t.steps().get(n.checked_sub(1)?)?;
+    Some(narrate(&t.world_at(n - 1), step, &t.world_at(n)))
+}
+
+/// The message a tick delivered or lost, if it handled one rather than a timer.
+fn handled_message(step: &Step) -> Option<MsgId> {
+    step.events.iter().find_map(|e| match e {
+        Event::Delivered { id } | Event::Dropped { id, .. } => Some(*id),
+        Event::Decided { .. }
+        | Event::Sent { .. }
+        | Event::Duplicated { .. }
+        | Event::Crashed { .. }
+        | Event::Restarted { .. }
+        | Event::TimedOut { .. }
+        | Event::Chosen { .. }
+        | Event::Learned { .. }
+        | Event::Rejected { .. }
+        | Event::Violated { .. } => None,
+    })
+}
+
+/// A message arrives, is lost, or is copied.
+fn message(before: &World, step: &Step, after: &World, id: MsgId) -> String {
+    let Some(m) = before.message(id) else {
+        return format!("Message #{id}.");
+    };
+    let what = format!("{} from {} to {}", m.msg.label(), m.from, m.to);
+    let mut prefix = String::new();
+    for e in &step.events {
+        match e {
+            Event::Dropped { id, reason } if *id == m.id => return faults::dropped(before, &what, m, *reason),
+            Event::Duplicated { id, copy, .. } if *id == m.id => {
+                if matches!(step.command, Command::Duplicate { .. }) {
+                    return format!("{what} is duplicated: a second copy (#{copy}) is now in flight. Paxos must not mind receiving it twice.");
+                }
+                prefix = format!("The network duplicates {what} (copy #{copy} follows). ");
+            }
+            _ => {}
+        }
+    }
+    prefix + &decided(&Scene { before, after, step, msg: Some(m) })
+}
+
+/// The sentences for every decision in the step (there is one for each message, timer or
+/// request a node handled).
+fn decided(sc: &Scene) -> String {
+    let told: Vec<String> = sc.step.decisions().map(|(node, d)| decisions::sentence(sc, node, d)).collect();
+    if told.is_empty() {
+        return match sc.msg {
+            Some(m) => format!("{} reaches {}.", m.msg.label(), m.to),
+            None => "Nothing happened.".into(),
+        };
+    }
+    told.join(" ")
+}

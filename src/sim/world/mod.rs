@@ -1,0 +1,266 @@
+//! The deterministic world: the cluster, the network, the clock and the oracle.
+//!
+//! ```text
+//!   Command ──▶ World::apply ──▶ Vec<Event>
+//!                 │  check:    enabled? else Event::Rejected, nothing changes      (check.rs)
+//!                 │  dispatch: deliver / drop / duplicate, timers, crashes        (dispatch.rs)
+//!                 │  roles:    Cluster::deliver fills an Outbox and a Decision    (crate::paxos)
+//!                 │  effects:  the decision, sends, timers, learned values        (effects.rs)
+//!                 └  oracle:   chosen? any safety property broken?
+//! ```
+//! Everything is a function of (config, seed, commands): the same inputs give the same events.
+
+mod check;
+pub mod codec;
+mod dispatch;
+mod effects;
+
+use super::command::{Command, DropReason, Event, MsgId};
+use super::config::Config;
+use super::network::{slot, InFlight, Network};
+use super::oracle::Oracle;
+use super::rng::Rng;
+use crate::paxos::{Acceptor, Ballot, Client, Cluster, Ctx, Learner, NodeId, Outbox, Proposer, Role, Switch, Value};
+use std::rc::Rc;
+
+/// Default values clients ask for in generated commands: C1 "X", C2 "Y", C3 "Z".
+pub const DEFAULT_VALUES: [&str; 3] = ["X", "Y", "Z"];
+
+/// The default value for client `index`.
+pub fn default_value(index: u8) -> Value {
+    Value::new(DEFAULT_VALUES[index as usize % 3]).expect("default values are valid")
+}
+
+/// What `Tick` would handle next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Due {
+    /// A message arrives.
+    Message {
+        /// Its id.
+        id: MsgId,
+        /// When.
+        at: u64,
+    },
+    /// A proposer's timer fires.
+    Timer {
+        /// The proposer.
+        node: NodeId,
+        /// When.
+        at: u64,
+    },
+}
+
+/// The whole simulated cluster. Read it freely; change it only through [`World::apply`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct World {
+    cfg: Rc<Config>,
+    ctx: Ctx,
+    time: u64,
+    rng: Rng,
+    next_id: MsgId,
+    nodes: Cluster,
+    down: u32,
+    amnesia: u32,
+    net: Network,
+    timers: [Option<u64>; 5],
+    loss: u8,
+    duplicate: u8,
+    latency: (u32, u32),
+    backoff: bool,
+    oracle: Oracle,
+    steps: u64,
+    scratch: Outbox,
+}
+
+impl World {
+    /// A fresh cluster. Fails, with the reason, on a config out of range.
+    pub fn new(cfg: Config, seed: u64) -> Result<Self, String> {
+        cfg.validate()?;
+        let amnesia = cfg.amnesia.iter().fold(0, |m, n| m | 1 << slot(*n));
+        Ok(World {
+            ctx: cfg.ctx(cfg.backoff),
+            time: 0,
+            rng: Rng::new(seed),
+            next_id: 1,
+            nodes: Cluster::new(cfg.clients, cfg.proposers, cfg.acceptors, cfg.learners),
+            down: 0,
+            amnesia,
+            net: Network::default(),
+            timers: [None; 5],
+            loss: cfg.loss,
+            duplicate: cfg.duplicate,
+            latency: (cfg.latency_min, cfg.latency_max),
+            backoff: cfg.backoff,
+            oracle: Oracle::default(),
+            steps: 0,
+            scratch: Outbox::default(),
+            cfg: Rc::new(cfg),
+        })
+    }
+
+    // ---- reading ------------------------------------------------------------------------
+
+    /// The config the world was built from.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+    /// Logical time in ticks.
+    pub fn time(&self) -> u64 {
+        self.time
+    }
+    /// Commands applied so far (rejected ones do not count).
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+    /// Clients, by index.
+    pub fn clients(&self) -> &[Client] {
+        &self.nodes.clients
+    }
+    /// Proposers, by index.
+    pub fn proposers(&self) -> &[Proposer] {
+        &self.nodes.proposers
+    }
+    /// Acceptors, by index.
+    pub fn acceptors(&self) -> &[Acceptor] {
+        &self.nodes.acceptors
+    }
+    /// Learners, by index.
+    pub fn learners(&self) -> &[Learner] {
+        &self.nodes.learners
+    }
+    /// Messages in flight, by id.
+    pub fn in_flight(&self) -> &[InFlight] {
+        self.net.in_flight()
+    }
+    /// One message in flight.
+    pub fn message(&self, id: MsgId) -> Option<&InFlight> {
+        self.net.get(id)
+    }
+    /// Is the node running?
+    pub fn is_up(&self, node: NodeId) -> bool {
+        self.down & (1 << slot(node)) == 0
+    }
+    /// Will the node's restart wipe even its durable state?
+    pub fn is_amnesiac(&self, node: NodeId) -> bool {
+        self.amnesia & (1 << slot(node)) != 0
+            || (node.role == Role::Acceptor && self.cfg.mutations.contains(&Switch::AcceptorAmnesia))
+    }
+    /// The partition group of a node, when the network is split.
+    pub fn partition_group(&self, node: NodeId) -> Option<u8> {
+        self.net.group(node)
+    }
+    /// Is the network split?
+    pub fn is_partitioned(&self) -> bool {
+        self.net.is_partitioned()
+    }
+    /// Can `a` reach `b` across the current partition?
+    pub fn connected(&self, a: NodeId, b: NodeId) -> bool {
+        self.net.connected(a, b)
+    }
+    /// A proposer's timer deadline, if running.
+    pub fn timer(&self, proposer: NodeId) -> Option<u64> {
+        self.timers.get(proposer.index as usize).copied().flatten()
+    }
+    /// Loss chance in percent.
+    pub fn loss(&self) -> u8 {
+        self.loss
+    }
+    /// Duplication chance in percent.
+    pub fn duplicate_rate(&self) -> u8 {
+        self.duplicate
+    }
+    /// Latency range in ticks.
+    pub fn latency(&self) -> (u32, u32) {
+        self.latency
+    }
+    /// Is random back-off on?
+    pub fn backoff(&self) -> bool {
+        self.backoff
+    }
+    /// The oracle's records: chosen values and breaches.
+    pub fn oracle(&self) -> &Oracle {
+        &self.oracle
+    }
+    /// The first value chosen, with its ballot (global view).
+    pub fn chosen(&self) -> Option<(Ballot, Value)> {
+        self.oracle.chosen().first().copied()
+    }
+    /// Votes a true majority needs (what the oracle uses, whatever the switches say).
+    pub fn majority(&self) -> u8 {
+        self.cfg.acceptors / 2 + 1
+    }
+    /// Votes the roles believe they need (differs from the majority only under a switch).
+    pub fn quorum(&self) -> u8 {
+        self.ctx.quorum
+    }
+
+    /// What the next `Tick` would handle: the earliest message (ties by id) or timer; messages
+    /// win ties with timers.
+    pub fn next_due(&self) -> Option<Due> {
+        let msg = self.net.earliest().map(|m| Due::Message { id: m.id, at: m.due });
+        let timer = (0..self.cfg.proposers)
+            .filter_map(|i| self.timers[i as usize].map(|t| (t, i)))
+            .min()
+            .map(|(at, i)| Due::Timer { node: NodeId::proposer(i), at });
+        match (msg, timer) {
+            (Some(Due::Message { at: m, .. }), Some(Due::Timer { at: t, .. })) if t < m => timer,
+            (Some(_), _) => msg,
+            _ => timer,
+        }
+    }
+
+    // ---- changing -----------------------------------------------------------------------
+
+    /// Applies one command and returns what happened. A command that is not enabled returns a
+    /// single `Rejected` event and changes nothing.
+    #[must_use]
+    pub fn apply(&mut self, cmd: Command) -> Vec<Event> {
+        let mut ev = Vec::new();
+        self.apply_into(&cmd, &mut ev);
+        ev
+    }
+
+    /// [`World::apply`] into a caller's buffer (events are appended), for hot loops.
+    pub fn apply_into(&mut self, cmd: &Command, ev: &mut Vec<Event>) {
+        if let Err(reason) = self.check(cmd) {
+            ev.push(Event::Rejected { reason });
+            return;
+        }
+        match cmd {
+            Command::Request { client, value } => {
+                self.oracle.on_request(*value);
+                let mut out = self.take_scratch();
+                self.nodes.request(*client, *value, &mut out);
+                self.effects(*client, out, ev);
+            }
+            Command::SetLeader { client, leader } => self.nodes.clients[client.index as usize].leader = *leader,
+            Command::Deliver { id } => {
+                if let Some(m) = self.net.take(*id) {
+                    self.arrive(m, false, ev);
+                }
+            }
+            Command::Drop { id } => {
+                self.net.take(*id);
+                ev.push(Event::Dropped { id: *id, reason: DropReason::ByUser });
+            }
+            Command::Duplicate { id } => self.duplicate_msg(*id, ev),
+            Command::Crash { node } => self.crash(*node, ev),
+            Command::Restart { node } => self.restart(*node, ev),
+            Command::Timeout { node } => self.fire_timer(*node, ev),
+            Command::Partition { groups } => self.net.partition(groups),
+            Command::Heal => self.net.heal(),
+            Command::SetLoss { percent } => self.loss = *percent,
+            Command::SetDuplicate { percent } => self.duplicate = *percent,
+            Command::SetLatency { min, max } => self.latency = (*min, *max),
+            Command::SetAmnesia { node, on: true } => self.amnesia |= 1 << slot(*node),
+            Command::SetAmnesia { node, on: false } => self.amnesia &= !(1 << slot(*node)),
+            Command::SetBackoff { on } => {
+                self.backoff = *on;
+                self.ctx.backoff = *on;
+            }
+            Command::Tick => self.tick(ev),
+        }
+        self.oracle.drain_into(ev);
+        self.steps += 1;
+    }
+}
