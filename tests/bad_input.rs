@@ -21,7 +21,8 @@ fn malformed_json_is_refused() {
 fn wrong_format_or_version_is_refused() {
     let j = good_json();
     assert!(parse_err(&j.replacen("paxoscope-trace", "raftscope", 1)).contains("not a Paxoscope trace"));
-    assert!(parse_err(&j.replacen("\"version\": 1", "\"version\": 2", 1)).contains("version 2"));
+    assert!(parse_err(&j.replacen("\"version\": 2", "\"version\": 3", 1)).contains("version 3"));
+    assert!(parse_err(&j.replacen("\"version\": 2", "\"version\": 0", 1)).contains("versions 1 to 2"));
     assert!(parse_err("{\"version\": 1}").contains("format"));
 }
 
@@ -116,8 +117,8 @@ fn cli_bad_input_gets_one_line_and_no_panic() {
         (vec!["replay".into(), "/no/such/file".into()], "cannot read"),
         (vec!["replay".into(), tmp("garbage.json", "{{{")], "not valid JSON"),
         (
-            vec!["replay".into(), tmp("v2.json", &good_json().replacen("\"version\": 1", "\"version\": 2", 1))],
-            "version 2",
+            vec!["replay".into(), tmp("v3.json", &good_json().replacen("\"version\": 2", "\"version\": 3", 1))],
+            "version 3",
         ),
         (
             vec!["replay".into(), tmp("range.json", &good_json().replacen("\"proposers\": 2", "\"proposers\": 0", 1))],
@@ -133,4 +134,24 @@ fn cli_bad_input_gets_one_line_and_no_panic() {
         assert_eq!(err.trim().lines().count(), 1, "{a:?}: {err}");
         assert!(!err.contains("panicked"), "{a:?}");
     }
+}
+
+#[test]
+fn cli_exits_quietly_when_its_reader_closes_the_pipe() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Proc::new(env!("CARGO_BIN_EXE_paxoscope-cli"))
+        .args(["simulate", "--steps", "2000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read 100 bytes, as `| head -c 100` would, then hang up.
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(status.success(), "{status:?}: {err}");
+    assert!(err.is_empty(), "nothing on stderr: {err}");
 }

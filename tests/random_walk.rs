@@ -4,7 +4,9 @@
 //! Widen the search with `PAXOSCOPE_SEEDS=20000 cargo test --release --test random_walk`.
 //! A failure prints the seed and the CLI command that reproduces it.
 
-use paxoscope::sim::{simulate, Config, Event, Faults};
+use paxoscope::paxos::{Ballot, Msg, NodeId, Role};
+use paxoscope::sim::{simulate, Config, Event, Faults, Step};
+use std::collections::{BTreeMap, BTreeSet};
 
 const STEPS: usize = 300;
 
@@ -28,9 +30,43 @@ fn walk(cfg: &Config, flags: &str) -> (u64, u64) {
                 }
             }
         }
+        if let Err(e) = promises_follow_phase1b(t.steps()) {
+            panic!("seed {seed}: {e}\nreproduce: cargo run --bin paxoscope-cli -- simulate --seed {seed} --steps {STEPS} --crashes --duplicates --drops --partitions {flags}");
+        }
         decided += t.world().chosen().is_some() as u64;
     }
     (decided, n)
+}
+
+/// Phase 1b (*Paxos Made Simple* §2.2, `Paxos.tla`: `m.bal > maxBal`): no acceptor sends two
+/// Promises for one ballot, and none promises a ballot it has already voted in. An amnesia restart
+/// wipes what an acceptor promised, so its record starts again there.
+fn promises_follow_phase1b(steps: &[Step]) -> Result<(), String> {
+    let mut promised: BTreeMap<NodeId, BTreeSet<Ballot>> = BTreeMap::new();
+    let mut voted: BTreeMap<NodeId, BTreeSet<Ballot>> = BTreeMap::new();
+    for (i, step) in steps.iter().enumerate() {
+        for e in &step.events {
+            match e {
+                Event::Restarted { node, amnesia: true } => {
+                    promised.remove(node);
+                    voted.remove(node);
+                }
+                Event::Sent { from, msg: Msg::Promise { ballot, .. }, .. } if from.role == Role::Acceptor => {
+                    if voted.entry(*from).or_default().contains(ballot) {
+                        return Err(format!("step {}: {from} promised {ballot} after voting in it", i + 1));
+                    }
+                    if !promised.entry(*from).or_default().insert(*ballot) {
+                        return Err(format!("step {}: {from} sent a second Promise for {ballot}", i + 1));
+                    }
+                }
+                Event::Sent { from, msg: Msg::Accepted { ballot, .. }, .. } if from.role == Role::Acceptor => {
+                    voted.entry(*from).or_default().insert(*ballot);
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 #[test]
@@ -54,6 +90,19 @@ fn safety_holds_without_nacks_and_with_backoff() {
     let cfg = Config { nacks: false, backoff: true, acceptors: 5, ..Config::default() };
     let (decided, n) = walk(&cfg, "--acceptors 5 --no-nacks --backoff");
     assert!(decided * 2 > n, "only {decided} of {n} walks chose a value");
+}
+
+#[test]
+fn the_phase1b_check_can_fail() {
+    // The same run with one Promise sent twice must be caught.
+    let t = simulate(Config::default(), 3, 200, Faults::ALL).unwrap();
+    assert!(promises_follow_phase1b(t.steps()).is_ok());
+    let mut steps = t.steps().to_vec();
+    let promise =
+        steps.iter().flat_map(|s| &s.events).find(|e| matches!(e, Event::Sent { msg: Msg::Promise { .. }, .. }));
+    let promise = promise.expect("the walk sends a promise").clone();
+    steps.last_mut().unwrap().events.push(promise);
+    assert!(promises_follow_phase1b(&steps).is_err());
 }
 
 #[test]

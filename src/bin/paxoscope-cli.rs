@@ -36,13 +36,27 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(out) => {
-            println!("{out}");
+            emit(&out);
             ExitCode::SUCCESS
         }
         Err(Fail(code, msg)) => {
             eprintln!("paxoscope-cli: {msg}");
             ExitCode::from(code)
         }
+    }
+}
+
+/// Writes a line to stdout. When the reader has gone away (`… | head`), the rest is not wanted:
+/// exit quietly and successfully, as `ripgrep` does, instead of panicking on the closed pipe.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{text}").and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("paxoscope-cli: cannot write the output: {e}");
+        std::process::exit(1);
     }
 }
 
@@ -224,8 +238,8 @@ fn cmd_explore(args: &[String]) -> Result<String, Fail> {
             let t = Timeline::replay(cfg, seed, commands).map_err(usage)?;
             // The report and the trace go to stdout (the trace can be saved and replayed); the
             // exit status says a property broke.
-            println!("{head}\nverdict: counterexample ({} steps): {invariant:?}: {detail}", t.len());
-            println!("{}", Trace::from_timeline(&t).to_json());
+            emit(&format!("{head}\nverdict: counterexample ({} steps): {invariant:?}: {detail}", t.len()));
+            emit(&Trace::from_timeline(&t).to_json());
             Err(Fail(1, format!("counterexample found: {detail}")))
         }
         None => Err(usage("the search stopped without a verdict")),

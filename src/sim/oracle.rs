@@ -30,6 +30,9 @@ pub struct Oracle {
     /// proposer's ballots must rise and must carry its own id, this is all it takes to catch a
     /// ballot used twice.
     last_started: [Option<(Ballot, Option<Value>)>; 5],
+    /// The highest ballot each proposer ever started. After an amnesia restart a proposer starts
+    /// again from round 1, and every ballot it then starts at or below this one is a reuse.
+    max_started: [Option<Ballot>; 5],
     /// Every breach so far, in order.
     violations: Vec<(Invariant, String)>,
     /// Verdicts of the current step, appended after its other events.
@@ -81,6 +84,9 @@ impl Oracle {
             ballot(out, last.map(|l| l.0));
             out.push(last.and_then(|l| l.1).map_or(0xFF, &val));
         }
+        for max in &self.max_started {
+            ballot(out, *max);
+        }
     }
 
     /// Reads what [`Oracle::encode`] wrote. Breaches are cleared: the explorer stops at the first.
@@ -109,6 +115,9 @@ impl Oracle {
             let v = val(r.u8());
             *last = b.map(|b| (b, v));
         }
+        for max in &mut self.max_started {
+            *max = ballot(r);
+        }
         self.violations.clear();
         self.pending.clear();
     }
@@ -118,6 +127,7 @@ impl Oracle {
         self.votes.clone_from(&src.votes);
         self.chosen.clone_from(&src.chosen);
         self.last_started = src.last_started;
+        self.max_started = src.max_started;
         self.violations.clear();
         self.pending.clear();
     }
@@ -226,15 +236,44 @@ impl Oracle {
         }
     }
 
-    /// Proposer `p` started `ballot`; its ballots must rise.
+    /// Proposer `p` started `ballot`; its ballots must rise above every ballot it ever started.
     pub fn on_ballot_start(&mut self, p: NodeId, ballot: Ballot) {
-        let last = self.last_started[p.index as usize];
-        if let Some((prev, _)) = last.filter(|(prev, _)| ballot <= *prev) {
+        let i = p.index as usize;
+        if let Some(prev) = self.max_started[i].filter(|prev| ballot <= *prev) {
             self.violate(
                 Invariant::BallotsUnique,
                 format!("{p} started ballot {ballot} after already using {prev}: it forgot its round."),
             );
         }
-        self.last_started[p.index as usize] = Some((ballot, None));
+        self.last_started[i] = Some((ballot, None));
+        self.max_started[i] = self.max_started[i].max(Some(ballot));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_ballot_reused_after_an_amnesia_restart_is_flagged() {
+        let p2 = NodeId::proposer(1);
+        let mut o = Oracle::default();
+        for round in 1..=3 {
+            o.on_ballot_start(p2, Ballot::new(round, 1));
+        }
+        assert!(o.violations().is_empty());
+        // Amnesia: the proposer starts over from round 1, reusing 1.2, 2.2 and 3.2.
+        for round in 1..=4 {
+            o.on_ballot_start(p2, Ballot::new(round, 1));
+        }
+        let flagged: Vec<&str> = o.violations().iter().map(|(_, d)| d.as_str()).collect();
+        assert_eq!(
+            flagged,
+            [
+                "P2 started ballot 1.2 after already using 3.2: it forgot its round.",
+                "P2 started ballot 2.2 after already using 3.2: it forgot its round.",
+                "P2 started ballot 3.2 after already using 3.2: it forgot its round.",
+            ]
+        );
     }
 }

@@ -11,8 +11,10 @@ use serde_json::value::RawValue;
 
 /// The `format` field's only accepted value.
 pub const FORMAT: &str = "paxoscope-trace";
-/// The only version this build reads and writes.
-pub const VERSION: u32 = 1;
+/// The version this build writes. Version 2 added `decided` events.
+pub const VERSION: u32 = 2;
+/// The oldest version this build still reads (its steps carry no `decided` events).
+pub const OLDEST_VERSION: u32 = 1;
 /// Largest trace file accepted, in bytes.
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 /// Most steps accepted in one trace.
@@ -23,7 +25,7 @@ pub const MAX_STEPS: usize = 100_000;
 pub struct Trace {
     /// Always `paxoscope-trace`.
     pub format: String,
-    /// Always 1.
+    /// Always [`VERSION`].
     pub version: u32,
     /// The cluster and network settings.
     pub config: Config,
@@ -75,7 +77,7 @@ pub struct RecordedStep {
 pub struct TraceFile {
     /// Always `paxoscope-trace`.
     pub format: String,
-    /// Always 1.
+    /// 1 or 2.
     pub version: u32,
     /// The cluster and network settings.
     pub config: Config,
@@ -210,8 +212,12 @@ impl TraceFile {
             None => return Err(format!("This is not a Paxoscope trace: it has no \"format\": \"{FORMAT}\" field.")),
         }
         match head.version.map(|v| v.get().trim().parse::<u64>()) {
-            Some(Ok(v)) if v == VERSION as u64 => {}
-            Some(Ok(v)) => return Err(format!("This trace is version {v}; this Paxoscope reads version {VERSION}.")),
+            Some(Ok(v)) if (OLDEST_VERSION as u64..=VERSION as u64).contains(&v) => {}
+            Some(Ok(v)) => {
+                return Err(format!(
+                    "This trace is version {v}; this Paxoscope reads versions {OLDEST_VERSION} to {VERSION}."
+                ))
+            }
             _ => return Err("The trace has no version number.".into()),
         }
         let trace: TraceFile =
@@ -239,8 +245,10 @@ impl TraceFile {
             }
             let canon =
                 |j: &str| canonical(j).map_err(|e| format!("Step {}: its events are not valid JSON: {e}", i + 1));
+            // Version 1 recorded no decisions, so they are left out of the comparison.
             let got: Vec<String> = events
                 .iter()
+                .filter(|e| self.version >= 2 || !matches!(e, Event::Decided { .. }))
                 .map(|e| canon(&serde_json::to_string(e).unwrap_or_default()))
                 .collect::<Result<_, _>>()?;
             let want: Vec<&RawValue> = serde_json::from_str(step.events.get())

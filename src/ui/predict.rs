@@ -2,7 +2,8 @@
 //! The right answer comes from applying the step to a copy of the world, so it is never wrong.
 
 use crate::paxos::{Decision, Msg, Role, Source, Value};
-use crate::sim::{Command, Due, Event, World};
+use crate::sim::narrate::narrate;
+use crate::sim::{Command, Due, Event, InFlight, Step, World};
 
 /// A question about the next step.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,15 +14,22 @@ pub struct Question {
     pub choices: Vec<String>,
     /// Index of the right option.
     pub answer: usize,
+    /// Why the answer is right: the narration of the step it asks about.
+    pub explain: String,
 }
 
 fn yes_no(prompt: String, yes: bool) -> Question {
-    Question { prompt, choices: vec!["Yes".into(), "No".into()], answer: if yes { 0 } else { 1 } }
+    Question {
+        prompt,
+        choices: vec!["Yes".into(), "No".into()],
+        answer: if yes { 0 } else { 1 },
+        explain: String::new(),
+    }
 }
 
 /// The question to ask before `cmd` runs on `w`, if it delivers a message whose outcome is worth
-/// predicting. Deliveries that the network will lose, messages the receiver will ignore, and
-/// Commits and replies ask nothing. The answer is the receiver's recorded decision.
+/// predicting. Deliveries that the network will lose, messages a proposer or learner will ignore,
+/// and Commits and replies ask nothing. The answer is the receiver's recorded decision.
 pub fn question(w: &World, cmd: &Command) -> Option<Question> {
     let id = match cmd {
         Command::Deliver { id } => *id,
@@ -37,67 +45,85 @@ pub fn question(w: &World, cmd: &Command) -> Option<Question> {
     if !events.iter().any(|e| matches!(e, Event::Delivered { id: d } if *d == id)) {
         return None;
     }
-    let decision = events.iter().find_map(|e| match e {
-        Event::Decided { node, decision } if *node == m.to => Some(*decision),
-        _ => None,
-    })?;
-    about(w, &m, decision)
+    let step = Step { command: cmd.clone(), events };
+    let (_, decision) = step.decisions().find(|(node, _)| *node == m.to)?;
+    let mut q = about(w, &m, *decision)?;
+    q.explain = narrate(w, &step, &after).text;
+    Some(q)
 }
 
 /// The question for a message `m` about to reach its receiver, which will decide `d`.
-fn about(w: &World, m: &crate::sim::InFlight, d: Decision) -> Option<Question> {
+fn about(w: &World, m: &InFlight, d: Decision) -> Option<Question> {
     let (to, from) = (m.to, m.from);
-    if matches!(d, Decision::Ignored { .. }) && to.role != Role::Acceptor {
-        // Late or stale replies change nothing; asking about them would only confuse.
-        return None;
-    }
-    Some(match (to.role, m.msg) {
-        (Role::Acceptor, Msg::Prepare { ballot }) => {
-            let mut choices = vec![format!("Promise {ballot}"), "Refuse".into()];
-            let answer = match d {
-                Decision::Promised { .. } => 0,
-                Decision::Ignored { .. } => {
-                    choices.push("Ignore it: it already answered this ballot".into());
-                    2
-                }
-                _ => 1,
-            };
-            Question {
-                prompt: format!("{from}'s Prepare {ballot} is about to reach {to}. Will {to} promise, or refuse?"),
-                choices,
-                answer,
-            }
+    if let Decision::Ignored { .. } = d {
+        if to.role != Role::Acceptor {
+            // Late or stale replies change nothing; asking about them would only confuse.
+            return None;
         }
-        (Role::Acceptor, Msg::Accept { ballot, value }) => Question {
+    }
+    let yes = |prompt: String, pred: bool| Some(yes_no(prompt, pred));
+    match m.msg {
+        Msg::Prepare { ballot } => Some(prepare(w, m, ballot, d)),
+        Msg::Accept { ballot, value } => Some(Question {
             prompt: format!("Accept {ballot} {value} is about to reach {to}. Will {to} accept it?"),
             choices: vec![format!("Accept {value}"), "Refuse".into()],
-            answer: if matches!(d, Decision::Voted { .. }) { 0 } else { 1 },
-        },
-        (Role::Proposer, Msg::Promise { ballot, .. }) => match d {
-            Decision::QuorumOfPromises { value, own, source, .. } => which_value(w, to, ballot, value, own, source),
-            _ => yes_no(
-                format!("{from}'s promise for {ballot} is about to reach {to}. Will {to} start Phase 2 now?"),
-                false,
-            ),
-        },
-        (Role::Proposer, Msg::Accepted { ballot, .. }) => yes_no(
-            format!("{from}'s vote for ballot {ballot} is about to reach {to}. Will {to} commit now?"),
-            matches!(d, Decision::QuorumOfVotes { .. }),
-        ),
-        (Role::Proposer, Msg::Nack { ballot, .. }) => yes_no(
-            format!("{from}'s Nack for ballot {ballot} is about to reach {to}. Will {to} start a new ballot at once?"),
-            matches!(d, Decision::Retry { .. }),
-        ),
-        (Role::Proposer, Msg::Request { value }) => yes_no(
-            format!("{from}'s request for {value} is about to reach {to}. Will {to} start a new ballot for it?"),
-            matches!(d, Decision::Began { .. }),
-        ),
-        (Role::Learner, Msg::Accepted { ballot, value }) => yes_no(
+            answer: if let Decision::Voted { .. } = d { 0 } else { 1 },
+            explain: String::new(),
+        }),
+        Msg::Promise { ballot, .. } => {
+            if let Decision::QuorumOfPromises { value, own, source, .. } = d {
+                Some(which_value(w, to, ballot, value, own, source))
+            } else {
+                yes(
+                    format!("{from}'s promise for {ballot} is about to reach {to}. Will {to} start Phase 2 now?"),
+                    false,
+                )
+            }
+        }
+        Msg::Accepted { ballot, value } if to.role == Role::Learner => yes(
             format!("{from}'s vote for {value} in {ballot} is about to reach {to}. Will {to} learn a value now?"),
             matches!(d, Decision::Learned { .. }),
         ),
-        _ => return None,
-    })
+        Msg::Accepted { ballot, .. } => yes(
+            format!("{from}'s vote for ballot {ballot} is about to reach {to}. Will {to} commit now?"),
+            matches!(d, Decision::QuorumOfVotes { .. }),
+        ),
+        Msg::Nack { ballot, .. } => yes(
+            format!("{from}'s Nack for ballot {ballot} is about to reach {to}. Will {to} start a new ballot at once?"),
+            matches!(d, Decision::Retry { .. }),
+        ),
+        Msg::Request { value } => yes(
+            format!("{from}'s request for {value} is about to reach {to}. Will {to} start a new ballot for it?"),
+            matches!(d, Decision::Began { .. }),
+        ),
+        // Commits and outcomes only spread the news: there is nothing to predict.
+        Msg::Commit { .. } | Msg::Reply { .. } | Msg::Announce { .. } => None,
+    }
+}
+
+/// "Will A2 promise, or refuse?" A third choice appears when the acceptor has already promised
+/// exactly this ballot, so that ignoring it is a possible answer.
+fn prepare(w: &World, m: &InFlight, ballot: crate::paxos::Ballot, d: Decision) -> Question {
+    let (to, from) = (m.to, m.from);
+    let mut choices = vec![format!("Promise {ballot}"), "Refuse".into()];
+    if w.acceptors()[to.index as usize].promised == Some(ballot) {
+        choices.push("Ignore it: it already answered this ballot".into());
+    }
+    // An acceptor ignores a Prepare only for the ballot it already promised, which is exactly
+    // when the third choice is offered.
+    let answer = if let Decision::Promised { .. } = d {
+        0
+    } else if let Decision::Ignored { .. } = d {
+        2
+    } else {
+        1
+    };
+    Question {
+        prompt: format!("{from}'s Prepare {ballot} is about to reach {to}. Will {to} promise, or refuse?"),
+        choices,
+        answer,
+        explain: String::new(),
+    }
 }
 
 /// "Which value must P2 propose?", offering its client's value, the reported one and any other
@@ -127,6 +153,7 @@ fn which_value(
         prompt: format!("This promise gives {to} a majority for ballot {ballot}. Which value must {to} propose?"),
         answer: values.iter().position(|x| *x == value).unwrap_or(0),
         choices: values.iter().map(|v| v.to_string()).collect(),
+        explain: String::new(),
     }
 }
 

@@ -99,7 +99,13 @@ pub fn build(steps: &[Step], upto: usize) -> Diagram {
                         g.to = Some(k);
                     }
                 }
-                _ => {}
+                // Nothing else draws on the diagram.
+                Event::Decided { .. }
+                | Event::TimedOut { .. }
+                | Event::Chosen { .. }
+                | Event::Learned { .. }
+                | Event::Rejected { .. }
+                | Event::Violated { .. } => {}
             }
         }
     }

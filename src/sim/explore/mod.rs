@@ -356,9 +356,12 @@ impl Explorer {
             self.events.clear();
             self.work.apply_into(&cmd, &mut self.events);
             settle_learners(&mut self.work, &mut self.events, None);
-            if let Some((invariant, detail)) = self.events.iter().find_map(|e| match e {
-                Event::Violated { invariant, detail } => Some((*invariant, detail.clone())),
-                _ => None,
+            if let Some((invariant, detail)) = self.events.iter().find_map(|e| {
+                if let Event::Violated { invariant, detail } = e {
+                    Some((*invariant, detail.clone()))
+                } else {
+                    None
+                }
             }) {
                 let commands = self.counterexample(parent, action);
                 self.verdict = Some(Verdict::Violation { commands, invariant, detail, states: self.seen.len() });

@@ -116,15 +116,19 @@ fn message(before: &World, step: &Step, after: &World, id: MsgId) -> String {
     let what = format!("{} from {} to {}", m.msg.label(), m.from, m.to);
     let mut prefix = String::new();
     for e in &step.events {
-        match e {
-            Event::Dropped { id, reason } if *id == m.id => return faults::dropped(before, &what, m, *reason),
-            Event::Duplicated { id, copy, .. } if *id == m.id => {
-                if matches!(step.command, Command::Duplicate { .. }) {
-                    return format!("{what} is duplicated: a second copy (#{copy}) is now in flight. Paxos must not mind receiving it twice.");
-                }
-                prefix = format!("The network duplicates {what} (copy #{copy} follows). ");
+        if let Event::Dropped { id, reason } = e {
+            if *id == m.id {
+                return faults::dropped(before, &what, m, *reason);
             }
-            _ => {}
+        }
+        if let Event::Duplicated { id, copy, .. } = e {
+            if *id != m.id {
+                continue;
+            }
+            if matches!(step.command, Command::Duplicate { .. }) {
+                return format!("{what} is duplicated: a second copy (#{copy}) is now in flight. Paxos must not mind receiving it twice.");
+            }
+            prefix = format!("The network duplicates {what} (copy #{copy} follows). ");
         }
     }
     prefix + &decided(&Scene { before, after, step, msg: Some(m) })

@@ -88,10 +88,7 @@ fn received_last_step(s: &Session) -> Vec<NodeId> {
     };
     step.events
         .iter()
-        .filter_map(|e| match e {
-            Event::Delivered { id } => s.before().message(*id).map(|m| m.to),
-            _ => None,
-        })
+        .filter_map(|e| if let Event::Delivered { id } = e { s.before().message(*id).map(|m| m.to) } else { None })
         .collect()
 }
 

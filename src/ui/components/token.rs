@@ -47,26 +47,16 @@ pub fn tokens(
     let mut out: Vec<Html> = Vec::new();
     if let Some(step) = s.last_step() {
         for e in &step.events {
-            match e {
-                Event::Delivered { id } => {
-                    if let Some(m) = s.before().message(*id) {
-                        out.push(token(m, lay, 1.0, "arriving", hover == Some(m.id), 0, None));
-                    }
+            if let Event::Delivered { id } = e {
+                if let Some(m) = s.before().message(*id) {
+                    out.push(token(m, lay, 1.0, "arriving", hover == Some(m.id), 0, None));
                 }
-                Event::Dropped { id, .. } => {
-                    if let Some(m) = s.before().message(*id) {
-                        out.push(token(
-                            m,
-                            lay,
-                            visual_frac(m, s.before().time()),
-                            "dropped",
-                            hover == Some(m.id),
-                            0,
-                            None,
-                        ));
-                    }
+            }
+            if let Event::Dropped { id, .. } = e {
+                if let Some(m) = s.before().message(*id) {
+                    let frac = visual_frac(m, s.before().time());
+                    out.push(token(m, lay, frac, "dropped", hover == Some(m.id), 0, None));
                 }
-                _ => {}
             }
         }
     }
