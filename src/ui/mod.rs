@@ -13,7 +13,11 @@ mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]
+mod explore_run;
+#[cfg(target_arch = "wasm32")]
 mod files;
+#[cfg(target_arch = "wasm32")]
+mod msg;
 #[cfg(target_arch = "wasm32")]
 mod prefs;
 #[cfg(target_arch = "wasm32")]

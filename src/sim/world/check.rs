@@ -11,6 +11,14 @@ fn reject(reason: String) -> Result<(), String> {
     Err(reason)
 }
 
+fn refuse_if(refused: bool, why: impl FnOnce() -> String) -> Result<(), String> {
+    if refused {
+        Err(why())
+    } else {
+        Ok(())
+    }
+}
+
 impl World {
     fn exists(&self, node: NodeId, role: Role) -> Result<(), String> {
         if node.role != role {
@@ -43,84 +51,59 @@ impl World {
         match cmd {
             Command::Request { client, .. } => {
                 self.exists(*client, Role::Client)?;
-                if !self.is_up(*client) {
-                    return reject(format!("{client} is crashed; restart it before it can ask for a value."));
-                }
-                Ok(())
+                refuse_if(!self.is_up(*client), || {
+                    format!("{client} is crashed; restart it before it can ask for a value.")
+                })
             }
             Command::SetLeader { client, leader } => {
                 self.exists(*client, Role::Client)?;
                 self.exists(*leader, Role::Proposer)?;
-                if self.nodes.clients[client.index as usize].leader == *leader {
-                    return reject(format!("{client} already believes {leader} is the leader."));
-                }
-                Ok(())
+                let same = self.nodes.clients[client.index as usize].leader == *leader;
+                refuse_if(same, || format!("{client} already believes {leader} is the leader."))
             }
             Command::Deliver { id } | Command::Drop { id } | Command::Duplicate { id } => self.in_flight_msg(*id),
-            Command::Crash { node } => {
-                self.any_node(*node)?;
-                if !self.is_up(*node) {
-                    return reject(format!("{node} is already crashed."));
-                }
-                Ok(())
-            }
-            Command::Restart { node } => {
-                self.any_node(*node)?;
-                if self.is_up(*node) {
-                    return reject(format!("{node} is running; only a crashed node can restart."));
-                }
-                Ok(())
-            }
-            Command::Timeout { node } => {
-                self.exists(*node, Role::Proposer)?;
-                if !self.is_up(*node) {
-                    return reject(format!("{node} is crashed; a crashed proposer has no timer."));
-                }
-                if !self.nodes.proposers[node.index as usize].phase.in_progress() {
-                    return reject(format!("{node} has no ballot in progress, so there is nothing to time out."));
-                }
-                Ok(())
+            Command::Crash { node } | Command::Restart { node } | Command::Timeout { node } => {
+                self.check_node(cmd, *node)
             }
             Command::Partition { groups } => self.check_partition(groups),
-            Command::Heal => {
-                if !self.net.is_partitioned() {
-                    return reject("The network is not partitioned.".into());
-                }
-                Ok(())
-            }
+            Command::Heal => refuse_if(!self.net.is_partitioned(), || "The network is not partitioned.".into()),
             Command::SetLoss { percent } => check_percent("Loss", *percent, 100),
             Command::SetDuplicate { percent } => check_percent("Duplication", *percent, MAX_DUPLICATE_PERCENT),
-            Command::SetLatency { min, max } => {
-                if *min < 1 || min > max || *max > MAX_LATENCY {
-                    return reject(format!(
-                        "Latency must satisfy 1 ≤ min ≤ max ≤ {MAX_LATENCY} ticks, not {min}..{max}."
-                    ));
-                }
-                Ok(())
-            }
+            Command::SetLatency { min, max } => refuse_if(*min < 1 || min > max || *max > MAX_LATENCY, || {
+                format!("Latency must satisfy 1 ≤ min ≤ max ≤ {MAX_LATENCY} ticks, not {min}..{max}.")
+            }),
             Command::SetAmnesia { node, on } => {
                 self.any_node(*node)?;
-                if self.amnesia & (1 << slot(*node)) != 0 && *on {
-                    return reject(format!("{node} already restarts with amnesia."));
-                }
-                if self.amnesia & (1 << slot(*node)) == 0 && !*on {
-                    return reject(format!("{node} already keeps its durable state across restarts."));
-                }
-                Ok(())
+                let already = self.amnesia & (1 << slot(*node)) != 0;
+                refuse_if(already && *on, || format!("{node} already restarts with amnesia."))?;
+                refuse_if(!already && !*on, || format!("{node} already keeps its durable state across restarts."))
             }
             Command::SetBackoff { on } => {
-                if self.backoff == *on {
-                    return reject(format!("Back-off is already {}.", if *on { "on" } else { "off" }));
-                }
-                Ok(())
+                refuse_if(self.backoff == *on, || format!("Back-off is already {}.", if *on { "on" } else { "off" }))
             }
-            Command::Tick => {
-                if self.next_due().is_none() {
-                    return reject(
-                        "Nothing is in flight and no timer is running: ask a client for a value first.".into(),
-                    );
-                }
-                Ok(())
+            Command::Tick => refuse_if(self.next_due().is_none(), || {
+                "Nothing is in flight and no timer is running: ask a client for a value first.".into()
+            }),
+        }
+    }
+
+    /// Crash, restart and timeout: the node must exist and be in the right state.
+    fn check_node(&self, cmd: &Command, node: NodeId) -> Result<(), String> {
+        let up = self.is_up(node);
+        match cmd {
+            Command::Crash { .. } => {
+                self.any_node(node)?;
+                refuse_if(!up, || format!("{node} is already crashed."))
+            }
+            Command::Restart { .. } => {
+                self.any_node(node)?;
+                refuse_if(up, || format!("{node} is running; only a crashed node can restart."))
+            }
+            _ => {
+                self.exists(node, Role::Proposer)?;
+                refuse_if(!up, || format!("{node} is crashed; a crashed proposer has no timer."))?;
+                let idle = !self.nodes.proposers[node.index as usize].phase.in_progress();
+                refuse_if(idle, || format!("{node} has no ballot in progress, so there is nothing to time out."))
             }
         }
     }

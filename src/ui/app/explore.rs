@@ -1,24 +1,13 @@
 //! The explorer's run inside the app: started, advanced a slice at a time between frames (so the
 //! page never freezes), cancelled, and its counterexample loaded into the timeline.
 
-use super::{App, Msg};
-use crate::sim::explore::{Bounds, Explorer, Progress, Verdict};
+use super::App;
+use crate::sim::explore::{Bounds, Explorer, Verdict};
+use crate::ui::explore_run::ExploreRun;
+use crate::ui::msg::{Explore, Msg};
 use crate::ui::session::Session;
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
-
-/// A search in progress or finished.
-pub struct ExploreRun {
-    pub(super) ex: Explorer,
-    /// Where it stands.
-    pub progress: Progress,
-    /// Milliseconds of search so far.
-    pub elapsed_ms: f64,
-    /// The verdict, when finished.
-    pub verdict: Option<Verdict>,
-    /// Why it stopped without a verdict, if it did.
-    pub stopped: Option<String>,
-}
 
 /// The browser stops a search beyond this many states, so memory stays bounded.
 pub const BROWSER_STATE_LIMIT: usize = 2_000_000;
@@ -28,6 +17,16 @@ fn now_ms() -> f64 {
 }
 
 impl App {
+    pub(super) fn on_explore(&mut self, ctx: &Context<Self>, e: Explore) {
+        match e {
+            Explore::Start(bounds) => self.explore_start(ctx, bounds),
+            Explore::Slice => self.explore_slice(ctx),
+            Explore::Cancel => self.explore_cancel(),
+            Explore::LoadCounterexample => self.load_counterexample(ctx),
+            Explore::RunExperiment => self.run_experiment(),
+        }
+    }
+
     /// Starts a search on the current config and seed.
     pub(super) fn explore_start(&mut self, ctx: &Context<Self>, bounds: Bounds) {
         self.slice = None;
@@ -84,7 +83,7 @@ impl App {
     /// Queues the next slice after the browser has had a turn.
     pub(super) fn schedule_slice(&mut self, ctx: &Context<Self>) {
         let link = ctx.link().clone();
-        self.slice = Some(Timeout::new(0, move || link.send_message(Msg::ExploreSlice)));
+        self.slice = Some(Timeout::new(0, move || link.send_message(Msg::Explore(Explore::Slice))));
     }
 
     /// Puts the explorer's counterexample in the timeline at step 0 and plays it.

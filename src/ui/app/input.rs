@@ -1,14 +1,32 @@
 //! How input becomes steps: the keyboard shortcuts, the auto-play timer, and predict mode's
 //! question before a delivery.
 
-use super::{App, Msg};
+use super::App;
 use crate::sim::Command;
+use crate::ui::msg::{Msg, Play, Predict, Show};
 use crate::ui::predict::question;
 use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 impl App {
+    pub(super) fn on_predict(&mut self, p: Predict) {
+        match p {
+            Predict::Toggle => {
+                self.predict = !self.predict;
+                self.question = None;
+                self.feedback = None;
+            }
+            Predict::Answer(i) => self.answer(i),
+            Predict::Skip => {
+                if self.question.take().is_some() {
+                    self.feedback = None;
+                    self.take_step();
+                }
+            }
+        }
+    }
+
     /// In predict mode, asks about the next delivery before it happens. Returns true when a
     /// question is now waiting (the step is held back and play pauses).
     pub(super) fn ask_first(&mut self, ctx: &Context<Self>) -> bool {
@@ -69,7 +87,7 @@ impl App {
         if self.session.playing {
             let link = ctx.link().clone();
             let ms = self.session.step_ms().round() as u32;
-            self.interval = Some(Interval::new(ms, move || link.send_message(Msg::PlayTick)));
+            self.interval = Some(Interval::new(ms, move || link.send_message(Msg::Play(Play::Tick))));
         }
     }
 
@@ -85,20 +103,20 @@ impl App {
         }
         let msg = match e.key().as_str() {
             // Presentation clickers send PageDown, PageUp and "." (or "b").
-            "ArrowRight" | "PageDown" => Msg::Step,
-            "ArrowLeft" | "PageUp" => Msg::Back,
-            " " | "." => Msg::TogglePlay,
-            "f" | "F" => Msg::ToggleFullscreen,
-            "p" | "P" => Msg::TogglePresenter,
-            "+" | "=" => Msg::Faster,
-            "-" | "_" => Msg::Slower,
-            "?" => Msg::ToggleHelp,
+            "ArrowRight" | "PageDown" => Msg::Play(Play::Step),
+            "ArrowLeft" | "PageUp" => Msg::Play(Play::Back),
+            " " | "." => Msg::Play(Play::Toggle),
+            "f" | "F" => Msg::Show(Show::Fullscreen),
+            "p" | "P" => Msg::Show(Show::Presenter),
+            "+" | "=" => Msg::Play(Play::Faster),
+            "-" | "_" => Msg::Play(Play::Slower),
+            "?" => Msg::Show(Show::Help),
             "Escape" => {
                 self.help = false;
                 self.top_menu = None;
                 self.explorer_open = false;
                 self.metrics_open = false;
-                Msg::CloseMenu
+                Msg::Show(Show::CloseMenu)
             }
             _ => return false,
         };

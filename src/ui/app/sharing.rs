@@ -1,15 +1,61 @@
 //! Getting runs in and out of the app: share links in the address, lessons, trace files, and the
 //! clipboard. Bad input leaves the session as it was and says why.
 
-use super::{App, Msg};
+use super::App;
 use crate::sim::link::Link;
 use crate::sim::TraceFile;
 use crate::ui::files;
+use crate::ui::msg::{Msg, Share, Show};
 use crate::ui::session::Session;
 use std::rc::Rc;
 use yew::prelude::*;
 
 impl App {
+    pub(super) fn on_share(&mut self, ctx: &Context<Self>, s: Share) {
+        match s {
+            Share::ExportTrace => self.export_trace(),
+            Share::ImportFile(file) => self.import_file(ctx, file),
+            Share::ImportText(r) => self.import_text(ctx, r),
+            Share::ExportSvg => {
+                self.top_menu = None;
+                if let Err(e) = files::export_svg("paxoscope.svg") {
+                    self.notice = Some(format!("Export failed: {e}"));
+                }
+            }
+            Share::ExportPng => {
+                self.top_menu = None;
+                let link = ctx.link().clone();
+                files::export_png("paxoscope.png", move |r| {
+                    if let Err(e) = r {
+                        link.send_message(Msg::Show(Show::Notice(format!("Export failed: {e}"))));
+                    }
+                });
+            }
+            Share::CopyLink => self.copy_link(),
+            Share::HashChanged => {
+                let h = files::location_hash();
+                if h != self.last_hash {
+                    self.load_hash(&h);
+                    self.restart_timer(ctx);
+                }
+            }
+            Share::ExportDiagram => {
+                if let Err(e) = files::export_svg_of("svg.spacetime-svg", "paxoscope-spacetime.svg") {
+                    self.notice = Some(format!("Export failed: {e}"));
+                }
+            }
+        }
+    }
+
+    /// Keeps the address equal to the run on screen, so a reload or a shared link loses nothing.
+    pub(super) fn sync_address(&mut self) {
+        let h = self.session.link(self.lesson.as_ref().map(|l| l.id)).to_hash();
+        if h != self.last_hash {
+            files::set_location_hash(&h);
+            self.last_hash = h;
+        }
+    }
+
     /// Downloads everything recorded as a trace file.
     pub(super) fn export_trace(&mut self) {
         self.top_menu = None;
@@ -23,7 +69,9 @@ impl App {
     pub(super) fn import_file(&mut self, ctx: &Context<Self>, file: web_sys::File) {
         self.top_menu = None;
         let link = ctx.link().clone();
-        files::read_text(file, crate::sim::trace::MAX_BYTES as f64, move |r| link.send_message(Msg::ImportText(r)));
+        files::read_text(file, crate::sim::trace::MAX_BYTES as f64, move |r| {
+            link.send_message(Msg::Share(Share::ImportText(r)))
+        });
     }
 
     /// Replays an imported trace; any mismatch leaves the current run untouched.
@@ -54,21 +102,6 @@ impl App {
         } else {
             format!("Share this address: {url}")
         });
-    }
-
-    /// Loads a lesson: its whole script is recorded as the future, and the view moves to `at`.
-    pub(super) fn open_lesson(&mut self, id: &str, at: usize) {
-        match crate::sim::lessons::build(id).and_then(|l| {
-            Session::from_commands(l.config.clone(), l.seed, &l.commands, at.min(l.commands.len())).map(|s| (l, s))
-        }) {
-            Ok((l, s)) => {
-                self.session = s;
-                self.lesson = Some(Rc::new(l));
-                self.menu = None;
-                self.notice = None;
-            }
-            Err(e) => self.notice = Some(format!("The lesson could not be opened: {e}")),
-        }
     }
 
     /// Opens whatever a share link describes; a damaged link leaves the session as it is.

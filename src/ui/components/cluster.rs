@@ -5,11 +5,10 @@ use super::token;
 use crate::paxos::{NodeId, Role};
 use crate::sim::lessons::Lesson;
 use crate::sim::{Event, World};
-use crate::ui::app::{App, Menu, Msg, Spot};
 use crate::ui::format::{column_title, node_lines, px};
 use crate::ui::layout::{Layout, Point, COLUMNS, VIEW_H, VIEW_W};
+use crate::ui::msg::{Menu, Msg, Show, Spot};
 use crate::ui::session::Session;
-use yew::html::Scope;
 use yew::prelude::*;
 
 /// Halo colours for partition groups (group 0 is everyone not listed).
@@ -22,7 +21,7 @@ pub fn view(
     lesson: Option<&Lesson>,
     hover: Option<crate::sim::MsgId>,
     spot: Option<Spot>,
-    link: &Scope<App>,
+    send: &Callback<Msg>,
 ) -> Html {
     let w = s.world();
     let lay = Layout::new(w.config());
@@ -39,7 +38,7 @@ pub fn view(
     };
     let nodes = w.config().nodes().map(|id| {
         let selected = menu == Some(Menu::Node(id));
-        node(w, &lay, id, received.contains(&id).then_some(pulse), selected, lit_node(id), link)
+        node(w, &lay, id, received.contains(&id).then_some(pulse), selected, lit_node(id), send)
     });
     let halos = w.is_partitioned().then(|| {
         w.config()
@@ -69,14 +68,14 @@ pub fn view(
     html! {
         <svg class={classes!("cluster", spot.is_some().then_some("spotlit"))} data-testid="cluster" viewBox={format!("0 0 {} {}", px(VIEW_W), px(VIEW_H))} preserveAspectRatio="xMidYMid meet"
              role="group" aria-label="Paxos cluster: clients, proposers, acceptors and learners"
-             onclick={link.callback(|_| Msg::CloseMenu)}>
+             onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>
             { for titles }
             { halos.unwrap_or_default() }
             { highlight.unwrap_or_default() }
             { legend.unwrap_or_default() }
             { token::wires(s, &lay) }
             { for nodes }
-            { token::tokens(s, &lay, menu, hover, spot, link) }
+            { token::tokens(s, &lay, menu, hover, spot, send) }
         </svg>
     }
 }
@@ -129,7 +128,7 @@ fn node(
     pulse: Option<&'static str>,
     selected: bool,
     lit: bool,
-    link: &Scope<App>,
+    send: &Callback<Msg>,
 ) -> Html {
     let p = lay.node(id);
     let r = lay.m.r;
@@ -187,14 +186,14 @@ fn node(
         if amnesia { ", amnesia mode" } else { "" },
         lines.iter().map(|l| l.text.as_str()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(", ")
     );
-    let onclick = link.callback(move |e: MouseEvent| {
+    let onclick = send.reform(move |e: MouseEvent| {
         e.stop_propagation();
-        Msg::Open(Menu::Node(id))
+        Msg::Show(Show::Menu(Menu::Node(id)))
     });
-    let onkeydown = link.batch_callback(move |e: KeyboardEvent| {
+    let onkeydown = crate::ui::msg::when(send, move |e: KeyboardEvent| {
         (e.key() == "Enter").then(|| {
             e.stop_propagation();
-            Msg::Open(Menu::Node(id))
+            Msg::Show(Show::Menu(Menu::Node(id)))
         })
     });
     html! {

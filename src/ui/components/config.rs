@@ -5,17 +5,16 @@ use crate::paxos::Role;
 use crate::paxos::Switch;
 use crate::sim::config::LIMITS;
 use crate::sim::Config;
-use crate::ui::app::{App, Msg};
+use crate::ui::msg::{Msg, Show};
 use crate::ui::session::Session;
 use std::collections::BTreeSet;
-use yew::html::Scope;
 use yew::prelude::*;
 
 /// The settings panel.
-pub fn view(s: &Session, link: &Scope<App>) -> Html {
+pub fn view(s: &Session, send: &Callback<Msg>) -> Html {
     let w = s.world();
-    let on_apply = link.callback(|(cfg, seed): (Config, u64)| Msg::Reset(cfg, seed));
-    let on_error = link.callback(Msg::Notice);
+    let on_apply = send.reform(|(cfg, seed): (Config, u64)| Msg::Reset(cfg, seed));
+    let on_error = send.reform(|e| Msg::Show(Show::Notice(e)));
     html! {
         <details class="panel config" data-testid="config">
             <summary><h2>{"Cluster settings"}</h2></summary>

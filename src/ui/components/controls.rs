@@ -2,14 +2,13 @@
 //! marks where phases change, where a value is chosen and where safety breaks.
 
 use crate::sim::Due;
-use crate::ui::app::{App, Msg};
 use crate::ui::format::px;
+use crate::ui::msg::{Msg, Play, Show};
 use crate::ui::session::{Marker, Session, SPEEDS, SPEED_LABELS};
-use yew::html::Scope;
 use yew::prelude::*;
 
 /// The bar.
-pub fn view(s: &Session, link: &Scope<App>) -> Html {
+pub fn view(s: &Session, send: &Callback<Msg>) -> Html {
     let (cur, len) = (s.cursor(), s.len());
     let next = match s.world().next_due() {
         _ if cur < len => "Step: replay the next recorded step".to_string(),
@@ -20,11 +19,11 @@ pub fn view(s: &Session, link: &Scope<App>) -> Html {
         Some(Due::Timer { node, .. }) => format!("Step: {node}'s timer fires"),
         None => "Nothing to step: ask a client for a value first".into(),
     };
-    let on_speed = link.callback(|e: InputEvent| {
-        Msg::SetSpeed(e.target_unchecked_into::<web_sys::HtmlInputElement>().value().parse().unwrap_or(2))
+    let on_speed = send.reform(|e: InputEvent| {
+        Msg::Play(Play::SetSpeed(e.target_unchecked_into::<web_sys::HtmlInputElement>().value().parse().unwrap_or(2)))
     });
-    let on_seek = link.callback(|e: InputEvent| {
-        Msg::Seek(e.target_unchecked_into::<web_sys::HtmlInputElement>().value().parse().unwrap_or(0))
+    let on_seek = send.reform(|e: InputEvent| {
+        Msg::Play(Play::Seek(e.target_unchecked_into::<web_sys::HtmlInputElement>().value().parse().unwrap_or(0)))
     });
     let marks = s.markers().into_iter().map(|(k, m)| {
         let left = if len == 0 { 0.0 } else { k as f64 / len as f64 * 100.0 };
@@ -39,10 +38,10 @@ pub fn view(s: &Session, link: &Scope<App>) -> Html {
     html! {
         <footer class="controls" aria-label="Playback">
             <div class="buttons">
-                <button data-testid="back" onclick={link.callback(|_| Msg::Back)} disabled={cur == 0} title="Back one step (←)" aria-label="Back one step">{icon("M11 2 L3 8 L11 14 Z")}{"Back"}</button>
-                <button class="primary" data-testid="step" onclick={link.callback(|_| Msg::Step)} disabled={!s.can_step()} title={format!("{next} (→)")} aria-label="Step">{"Step"}{icon("M5 2 L13 8 L5 14 Z")}</button>
-                <button data-testid="forward" onclick={link.callback(|_| Msg::Forward)} disabled={cur >= len} title="Redo the next recorded step" aria-label="Forward">{"Forward"}{icon("M2 2 L8 8 L2 14 Z M8 2 L14 8 L8 14 Z")}</button>
-                <button data-testid="play" onclick={link.callback(|_| Msg::TogglePlay)} aria-pressed={playing.to_string()} disabled={!playing && !s.can_step()}
+                <button data-testid="back" onclick={send.reform(|_| Msg::Play(Play::Back))} disabled={cur == 0} title="Back one step (←)" aria-label="Back one step">{icon("M11 2 L3 8 L11 14 Z")}{"Back"}</button>
+                <button class="primary" data-testid="step" onclick={send.reform(|_| Msg::Play(Play::Step))} disabled={!s.can_step()} title={format!("{next} (→)")} aria-label="Step">{"Step"}{icon("M5 2 L13 8 L5 14 Z")}</button>
+                <button data-testid="forward" onclick={send.reform(|_| Msg::Play(Play::Forward))} disabled={cur >= len} title="Redo the next recorded step" aria-label="Forward">{"Forward"}{icon("M2 2 L8 8 L2 14 Z M8 2 L14 8 L8 14 Z")}</button>
+                <button data-testid="play" onclick={send.reform(|_| Msg::Play(Play::Toggle))} aria-pressed={playing.to_string()} disabled={!playing && !s.can_step()}
                         title="Play or pause (Space)" aria-label={if playing { "Pause" } else { "Play" }}>{if playing { icon("M3 2 H6 V14 H3 Z M10 2 H13 V14 H10 Z") } else { icon("M4 2 L14 8 L4 14 Z") }}{if playing { "Pause" } else { "Play" }}</button>
                 <label class="speed" title="Speed (+ / -)">
                     <span>{"Speed"}</span>
@@ -57,8 +56,8 @@ pub fn view(s: &Session, link: &Scope<App>) -> Html {
                        aria-label="Timeline" aria-valuetext={format!("step {cur} of {len}")} disabled={len == 0} />
             </div>
             <SeedReset key={s.timeline().seed().to_string()} seed={s.timeline().seed()}
-                on_reset={{ let cfg = s.timeline().config().clone(); link.callback(move |seed: u64| Msg::Reset(cfg.clone(), seed)) }}
-                on_error={link.callback(Msg::Notice)} />
+                on_reset={{ let cfg = s.timeline().config().clone(); send.reform(move |seed: u64| Msg::Reset(cfg.clone(), seed)) }}
+                on_error={send.reform(|e| Msg::Show(Show::Notice(e)))} />
             <div class="counter" data-testid="counter">{format!("step {cur} / {len}")}<span class="muted">{format!(" · t={}", s.world().time())}</span></div>
         </footer>
     }

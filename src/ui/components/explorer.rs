@@ -3,12 +3,12 @@
 
 use crate::sim::explore::{Bounds, Verdict};
 use crate::sim::Config;
-use crate::ui::app::{App, ExploreRun, Msg};
-use yew::html::Scope;
+use crate::ui::explore_run::ExploreRun;
+use crate::ui::msg::{Explore, Msg, Show};
 use yew::prelude::*;
 
 /// The dialog.
-pub fn view(config: &Config, run: Option<&ExploreRun>, link: &Scope<App>) -> Html {
+pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> Html {
     let switches: Vec<&str> = config.mutations.iter().map(|m| m.name()).collect();
     let amnesia: Vec<String> = config.amnesia.iter().map(|n| n.to_string()).collect();
     let summary = format!(
@@ -34,7 +34,7 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, link: &Scope<App>) -> Htm
                 <div class="verdict unsafe" data-testid="verdict" data-verdict="counterexample">
                     <p>{format!("Counterexample after {states} states, {} steps long: {detail}", commands.len())}</p>
                     <p class="small">{"It is loaded into the timeline and playing: watch the safety panel turn red at its last step."}</p>
-                    <button class="primary" data-testid="replay-counterexample" onclick={link.callback(|_| Msg::LoadCounterexample)}>{"Play it again from the start"}</button>
+                    <button class="primary" data-testid="replay-counterexample" onclick={send.reform(|_| Msg::Explore(Explore::LoadCounterexample))}>{"Play it again from the start"}</button>
                 </div>
             },
             (None, Some(why)) => html! { <p class="verdict stopped" data-testid="verdict" data-verdict="stopped">{why}</p> },
@@ -54,14 +54,14 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, link: &Scope<App>) -> Htm
     });
     html! {
         <div class="overlay" data-testid="explorer" role="dialog" aria-modal="true" aria-label="Explorer"
-             onclick={link.callback(|_| Msg::ToggleExplorer)}>
+             onclick={send.reform(|_| Msg::Show(Show::Explorer))}>
             <div class="overlay-card explorer" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <h2>{"Exhaustive explorer"}</h2>
                 <p>{"Starting when every client has asked for its value, it tries every order of message deliveries, and within the bounds every timeout, drop, duplicate, crash and restart, checking every safety property in every state. Breadth first, so a counterexample it finds is a shortest one."}</p>
                 <p class="small muted" data-testid="explore-config">{summary}</p>
-                <BoundsForm needs_crash={needs_crash} {running} on_run={link.callback(Msg::ExploreStart)} on_cancel={link.callback(|_| Msg::ExploreCancel)} />
+                <BoundsForm needs_crash={needs_crash} {running} on_run={send.reform(|b| Msg::Explore(Explore::Start(b)))} on_cancel={send.reform(|_| Msg::Explore(Explore::Cancel))} />
                 { status.unwrap_or_default() }
-                <button class="ghost" onclick={link.callback(|_| Msg::ToggleExplorer)}>{"Close"}</button>
+                <button class="ghost" onclick={send.reform(|_| Msg::Show(Show::Explorer))}>{"Close"}</button>
             </div>
         </div>
     }

@@ -4,27 +4,26 @@
 use crate::paxos::{NodeId, Role};
 use crate::sim::config::{MAX_DUPLICATE_PERCENT, MAX_LATENCY};
 use crate::sim::{Command, World};
-use crate::ui::app::{App, Msg};
+use crate::ui::msg::Msg;
 use crate::ui::session::Session;
-use yew::html::Scope;
 use yew::prelude::*;
 
 /// The panel.
-pub fn view(s: &Session, link: &Scope<App>) -> Html {
+pub fn view(s: &Session, send: &Callback<Msg>) -> Html {
     let w = s.world();
     html! {
         <details class="panel failures" data-testid="failures" open=true>
             <summary><h2>{"Break things"}</h2></summary>
-            { nodes(w, link) }
+            { nodes(w, send) }
             <PartitionPicker nodes={w.config().nodes().collect::<Vec<_>>()} partitioned={w.is_partitioned()}
-                on_split={link.callback(|groups: Vec<NodeId>| Msg::Do(Command::Partition { groups: vec![groups] }))}
-                on_heal={link.callback(|_| Msg::Do(Command::Heal))} />
-            { network(w, link) }
+                on_split={send.reform(|groups: Vec<NodeId>| Msg::Do(Command::Partition { groups: vec![groups] }))}
+                on_heal={send.reform(|_| Msg::Do(Command::Heal))} />
+            { network(w, send) }
         </details>
     }
 }
 
-fn nodes(w: &World, link: &Scope<App>) -> Html {
+fn nodes(w: &World, send: &Callback<Msg>) -> Html {
     let rows = w.config().nodes().map(|n| {
         let up = w.is_up(n);
         let cmd = if up { Command::Crash { node: n } } else { Command::Restart { node: n } };
@@ -35,16 +34,16 @@ fn nodes(w: &World, link: &Scope<App>) -> Html {
             let why = w.check(&c).err();
             let disabled = why.is_some();
             html! { <button class="small" data-testid={format!("timeout-{n}")} {disabled} title={why.unwrap_or_default()}
-                            onclick={link.callback(move |_| Msg::Do(c.clone()))}>{"time out"}</button> }
+                            onclick={send.reform(move |_| Msg::Do(c.clone()))}>{"time out"}</button> }
         });
         html! {
             <li class={classes!("fail-row", (!up).then_some("down"))}>
                 <span class="fail-node">{n.to_string()}</span>
-                <button class="small" data-testid={format!("toggle-{n}")} onclick={link.callback(move |_| Msg::Do(cmd.clone()))}>
+                <button class="small" data-testid={format!("toggle-{n}")} onclick={send.reform(move |_| Msg::Do(cmd.clone()))}>
                     {if up { "crash" } else { "restart" }}</button>
                 <label class="check small" title="A restart wipes even durable state (unsafe)">
                     <input type="checkbox" checked={amnesia} data-testid={format!("amnesia-{n}")}
-                           onchange={link.callback(move |_| Msg::Do(toggle.clone()))} />{"amnesia"}</label>
+                           onchange={send.reform(move |_| Msg::Do(toggle.clone()))} />{"amnesia"}</label>
                 { timeout.unwrap_or_default() }
             </li>
         }
@@ -52,8 +51,8 @@ fn nodes(w: &World, link: &Scope<App>) -> Html {
     html! { <div class="fail-block"><h3>{"Nodes"}</h3><ul class="fail-nodes">{ for rows }</ul></div> }
 }
 
-fn slider(label: &str, testid: &str, value: u8, max: u8, make: fn(u8) -> Command, link: &Scope<App>) -> Html {
-    let onchange = link.callback(move |e: Event| {
+fn slider(label: &str, testid: &str, value: u8, max: u8, make: fn(u8) -> Command, send: &Callback<Msg>) -> Html {
+    let onchange = send.reform(move |e: Event| {
         let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value().parse().unwrap_or(0);
         Msg::Do(make(v))
     });
@@ -66,18 +65,18 @@ fn slider(label: &str, testid: &str, value: u8, max: u8, make: fn(u8) -> Command
     }
 }
 
-fn network(w: &World, link: &Scope<App>) -> Html {
+fn network(w: &World, send: &Callback<Msg>) -> Html {
     let (lo, hi) = w.latency();
     let backoff = w.backoff();
-    let latency = link.callback(|(min, max): (u32, u32)| Msg::Do(Command::SetLatency { min, max }));
+    let latency = send.reform(|(min, max): (u32, u32)| Msg::Do(Command::SetLatency { min, max }));
     html! {
         <div class="fail-block">
             <h3>{"Network (applies on Step and Play)"}</h3>
-            { slider("Loss", "loss", w.loss(), 100, |p| Command::SetLoss { percent: p }, link) }
-            { slider("Duplicates", "dup", w.duplicate_rate(), MAX_DUPLICATE_PERCENT, |p| Command::SetDuplicate { percent: p }, link) }
+            { slider("Loss", "loss", w.loss(), 100, |p| Command::SetLoss { percent: p }, send) }
+            { slider("Duplicates", "dup", w.duplicate_rate(), MAX_DUPLICATE_PERCENT, |p| Command::SetDuplicate { percent: p }, send) }
             <LatencyForm min={lo} max={hi} on_set={latency} />
             <label class="check"><input type="checkbox" checked={backoff} data-testid="backoff"
-                onchange={link.callback(move |_| Msg::Do(Command::SetBackoff { on: !backoff }))} />
+                onchange={send.reform(move |_| Msg::Do(Command::SetBackoff { on: !backoff }))} />
                 {"Random back-off after a Nack (and randomized timeouts)"}</label>
         </div>
     }

@@ -2,9 +2,8 @@
 //! "your turn" prompts, and the way back when they have wandered off the script.
 
 use crate::sim::lessons::Lesson;
-use crate::ui::app::{App, Msg};
+use crate::ui::msg::{Guide, Msg, Play};
 use crate::ui::session::Session;
-use yew::html::Scope;
 use yew::prelude::*;
 
 /// How many of the session's steps still follow the lesson's script.
@@ -13,7 +12,7 @@ pub fn on_script_steps(s: &Session, l: &Lesson) -> usize {
 }
 
 /// The card, at the top of the side panel.
-pub fn view(s: &Session, l: &Lesson, link: &Scope<App>) -> Html {
+pub fn view(s: &Session, l: &Lesson, send: &Callback<Msg>) -> Html {
     let n = l.commands.len();
     let cur = s.cursor();
     let on_script = on_script_steps(s, l);
@@ -45,7 +44,7 @@ pub fn view(s: &Session, l: &Lesson, link: &Scope<App>) -> Html {
         <section class="panel lesson-card" data-testid="lesson-card" aria-label={format!("Lesson {}: {}", l.number, l.title)}>
             <div class="lesson-head">
                 <h2>{format!("Lesson {} of {}", l.number, crate::sim::lessons::COUNT)}</h2>
-                <button class="ghost small" data-testid="lesson-exit" onclick={link.callback(|_| Msg::ExitLesson)} aria-label="Leave the lesson">{"✕"}</button>
+                <button class="ghost small" data-testid="lesson-exit" onclick={send.reform(|_| Msg::Guide(Guide::Exit))} aria-label="Leave the lesson">{"✕"}</button>
             </div>
             <h3 class="lesson-title">{l.title}</h3>
             <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax={n.to_string()} aria-valuenow={cur.min(n).to_string()}
@@ -54,11 +53,11 @@ pub fn view(s: &Session, l: &Lesson, link: &Scope<App>) -> Html {
             { caption }
             { turn.unwrap_or_default() }
             <div class="lesson-nav">
-                <button data-testid="lesson-prev" disabled={cur == 0} onclick={link.callback(|_| Msg::Back)}>{"◀ Prev"}</button>
+                <button data-testid="lesson-prev" disabled={cur == 0} onclick={send.reform(|_| Msg::Play(Play::Back))}>{"◀ Prev"}</button>
                 if off {
-                    <button class="primary" data-testid="lesson-resume" onclick={link.callback(|_| Msg::ResumeLesson)}>{"Resume lesson"}</button>
+                    <button class="primary" data-testid="lesson-resume" onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"Resume lesson"}</button>
                 } else {
-                    <button class="primary" data-testid="lesson-next" disabled={next_disabled} onclick={link.callback(|_| Msg::Forward)}>
+                    <button class="primary" data-testid="lesson-next" disabled={next_disabled} onclick={send.reform(|_| Msg::Play(Play::Forward))}>
                         {if cur >= n { "Lesson complete" } else { "Next ▶" }}</button>
                 }
             </div>

@@ -4,14 +4,13 @@
 
 use crate::paxos::{NodeId, Role, Value};
 use crate::sim::{Command, World};
-use crate::ui::app::{App, Menu, Msg};
 use crate::ui::layout::{Layout, VIEW_H, VIEW_W};
+use crate::ui::msg::{Menu, Msg, Show};
 use crate::ui::session::Session;
-use yew::html::Scope;
 use yew::prelude::*;
 
 /// The open menu, if any.
-pub fn view(s: &Session, menu: Option<Menu>, link: &Scope<App>) -> Html {
+pub fn view(s: &Session, menu: Option<Menu>, send: &Callback<Msg>) -> Html {
     let Some(menu) = menu else {
         return Html::default();
     };
@@ -19,10 +18,10 @@ pub fn view(s: &Session, menu: Option<Menu>, link: &Scope<App>) -> Html {
     let lay = Layout::new(w.config());
     let (anchor, body) = match menu {
         Menu::Message(id) => match w.message(id) {
-            Some(m) => (lay.along(m.from, m.to, 0.5), message_menu(w, id, link)),
+            Some(m) => (lay.along(m.from, m.to, 0.5), message_menu(w, id, send)),
             None => return Html::default(),
         },
-        Menu::Node(n) => (lay.node(n), node_menu(w, n, link)),
+        Menu::Node(n) => (lay.node(n), node_menu(w, n, send)),
     };
     // The menu is HTML over the board, placed in percentages of the view so it follows the
     // canvas's scale; it opens on whichever side of the anchor has room.
@@ -40,35 +39,35 @@ pub fn view(s: &Session, menu: Option<Menu>, link: &Scope<App>) -> Html {
 }
 
 /// A button for a command, disabled (with the world's reason as tooltip) when not enabled.
-fn command_button(w: &World, label: &str, testid: &str, cmd: Command, link: &Scope<App>) -> Html {
+fn command_button(w: &World, label: &str, testid: &str, cmd: Command, send: &Callback<Msg>) -> Html {
     let why = w.check(&cmd).err();
     let title = why.clone().unwrap_or_default();
     html! {
         <button class="menu-item" data-testid={testid.to_string()} disabled={why.is_some()} title={title}
-                onclick={link.callback(move |_| Msg::Do(cmd.clone()))}>{label}</button>
+                onclick={send.reform(move |_| Msg::Do(cmd.clone()))}>{label}</button>
     }
 }
 
-fn message_menu(w: &World, id: u32, link: &Scope<App>) -> Html {
+fn message_menu(w: &World, id: u32, send: &Callback<Msg>) -> Html {
     let Some(m) = w.message(id) else {
         return Html::default();
     };
     html! { <>
         <div class="menu-title">{m.msg.label()}</div>
         <div class="menu-sub">{format!("#{id} · {} → {} · sent t={} · due t={}", m.from, m.to, m.sent_at, m.due)}</div>
-        { command_button(w, "Deliver now", "deliver", Command::Deliver { id }, link) }
-        { command_button(w, "Drop (lose it)", "drop", Command::Drop { id }, link) }
-        { command_button(w, "Duplicate", "duplicate", Command::Duplicate { id }, link) }
-        <button class="menu-item ghost" onclick={link.callback(|_| Msg::CloseMenu)}>{"Close"}</button>
+        { command_button(w, "Deliver now", "deliver", Command::Deliver { id }, send) }
+        { command_button(w, "Drop (lose it)", "drop", Command::Drop { id }, send) }
+        { command_button(w, "Duplicate", "duplicate", Command::Duplicate { id }, send) }
+        <button class="menu-item ghost" onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>{"Close"}</button>
     </> }
 }
 
-fn node_menu(w: &World, n: NodeId, link: &Scope<App>) -> Html {
+fn node_menu(w: &World, n: NodeId, send: &Callback<Msg>) -> Html {
     let up = w.is_up(n);
     let crash = if up {
-        command_button(w, &format!("Crash {n}"), "crash", Command::Crash { node: n }, link)
+        command_button(w, &format!("Crash {n}"), "crash", Command::Crash { node: n }, send)
     } else {
-        command_button(w, &format!("Restart {n}"), "restart", Command::Restart { node: n }, link)
+        command_button(w, &format!("Restart {n}"), "restart", Command::Restart { node: n }, send)
     };
     let amnesia_on = w.is_amnesiac(n);
     let amnesia = command_button(
@@ -76,13 +75,13 @@ fn node_menu(w: &World, n: NodeId, link: &Scope<App>) -> Html {
         if amnesia_on { "Keep disk on restart (safe)" } else { "Amnesia on restart (unsafe)" },
         "amnesia",
         Command::SetAmnesia { node: n, on: !amnesia_on },
-        link,
+        send,
     );
     let role_items = match n.role {
         Role::Proposer => {
-            command_button(w, "Time out now: retry higher", "timeout", Command::Timeout { node: n }, link)
+            command_button(w, "Time out now: retry higher", "timeout", Command::Timeout { node: n }, send)
         }
-        Role::Client => client_items(w, n, link),
+        Role::Client => client_items(w, n, send),
         _ => Html::default(),
     };
     html! { <>
@@ -92,23 +91,23 @@ fn node_menu(w: &World, n: NodeId, link: &Scope<App>) -> Html {
         { role_items }
         { crash }
         { amnesia }
-        <button class="menu-item ghost" onclick={link.callback(|_| Msg::CloseMenu)}>{"Close"}</button>
+        <button class="menu-item ghost" onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>{"Close"}</button>
     </> }
 }
 
-fn client_items(w: &World, c: NodeId, link: &Scope<App>) -> Html {
+fn client_items(w: &World, c: NodeId, send: &Callback<Msg>) -> Html {
     let leaders = (0..w.config().proposers).map(|i| {
         let p = NodeId::proposer(i);
         let current = w.clients()[c.index as usize].leader == p;
         html! {
             <button class={classes!("chip", current.then_some("current"))} data-testid={format!("leader-{p}")} disabled={current}
                     aria-pressed={current.to_string()}
-                    onclick={link.callback(move |_| Msg::Do(Command::SetLeader { client: c, leader: p }))}>{p.to_string()}</button>
+                    onclick={send.reform(move |_| Msg::Do(Command::SetLeader { client: c, leader: p }))}>{p.to_string()}</button>
         }
     });
-    let on_request = link.callback(move |text: String| match Value::new(text.trim()) {
+    let on_request = send.reform(move |text: String| match Value::new(text.trim()) {
         Ok(value) => Msg::Do(Command::Request { client: c, value }),
-        Err(e) => Msg::Notice(format!("{c} cannot ask for that: {e}.")),
+        Err(e) => Msg::Show(Show::Notice(format!("{c} cannot ask for that: {e}."))),
     });
     let suggested = crate::sim::world::DEFAULT_VALUES[c.index as usize % 3].to_string();
     html! { <>

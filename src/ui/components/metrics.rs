@@ -2,16 +2,15 @@
 //! or the network loses messages, averaged over many seeded runs.
 
 use crate::sim::metrics::{RunStats, SweepPoint};
-use crate::ui::app::{App, Msg};
 use crate::ui::format::{int, px};
-use yew::html::Scope;
+use crate::ui::msg::{Explore, Msg, Show};
 use yew::prelude::*;
 
 /// Experiment results: by cluster size, and by loss rate.
 pub type Experiment = (Vec<SweepPoint>, Vec<SweepPoint>);
 
 /// The dialog.
-pub fn view(run: &RunStats, experiment: Option<&Experiment>, link: &Scope<App>) -> Html {
+pub fn view(run: &RunStats, experiment: Option<&Experiment>, send: &Callback<Msg>) -> Html {
     let phases = [
         "Phase 0 (requests)",
         "Phase 1 (prepare, promise)",
@@ -35,11 +34,11 @@ pub fn view(run: &RunStats, experiment: Option<&Experiment>, link: &Scope<App>) 
                 loss.iter().map(|p| format!("{}%: {}", p.x, px(p.wasted))).collect::<Vec<_>>().join(", "))}</p>
         </div> },
         None => html! {
-            <button class="primary" data-testid="run-experiment" onclick={link.callback(|_| Msg::RunExperiment)}>{"Run the experiment (a few hundred seeded runs)"}</button>
+            <button class="primary" data-testid="run-experiment" onclick={send.reform(|_| Msg::Explore(Explore::RunExperiment))}>{"Run the experiment (a few hundred seeded runs)"}</button>
         },
     };
     html! {
-        <div class="overlay" data-testid="metrics" role="dialog" aria-modal="true" aria-label="Metrics" onclick={link.callback(|_| Msg::ToggleMetrics)}>
+        <div class="overlay" data-testid="metrics" role="dialog" aria-modal="true" aria-label="Metrics" onclick={send.reform(|_| Msg::Show(Show::Metrics))}>
             <div class="overlay-card metrics" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <h2>{"What does Paxos cost?"}</h2>
                 <h3>{"This run, up to the step on screen"}</h3>
@@ -52,7 +51,7 @@ pub fn view(run: &RunStats, experiment: Option<&Experiment>, link: &Scope<App>) 
                 </table>
                 <h3>{"Across many runs"}</h3>
                 { charts }
-                <button class="ghost" onclick={link.callback(|_| Msg::ToggleMetrics)}>{"Close"}</button>
+                <button class="ghost" onclick={send.reform(|_| Msg::Show(Show::Metrics))}>{"Close"}</button>
             </div>
         </div>
     }

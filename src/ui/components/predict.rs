@@ -1,12 +1,11 @@
 //! The predict card: a question before a delivery, the choices, and how the student is doing.
 
-use crate::ui::app::{App, Msg};
+use crate::ui::msg::{Msg, Predict};
 use crate::ui::predict::Question;
-use yew::html::Scope;
 use yew::prelude::*;
 
 /// The card (shown in the side panel, and in the presenter strip).
-pub fn view(q: Option<&Question>, feedback: Option<&(bool, String)>, score: (u32, u32), link: &Scope<App>) -> Html {
+pub fn view(q: Option<&Question>, feedback: Option<&(bool, String)>, score: (u32, u32), send: &Callback<Msg>) -> Html {
     let (right, asked) = score;
     let fb = feedback.map(|(ok, answer)| {
         html! {
@@ -19,12 +18,12 @@ pub fn view(q: Option<&Question>, feedback: Option<&(bool, String)>, score: (u32
     let body = match q {
         Some(q) => {
             let choices = q.choices.iter().enumerate().map(|(i, c)| {
-                html! { <button class="choice" data-testid={format!("choice-{i}")} onclick={link.callback(move |_| Msg::Answer(i))}>{c}</button> }
+                html! { <button class="choice" data-testid={format!("choice-{i}")} onclick={send.reform(move |_| Msg::Predict(Predict::Answer(i)))}>{c}</button> }
             });
             html! { <>
                 <p class="question" data-testid="question">{&q.prompt}</p>
                 <div class="choices">{ for choices }</div>
-                <button class="ghost small" data-testid="skip-question" onclick={link.callback(|_| Msg::SkipQuestion)}>{"Skip: just show me"}</button>
+                <button class="ghost small" data-testid="skip-question" onclick={send.reform(|_| Msg::Predict(Predict::Skip))}>{"Skip: just show me"}</button>
             </> }
         }
         None => {

@@ -3,14 +3,13 @@
 //! canvas in large type.
 
 use crate::sim::lessons::Lesson;
-use crate::ui::app::{App, Msg};
+use crate::ui::msg::{Msg, Predict};
 use crate::ui::predict::Question;
 use crate::ui::session::Session;
-use yew::html::Scope;
 use yew::prelude::*;
 
 /// The strip.
-pub fn view(s: &Session, lesson: Option<&Lesson>, question: Option<&Question>, link: &Scope<App>) -> Html {
+pub fn view(s: &Session, lesson: Option<&Lesson>, question: Option<&Question>, send: &Callback<Msg>) -> Html {
     let safe = s.world().oracle().violations().is_empty();
     let caption = lesson.and_then(|l| {
         let k = s.cursor();
@@ -21,7 +20,7 @@ pub fn view(s: &Session, lesson: Option<&Lesson>, question: Option<&Question>, l
         .map_or("Press → (or PageDown) to step; click a client to ask for a value.".to_string(), |n| n.text.clone());
     let q = question.map(|q| {
         let choices = q.choices.iter().enumerate().map(|(i, c)| {
-            html! { <button class="choice" onclick={link.callback(move |_| Msg::Answer(i))}>{c}</button> }
+            html! { <button class="choice" onclick={send.reform(move |_| Msg::Predict(Predict::Answer(i)))}>{c}</button> }
         });
         html! { <div class="strip-question"><strong>{&q.prompt}</strong><span class="choices">{ for choices }</span></div> }
     });

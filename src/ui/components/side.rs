@@ -5,32 +5,31 @@ use super::{config, failures, lessons};
 use crate::paxos::{NodeId, Phase};
 use crate::sim::lessons::Lesson;
 use crate::sim::{Command, Invariant};
-use crate::ui::app::{App, Msg};
+use crate::ui::msg::{Msg, Play};
 use crate::ui::session::Session;
-use yew::html::Scope;
 use yew::prelude::*;
 
 /// Log entries shown around the cursor; older ones are a click away on the scrubber.
 const LOG_WINDOW: usize = 150;
 
 /// The panel.
-pub fn view(s: &Session, lesson: Option<&Lesson>, predict: Option<Html>, link: &Scope<App>) -> Html {
+pub fn view(s: &Session, lesson: Option<&Lesson>, predict: Option<Html>, send: &Callback<Msg>) -> Html {
     html! {
         <aside class="side" aria-label="Explanation and state">
-            { lesson.map(|l| lessons::view(s, l, link)).unwrap_or_default() }
+            { lesson.map(|l| lessons::view(s, l, send)).unwrap_or_default() }
             { predict.unwrap_or_default() }
-            { narration(s, link) }
+            { narration(s, send) }
             { super::banner::view(s, false) }
             { invariants(s) }
             { phases(s) }
-            { failures::view(s, link) }
-            { log(s, link) }
-            { config::view(s, link) }
+            { failures::view(s, send) }
+            { log(s, send) }
+            { config::view(s, send) }
         </aside>
     }
 }
 
-fn narration(s: &Session, link: &Scope<App>) -> Html {
+fn narration(s: &Session, send: &Callback<Msg>) -> Html {
     let body = match s.narration() {
         Some(n) => {
             html! { <p class={classes!("narration-text", n.chosen.then_some("chosen"), n.violated.then_some("violated"))}>{&n.text}</p> }
@@ -39,7 +38,7 @@ fn narration(s: &Session, link: &Scope<App>) -> Html {
             let start = Command::Request { client: NodeId::client(0), value: crate::sim::world::default_value(0) };
             html! { <>
                 <p class="narration-text">{"Nothing has happened yet. Phase 0 starts when a client asks a proposer for a value. Click a client (C1) to choose the value, or start right away:"}</p>
-                <button class="primary" data-testid="start" onclick={link.callback(move |_| Msg::Do(start.clone()))}>{"C1 asks for \"X\""}</button>
+                <button class="primary" data-testid="start" onclick={send.reform(move |_| Msg::Do(start.clone()))}>{"C1 asks for \"X\""}</button>
             </> }
         }
     };
@@ -125,7 +124,7 @@ fn first_sentence(t: &str) -> &str {
     }
 }
 
-fn log(s: &Session, link: &Scope<App>) -> Html {
+fn log(s: &Session, send: &Callback<Msg>) -> Html {
     let n = s.narrations();
     let cur = s.cursor();
     let lo = cur.saturating_sub(LOG_WINDOW / 2);
@@ -142,7 +141,7 @@ fn log(s: &Session, link: &Scope<App>) -> Html {
         html! {
             <li key={k.to_string()}>
                 <button class={class} data-testid={format!("log-{k}")} aria-current={(k == cur).then_some("step")}
-                        onclick={link.callback(move |_| Msg::Seek(k))}>
+                        onclick={send.reform(move |_| Msg::Play(Play::Seek(k)))}>
                     <span class="log-step">{k.to_string()}</span>
                     <span class="log-text">{first_sentence(&n[i].text)}</span>
                 </button>

@@ -5,11 +5,10 @@
 
 use crate::paxos::NodeId;
 use crate::sim::MsgId;
-use crate::ui::app::{App, Msg};
 use crate::ui::format::{px, MSG_COLOURS};
+use crate::ui::msg::{Msg, Play, Share, Show};
 use crate::ui::session::Session;
 use crate::ui::spacetime::{build, End};
-use yew::html::Scope;
 use yew::prelude::*;
 
 /// Height of a step's row.
@@ -26,7 +25,7 @@ fn colour(kind: crate::paxos::Kind) -> &'static str {
 }
 
 /// The drawer.
-pub fn view(s: &Session, hover: Option<MsgId>, link: &Scope<App>) -> Html {
+pub fn view(s: &Session, hover: Option<MsgId>, send: &Callback<Msg>) -> Html {
     let nodes: Vec<NodeId> = s.world().config().nodes().collect();
     let lane = |n: NodeId| nodes.iter().position(|x| *x == n).map_or(0.0, lane_x);
     let cur = s.cursor();
@@ -36,7 +35,7 @@ pub fn view(s: &Session, hover: Option<MsgId>, link: &Scope<App>) -> Html {
     let width = LEFT + LANE * nodes.len() as f64 + 10.0;
     let rows = (1..=cur).map(|k| {
         let class = classes!("st-row", (k == cur).then_some("current"));
-        html! { <g key={format!("r{k}")} class={class} onclick={link.callback(move |_| Msg::Seek(k))} data-testid={format!("st-row-{k}")}>
+        html! { <g key={format!("r{k}")} class={class} onclick={send.reform(move |_| Msg::Play(Play::Seek(k)))} data-testid={format!("st-row-{k}")}>
             <rect x="0" y={px(y(k) - ROW / 2.0)} width={px(width)} height={px(ROW)} />
             <text x={px(LEFT - 8.0)} y={px(y(k) + 4.0)} class="st-step">{k.to_string()}</text>
         </g> }
@@ -76,8 +75,8 @@ pub fn view(s: &Session, hover: Option<MsgId>, link: &Scope<App>) -> Html {
         html! {
             <g key={format!("a{id}")} class={classes!(class, format!("kind-{}", a.kind.name()), hovered.then_some("hovered"))}
                data-testid={format!("st-msg-{id}")}
-               onmouseenter={link.callback(move |_| Msg::Hover(Some(id)))} onmouseleave={link.callback(|_| Msg::Hover(None))}
-               onclick={link.callback(move |e: MouseEvent| { e.stop_propagation(); Msg::Seek(target) })}>
+               onmouseenter={send.reform(move |_| Msg::Show(Show::Hover(Some(id))))} onmouseleave={send.reform(|_| Msg::Show(Show::Hover(None)))}
+               onclick={send.reform(move |e: MouseEvent| { e.stop_propagation(); Msg::Play(Play::Seek(target)) })}>
                 <title>{format!("{} {} → {} (#{id}), sent at step {}", a.label, a.from, a.to, a.sent)}</title>
                 <line class="st-hit" x1={px(x1)} y1={px(y1)} x2={px(x2)} y2={px(y2)} />
                 <line x1={px(x1)} y1={px(y1)} x2={px(x2)} y2={px(y2)} stroke={colour(a.kind)}
@@ -95,8 +94,8 @@ pub fn view(s: &Session, hover: Option<MsgId>, link: &Scope<App>) -> Html {
                 <h2>{"Space-time diagram"}</h2>
                 <span class="muted small">{"time runs down; a row per step; click a row or an arrow to go there"}</span>
                 <span class="spacer" />
-                <button class="small" data-testid="export-spacetime" onclick={link.callback(|_| Msg::ExportDiagram)}>{"Export SVG"}</button>
-                <button class="small ghost" onclick={link.callback(|_| Msg::ToggleSpaceTime)} aria-label="Close the diagram">{"✕"}</button>
+                <button class="small" data-testid="export-spacetime" onclick={send.reform(|_| Msg::Share(Share::ExportDiagram))}>{"Export SVG"}</button>
+                <button class="small ghost" onclick={send.reform(|_| Msg::Show(Show::SpaceTime))} aria-label="Close the diagram">{"✕"}</button>
             </div>
             <div class="st-scroll" id="st-scroll" tabindex="0" role="region" aria-label="Space-time diagram, scrollable">
                 <div class="st-heads" style={format!("width: {}px", px(width))}>{ for heads }</div>

@@ -3,11 +3,10 @@
 //! from one step's position to the next without any per-frame script.
 
 use crate::sim::{Event, InFlight};
-use crate::ui::app::{App, Menu, Msg as UiMsg, Spot};
 use crate::ui::format::{ballot_tint, px, MSG_COLOURS};
 use crate::ui::layout::{progress, Layout};
+use crate::ui::msg::{Menu, Msg as UiMsg, Show, Spot};
 use crate::ui::session::Session;
-use yew::html::Scope;
 use yew::prelude::*;
 
 const FONT: f64 = 13.0;
@@ -40,7 +39,7 @@ pub fn tokens(
     menu: Option<Menu>,
     hover: Option<crate::sim::MsgId>,
     spot: Option<Spot>,
-    link: &Scope<App>,
+    send: &Callback<UiMsg>,
 ) -> Html {
     let w = s.world();
     let now = w.time();
@@ -78,7 +77,7 @@ pub fn tokens(
         let place = (m.from, m.to, (visual_frac(m, now) * 50.0).round() as i64);
         let k = stacked.iter().filter(|s| **s == place).count();
         stacked.push(place);
-        out.push(token(m, lay, visual_frac(m, now), state, selected, k, Some(link)));
+        out.push(token(m, lay, visual_frac(m, now), state, selected, k, Some(send)));
     }
     html! { <g class="tokens">{ for out }</g> }
 }
@@ -90,7 +89,7 @@ fn token(
     state: &str,
     selected: bool,
     stack: usize,
-    link: Option<&Scope<App>>,
+    send: Option<&Callback<UiMsg>>,
 ) -> Html {
     let mut p = lay.along(m.from, m.to, frac);
     p.y += stack as f64 * (H + 3.0);
@@ -102,18 +101,18 @@ fn token(
         html! { <circle class="tint" cx={px(-w / 2.0 + 10.0)} cy="0" r="5" fill={ballot_tint(b)} /> }
     });
     let id = m.id;
-    let hover_in = link.map(|l| l.callback(move |_: MouseEvent| UiMsg::Hover(Some(id))));
-    let hover_out = link.map(|l| l.callback(|_: MouseEvent| UiMsg::Hover(None)));
-    let (onclick, onkeydown, tabindex) = match link {
+    let hover_in = send.map(|l| l.reform(move |_: MouseEvent| UiMsg::Show(Show::Hover(Some(id)))));
+    let hover_out = send.map(|l| l.reform(|_: MouseEvent| UiMsg::Show(Show::Hover(None))));
+    let (onclick, onkeydown, tabindex) = match send {
         Some(l) => (
-            Some(l.callback(move |e: MouseEvent| {
+            Some(l.reform(move |e: MouseEvent| {
                 e.stop_propagation();
-                UiMsg::Open(Menu::Message(id))
+                UiMsg::Show(Show::Menu(Menu::Message(id)))
             })),
-            Some(l.batch_callback(move |e: KeyboardEvent| {
+            Some(crate::ui::msg::when(l, move |e: KeyboardEvent| {
                 (e.key() == "Enter").then(|| {
                     e.stop_propagation();
-                    UiMsg::Open(Menu::Message(id))
+                    UiMsg::Show(Show::Menu(Menu::Message(id)))
                 })
             })),
             Some("0"),
@@ -140,7 +139,7 @@ fn token(
         <g key={format!("t{id}")} class={classes!("token", format!("kind-{kind}"), state.to_string(), selected.then_some("selected"))}
            data-testid={format!("msg-{id}")} data-type={kind} data-from={m.from.to_string()} data-to={m.to.to_string()}
            style={style}
-           role={link.map(|_| "button")} aria-label={aria} {tabindex} {onclick} {onkeydown}
+           role={send.map(|_| "button")} aria-label={aria} {tabindex} {onclick} {onkeydown}
            onmouseenter={hover_in} onmouseleave={hover_out}>
             <g class="token-body">
             <rect class="pill" x={px(-w / 2.0)} y={px(-H / 2.0)} width={px(w)} height={px(H)}

@@ -2,8 +2,7 @@
 
 use crate::sim::lessons::{catalog, Lesson};
 use crate::sim::Config;
-use crate::ui::app::{App, Msg, TopMenu};
-use yew::html::Scope;
+use crate::ui::msg::{Guide, Msg, Predict, Share, Show, TopMenu};
 use yew::prelude::*;
 
 /// What the bar shows.
@@ -23,7 +22,7 @@ pub struct Bar<'a> {
 }
 
 /// The bar.
-pub fn view(bar: &Bar, link: &Scope<App>) -> Html {
+pub fn view(bar: &Bar, send: &Callback<Msg>) -> Html {
     let (open, lesson, config) = (bar.open, bar.lesson, bar.config);
     let lessons_open = open == Some(TopMenu::Lessons);
     let share_open = open == Some(TopMenu::Share);
@@ -32,18 +31,18 @@ pub fn view(bar: &Bar, link: &Scope<App>) -> Html {
         html! {
             <li>
                 <button class={classes!("lesson-item", current.then_some("current"))} data-testid={format!("lesson-{id}")}
-                        onclick={link.callback(move |_| Msg::OpenLesson(id.to_string()))}>
+                        onclick={send.reform(move |_| Msg::Guide(Guide::Open(id.to_string())))}>
                     <span class="lesson-num">{n.to_string()}</span>
                     <span><strong>{title}</strong><span class="lesson-teaches">{teaches}</span></span>
                 </button>
             </li>
         }
     });
-    let on_file = link.batch_callback(|e: Event| {
+    let on_file = crate::ui::msg::when(send, |e: Event| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         let file = input.files().and_then(|f| f.get(0));
         input.set_value("");
-        file.map(Msg::ImportFile)
+        file.map(|f| Msg::Share(Share::ImportFile(f)))
     });
     html! {
         <header class="topbar">
@@ -51,41 +50,41 @@ pub fn view(bar: &Bar, link: &Scope<App>) -> Html {
             <span class="tagline">{"Single-decree Paxos, one message at a time"}</span>
             <div class="dropdown">
                 <button data-testid="lessons" aria-expanded={lessons_open.to_string()} aria-haspopup="true"
-                        onclick={link.callback(|_| Msg::ToggleTopMenu(TopMenu::Lessons))}>{"Lessons ▾"}</button>
+                        onclick={send.reform(|_| Msg::Show(Show::TopMenu(TopMenu::Lessons)))}>{"Lessons ▾"}</button>
                 if lessons_open {
                     <ol class="dropdown-menu lessons-menu" data-testid="lessons-menu">{ for items }</ol>
                 }
             </div>
             <div class="dropdown">
                 <button data-testid="share" aria-expanded={share_open.to_string()} aria-haspopup="true"
-                        onclick={link.callback(|_| Msg::ToggleTopMenu(TopMenu::Share))}>{"Share ▾"}</button>
+                        onclick={send.reform(|_| Msg::Show(Show::TopMenu(TopMenu::Share)))}>{"Share ▾"}</button>
                 if share_open {
                     <div class="dropdown-menu share-menu" data-testid="share-menu">
-                        <button onclick={link.callback(|_| Msg::CopyLink)} data-testid="copy-link">{"Copy link to this step"}</button>
-                        <button onclick={link.callback(|_| Msg::ExportTrace)} data-testid="export-trace">{"Export trace (JSON)"}</button>
+                        <button onclick={send.reform(|_| Msg::Share(Share::CopyLink))} data-testid="copy-link">{"Copy link to this step"}</button>
+                        <button onclick={send.reform(|_| Msg::Share(Share::ExportTrace))} data-testid="export-trace">{"Export trace (JSON)"}</button>
                         <label class="file-button" data-testid="import-label">{"Import trace (JSON)…"}
                             <input type="file" accept=".json,application/json" data-testid="import-trace" onchange={on_file} />
                         </label>
-                        <button onclick={link.callback(|_| Msg::ExportSvg)} data-testid="export-svg">{"Picture for slides (SVG)"}</button>
-                        <button onclick={link.callback(|_| Msg::ExportPng)} data-testid="export-png">{"Picture for slides (PNG)"}</button>
+                        <button onclick={send.reform(|_| Msg::Share(Share::ExportSvg))} data-testid="export-svg">{"Picture for slides (SVG)"}</button>
+                        <button onclick={send.reform(|_| Msg::Share(Share::ExportPng))} data-testid="export-png">{"Picture for slides (PNG)"}</button>
                     </div>
                 }
             </div>
-            <button data-testid="open-spacetime" onclick={link.callback(|_| Msg::ToggleSpaceTime)}>{"Space-time"}</button>
-            <button data-testid="open-explorer" onclick={link.callback(|_| Msg::ToggleExplorer)}>{"Explore"}</button>
-            <button data-testid="open-metrics" onclick={link.callback(|_| Msg::ToggleMetrics)}>{"Metrics"}</button>
-            <button data-testid="predict" aria-pressed={bar.predict.to_string()} onclick={link.callback(|_| Msg::TogglePredict)}
+            <button data-testid="open-spacetime" onclick={send.reform(|_| Msg::Show(Show::SpaceTime))}>{"Space-time"}</button>
+            <button data-testid="open-explorer" onclick={send.reform(|_| Msg::Show(Show::Explorer))}>{"Explore"}</button>
+            <button data-testid="open-metrics" onclick={send.reform(|_| Msg::Show(Show::Metrics))}>{"Metrics"}</button>
+            <button data-testid="predict" aria-pressed={bar.predict.to_string()} onclick={send.reform(|_| Msg::Predict(Predict::Toggle))}
                     title="Predict what happens before each delivery">{"Predict"}</button>
-            <button data-testid="presenter" aria-pressed={bar.presenter.to_string()} onclick={link.callback(|_| Msg::TogglePresenter)}
+            <button data-testid="presenter" aria-pressed={bar.presenter.to_string()} onclick={send.reform(|_| Msg::Show(Show::Presenter))}
                     title="Presenter mode (P): large type, side panel hidden; F for full screen">{"Presenter"}</button>
-            <button class="ghost" data-testid="theme" onclick={link.callback(|_| Msg::ToggleTheme)}
+            <button class="ghost" data-testid="theme" onclick={send.reform(|_| Msg::Show(Show::Theme))}
                     aria-label={if bar.dark { "Switch to the light theme" } else { "Switch to the dark theme" }}>{if bar.dark { "Light" } else { "Dark" }}</button>
             <span class="spacer" />
             if config.is_unsafe() {
                 <span class="unsafe-badge" data-testid="unsafe-badge" title="A rule of Paxos is switched off or a node restarts with amnesia: safety can break.">
                     {"⚠ unsafe rules on"}</span>
             }
-            <button class="ghost" data-testid="help" onclick={link.callback(|_| Msg::ToggleHelp)} title="Keyboard shortcuts (?)">{"Help"}</button>
+            <button class="ghost" data-testid="help" onclick={send.reform(|_| Msg::Show(Show::Help))} title="Keyboard shortcuts (?)">{"Help"}</button>
         </header>
     }
 }

@@ -1,0 +1,95 @@
+//! Moving through the run: step, back, forward, play and its speed, seek; and world commands.
+
+use super::App;
+use crate::sim::{Command, Config};
+use crate::ui::msg::Play;
+use crate::ui::session::{Session, SPEEDS};
+use yew::prelude::*;
+
+impl App {
+    pub(super) fn on_play(&mut self, ctx: &Context<Self>, p: Play) {
+        match p {
+            Play::Step => self.step(ctx),
+            Play::Back => {
+                self.question = None;
+                self.session.back();
+            }
+            Play::Forward => {
+                if self.session.cursor() < self.session.len() && !self.ask_first(ctx) {
+                    self.session.forward();
+                    self.feedback = None;
+                }
+            }
+            Play::Toggle => {
+                self.session.playing = !self.session.playing && self.session.can_step();
+                if !self.session.can_step() {
+                    self.notice =
+                        Some("Nothing is in flight and no timer is running: ask a client for a value first.".into());
+                }
+                self.restart_timer(ctx);
+            }
+            Play::Tick => self.play_tick(ctx),
+            Play::Faster => self.set_speed(ctx, self.session.speed + 1),
+            Play::Slower => self.set_speed(ctx, self.session.speed.saturating_sub(1)),
+            Play::SetSpeed(i) => self.set_speed(ctx, i),
+            Play::Seek(n) => self.session.seek(n),
+        }
+    }
+
+    fn step(&mut self, ctx: &Context<Self>) {
+        if !self.ask_first(ctx) {
+            if let Err(e) = self.session.step() {
+                self.notice = Some(e);
+            }
+            self.feedback = None;
+        }
+    }
+
+    fn set_speed(&mut self, ctx: &Context<Self>, i: usize) {
+        self.session.speed = i.min(SPEEDS.len() - 1);
+        self.restart_timer(ctx);
+    }
+
+    /// One step of auto-play. It stops at the end, at a question, and where safety broke, so the
+    /// moment is not played past.
+    fn play_tick(&mut self, ctx: &Context<Self>) {
+        if !self.session.playing || self.ask_first(ctx) {
+            return;
+        }
+        if !self.session.can_step() {
+            self.session.playing = false;
+            self.restart_timer(ctx);
+            return;
+        }
+        let _ = self.session.step();
+        self.feedback = None;
+        if self.session.narration().is_some_and(|n| n.violated) {
+            self.session.playing = false;
+            self.restart_timer(ctx);
+            self.side_to_top = true;
+            self.notice = Some("Paused: safety broke at this step. The safety panel says how.".into());
+        }
+    }
+
+    /// A world command from a menu or a form (forks when in the past).
+    pub(super) fn on_command(&mut self, cmd: Command) {
+        self.menu = None;
+        match self.session.apply(cmd) {
+            Ok(()) => self.notice = None,
+            Err(e) => self.notice = Some(e),
+        }
+    }
+
+    /// Starts over with `cfg` and `seed`; a config out of range changes nothing.
+    pub(super) fn reset(&mut self, ctx: &Context<Self>, cfg: Config, seed: u64) {
+        match Session::new(cfg, seed) {
+            Ok(s) => {
+                self.session = s;
+                self.menu = None;
+                self.notice = None;
+                self.restart_timer(ctx);
+            }
+            Err(e) => self.notice = Some(e),
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Everything the page can ask the root component to do. Components receive a
+//! `Callback<Msg>` and send these; they never see the root component itself.
+
+use crate::paxos::NodeId;
+use crate::sim::explore::Bounds;
+use crate::sim::{Command, Config, MsgId};
+use yew::prelude::*;
+
+/// What a click on the canvas opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Menu {
+    /// Actions for a node.
+    Node(NodeId),
+    /// Actions for a message in flight.
+    Message(MsgId),
+}
+
+/// Everything the page can ask the root to do, grouped so that each group has a handler of its own.
+pub enum Msg {
+    /// Moving through the run.
+    Play(Play),
+    /// Apply a world command (forks in the past).
+    Do(Command),
+    /// Start over with this config and seed.
+    Reset(Config, u64),
+    /// Menus, panels, overlays and notices.
+    Show(Show),
+    /// Following a lesson.
+    Guide(Guide),
+    /// Links, traces and pictures.
+    Share(Share),
+    /// The explorer and the metrics experiment.
+    Explore(Explore),
+    /// Predict mode.
+    Predict(Predict),
+    /// A key went down anywhere.
+    Key(KeyboardEvent),
+}
+
+/// Moving through the run.
+pub enum Play {
+    /// Apply the next event (or redo).
+    Step,
+    /// Undo one step.
+    Back,
+    /// Redo one step.
+    Forward,
+    /// Start or stop auto-play.
+    Toggle,
+    /// Auto-play timer fired.
+    Tick,
+    /// Speed up.
+    Faster,
+    /// Slow down.
+    Slower,
+    /// Set the speed index.
+    SetSpeed(usize),
+    /// Jump to a step.
+    Seek(usize),
+}
+
+/// Menus, panels, overlays and notices.
+pub enum Show {
+    /// Open (or close again) a menu on the canvas.
+    Menu(Menu),
+    /// Close any menu.
+    CloseMenu,
+    /// Show or hide the shortcut overlay.
+    Help,
+    /// Show or hide a top-bar menu.
+    TopMenu(TopMenu),
+    /// Show or hide the space-time diagram.
+    SpaceTime,
+    /// The pointer is over a message (on the canvas or in the diagram), or left it.
+    Hover(Option<MsgId>),
+    /// Show or hide the explorer.
+    Explorer,
+    /// Show or hide the metrics.
+    Metrics,
+    /// Enter or leave presenter mode.
+    Presenter,
+    /// Enter or leave full screen.
+    Fullscreen,
+    /// Switch between the light and dark themes.
+    Theme,
+    /// Show a message to the user.
+    Notice(String),
+    /// Hide the message.
+    DismissNotice,
+}
+
+/// Following a lesson.
+pub enum Guide {
+    /// Open a lesson from the start.
+    Open(String),
+    /// Leave the lesson (keep the run).
+    Exit,
+    /// Rebuild the lesson's script up to the step where the student left it.
+    Resume,
+}
+
+/// Links, traces and pictures.
+pub enum Share {
+    /// Download the trace JSON.
+    ExportTrace,
+    /// Import a trace file.
+    ImportFile(web_sys::File),
+    /// Import trace text (after the file is read).
+    ImportText(Result<String, String>),
+    /// Download the cluster as SVG.
+    ExportSvg,
+    /// Download the cluster as PNG.
+    ExportPng,
+    /// Copy the share link to the clipboard (or show it).
+    CopyLink,
+    /// The URL hash changed outside the app (a pasted link).
+    HashChanged,
+    /// Download the space-time diagram as SVG.
+    ExportDiagram,
+}
+
+/// The explorer and the metrics experiment.
+pub enum Explore {
+    /// Start a search with these bounds on the current config.
+    Start(Bounds),
+    /// Run the next slice of the search.
+    Slice,
+    /// Stop the search.
+    Cancel,
+    /// Load the counterexample into the timeline and play it.
+    LoadCounterexample,
+    /// Run the metrics experiment.
+    RunExperiment,
+}
+
+/// Predict mode.
+pub enum Predict {
+    /// Turn predict mode on or off.
+    Toggle,
+    /// The student picked choice `i` of the question.
+    Answer(usize),
+    /// Skip the question and just step.
+    Skip,
+}
+
+/// What the presenter's spotlight is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spot {
+    /// A node and its messages.
+    Node(NodeId),
+    /// A message and its two ends.
+    Message(MsgId),
+}
+
+/// The drop-down menus of the top bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TopMenu {
+    /// The lesson list.
+    Lessons,
+    /// Share, export and import.
+    Share,
+}
+
+/// A callback that sends a message only when `f` returns one (a key that is not Enter, a file
+/// input left empty).
+pub fn when<T: 'static>(send: &Callback<Msg>, f: impl Fn(T) -> Option<Msg> + 'static) -> Callback<T> {
+    let send = send.clone();
+    Callback::from(move |e: T| {
+        if let Some(m) = f(e) {
+            send.emit(m);
+        }
+    })
+}
