@@ -73,17 +73,16 @@ pub enum Decision {
         /// What that acceptor reported having accepted.
         reported: Option<Proposal>,
     },
-    /// Phase 2a: a quorum promised, so the proposer sends Accept with the one safe value.
+    /// Phase 2a: a quorum promised, so the proposer sends Accept with the one safe value:
+    /// [`Source::value`] of `source` and `own`.
     QuorumOfPromises {
         /// The ballot.
         ballot: Ballot,
         /// Promises in hand.
         have: u8,
-        /// The value proposed.
-        value: Value,
         /// The value its client asked for.
-        own: Option<Value>,
-        /// Why this value.
+        own: Value,
+        /// Where the proposed value comes from.
         source: Source,
     },
     /// A vote counted towards the quorum, not yet reached.
@@ -222,6 +221,16 @@ pub enum Cause {
     Timeout,
     /// The random back-off after a refusal is over.
     BackoffOver,
+}
+
+impl Source {
+    /// The value proposed, given the proposer's own (its client's) value.
+    pub fn value(&self, own: Value) -> Value {
+        match self {
+            Source::Adopted { proposal, .. } => proposal.value,
+            Source::OwnValue | Source::IgnoredReported { .. } => own,
+        }
+    }
 }
 
 /// How a learner found out.

@@ -203,18 +203,20 @@ impl Proposer {
         if have < need {
             return out.decide(Decision::PromiseCounted { ballot, from, have, need, reported: accepted });
         }
-        let own = self.value;
-        let (source, value) = match self.highest_reported {
-            Some(proposal) if ctx.off(Switch::IgnoreReportedValues) => (Source::IgnoredReported { proposal }, own),
-            Some(proposal) => (Source::Adopted { proposal, reporters: self.reporters }, Some(proposal.value)),
-            None => (Source::OwnValue, own),
-        };
-        let Some(value) = value else {
+        let Some(own) = self.value else {
+            // Only a request starts a ballot, so this cannot happen; if it did, proposing
+            // nothing is the safe answer.
             return out.decide(Decision::Ignored { why: Why::NoValue { ballot } });
         };
+        let source = match self.highest_reported {
+            Some(proposal) if ctx.off(Switch::IgnoreReportedValues) => Source::IgnoredReported { proposal },
+            Some(proposal) => Source::Adopted { proposal, reporters: self.reporters },
+            None => Source::OwnValue,
+        };
+        let value = source.value(own);
         self.phase = Phase::Accepting;
         self.proposed = Some(value);
-        out.decide(Decision::QuorumOfPromises { ballot, have, value, own, source });
+        out.decide(Decision::QuorumOfPromises { ballot, have, own, source });
         out.to_acceptors(ctx, Msg::Accept { ballot, value });
         out.set_timer(TimerKind::Retry);
     }

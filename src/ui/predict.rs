@@ -71,8 +71,8 @@ fn about(w: &World, m: &InFlight, d: Decision) -> Option<Question> {
             explain: String::new(),
         }),
         Msg::Promise { ballot, .. } => {
-            if let Decision::QuorumOfPromises { value, own, source, .. } = d {
-                Some(which_value(w, to, ballot, value, own, source))
+            if let Decision::QuorumOfPromises { own, source, .. } = d {
+                Some(which_value(w, to, ballot, own, source))
             } else {
                 yes(
                     format!("{from}'s promise for {ballot} is about to reach {to}. Will {to} start Phase 2 now?"),
@@ -132,16 +132,16 @@ fn which_value(
     w: &World,
     to: crate::paxos::NodeId,
     ballot: crate::paxos::Ballot,
-    value: Value,
-    own: Option<Value>,
+    own: Value,
     source: Source,
 ) -> Question {
+    let value = source.value(own);
     let reported = match source {
         Source::Adopted { proposal, .. } | Source::IgnoredReported { proposal } => Some(proposal.value),
         Source::OwnValue => None,
     };
     let mut values: Vec<Value> = Vec::new();
-    for c in [own, reported].into_iter().flatten().chain(w.oracle().requested().iter().copied()) {
+    for c in [Some(own), reported].into_iter().flatten().chain(w.oracle().requested().iter().copied()) {
         if values.len() < 3 && !values.contains(&c) {
             values.push(c);
         }

@@ -27,8 +27,8 @@ pub(super) fn sentence(sc: &Scene, node: NodeId, d: &Decision) -> String {
         Decision::PromiseCounted { ballot, from, have, need, reported } => {
             promise_counted(sc, node, ballot, from, have, need, reported)
         }
-        Decision::QuorumOfPromises { ballot, have, value, own, source } => {
-            quorum_of_promises(sc, node, ballot, have, value, own, source)
+        Decision::QuorumOfPromises { ballot, have, own, source } => {
+            quorum_of_promises(sc, node, ballot, have, own, source)
         }
         Decision::VoteCounted { ballot, have, need, .. } => {
             format!("{node} has {have} of the {need} votes it needs for ballot {ballot}.")
@@ -101,15 +101,8 @@ fn names(bits: u16) -> Vec<String> {
     (0..16).filter(|a| bits & (1 << a) != 0).map(|a| format!("A{}", a + 1)).collect()
 }
 
-fn quorum_of_promises(
-    sc: &Scene,
-    node: NodeId,
-    ballot: Ballot,
-    have: u8,
-    value: Value,
-    own: Option<Value>,
-    source: Source,
-) -> String {
+fn quorum_of_promises(sc: &Scene, node: NodeId, ballot: Ballot, have: u8, own: Value, source: Source) -> String {
+    let value = source.value(own);
     let n = sc.before.config().acceptors;
     let mut head = format!("{node} now has promises from {have} of {n} acceptors, a quorum, and enters Phase 2.");
     if have < sc.after.majority() {
@@ -125,12 +118,11 @@ fn quorum_of_promises(
                 1 => format!("{} reports it", reporters[0]),
                 _ => format!("{} report they", reporters.join(" and ")),
             };
-            if own == Some(value) {
+            if own == value {
                 format!("{head} It proposes {value}: {who} already accepted {value} in ballot {}, and its own client wants {value} too. Accept {ballot} {value} goes to every acceptor.", proposal.ballot)
             } else {
                 format!(
-                    "{head} {node} must propose {value}, not its client's {}: {who} already accepted {value} in ballot {}. Accept {ballot} {value} goes to every acceptor.",
-                    own.map_or("value".into(), |v| v.to_string()),
+                    "{head} {node} must propose {value}, not its client's {own}: {who} already accepted {value} in ballot {}. Accept {ballot} {value} goes to every acceptor.",
                     proposal.ballot
                 )
             }

@@ -62,7 +62,9 @@ impl World {
                 self.oracle.on_ballot_start(node, ballot);
                 self.oracle.on_ballot_use(node, ballot, None);
             }
-            Decision::QuorumOfPromises { ballot, value, .. } => self.oracle.on_ballot_use(node, ballot, Some(value)),
+            Decision::QuorumOfPromises { ballot, own, source, .. } => {
+                self.oracle.on_ballot_use(node, ballot, Some(source.value(own)))
+            }
             Decision::Voted { ballot, value, promised } => {
                 let majority = self.majority();
                 self.oracle.on_vote(node, ballot, value, promised, majority);
