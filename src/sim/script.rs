@@ -51,6 +51,7 @@ pub struct Script {
     commands: Vec<Command>,
     events: Vec<Vec<Event>>,
     narrations: Vec<String>,
+    before_last: Option<World>,
     error: Option<String>,
 }
 
@@ -62,6 +63,7 @@ impl Script {
             commands: Vec::new(),
             events: Vec::new(),
             narrations: Vec::new(),
+            before_last: None,
             error: None,
         })
     }
@@ -85,6 +87,12 @@ impl Script {
     /// All events so far, flattened.
     pub fn all_events(&self) -> impl Iterator<Item = &Event> {
         self.events.iter().flatten()
+    }
+    /// The last step with the worlds just before and after it, if there is a step.
+    pub fn last_step(&self) -> Option<(&World, Step, &World)> {
+        let before = self.before_last.as_ref()?;
+        let step = Step { command: self.commands.last()?.clone(), events: self.events.last()?.clone() };
+        Some((before, step, &self.world))
     }
     /// The first error, if a step could not be applied.
     pub fn error(&self) -> Option<&str> {
@@ -115,6 +123,7 @@ impl Script {
         self.narrations.push(narrate(&before, &step, &self.world).text);
         self.commands.push(step.command);
         self.events.push(step.events);
+        self.before_last = Some(before);
         self
     }
 

@@ -1,7 +1,7 @@
 //! Lessons 1–6: how Paxos decides, what quorums buy, and why a new ballot adopts old values.
 
 use super::util::*;
-use super::{reconfigure, Builder, Meta, Recipe};
+use super::{reconfigure, Builder, Claim, Goal, Meta, Recipe};
 use crate::paxos::{Ballot, Kind, Phase};
 use crate::sim::command::{DropReason, Event, Invariant};
 use crate::sim::{Command, Config, Pick, World};
@@ -25,67 +25,110 @@ pub const HAPPY_PATH: (Meta, Recipe) = (
 );
 
 fn happy(b: &mut Builder) {
-    request(
-        b,
+    // One proposer: the happy path needs no rival. C2 is there to hear the outcome it never asked
+    // for, and for the student's turn.
+    reconfigure(b, Config { proposers: 1, ..Config::default() });
+    b.beat(
+        Claim::Asks { client: C1, value: v("X") },
         "Phase 0. A client never talks to acceptors: C1 hands its value \"X\" to the proposer it believes leads, P1.",
-        C1,
-        "X",
+        |s| {
+            s.request(C1, "X");
+        },
     );
-    b.say("P1 picks ballot 1.1 (round 1 of proposer 1) and starts Phase 1: it asks every acceptor to promise to ignore anything lower.")
-        .act(|s| {
+    b.beat(
+        Claim::Starts { by: P1 },
+        "P1 picks ballot 1.1 (round 1 of proposer 1) and starts Phase 1: Prepare 1.1 goes to every acceptor, asking each to promise to ignore anything lower.",
+        |s| {
             s.deliver(Pick::kind(Kind::Request));
-        });
-    b.say("Phase 1b. A1 has promised nothing yet, so it promises 1.1. Its promise also reports its last vote: none.")
-        .act(|s| {
+        },
+    );
+    b.beat(
+        Claim::Promises { by: a(0) },
+        "Phase 1b. A1 has promised nothing yet, so it promises 1.1. Its promise also reports its last vote: none.",
+        |s| {
             s.deliver(Pick::kind(Kind::Prepare).to(a(0)));
-        });
-    b.act(|s| {
-        s.deliver(Pick::kind(Kind::Prepare).to(a(1))).deliver(Pick::kind(Kind::Prepare).to(a(2)));
-    });
-    b.say("P1 counts promises. One of three is not yet a majority.").act(|s| {
+        },
+    );
+    b.beat(
+        Claim::Promises { by: a(2) },
+        "A2 and A3 promise 1.1 as well. Three promises are on their way back to P1.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Prepare).to(a(1))).deliver(Pick::kind(Kind::Prepare).to(a(2)));
+        },
+    );
+    b.beat(Claim::Counts { by: P1 }, "P1 counts promises. One of three is not yet a majority.", |s| {
         s.deliver(Pick::kind(Kind::Promise).from(a(0)));
     });
-    b.say("Two of three is a majority. No promise reported a vote, so P1 is free to propose its client's \"X\". Phase 2 begins: Accept 1.1 \"X\" goes to every acceptor.")
-        .act(|s| {
+    b.beat(
+        Claim::Proposes { by: P1, value: v("X") },
+        "Two of three is a majority. No promise reported a vote, so P1 is free to propose its client's \"X\". Phase 2 begins: Accept 1.1 \"X\" goes to every acceptor.",
+        |s| {
             s.deliver(Pick::kind(Kind::Promise).from(a(1)));
-        });
-    b.say("A3's promise arrives late. P1 already has a majority, so it ignores it: Paxos never waits for everyone.")
-        .act(|s| {
+        },
+    );
+    b.beat(
+        Claim::Ignores { by: P1 },
+        "A3's promise arrives late. P1 already has a majority and has moved on to Phase 2, so it ignores it: Paxos never waits for everyone.",
+        |s| {
             s.deliver(Pick::kind(Kind::Promise).from(a(2)));
-        });
-    b.say("Phase 2b. A1 accepts \"X\" in ballot 1.1 and tells P1 and the learner.").act(|s| {
-        s.deliver(Pick::kind(Kind::Accept).to(a(0)));
-    });
-    b.say("A2 accepts too. This is the moment \"X\" is chosen: a majority accepted it in one ballot. Look at the banner: no node knows yet.")
-        .act(|s| {
+        },
+    );
+    b.beat(
+        Claim::Accepts { by: a(0), value: v("X") },
+        "Phase 2b. A1 accepts \"X\" in ballot 1.1 and tells P1 and the learner.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accept).to(a(0)));
+        },
+    );
+    b.beat(
+        Claim::Chosen { value: v("X") },
+        "A2 accepts too. This is the moment \"X\" is chosen: a majority accepted it in one ballot. Look at the banner: no node knows yet.",
+        |s| {
             s.deliver(Pick::kind(Kind::Accept).to(a(1)));
-        });
-    b.act(|s| {
-        s.deliver(Pick::kind(Kind::Accept).to(a(2)));
-    });
-    b.say("P1 counts votes for 1.1.").act(|s| {
-        s.deliver(Pick::kind(Kind::Accepted).to(P1));
-    });
-    b.say("Phase 3. With a majority of votes, P1 knows \"X\" is chosen. It commits to acceptors and learners and replies to C1.")
-        .act(|s| {
+        },
+    )
+    .also(Claim::Accepts { by: a(1), value: v("X") });
+    b.beat(
+        Claim::Counts { by: P1 },
+        "A3 accepts as well. P1 counts the votes for ballot 1.1 as they arrive: one so far.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accept).to(a(2))).deliver(Pick::kind(Kind::Accepted).to(P1));
+        },
+    );
+    b.beat(
+        Claim::Commits { by: P1, value: v("X") },
+        "Phase 3. With a majority of votes, P1 knows \"X\" is chosen. It commits to acceptors and learners and replies to C1.",
+        |s| {
             s.deliver(Pick::kind(Kind::Accepted).to(P1));
-        });
-    b.say("The learner counts votes on its own; it does not need P1's Commit.").act(|s| {
+        },
+    );
+    b.beat(Claim::Counts { by: L1 }, "The learner counts votes on its own; it does not need P1's Commit.", |s| {
         s.deliver(Pick::kind(Kind::Accepted).to(L1));
     });
-    b.say("L1 has a majority of votes for one ballot: it learns \"X\" and announces it to every client.").act(|s| {
-        s.deliver(Pick::kind(Kind::Accepted).to(L1));
-    });
-    b.act(|s| {
-        s.settle(60);
-    });
-    b.turn("Your turn: click C2 and ask for \"Y\". P1 has already committed \"X\". What will C2 hear, and why can nobody ever choose \"Y\" now?");
+    b.beat(
+        Claim::Learns { node: L1, value: v("X") },
+        "L1 has votes from a majority in one ballot: it learns \"X\" and announces it to every client.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accepted).to(L1));
+        },
+    );
+    b.beat(
+        Claim::Learns { node: C1, value: v("X") },
+        "C1 hears from P1 that \"X\" was chosen: its request is answered. Every node that counts now agrees on \"X\".",
+        |s| {
+            s.deliver(Pick::kind(Kind::Reply).to(C1));
+        },
+    )
+    .turn_to(
+        "Your turn: click C2 and ask for \"Y\", then step. P1 has already committed \"X\". What will C2 hear, and why can nobody ever choose \"Y\" now?",
+        Goal::Heard { client: C2, value: v("X") },
+    );
 }
 
 fn happy_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
     ensure(w.chosen() == Some((Ballot::new(1, 0), v("X"))), "X is chosen in ballot 1.1")?;
     ensure(w.learners()[0].learned == Some(v("X")), "L1 learns X")?;
-    ensure(w.clients().iter().all(|c| c.outcome == Some(v("X"))), "every client hears X")?;
+    ensure(w.clients()[0].outcome == Some(v("X")), "C1 hears X")?;
     ensure(w.proposers()[0].phase == Phase::Done, "P1 reaches Phase 3")?;
     ensure(!any_violation(ev), "safety holds")
 }

@@ -1,35 +1,67 @@
-//! Guided lessons: a config, a scripted run, a caption per step, highlights, and "your turn"
-//! points where the student takes over (and the timeline forks). Each lesson is written by intent
-//! with [`Script`], so it runs against the real world; native tests replay every lesson and check
-//! the outcome its captions promise.
+//! Guided lessons. A lesson is a config, a scripted run and a sequence of *beats*: the moments
+//! worth talking about, each with words of its own. A beat's caption is bound to a [`Claim`], an
+//! event the world can check ("when \"Y\" is chosen"), and is shown on the step where that event
+//! happens, the beat's last step. Between beats the narration tells each step. A beat may mark
+//! nodes on the canvas and may end with a "your turn" point, whose [`Goal`] the app checks.
+//!
+//! Built-in lessons are written by intent with [`Script`], so they run against the real world;
+//! `tests/lessons.rs` replays every lesson, checks every caption's claims on its step and the
+//! outcome the lesson promises.
 
+pub mod audit;
 mod basics;
 mod breaking;
+pub mod claim;
+pub mod goal;
 
-use super::command::{Command, Event};
+use super::command::{Command, Event, Step};
 use super::config::Config;
 use super::script::Script;
 use super::world::World;
 use crate::paxos::NodeId;
+pub use claim::Claim;
+pub use goal::{Goal, Progress};
+use serde::{Deserialize, Serialize};
 
-/// Nodes to mark on the canvas at a step, with the reason.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Nodes to mark on the canvas, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Highlight {
-    /// The step (1-based) the mark belongs to.
-    pub step: usize,
     /// Which nodes.
     pub nodes: Vec<NodeId>,
     /// Why, in words.
     pub label: String,
 }
 
-/// A point where the student is invited to act.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A point where the student is invited to act, and what counts as success.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Turn {
-    /// The step (1-based) after which the prompt appears.
-    pub step: usize,
     /// What to try.
     pub prompt: String,
+    /// What the app checks.
+    pub goal: Goal,
+}
+
+/// One moment of a lesson.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Beat {
+    /// The step (1-based) the beat ends at: its caption shows there.
+    pub end: usize,
+    /// The event the caption is about; it happens at `end`.
+    pub on: Claim,
+    /// Other things the caption says happened at `end`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Claim>,
+    /// The lesson's words for this moment.
+    pub caption: String,
+    /// Nodes marked on the canvas at this beat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<Highlight>,
+    /// A "your turn" point after this beat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn: Option<Turn>,
 }
 
 /// The outcome check of a lesson: the final world and every step's events.
@@ -52,96 +84,166 @@ pub struct Lesson {
     pub seed: u64,
     /// The scripted commands.
     pub commands: Vec<Command>,
-    /// One caption per command: the lesson's own words, or the narration where it has none.
-    pub captions: Vec<String>,
-    /// Whether each caption is the lesson's own words.
-    pub written: Vec<bool>,
-    /// Marks on the canvas.
-    pub highlights: Vec<Highlight>,
-    /// "Your turn" points.
-    pub turns: Vec<Turn>,
+    /// The moments worth talking about, in order.
+    pub beats: Vec<Beat>,
     check: Check,
 }
 
 impl Lesson {
-    /// Replays the script and checks the outcome the captions promise.
+    /// Replays the script and checks the outcome the lesson promises.
     pub fn verify(&self) -> Result<(), String> {
+        let s = self.replay()?;
+        (self.check)(s.world(), s.events())
+    }
+
+    fn replay(&self) -> Result<Script, String> {
         let mut s = Script::new(self.config.clone(), self.seed)?;
         for c in &self.commands {
             s.run(c.clone());
         }
         s.finish()?;
-        (self.check)(s.world(), s.events())
+        Ok(s)
     }
 
-    /// The caption of step `n` (1-based).
-    pub fn caption(&self, n: usize) -> Option<&str> {
-        n.checked_sub(1).and_then(|i| self.captions.get(i)).map(String::as_str)
+    /// Replays the script and checks that every beat's claims hold on the step its caption is
+    /// shown on. The error names the beat, the step and the claim.
+    pub fn verify_captions(&self) -> Result<(), String> {
+        let mut w = World::new(self.config.clone(), self.seed)?;
+        let mut beats = self.beats.iter().peekable();
+        for (i, c) in self.commands.iter().enumerate() {
+            let before = w.clone();
+            let step = Step { command: c.clone(), events: w.apply(c.clone()) };
+            while let Some(b) = beats.next_if(|b| b.end == i + 1) {
+                for claim in std::iter::once(&b.on).chain(&b.also) {
+                    if !claim.holds(&before, &step, &w) {
+                        return Err(format!(
+                            "beat {} (step {}) says \"{}\", but {claim} does not happen at that step",
+                            self.beat_number(b),
+                            b.end,
+                            b.caption
+                        ));
+                    }
+                }
+            }
+        }
+        match beats.next() {
+            Some(b) => Err(format!("beat {} ends at step {}, past the script", self.beat_number(b), b.end)),
+            None => Ok(()),
+        }
     }
 
-    /// The highlight at step `n`, if any.
-    pub fn highlight(&self, n: usize) -> Option<&Highlight> {
-        self.highlights.iter().find(|h| h.step == n)
+    fn beat_number(&self, b: &Beat) -> usize {
+        self.beats.iter().position(|x| std::ptr::eq(x, b)).map_or(0, |i| i + 1)
     }
 
-    /// The "your turn" prompt after step `n`, if any.
+    /// The beat whose caption shows at step `n` (1-based), if a beat ends there.
+    pub fn beat_at(&self, n: usize) -> Option<(usize, &Beat)> {
+        self.beats.iter().enumerate().find(|(_, b)| b.end == n).map(|(i, b)| (i + 1, b))
+    }
+
+    /// The number of beats whose end is at or before step `n`: where step `n` stands in the lesson.
+    pub fn beats_done(&self, n: usize) -> usize {
+        self.beats.iter().filter(|b| b.end <= n).count()
+    }
+
+    /// The step beat `k` (1-based) ends at; beat 0 is the start.
+    pub fn beat_end(&self, k: usize) -> usize {
+        k.checked_sub(1).and_then(|i| self.beats.get(i)).map_or(0, |b| b.end)
+    }
+
+    /// The step the next beat after step `n` ends at, if there is one.
+    pub fn next_beat_end(&self, n: usize) -> Option<usize> {
+        self.beats.iter().map(|b| b.end).find(|e| *e > n)
+    }
+
+    /// The step the last beat before step `n` ends at (0 when there is none).
+    pub fn previous_beat_end(&self, n: usize) -> usize {
+        self.beats.iter().map(|b| b.end).filter(|e| *e < n).last().unwrap_or(0)
+    }
+
+    /// The "your turn" point at step `n`, if the beat ending there has one.
     pub fn turn(&self, n: usize) -> Option<&Turn> {
-        self.turns.iter().find(|t| t.step == n)
+        self.beat_at(n).and_then(|(_, b)| b.turn.as_ref())
+    }
+
+    /// The highlight at step `n`, if the beat ending there has one.
+    pub fn highlight(&self, n: usize) -> Option<&Highlight> {
+        self.beat_at(n).and_then(|(_, b)| b.highlight.as_ref())
     }
 }
 
-/// Builds a lesson step by step.
+/// Builds a lesson beat by beat.
 struct Builder {
     s: Script,
-    written: Vec<Option<String>>,
-    highlights: Vec<Highlight>,
-    turns: Vec<Turn>,
+    beats: Vec<Beat>,
     pending: Option<String>,
 }
 
 impl Builder {
     fn new(config: Config, seed: u64) -> Self {
-        let s = Script::new(config, seed).expect("lesson configs are valid");
-        Builder { s, written: Vec::new(), highlights: Vec::new(), turns: Vec::new(), pending: None }
+        Builder { s: Script::new(config, seed).expect("lesson configs are valid"), beats: Vec::new(), pending: None }
     }
 
-    /// The next step's caption.
-    fn say(&mut self, text: &str) -> &mut Self {
-        self.pending = Some(text.to_string());
-        self
-    }
-
-    /// Runs script actions; the pending caption goes to the first step they add.
+    /// Runs script actions that lead up to the next beat (they play as part of it). After
+    /// [`Builder::say`], they end a beat bound to the most telling event of their last step.
     fn act(&mut self, f: impl FnOnce(&mut Script)) -> &mut Self {
-        self.act_dyn(Box::new(f))
-    }
-
-    /// One copy of the bookkeeping for every recipe step, however many closures call it.
-    fn act_dyn(&mut self, f: Box<dyn FnOnce(&mut Script) + '_>) -> &mut Self {
-        let before = self.s.len();
         f(&mut self.s);
-        for i in before..self.s.len() {
-            self.written.push(if i == before { self.pending.take() } else { None });
+        if let Some(caption) = self.pending.take() {
+            let on = self.s.last_step().and_then(|(b, step, a)| Claim::all_at(b, &step, a).into_iter().next());
+            if let Some(on) = on {
+                let end = self.s.len();
+                self.beats.push(Beat { end, on, also: vec![], caption, highlight: None, turn: None });
+            }
         }
         self
     }
 
-    /// Marks nodes at the last step.
-    fn highlight(&mut self, nodes: &[NodeId], label: &str) -> &mut Self {
-        self.highlights.push(Highlight { step: self.s.len(), nodes: nodes.to_vec(), label: label.into() });
+    /// The caption of a beat the next [`Builder::act`] ends (bound to its last step's event).
+    fn say(&mut self, caption: &str) -> &mut Self {
+        self.pending = Some(caption.into());
         self
     }
 
-    /// Invites the student to act after the last step.
+    /// Runs script actions, then ends a beat at the last step they add, with `caption` about
+    /// `on`, which must happen at that step.
+    fn beat(&mut self, on: Claim, caption: &str, f: impl FnOnce(&mut Script)) -> &mut Self {
+        f(&mut self.s);
+        let end = self.s.len();
+        self.beats.push(Beat { end, on, also: vec![], caption: caption.into(), highlight: None, turn: None });
+        self
+    }
+
+    /// Something else the last beat's caption says happened at its step.
+    fn also(&mut self, claim: Claim) -> &mut Self {
+        if let Some(b) = self.beats.last_mut() {
+            b.also.push(claim);
+        }
+        self
+    }
+
+    /// Marks nodes at the last beat.
+    fn highlight(&mut self, nodes: &[NodeId], label: &str) -> &mut Self {
+        if let Some(b) = self.beats.last_mut() {
+            b.highlight = Some(Highlight { nodes: nodes.to_vec(), label: label.into() });
+        }
+        self
+    }
+
+    /// Transitional: a turn whose goal is any value chosen. (Lessons not yet rewritten as beats.)
     fn turn(&mut self, prompt: &str) -> &mut Self {
-        self.turns.push(Turn { step: self.s.len(), prompt: prompt.into() });
+        self.turn_to(prompt, Goal::Chosen { value: None })
+    }
+
+    /// Invites the student to act after the last beat, towards `goal`.
+    fn turn_to(&mut self, prompt: &str, goal: Goal) -> &mut Self {
+        if let Some(b) = self.beats.last_mut() {
+            b.turn = Some(Turn { prompt: prompt.into(), goal });
+        }
         self
     }
 
     fn finish(&mut self, meta: Meta, number: usize) -> Result<Lesson, String> {
         let commands = self.s.finish().map_err(|e| format!("lesson {}: {e}", meta.id))?;
-        let captions =
-            self.written.iter().zip(self.s.narrations()).map(|(w, n)| w.clone().unwrap_or_else(|| n.clone())).collect();
         Ok(Lesson {
             id: meta.id,
             number,
@@ -149,11 +251,8 @@ impl Builder {
             teaches: meta.teaches,
             config: self.s.world().config().clone(),
             seed: 1,
-            written: self.written.iter().map(Option::is_some).collect(),
-            captions,
             commands,
-            highlights: std::mem::take(&mut self.highlights),
-            turns: std::mem::take(&mut self.turns),
+            beats: std::mem::take(&mut self.beats),
             check: meta.check,
         })
     }
@@ -192,6 +291,12 @@ pub const COUNT: usize = LESSONS.len();
 /// place in the menu. Cheap: builds nothing.
 pub fn catalog() -> impl Iterator<Item = (&'static str, usize, &'static str, &'static str)> {
     LESSONS.iter().enumerate().map(|(i, (m, _))| (m.id, i + 1, m.title, m.teaches))
+}
+
+/// The id of the lesson after `id` in the menu, if there is one.
+pub fn next_after(id: &str) -> Option<&'static str> {
+    let i = LESSONS.iter().position(|(m, _)| m.id == id)?;
+    LESSONS.get(i + 1).map(|(m, _)| m.id)
 }
 
 /// Builds a lesson by id.
@@ -260,5 +365,7 @@ mod tests {
         assert_eq!(ids.len(), 12);
         assert_eq!(catalog().map(|c| c.1).collect::<Vec<_>>(), (1..=12).collect::<Vec<_>>());
         assert!(build("nope").unwrap_err().contains("happy-path"));
+        assert_eq!(next_after("happy-path"), Some("one-acceptor"));
+        assert_eq!(next_after("generation-clock"), None);
     }
 }

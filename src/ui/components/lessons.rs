@@ -18,7 +18,7 @@ pub fn view(s: &Session, l: &Lesson, send: &Callback<Msg>) -> Html {
     let on_script = on_script_steps(s, l);
     let off = cur > on_script || (s.len() > on_script && on_script < n);
     // The lesson speaks only on the steps it wrote words for; between them the narration tells.
-    let said = (cur >= 1 && cur <= n && l.written[cur - 1]).then_some(cur);
+    let said = l.beat_at(cur).map(|(_, b)| b.caption.as_str());
     let caption = match said {
         _ if off && on_script >= n => html! {
             <p class="caption off" data-testid="caption">{"You are exploring on your own after the lesson's last step. Resume to see how the lesson ended."}</p>
@@ -29,7 +29,7 @@ pub fn view(s: &Session, l: &Lesson, send: &Callback<Msg>) -> Html {
                 on_script + 1
             )}</p>
         },
-        Some(k) => html! { <p class="caption" data-testid="caption">{l.caption(k).unwrap_or_default()}</p> },
+        Some(c) => html! { <p class="caption" data-testid="caption">{c}</p> },
         None if cur == 0 => html! { <p class="caption" data-testid="caption">{l.teaches}</p> },
         None => {
             html! { <p class="caption earlier" data-testid="caption">{"(The narration below tells this step.)"}</p> }

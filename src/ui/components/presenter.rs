@@ -13,7 +13,7 @@ pub fn view(s: &Session, lesson: Option<&Lesson>, question: Option<&Question>, s
     let safe = s.world().oracle().violations().is_empty();
     let caption = lesson.and_then(|l| {
         let k = s.cursor();
-        (k >= 1 && k <= l.written.len() && l.written[k - 1]).then(|| l.caption(k).unwrap_or_default().to_string())
+        l.beat_at(k).map(|(_, b)| b.caption.clone())
     });
     let text = s
         .narration()

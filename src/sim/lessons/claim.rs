@@ -1,0 +1,301 @@
+//! What a lesson's words say happened at a step, as data the world can check. A beat's caption
+//! is bound to a claim ("when A2 restarts", "when \"Y\" is chosen") and is shown on the step where
+//! that claim holds; `tests/lessons.rs` replays every lesson and checks each one.
+
+use crate::paxos::{Decision, NodeId, Value};
+use crate::sim::command::{Command, Event, Invariant, Step};
+use crate::sim::world::World;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Something that happens at one step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Claim {
+    /// A client asks for `value`.
+    Asks {
+        /// The client.
+        client: NodeId,
+        /// Its value.
+        value: Value,
+    },
+    /// A proposer starts a ballot (its first, or a retry).
+    Starts {
+        /// The proposer.
+        by: NodeId,
+    },
+    /// An acceptor promises.
+    Promises {
+        /// The acceptor.
+        by: NodeId,
+    },
+    /// An acceptor refuses a Prepare or an Accept below its promise.
+    Refuses {
+        /// The acceptor.
+        by: NodeId,
+    },
+    /// A proposer or learner counts a promise or a vote, short of a quorum.
+    Counts {
+        /// The node.
+        by: NodeId,
+    },
+    /// A node ignores what reached it (a stale reply, a second Prepare, a late vote).
+    Ignores {
+        /// The node.
+        by: NodeId,
+    },
+    /// A proposer reaches a quorum of promises and proposes `value`.
+    Proposes {
+        /// The proposer.
+        by: NodeId,
+        /// The value in its Accept.
+        value: Value,
+    },
+    /// An acceptor accepts `value`.
+    Accepts {
+        /// The acceptor.
+        by: NodeId,
+        /// The value.
+        value: Value,
+    },
+    /// `value` becomes chosen (the global view).
+    Chosen {
+        /// The value.
+        value: Value,
+    },
+    /// A proposer sees a quorum of votes and commits `value`.
+    Commits {
+        /// The proposer.
+        by: NodeId,
+        /// The value.
+        value: Value,
+    },
+    /// A learner or a client learns `value`.
+    Learns {
+        /// Who.
+        node: NodeId,
+        /// What.
+        value: Value,
+    },
+    /// A message, to `to`, never arrives (dropped, lost, or blocked by a crash or a partition).
+    Lost {
+        /// Its receiver.
+        to: NodeId,
+    },
+    /// A second copy of a message is put on the wire.
+    Duplicated,
+    /// A node crashes.
+    Crashes {
+        /// The node.
+        node: NodeId,
+    },
+    /// A node restarts.
+    Restarts {
+        /// The node.
+        node: NodeId,
+        /// Whether it lost its disk too.
+        amnesia: bool,
+    },
+    /// A proposer's timer fires.
+    TimesOut {
+        /// The proposer.
+        node: NodeId,
+    },
+    /// A client now believes `leader` leads.
+    Follows {
+        /// The client.
+        client: NodeId,
+        /// The proposer.
+        leader: NodeId,
+    },
+    /// The network splits.
+    Splits,
+    /// The network heals.
+    Heals,
+    /// A setting of the network or the proposers changes (loss, latency, back-off, amnesia).
+    Setting,
+    /// A safety property breaks.
+    Breaks {
+        /// Which.
+        invariant: Invariant,
+    },
+}
+
+fn decided(step: &Step, who: NodeId, f: impl Fn(&Decision) -> bool) -> bool {
+    step.decisions().any(|(n, d)| n == who && f(d))
+}
+
+impl Claim {
+    /// Does the claim hold at `step`, which led from `before` to `after`?
+    pub fn holds(&self, before: &World, step: &Step, after: &World) -> bool {
+        let ev = &step.events;
+        match *self {
+            Claim::Asks { client, value } => {
+                decided(step, client, |d| matches!(d, Decision::Asked { value: v, .. } if *v == value))
+            }
+            Claim::Starts { by } => decided(step, by, |d| d.started().is_some()),
+            Claim::Promises { by } => decided(step, by, |d| matches!(d, Decision::Promised { .. })),
+            Claim::Refuses { by } => decided(step, by, |d| matches!(d, Decision::Refused { .. })),
+            Claim::Ignores { by } => decided(step, by, |d| matches!(d, Decision::Ignored { .. })),
+            Claim::Counts { by } => decided(step, by, |d| {
+                matches!(d, Decision::PromiseCounted { .. } | Decision::VoteCounted { .. } | Decision::Tallied { .. })
+            }),
+            Claim::Proposes { by, value } => decided(
+                step,
+                by,
+                |d| matches!(d, Decision::QuorumOfPromises { own, source, .. } if source.value(*own) == value),
+            ),
+            Claim::Accepts { by, value } => {
+                decided(step, by, |d| matches!(d, Decision::Voted { value: v, .. } if *v == value))
+            }
+            Claim::Chosen { value } => ev.iter().any(|e| matches!(e, Event::Chosen { value: v, .. } if *v == value)),
+            Claim::Commits { by, value } => {
+                decided(step, by, |d| matches!(d, Decision::QuorumOfVotes { value: v, .. } if *v == value))
+            }
+            Claim::Learns { node, value } => {
+                ev.iter().any(|e| matches!(e, Event::Learned { node: n, value: v } if *n == node && *v == value))
+            }
+            Claim::Lost { to } => ev.iter().any(|e| {
+                if let Event::Dropped { id, .. } = e {
+                    before.message(*id).is_some_and(|m| m.to == to)
+                } else {
+                    false
+                }
+            }),
+            Claim::Duplicated => ev.iter().any(|e| matches!(e, Event::Duplicated { .. })),
+            Claim::Crashes { node } => ev.iter().any(|e| matches!(e, Event::Crashed { node: n } if *n == node)),
+            Claim::Restarts { node, amnesia } => {
+                ev.iter().any(|e| matches!(e, Event::Restarted { node: n, amnesia: a } if *n == node && *a == amnesia))
+            }
+            Claim::TimesOut { node } => ev.iter().any(|e| matches!(e, Event::TimedOut { node: n } if *n == node)),
+            Claim::Follows { client, leader } => after.clients()[client.index as usize].leader == leader,
+            Claim::Splits => after.is_partitioned() && matches!(step.command, Command::Partition { .. }),
+            Claim::Heals => !after.is_partitioned() && matches!(step.command, Command::Heal),
+            Claim::Setting => matches!(
+                step.command,
+                Command::SetLoss { .. }
+                    | Command::SetDuplicate { .. }
+                    | Command::SetLatency { .. }
+                    | Command::SetAmnesia { .. }
+                    | Command::SetBackoff { .. }
+            ),
+            Claim::Breaks { invariant } => {
+                ev.iter().any(|e| matches!(e, Event::Violated { invariant: i, .. } if *i == invariant))
+            }
+        }
+    }
+}
+
+impl Claim {
+    /// Every claim that holds at a step, the most telling first: what a caption written for this
+    /// step is most likely about. Authoring offers the first one.
+    pub fn all_at(before: &World, step: &Step, after: &World) -> Vec<Claim> {
+        let mut out = Vec::new();
+        for e in &step.events {
+            if let Event::Violated { invariant, .. } = e {
+                out.push(Claim::Breaks { invariant: *invariant });
+            }
+        }
+        for e in &step.events {
+            if let Event::Chosen { value, .. } = e {
+                out.push(Claim::Chosen { value: *value });
+            }
+        }
+        for e in &step.events {
+            if let Event::Learned { node, value } = e {
+                out.push(Claim::Learns { node: *node, value: *value });
+            }
+        }
+        for (n, d) in step.decisions() {
+            out.extend(Claim::of_decision(n, d));
+        }
+        for e in &step.events {
+            match e {
+                Event::Crashed { node } => out.push(Claim::Crashes { node: *node }),
+                Event::Restarted { node, amnesia } => out.push(Claim::Restarts { node: *node, amnesia: *amnesia }),
+                Event::TimedOut { node } => out.push(Claim::TimesOut { node: *node }),
+                Event::Dropped { id, .. } => out.extend(before.message(*id).map(|m| Claim::Lost { to: m.to })),
+                Event::Duplicated { .. } => out.push(Claim::Duplicated),
+                Event::Decided { .. }
+                | Event::Sent { .. }
+                | Event::Delivered { .. }
+                | Event::Chosen { .. }
+                | Event::Learned { .. }
+                | Event::Rejected { .. }
+                | Event::Violated { .. } => {}
+            }
+        }
+        match &step.command {
+            Command::Partition { .. } => out.push(Claim::Splits),
+            Command::Heal => out.push(Claim::Heals),
+            Command::SetLeader { client, leader } => out.push(Claim::Follows { client: *client, leader: *leader }),
+            Command::SetLoss { .. }
+            | Command::SetDuplicate { .. }
+            | Command::SetLatency { .. }
+            | Command::SetAmnesia { .. }
+            | Command::SetBackoff { .. } => out.push(Claim::Setting),
+            Command::Request { .. }
+            | Command::Deliver { .. }
+            | Command::Drop { .. }
+            | Command::Duplicate { .. }
+            | Command::Crash { .. }
+            | Command::Restart { .. }
+            | Command::Timeout { .. }
+            | Command::Tick => {}
+        }
+        debug_assert!(out.iter().all(|c| c.holds(before, step, after)));
+        out
+    }
+
+    fn of_decision(n: NodeId, d: &Decision) -> Option<Claim> {
+        Some(match *d {
+            Decision::Asked { value, .. } => Claim::Asks { client: n, value },
+            Decision::Began { .. } | Decision::Retry { .. } => Claim::Starts { by: n },
+            Decision::Promised { .. } => Claim::Promises { by: n },
+            Decision::Refused { .. } => Claim::Refuses { by: n },
+            Decision::QuorumOfPromises { own, source, .. } => Claim::Proposes { by: n, value: source.value(own) },
+            Decision::Voted { value, .. } => Claim::Accepts { by: n, value },
+            Decision::QuorumOfVotes { value, .. } => Claim::Commits { by: n, value },
+            Decision::PromiseCounted { .. } | Decision::VoteCounted { .. } | Decision::Tallied { .. } => {
+                Claim::Counts { by: n }
+            }
+            Decision::Ignored { .. } => Claim::Ignores { by: n },
+            // Told by the events they cause (a learned value) or too small to caption alone.
+            Decision::Heard { .. }
+            | Decision::Queued { .. }
+            | Decision::RepliedAtOnce { .. }
+            | Decision::BackingOff { .. }
+            | Decision::NotedCommit { .. }
+            | Decision::Learned { .. } => return None,
+        })
+    }
+}
+
+impl fmt::Display for Claim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Claim::Asks { client, value } => write!(f, "{client} asks for {value}"),
+            Claim::Starts { by } => write!(f, "{by} starts a ballot"),
+            Claim::Promises { by } => write!(f, "{by} promises"),
+            Claim::Refuses { by } => write!(f, "{by} refuses"),
+            Claim::Ignores { by } => write!(f, "{by} ignores what arrives"),
+            Claim::Counts { by } => write!(f, "{by} counts a promise or vote"),
+            Claim::Proposes { by, value } => write!(f, "{by} proposes {value}"),
+            Claim::Accepts { by, value } => write!(f, "{by} accepts {value}"),
+            Claim::Chosen { value } => write!(f, "{value} is chosen"),
+            Claim::Commits { by, value } => write!(f, "{by} commits {value}"),
+            Claim::Learns { node, value } => write!(f, "{node} learns {value}"),
+            Claim::Lost { to } => write!(f, "a message to {to} is lost"),
+            Claim::Duplicated => write!(f, "a message is duplicated"),
+            Claim::Crashes { node } => write!(f, "{node} crashes"),
+            Claim::Restarts { node, amnesia: false } => write!(f, "{node} restarts"),
+            Claim::Restarts { node, amnesia: true } => write!(f, "{node} restarts with amnesia"),
+            Claim::TimesOut { node } => write!(f, "{node} times out"),
+            Claim::Follows { client, leader } => write!(f, "{client} follows {leader}"),
+            Claim::Splits => write!(f, "the network splits"),
+            Claim::Heals => write!(f, "the network heals"),
+            Claim::Setting => write!(f, "a setting changes"),
+            Claim::Breaks { invariant } => write!(f, "safety breaks ({})", invariant.statement()),
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! "Your turn" goals: what the student is asked to make happen, as a predicate over the run since
+//! the turn began. The app checks the goal after every step and says whether it was reached, and
+//! why (or what is still missing).
+
+use crate::paxos::{Ballot, Decision, NodeId, Value};
+use crate::sim::command::{Event, Step};
+use crate::sim::world::World;
+use serde::{Deserialize, Serialize};
+
+/// A goal, checkable on any run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Goal {
+    /// Some value is chosen (or `value`, when given).
+    Chosen {
+        /// The value that must be chosen, if any particular one.
+        #[serde(default)]
+        value: Option<Value>,
+    },
+    /// A value is chosen at a step when `node` is down.
+    ChosenWhileDown {
+        /// The node that must be down.
+        node: NodeId,
+    },
+    /// `client` hears that `value` was chosen.
+    Heard {
+        /// The client.
+        client: NodeId,
+        /// The value.
+        value: Value,
+    },
+    /// `node` (a learner) learns `value`.
+    Learned {
+        /// The learner.
+        node: NodeId,
+        /// The value.
+        value: Value,
+    },
+    /// Two acceptors hold different accepted values at the same time.
+    AcceptorsDisagree,
+    /// An acceptor refuses a ballot at or above `ballot`.
+    Refused {
+        /// The lowest ballot that counts.
+        ballot: Ballot,
+    },
+    /// A proposer reaches round `round` or higher.
+    Round {
+        /// The proposer.
+        proposer: NodeId,
+        /// The round.
+        round: u32,
+    },
+    /// A safety property breaks (possible only with a rule switched off or amnesia).
+    SafetyBreaks,
+}
+
+/// Where the student stands on a goal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Reached?
+    pub reached: bool,
+    /// Why it was reached, or what is still missing, in a sentence.
+    pub why: String,
+}
+
+fn reached(why: String) -> Progress {
+    Progress { reached: true, why }
+}
+fn not_yet(why: String) -> Progress {
+    Progress { reached: false, why }
+}
+
+impl Goal {
+    /// Checks the goal against the steps taken since the turn began (`start` is the world then,
+    /// `now` the world after `since`).
+    pub fn check(&self, start: &World, since: &[Step], now: &World) -> Progress {
+        let events = || since.iter().flat_map(|s| s.events.iter());
+        match *self {
+            Goal::Chosen { value } => {
+                let chosen = now.oracle().chosen();
+                match (value, chosen.first()) {
+                    (None, Some((b, v))) => reached(format!("{v} is chosen in ballot {b}.")),
+                    (Some(want), _) if chosen.iter().any(|(_, v)| *v == want) => {
+                        reached(format!("{want} is chosen: a majority of acceptors accepted it in one ballot."))
+                    }
+                    (Some(want), Some((_, v))) => {
+                        not_yet(format!("{v} is chosen, not {want}; once a value is chosen, it stays chosen."))
+                    }
+                    (_, None) => not_yet("Nothing is chosen yet: no majority of acceptors accepted one value.".into()),
+                }
+            }
+            Goal::ChosenWhileDown { node } => chosen_while_down(start, since, now, node),
+            Goal::Heard { client, value } => match now.clients()[client.index as usize].outcome {
+                Some(v) if v == value => reached(format!("{client} heard that {value} was chosen.")),
+                Some(v) => not_yet(format!("{client} heard {v}, not {value}.")),
+                None => not_yet(format!("{client} has not heard an outcome yet.")),
+            },
+            Goal::Learned { node, value } => match now.learners()[node.index as usize].learned {
+                Some(v) if v == value => reached(format!("{node} learned {value}.")),
+                Some(v) => not_yet(format!("{node} learned {v}, not {value}.")),
+                None => not_yet(format!("{node} has not learned anything yet.")),
+            },
+            Goal::AcceptorsDisagree => disagree(now),
+            Goal::Refused { ballot } => {
+                let refused = since.iter().flat_map(|s| s.decisions()).find_map(|(n, d)| {
+                    if let Decision::Refused { ballot: b, promised, .. } = *d {
+                        (b >= ballot).then_some((n, b, promised))
+                    } else {
+                        None
+                    }
+                });
+                match refused {
+                    Some((n, b, p)) => reached(format!("{n} refused ballot {b}: it had promised {p}.")),
+                    None => not_yet(format!("No acceptor has refused a ballot of {ballot} or higher yet.")),
+                }
+            }
+            Goal::Round { proposer, round } => {
+                let r = now.proposers()[proposer.index as usize].max_round;
+                if r >= round {
+                    reached(format!("{proposer} has reached round {r}."))
+                } else {
+                    not_yet(format!("{proposer} is at round {r}; the goal is round {round}."))
+                }
+            }
+            Goal::SafetyBreaks => match events().find_map(|e| {
+                if let Event::Violated { detail, .. } = e {
+                    Some(detail.clone())
+                } else {
+                    None
+                }
+            }) {
+                Some(d) => reached(format!("Safety broke: {d}")),
+                None => not_yet("Every safety property still holds.".into()),
+            },
+        }
+    }
+
+    /// The goal in words, for the "your turn" card.
+    pub fn describe(&self) -> String {
+        match self {
+            Goal::Chosen { value: None } => "get a value chosen".into(),
+            Goal::Chosen { value: Some(v) } => format!("get {v} chosen"),
+            Goal::ChosenWhileDown { node } => format!("get a value chosen while {node} is down"),
+            Goal::Heard { client, value } => format!("make {client} hear that {value} was chosen"),
+            Goal::Learned { node, value } => format!("make {node} learn {value}"),
+            Goal::AcceptorsDisagree => "make two acceptors hold different accepted values".into(),
+            Goal::Refused { ballot } => format!("get an acceptor to refuse a ballot of {ballot} or higher"),
+            Goal::Round { proposer, round } => format!("push {proposer} to round {round}"),
+            Goal::SafetyBreaks => "break safety".into(),
+        }
+    }
+
+    /// The nodes a goal names; each must exist in the lesson's cluster.
+    pub fn nodes(&self) -> Vec<NodeId> {
+        match *self {
+            Goal::ChosenWhileDown { node } | Goal::Learned { node, .. } => vec![node],
+            Goal::Heard { client, .. } => vec![client],
+            Goal::Round { proposer, .. } => vec![proposer],
+            Goal::Refused { ballot } => vec![ballot.proposer],
+            Goal::Chosen { .. } | Goal::AcceptorsDisagree | Goal::SafetyBreaks => vec![],
+        }
+    }
+}
+
+fn chosen_while_down(start: &World, since: &[Step], now: &World, node: NodeId) -> Progress {
+    let mut down = !start.is_up(node);
+    for s in since {
+        for e in &s.events {
+            if let Event::Crashed { node: n } = e {
+                down |= *n == node;
+            }
+            if let Event::Restarted { node: n, .. } = e {
+                down &= *n != node;
+            }
+            if let (Event::Chosen { value, ballot }, true) = (e, down) {
+                return reached(format!("{value} was chosen in ballot {ballot} while {node} was down."));
+            }
+        }
+    }
+    match (now.is_up(node), now.chosen()) {
+        (_, Some((_, v))) => not_yet(format!("{v} was chosen, but not while {node} was down.")),
+        (true, None) => not_yet(format!("{node} is up. Crash it first (click it), then get a value chosen.")),
+        (false, None) => not_yet(format!("{node} is down, but nothing is chosen yet.")),
+    }
+}
+
+fn disagree(now: &World) -> Progress {
+    let votes: Vec<(usize, Value)> =
+        now.acceptors().iter().enumerate().filter_map(|(i, a)| a.accepted.map(|p| (i, p.value))).collect();
+    for (i, v) in &votes {
+        if let Some((j, w)) = votes.iter().find(|(_, w)| w != v) {
+            return reached(format!("A{} holds {v} and A{} holds {w}.", i + 1, j + 1));
+        }
+    }
+    not_yet("Every acceptor that has accepted something holds the same value.".into())
+}
