@@ -158,7 +158,7 @@ impl Lesson {
 
     /// The step the last beat before step `n` ends at (0 when there is none).
     pub fn previous_beat_end(&self, n: usize) -> usize {
-        self.beats.iter().map(|b| b.end).filter(|e| *e < n).last().unwrap_or(0)
+        self.beats.iter().map(|b| b.end).rfind(|e| *e < n).unwrap_or(0)
     }
 
     /// The "your turn" point at step `n`, if the beat ending there has one.
