@@ -1,11 +1,11 @@
 //! Words and colours for the canvas: the state lines under each node, message colours and line
 //! styles (Okabe–Ito, with a dash pattern each so they read in greyscale), and ballot tints.
 
-use crate::paxos::{Ballot, NodeId, Phase, Role, Value};
+use crate::paxos::{Ballot, Msg, NodeId, Phase, Role, Value};
 use crate::sim::World;
 
 /// Longest value shown in full on the canvas; longer ones are cut with an ellipsis.
-pub const SHORT_VALUE: usize = 8;
+pub const SHORT_VALUE: usize = 6;
 
 /// A value for the canvas: quoted, cut to [`SHORT_VALUE`] characters.
 pub fn short(v: Value) -> String {
@@ -17,73 +17,106 @@ pub fn short(v: Value) -> String {
     }
 }
 
-/// One line of words under a node; `durable` lines get a disk mark.
+/// One line of words in a node's card; `durable` lines get a disk mark.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
-    /// The words.
+    /// The words, as drawn (counts may be drawn as dots: ●● of ○○).
     pub text: String,
+    /// The same words for a screen reader.
+    pub spoken: String,
     /// Survives a crash (drawn with a disk mark).
     pub durable: bool,
 }
 
 fn line(text: impl Into<String>) -> Line {
-    Line { text: text.into(), durable: false }
+    let text = text.into();
+    Line { spoken: text.clone(), text, durable: false }
 }
 fn durable(text: impl Into<String>) -> Line {
-    Line { text: text.into(), durable: true }
+    Line { durable: true, ..line(text) }
 }
 
-/// The state of a node in words, at most two lines.
+/// `have` of the `need` needed, as dots: ●●○ is two of three.
+fn dots(what: &str, have: u32, need: u8) -> Line {
+    let have = have.min(need as u32) as usize;
+    let text = format!("{what} {}{}", "●".repeat(have), "○".repeat(need as usize - have));
+    Line { text, spoken: format!("{what}: {have} of the {need} needed"), durable: false }
+}
+
+/// The state of a node in words: at most three short lines, so that cards stay narrow. A
+/// proposer shows a value only once it proposes one; until then the ballot is not tied to any.
 pub fn node_lines(w: &World, id: NodeId) -> Vec<Line> {
     let i = id.index as usize;
     match id.role {
         Role::Client => {
             let c = &w.clients()[i];
-            let second = match (c.outcome, c.requested) {
-                (Some(v), _) => format!("heard {}", short(v)),
-                (None, Some(v)) => format!("asked {}", short(v)),
-                _ => String::new(),
-            };
-            vec![line(format!("leader {}", c.leader)), line(second)]
+            let mut v = vec![line(format!("leader {}", c.leader))];
+            match (c.outcome, c.requested) {
+                (Some(x), _) => v.push(line(format!("heard {}", short(x)))),
+                (None, Some(x)) => v.push(line(format!("asked {}", short(x)))),
+                (None, None) => {}
+            }
+            v
         }
-        Role::Proposer => {
-            let p = &w.proposers()[i];
-            let n = w.config().acceptors;
-            let first = match p.phase {
-                Phase::Idle => "Phase 0 · idle".to_string(),
-                Phase::Preparing => format!("Phase 1 · promises {}/{n}, need {}", p.promises.count_ones(), w.quorum()),
-                Phase::BackingOff if p.leader != p.id => format!("Phase 1 · defers to {}", p.leader),
-                Phase::BackingOff => "Phase 1 · backing off".to_string(),
-                Phase::Accepting => format!("Phase 2 · votes {}/{n}, need {}", p.accepts.count_ones(), w.quorum()),
-                Phase::Done => "Phase 3 · committed".to_string(),
-            };
-            let second = match (p.ballot, p.proposed.or(p.value)) {
-                (Some(b), Some(v)) => durable(format!("{b} → {}", short(v))),
-                (Some(b), None) => durable(b.to_string()),
-                (None, _) => durable(format!("round {}", p.max_round)),
-            };
-            vec![line(first), second]
-        }
+        Role::Proposer => proposer_lines(w, i),
         Role::Acceptor => {
             let a = &w.acceptors()[i];
             let promised = a.promised.map_or("promised –".to_string(), |b| format!("promised {b}"));
             let accepted =
-                a.accepted.map_or("accepted –".to_string(), |p| format!("accepted {}={}", p.ballot, short(p.value)));
+                a.accepted.map_or("accepted –".to_string(), |p| format!("accepted {} {}", p.ballot, short(p.value)));
             vec![durable(promised), durable(accepted)]
         }
         Role::Learner => {
             let l = &w.learners()[i];
-            match l.learned {
-                Some(v) => vec![line(format!("learned {}", short(v)))],
-                None => match l.tallies.iter().max_by_key(|t| (t.voters.count_ones(), t.ballot)) {
-                    Some(t) => vec![
-                        line(format!("votes {}/{}", t.voters.count_ones(), w.quorum())),
-                        line(format!("for {}", short(t.value))),
-                    ],
-                    None => vec![line("waiting")],
-                },
+            match (l.learned, l.tallies.iter().max_by_key(|t| (t.voters.count_ones(), t.ballot))) {
+                (Some(v), _) => vec![line(format!("learned {}", short(v)))],
+                (None, Some(t)) => {
+                    vec![dots("votes", t.voters.count_ones(), w.quorum()), line(format!("for {} {}", t.ballot, short(t.value)))]
+                }
+                (None, None) => vec![line("waiting")],
             }
         }
+    }
+}
+
+fn proposer_lines(w: &World, i: usize) -> Vec<Line> {
+    let p = &w.proposers()[i];
+    let b = p.ballot.map_or(String::new(), |b| b.to_string());
+    match p.phase {
+        Phase::Idle if p.max_round == 0 => vec![line("idle")],
+        Phase::Idle => vec![durable(format!("idle · round {}", p.max_round))],
+        Phase::Preparing => vec![durable(format!("Phase 1 · {b}")), dots("promises", p.promises.count_ones(), w.quorum())],
+        Phase::Accepting => vec![
+            durable(format!("Phase 2 · {b}")),
+            dots("votes", p.accepts.count_ones(), w.quorum()),
+            line(format!("proposes {}", p.proposed.map_or("–".into(), short))),
+        ],
+        Phase::BackingOff if p.leader != p.id => {
+            vec![durable(format!("backs off · {b}")), line(format!("defers to {}", p.leader))]
+        }
+        Phase::BackingOff => vec![durable(format!("backs off · {b}"))],
+        Phase::Done => {
+            vec![durable(format!("Phase 3 · {b}")), line(format!("learned {}", p.decided.map_or("–".into(), short)))]
+        }
+    }
+}
+
+/// The words on a message token: its kind and ballot, and the value when it carries one. A
+/// Promise that reports a vote says so on a second line.
+pub fn token_lines(msg: &Msg) -> Vec<String> {
+    match *msg {
+        Msg::Request { value } => vec![format!("Request {}", short(value))],
+        Msg::Prepare { ballot } => vec![format!("Prepare {ballot}")],
+        Msg::Promise { ballot, accepted: None } => vec![format!("Promise {ballot}")],
+        Msg::Promise { ballot, accepted: Some(p) } => {
+            vec![format!("Promise {ballot}"), format!("had {} {}", p.ballot, short(p.value))]
+        }
+        Msg::Nack { ballot, promised } => vec![format!("Nack {ballot} < {promised}")],
+        Msg::Accept { ballot, value } => vec![format!("Accept {ballot} {}", short(value))],
+        Msg::Accepted { ballot, value } => vec![format!("Accepted {ballot} {}", short(value))],
+        Msg::Commit { value, .. } => vec![format!("Commit {}", short(value))],
+        Msg::Reply { value } => vec![format!("Reply {}", short(value))],
+        Msg::Announce { value } => vec![format!("Learned {}", short(value))],
     }
 }
 
@@ -131,12 +164,14 @@ mod tests {
         let _ = w.apply(Command::Tick);
         let _ = w.apply(Command::Tick);
         let p = node_lines(&w, NodeId::proposer(0));
-        assert_eq!(p[0].text, "Phase 1 · promises 0/3, need 2");
-        assert_eq!(p[1].text, "1.1 → \"X\"");
+        assert_eq!(p[0].text, "Phase 1 · 1.1");
+        assert_eq!(p[1].text, "promises ○○");
+        assert_eq!(p[1].spoken, "promises: 0 of the 2 needed");
+        assert_eq!(p.len(), 2, "no value before the proposer proposes one");
         let a = node_lines(&w, NodeId::acceptor(0));
         assert!(a[0].durable && a[1].durable);
         assert_eq!(node_lines(&w, NodeId::client(0))[0].text, "leader P1");
-        assert_eq!(short(Value::new("abcdefghijk").unwrap()), "\"abcdefgh…\"");
+        assert_eq!(short(Value::new("abcdefghijk").unwrap()), "\"abcdef…\"");
     }
 }
 

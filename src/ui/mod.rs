@@ -3,8 +3,8 @@
 //! `sim::Command`s through it, never touching protocol state any other way.
 
 pub mod format;
-pub mod layout;
 pub mod predict;
+pub mod scene;
 pub mod session;
 pub mod spacetime;
 

@@ -11,8 +11,10 @@ use yew::prelude::*;
 pub enum Menu {
     /// Actions for a node.
     Node(NodeId),
-    /// Actions for a message in flight.
+    /// Actions for a message in flight (and its copies from the same sender, drawn as one token).
     Message(MsgId),
+    /// The messages summed up in a gap's "+N more" chip.
+    Overflow(u8),
 }
 
 /// Everything the page can ask the root to do, grouped so that each group has a handler of its own.
@@ -87,6 +89,10 @@ pub enum Show {
     Notice(String),
     /// Hide the message.
     DismissNotice,
+    /// The window changed size: measure the canvas again.
+    Resized,
+    /// The canvas measures this many CSS pixels.
+    Canvas(f64, f64),
 }
 
 /// Following a lesson.

@@ -2,6 +2,7 @@
 //! Its parts: `input` (keys, play, predict), `sharing` (links, lessons, files), `explore` (the
 //! explorer's run).
 
+mod canvas;
 mod explore;
 mod guide;
 mod input;
@@ -10,7 +11,7 @@ mod sharing;
 mod show;
 
 use super::components::{
-    cluster, controls, explorer, help, menu, metrics, predict as predict_card, presenter, side, spacetime, topbar,
+    controls, explorer, help, metrics, predict as predict_card, presenter, side, spacetime, topbar,
 };
 use super::explore_run::ExploreRun;
 use super::files;
@@ -38,6 +39,8 @@ pub struct App {
     last_hash: String,
     spacetime: bool,
     hover: Option<MsgId>,
+    canvas: (f64, f64),
+    _resize: Option<Closure<dyn Fn()>>,
     explorer_open: bool,
     explore: Option<ExploreRun>,
     slice: Option<Timeout>,
@@ -67,9 +70,12 @@ impl Component for App {
         let keys = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| link.send_message(Msg::Key(e)));
         let link = ctx.link().clone();
         let hash = Closure::<dyn Fn()>::new(move || link.send_message(Msg::Share(Share::HashChanged)));
+        let link = ctx.link().clone();
+        let resize = Closure::<dyn Fn()>::new(move || link.send_message(Msg::Show(Show::Resized)));
         if let Some(w) = web_sys::window() {
             let _ = w.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
             let _ = w.add_event_listener_with_callback("hashchange", hash.as_ref().unchecked_ref());
+            let _ = w.add_event_listener_with_callback("resize", resize.as_ref().unchecked_ref());
         }
         let session = Session::new(Config::default(), DEFAULT_SEED).expect("the default config is valid");
         let mut app = App {
@@ -83,6 +89,8 @@ impl Component for App {
             last_hash: String::new(),
             spacetime: false,
             hover: None,
+            canvas: (1000.0, 600.0),
+            _resize: Some(resize),
             explorer_open: false,
             explore: None,
             slice: None,
@@ -142,7 +150,8 @@ impl Component for App {
         redraw
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+    fn rendered(&mut self, ctx: &Context<Self>, _first: bool) {
+        self.measure_canvas(ctx);
         if std::mem::take(&mut self.side_to_top) {
             // Bring the narration and the safety verdict back into view.
             if let Some(side) =
@@ -183,8 +192,7 @@ impl Component for App {
                 <main class="stage">
                     <section class="canvas" aria-label="The cluster">
                         <div class="board">
-                            { cluster::view(s, self.menu, self.lesson.as_deref(), self.hover, self.spotlight, send) }
-                            { menu::view(s, self.menu, send) }
+                            { self.canvas_view(send) }
                         </div>
 
                     </section>

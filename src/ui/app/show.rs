@@ -38,17 +38,32 @@ impl App {
             }
             Show::Notice(s) => self.notice = Some(s),
             Show::DismissNotice => self.notice = None,
+            Show::Resized => {}
+            Show::Canvas(w, h) => {
+                if (w - self.canvas.0).abs() < 0.5 && (h - self.canvas.1).abs() < 0.5 {
+                    return false;
+                }
+                self.canvas = (w, h);
+            }
         }
         true
     }
 
+    /// Opens a node's or a message's menu. In presenter mode a click spotlights instead, and the
+    /// actions appear in the bottom strip: a menu over the canvas would hide the state it is about.
     fn open_menu(&mut self, m: Menu) {
-        self.menu = if self.menu == Some(m) { None } else { Some(m) };
         if self.presenter {
-            self.spotlight = self.menu.map(|m| match m {
-                Menu::Node(n) => Spot::Node(n),
-                Menu::Message(id) => Spot::Message(id),
-            });
+            let spot = match m {
+                Menu::Node(n) => Some(Spot::Node(n)),
+                Menu::Message(id) => Some(Spot::Message(id)),
+                Menu::Overflow(_) => None,
+            };
+            if spot.is_some() {
+                self.spotlight = if self.spotlight == spot { None } else { spot };
+                self.menu = None;
+                return;
+            }
         }
+        self.menu = if self.menu == Some(m) { None } else { Some(m) };
     }
 }

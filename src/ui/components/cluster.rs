@@ -1,83 +1,114 @@
-//! The cluster as SVG: columns of role-shaped nodes with their state in words, wires, and
-//! message tokens gliding between them.
+//! The cluster as SVG, drawn from a [`Scene`]: four bands of role-shaped nodes, each with a card of
+//! its state in words, wires, and message tokens waiting in the gaps between bands. The SVG's
+//! units are the canvas's CSS pixels, so the type sizes the scene chose are the sizes on screen.
 
 use super::token;
 use crate::paxos::{NodeId, Role};
-use crate::sim::lessons::Lesson;
-use crate::sim::{Event, World};
-use crate::ui::format::{column_title, node_lines, px};
-use crate::ui::layout::{Layout, Point, COLUMNS, VIEW_H, VIEW_W};
+use crate::sim::lessons::Highlight;
+use crate::sim::{Event, MsgId, World};
+use crate::ui::format::{column_title, px};
 use crate::ui::msg::{Menu, Msg, Show, Spot};
+use crate::ui::scene::{NodeBox, Point, Scene};
 use crate::ui::session::Session;
 use yew::prelude::*;
 
 /// Halo colours for partition groups (group 0 is everyone not listed).
 const GROUP_COLOURS: [&str; 4] = ["#9ecae1", "#fdae6b", "#a1d99b", "#bcbddc"];
 
+/// What the canvas shows besides the world.
+pub struct Marks<'a> {
+    /// The open menu.
+    pub menu: Option<Menu>,
+    /// The lesson's highlight at this step, if any (with its words).
+    pub highlight: Option<&'a Highlight>,
+    /// Hide words that could give a prediction away.
+    pub hide_answers: bool,
+    /// The message under the pointer.
+    pub hover: Option<MsgId>,
+    /// The presenter's spotlight.
+    pub spot: Option<Spot>,
+}
+
 /// The whole canvas.
-pub fn view(
-    s: &Session,
-    menu: Option<Menu>,
-    lesson: Option<&Lesson>,
-    hover: Option<crate::sim::MsgId>,
-    spot: Option<Spot>,
-    send: &Callback<Msg>,
-) -> Html {
+pub fn view(s: &Session, now: &Scene, before: &Scene, marks: &Marks, send: &Callback<Msg>) -> Html {
     let w = s.world();
-    let lay = Layout::new(w.config());
-    let received: Vec<NodeId> = received_last_step(s);
+    let f = now.t.f;
+    let received = received_last_step(s);
     let pulse = if s.cursor().is_multiple_of(2) { "pulse-a" } else { "pulse-b" };
-    let titles = Role::ALL.iter().enumerate().map(|(i, r)| {
-        html! { <text class="column-title" x={px(COLUMNS[i])} y="22">{column_title(*r)}</text> }
+    let titles = now.titles.iter().map(|(r, x)| {
+        html! { <text class="column-title" x={px(*x)} y={px(now.title_y)} font-size={px(f)}>{column_title(*r)}</text> }
     });
-    // The spotlight keeps a node and its messages, or a message and its two ends.
-    let lit_node = |id: NodeId| match spot {
+    let lit_node = |id: NodeId| match marks.spot {
         Some(Spot::Node(n)) => n == id,
         Some(Spot::Message(m)) => w.message(m).is_some_and(|m| m.from == id || m.to == id),
         None => false,
     };
-    let nodes = w.config().nodes().map(|id| {
-        let selected = menu == Some(Menu::Node(id));
-        node(w, &lay, id, received.contains(&id).then_some(pulse), selected, lit_node(id), send)
-    });
-    let halos = w.is_partitioned().then(|| {
-        w.config()
-            .nodes()
-            .map(|id| {
-                let p = lay.node(id);
-                let g = w.partition_group(id).unwrap_or(0) as usize;
-                html! { <circle class="halo" cx={px(p.x)} cy={px(p.y)} r={px(lay.m.r + 12.0)} fill={GROUP_COLOURS[g % 4]} /> }
-            })
-            .collect::<Html>()
-    });
-    let highlight = lesson.and_then(|l| l.highlight(s.cursor())).map(|h| {
-        let rings = h.nodes.iter().map(|n| {
-            let p = lay.node(*n);
-            html! { <circle class="highlight-ring" cx={px(p.x)} cy={px(p.y)} r={px(lay.m.r + 16.0)} /> }
-        });
-        let first = h.nodes.first().map(|n| lay.node(*n)).unwrap_or(crate::ui::layout::Point { x: 500.0, y: 300.0 });
-        html! { <g class="highlight" data-testid="highlight">
-            { for rings }
-            <text class="highlight-label" x={px(first.x)} y={px(first.y - lay.m.r - 22.0)}>{&h.label}</text>
-        </g> }
-    });
-    let legend = w.is_partitioned().then(|| {
-        html! { <text class="partition-legend" data-testid="partition-legend" x="500" y={px(VIEW_H - 4.0)}>
-        {format!("Network split: {}", crate::sim::narrate::partition_groups(w))}</text> }
+    let nodes = now.nodes.iter().map(|n| {
+        let selected = marks.menu == Some(Menu::Node(n.id));
+        node(w, now, n, received.contains(&n.id).then_some(pulse), selected, lit_node(n.id), send)
     });
     html! {
-        <svg class={classes!("cluster", spot.is_some().then_some("spotlit"))} data-testid="cluster" viewBox={format!("0 0 {} {}", px(VIEW_W), px(VIEW_H))} preserveAspectRatio="xMidYMid meet"
+        <svg class={classes!("cluster", marks.spot.is_some().then_some("spotlit"))} data-testid="cluster"
+             viewBox={format!("0 0 {} {}", px(now.frame.w), px(now.frame.h))} data-font={px(f)}
              role="group" aria-label="Paxos cluster: clients, proposers, acceptors and learners"
              onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>
             { for titles }
-            { halos.unwrap_or_default() }
-            { highlight.unwrap_or_default() }
-            { legend.unwrap_or_default() }
-            { token::wires(s, &lay) }
+            { halos(w, now) }
+            { highlight(now, marks) }
+            { legend(w, now) }
+            { token::wires(w, now) }
             { for nodes }
-            { token::tokens(s, &lay, menu, hover, spot, send) }
+            { token::tokens(s, now, before, marks, send) }
         </svg>
     }
+}
+
+fn halos(w: &World, sc: &Scene) -> Html {
+    if !w.is_partitioned() {
+        return Html::default();
+    }
+    sc.nodes
+        .iter()
+        .map(|n| {
+            let g = w.partition_group(n.id).unwrap_or(0) as usize;
+            let c = n.center;
+            html! { <circle class="halo" cx={px(c.x)} cy={px(c.y)} r={px(n.r + 0.45 * sc.t.f)} fill={GROUP_COLOURS[g % 4]} /> }
+        })
+        .collect()
+}
+
+/// A ring around each highlighted node and card, and the lesson's words for it in the note strip
+/// (hidden while a prediction is open, as they may give the answer away).
+fn highlight(sc: &Scene, marks: &Marks) -> Html {
+    let Some(h) = marks.highlight else {
+        return Html::default();
+    };
+    let pad = 0.25 * sc.t.f;
+    let rings = h.nodes.iter().filter_map(|id| sc.node(*id)).map(|n| {
+        let b = n.glyph().union(&n.card);
+        html! { <rect class="highlight-ring" x={px(b.x - pad)} y={px(b.y - pad)} width={px(b.w + 2.0 * pad)}
+                      height={px(b.h + 2.0 * pad)} rx={px(pad * 2.0)} /> }
+    });
+    let names: Vec<String> = h.nodes.iter().map(|n| n.to_string()).collect();
+    let words = format!("{}: {}", names.join(", "), h.label);
+    let note = (!marks.hide_answers).then(|| {
+        let len = sc.t.width(words.chars().count()).min(sc.note.w);
+        html! { <text class="highlight-label" data-testid="highlight-label" x={px(sc.note.center().x)}
+                      y={px(sc.note.y + 0.95 * sc.t.f)} font-size={px(sc.t.f)} textLength={px(len)}
+                      lengthAdjust="spacingAndGlyphs">{words}</text> }
+    });
+    html! { <g class="highlight" data-testid="highlight">{ for rings }{ note.unwrap_or_default() }</g> }
+}
+
+fn legend(w: &World, sc: &Scene) -> Html {
+    if !w.is_partitioned() {
+        return Html::default();
+    }
+    let words = format!("Network split: {}", crate::sim::narrate::partition_groups(w));
+    let len = sc.t.width(words.chars().count()).min(sc.legend.w);
+    html! { <text class="partition-legend" data-testid="partition-legend" x={px(sc.legend.center().x)}
+                  y={px(sc.legend.y + 0.95 * sc.t.f)} font-size={px(sc.t.f)} textLength={px(len)}
+                  lengthAdjust="spacingAndGlyphs">{words}</text> }
 }
 
 /// Nodes that handled a delivery in the step that led here (they pulse).
@@ -99,16 +130,12 @@ fn shape(role: Role, p: Point, r: f64) -> Html {
         Role::Client => {
             html! { <rect class="glyph" x={px(p.x - r)} y={px(p.y - r * 0.85)} width={px(2.0 * r)} height={px(1.7 * r)} rx={px(r * 0.3)} /> }
         }
-        Role::Proposer => {
-            html! { <circle class="glyph" cx={px(p.x)} cy={px(p.y)} r={px(r)} /> }
-        }
+        Role::Proposer => html! { <circle class="glyph" cx={px(p.x)} cy={px(p.y)} r={px(r)} /> },
         Role::Acceptor => {
             let hex = [(1.0, 0.0), (0.5, 0.87), (-0.5, 0.87), (-1.0, 0.0), (-0.5, -0.87), (0.5, -0.87)];
             html! { <polygon class="glyph" points={pts(&hex)} /> }
         }
-        Role::Learner => {
-            html! { <polygon class="glyph" points={pts(&[(0.0, -1.1), (1.1, 0.0), (0.0, 1.1), (-1.1, 0.0)])} /> }
-        }
+        Role::Learner => html! { <polygon class="glyph" points={pts(&[(0.0, -1.0), (1.0, 0.0), (0.0, 1.0), (-1.0, 0.0)])} /> },
     }
 }
 
@@ -121,19 +148,56 @@ fn role_class(r: Role) -> &'static str {
     }
 }
 
-fn node(
-    w: &World,
-    lay: &Layout,
-    id: NodeId,
-    pulse: Option<&'static str>,
-    selected: bool,
-    lit: bool,
-    send: &Callback<Msg>,
-) -> Html {
-    let p = lay.node(id);
-    let r = lay.m.r;
-    let up = w.is_up(id);
-    let amnesia = w.is_amnesiac(id);
+/// The node's card: its state in words, a disk mark on what survives a crash.
+fn card(sc: &Scene, n: &NodeBox) -> Html {
+    let t = sc.t;
+    let lines = n.lines.iter().enumerate().map(|(k, l)| {
+        let y = n.card.y + 0.15 * t.f + (k as f64 + 0.85) * t.line_h();
+        let len = t.width(l.text.chars().count());
+        let disk = l.durable.then(|| {
+            let s = 0.6 * t.f;
+            let x = n.card.right() - 0.25 * t.f - s;
+            html! { <g class="disk" aria-hidden="true"><title>{"on disk: survives a crash"}</title>
+                <rect x={px(x)} y={px(y - s)} width={px(s)} height={px(s)} rx="1.5" />
+                <rect class="disk-slot" x={px(x + s * 0.25)} y={px(y - s)} width={px(s * 0.5)} height={px(s * 0.35)} />
+            </g> }
+        });
+        html! { <>
+            <text class="state" x={px(n.card.x + 0.25 * t.f)} y={px(y)} font-size={px(t.f)} textLength={px(len)}
+                  lengthAdjust="spacingAndGlyphs">{&l.text}</text>
+            { disk.unwrap_or_default() }
+        </> }
+    });
+    html! { <g class="card" aria-hidden="true">
+        <rect class="card-bg" x={px(n.card.x)} y={px(n.card.y)} width={px(n.card.w)} height={px(n.card.h)} rx={px(0.3 * t.f)} />
+        { for lines }
+    </g> }
+}
+
+fn glyph_marks(w: &World, sc: &Scene, n: &NodeBox) -> Html {
+    let (p, r, f) = (n.center, n.r, sc.t.f);
+    let cross = (!w.is_up(n.id)).then(|| {
+        let d = r * 0.75;
+        html! { <g class="cross" aria-hidden="true">
+            <line x1={px(p.x - d)} y1={px(p.y - d)} x2={px(p.x + d)} y2={px(p.y + d)} />
+            <line x1={px(p.x - d)} y1={px(p.y + d)} x2={px(p.x + d)} y2={px(p.y - d)} />
+        </g> }
+    });
+    let warn = w.is_amnesiac(n.id).then(|| html! {
+        <text class="amnesia-mark" aria-hidden="true" x={px(p.x + r * 0.85)} y={px(p.y - r * 0.55)} font-size={px(0.9 * f)}>
+            <title>{"amnesia: a restart wipes even durable state (unsafe)"}</title>{"⚠"}</text>
+    });
+    // The name goes over the cross, with a halo, so a crashed node's name stays readable.
+    html! { <>
+        { cross.unwrap_or_default() }
+        <text class="node-id" x={px(p.x)} y={px(p.y + f * 0.36)} font-size={px(f)}>{n.id.to_string()}</text>
+        { warn.unwrap_or_default() }
+    </> }
+}
+
+fn node(w: &World, sc: &Scene, n: &NodeBox, pulse: Option<&'static str>, selected: bool, lit: bool, send: &Callback<Msg>) -> Html {
+    let id = n.id;
+    let (up, amnesia) = (w.is_up(id), w.is_amnesiac(id));
     let class = classes!(
         "node",
         role_class(id.role),
@@ -143,48 +207,15 @@ fn node(
         selected.then_some("selected"),
         lit.then_some("lit")
     );
-    let lines = node_lines(w, id);
-    let words = lines.iter().enumerate().map(|(k, l)| {
-        let y = lay.line_y(id, k);
-        let disk = l.durable.then(|| {
-            let x = p.x + l.text.chars().count() as f64 * lay.m.char_w() / 2.0 + 4.0;
-            let s = lay.m.font * 0.6;
-            html! { <g class="disk" aria-hidden="true"><title>{"durable: survives a crash"}</title>
-                <rect x={px(x)} y={px(y - s)} width={px(s)} height={px(s)} rx="1.5" />
-                <rect class="disk-slot" x={px(x + s * 0.25)} y={px(y - s)} width={px(s * 0.5)} height={px(s * 0.35)} />
-            </g> }
-        });
-        html! { <>
-            <text class="state" aria-hidden="true" x={px(p.x)} y={px(y)} font-size={px(lay.m.font)}>{&l.text}</text>
-            { disk.unwrap_or_default() }
-        </> }
-    });
-    let cross = (!up).then(|| {
-        let d = r * 0.8;
-        html! { <g class="cross" aria-hidden="true">
-            <line x1={px(p.x - d)} y1={px(p.y - d)} x2={px(p.x + d)} y2={px(p.y + d)} />
-            <line x1={px(p.x - d)} y1={px(p.y + d)} x2={px(p.x + d)} y2={px(p.y - d)} />
-        </g> }
-    });
-    let warn = amnesia.then(|| html! {
-        <text class="amnesia-mark" aria-hidden="true" x={px(p.x + r * 0.9)} y={px(p.y - r * 0.7)} font-size={px(lay.m.font * 1.1)}>
-            <title>{"amnesia: a restart wipes even durable state (unsafe)"}</title>{"⚠"}</text>
-    });
-    let badges = if id.role == Role::Proposer { leader_badges(w, lay, id) } else { Html::default() };
-    let followers: Vec<String> =
-        w.clients().iter().enumerate().filter(|(_, c)| c.leader == id).map(|(i, _)| format!("C{}", i + 1)).collect();
-    let led = if id.role == Role::Proposer && !followers.is_empty() {
-        format!(", believed leader of {}", followers.join(" and "))
-    } else {
-        String::new()
-    };
-    // The words drawn under the node are hidden from screen readers and spoken here instead.
+    let led: Vec<String> = n.badges.iter().map(|(_, c)| c.to_string()).collect();
+    let led = if led.is_empty() { String::new() } else { format!(", believed leader of {}", led.join(" and ")) };
+    // The card's words are hidden from screen readers and spoken here instead.
     let label = format!(
         "{id}, {}{}{}{led}. {}",
         id.role.name(),
         if up { "" } else { ", crashed" },
         if amnesia { ", amnesia mode" } else { "" },
-        lines.iter().map(|l| l.text.as_str()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(", ")
+        n.lines.iter().map(|l| l.spoken.as_str()).collect::<Vec<_>>().join(", ")
     );
     let onclick = send.reform(move |e: MouseEvent| {
         e.stop_propagation();
@@ -201,29 +232,24 @@ fn node(
         // name (the state in words) contains its visible text (the id).
         <g class={class} data-testid={format!("node-{id}")} data-label={label.clone()} {onclick}>
             <g class="node-button" tabindex="0" role="button" aria-label={label} {onkeydown}>
-                { shape(id.role, p, r) }
-                <text class="node-id" x={px(p.x)} y={px(p.y + lay.m.font * 0.36)} font-size={px(lay.m.font * 1.05)}>{id.to_string()}</text>
-                { cross.unwrap_or_default() }
-                { warn.unwrap_or_default() }
+                { shape(id.role, n.center, n.r) }
+                { glyph_marks(w, sc, n) }
             </g>
-            { for words }
-            { badges }
+            { card(sc, n) }
+            { badges(sc, n) }
         </g>
     }
 }
 
 /// Tags on a proposer naming each client that believes it leads.
-fn leader_badges(w: &World, lay: &Layout, p: NodeId) -> Html {
-    w.clients()
+fn badges(sc: &Scene, n: &NodeBox) -> Html {
+    n.badges
         .iter()
-        .enumerate()
-        .filter(|(_, c)| c.leader == p)
-        .enumerate()
-        .map(|(k, (ci, _))| {
-            let b = lay.badge_box(p, k);
-            html! { <g class="badge" aria-hidden="true"><title>{format!("C{} believes {p} is the leader", ci + 1)}</title>
+        .map(|(b, c)| {
+            html! { <g class="badge" aria-hidden="true"><title>{format!("{c} believes {} is the leader", n.id)}</title>
                 <rect x={px(b.x)} y={px(b.y)} width={px(b.w)} height={px(b.h)} rx="4" />
-                <text x={px(b.x + b.w / 2.0)} y={px(b.y + b.h * 0.75)} font-size={px(lay.m.font * 0.75)}>{format!("C{}", ci + 1)}</text>
+                <text x={px(b.center().x)} y={px(b.y + b.h * 0.78)} font-size={px(sc.t.f)} textLength={px(sc.t.width(2))}
+                      lengthAdjust="spacingAndGlyphs">{c.to_string()}</text>
             </g> }
         })
         .collect()

@@ -3,35 +3,39 @@
 //! Every button sends a `Command`; a disabled one says why in its tooltip.
 
 use crate::paxos::{NodeId, Role, Value};
-use crate::sim::{Command, World};
-use crate::ui::layout::{Layout, VIEW_H, VIEW_W};
+use crate::sim::{Command, MsgId, World};
+use crate::ui::format::px;
 use crate::ui::msg::{Menu, Msg, Show};
+use crate::ui::scene::{Point, Scene, TokenBox};
 use crate::ui::session::Session;
 use yew::prelude::*;
 
-/// The open menu, if any.
-pub fn view(s: &Session, menu: Option<Menu>, send: &Callback<Msg>) -> Html {
+/// The open menu, if any, placed beside what was clicked, in the canvas's pixels.
+pub fn view(s: &Session, sc: &Scene, menu: Option<Menu>, show_time: bool, send: &Callback<Msg>) -> Html {
     let Some(menu) = menu else {
         return Html::default();
     };
     let w = s.world();
-    let lay = Layout::new(w.config());
     let (anchor, body) = match menu {
-        Menu::Message(id) => match w.message(id) {
-            Some(m) => (lay.along(m.from, m.to, 0.5), message_menu(w, id, send)),
+        Menu::Message(id) => match sc.tokens.iter().find(|t| t.ids.contains(&id)) {
+            Some(t) => (Point { x: t.rect.right(), y: t.rect.y }, message_menu(w, t, show_time, send)),
             None => return Html::default(),
         },
-        Menu::Node(n) => (lay.node(n), node_menu(w, n, send)),
+        Menu::Overflow(gap) => match sc.overflow.iter().find(|o| o.gap == gap as usize) {
+            Some(o) => (Point { x: o.rect.right(), y: o.rect.y }, overflow_menu(w, &o.ids, send)),
+            None => return Html::default(),
+        },
+        Menu::Node(n) => match sc.node(n) {
+            Some(b) => (Point { x: b.center.x + b.r, y: b.center.y - b.r }, node_menu(w, n, send)),
+            None => return Html::default(),
+        },
     };
-    // The menu is HTML over the board, placed in percentages of the view so it follows the
-    // canvas's scale; it opens on whichever side of the anchor has room.
-    let left = anchor.x / VIEW_W * 100.0;
-    let top = (anchor.y / VIEW_H * 100.0).clamp(2.0, 98.0);
-    let side = if anchor.x > VIEW_W * 0.6 { "open-left" } else { "open-right" };
-    let vert = if anchor.y > VIEW_H * 0.55 { "open-up" } else { "open-down" };
+    // It opens on whichever side of the anchor has room.
+    let side = if anchor.x > sc.frame.w * 0.6 { "open-left" } else { "open-right" };
+    let vert = if anchor.y > sc.frame.h * 0.55 { "open-up" } else { "open-down" };
     html! {
         <div class={classes!("menu", side, vert)} data-testid="menu" role="dialog" aria-label="Actions"
-             style={format!("left: {}%; top: {}%", crate::ui::format::px(left), crate::ui::format::px(top))}
+             style={format!("left: {}px; top: {}px", px(anchor.x), px(anchor.y))}
              onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
             { body }
         </div>
@@ -48,16 +52,52 @@ fn command_button(w: &World, label: &str, testid: &str, cmd: Command, send: &Cal
     }
 }
 
-fn message_menu(w: &World, id: u32, send: &Callback<Msg>) -> Html {
+fn message_menu(w: &World, t: &TokenBox, show_time: bool, send: &Callback<Msg>) -> Html {
+    let close = html! { <button class="menu-item ghost" onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>{"Close"}</button> };
+    let id = t.ids[0];
     let Some(m) = w.message(id) else {
         return Html::default();
     };
+    if t.ids.len() == 1 {
+        let when = if show_time { format!(" · sent t={} · due t={}", m.sent_at, m.due) } else { String::new() };
+        return html! { <>
+            <div class="menu-title">{m.msg.label()}</div>
+            <div class="menu-sub">{format!("#{id} · {} → {}{when}", m.from, m.to)}</div>
+            { command_button(w, "Deliver now", "deliver", Command::Deliver { id }, send) }
+            { command_button(w, "Drop (lose it)", "drop", Command::Drop { id }, send) }
+            { command_button(w, "Duplicate", "duplicate", Command::Duplicate { id }, send) }
+            { close }
+        </> };
+    }
+    // Copies of one message: each can be delivered, lost or copied on its own.
+    let rows = t.ids.iter().zip(&t.to).map(|(id, to)| {
+        let id = *id;
+        html! { <div class="menu-row copy">
+            <span class="menu-label">{format!("to {to}")}</span>
+            { command_button(w, "Deliver", &format!("deliver-{id}"), Command::Deliver { id }, send) }
+            { command_button(w, "Drop", &format!("drop-{id}"), Command::Drop { id }, send) }
+            { command_button(w, "Copy", &format!("duplicate-{id}"), Command::Duplicate { id }, send) }
+        </div> }
+    });
     html! { <>
         <div class="menu-title">{m.msg.label()}</div>
-        <div class="menu-sub">{format!("#{id} · {} → {} · sent t={} · due t={}", m.from, m.to, m.sent_at, m.due)}</div>
-        { command_button(w, "Deliver now", "deliver", Command::Deliver { id }, send) }
-        { command_button(w, "Drop (lose it)", "drop", Command::Drop { id }, send) }
-        { command_button(w, "Duplicate", "duplicate", Command::Duplicate { id }, send) }
+        <div class="menu-sub">{format!("{} copies from {}", t.ids.len(), m.from)}</div>
+        { for rows }
+        { close }
+    </> }
+}
+
+fn overflow_menu(w: &World, ids: &[MsgId], send: &Callback<Msg>) -> Html {
+    let rows = ids.iter().filter_map(|id| w.message(*id)).map(|m| {
+        let id = m.id;
+        html! { <div class="menu-row copy">
+            <span class="menu-label">{format!("{} → {}", m.msg.label(), m.to)}</span>
+            { command_button(w, "Deliver", &format!("deliver-{id}"), Command::Deliver { id }, send) }
+        </div> }
+    });
+    html! { <>
+        <div class="menu-title">{format!("{} more messages", ids.len())}</div>
+        { for rows }
         <button class="menu-item ghost" onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>{"Close"}</button>
     </> }
 }
@@ -82,7 +122,7 @@ fn node_menu(w: &World, n: NodeId, send: &Callback<Msg>) -> Html {
             command_button(w, "Time out now: retry higher", "timeout", Command::Timeout { node: n }, send)
         }
         Role::Client => client_items(w, n, send),
-        _ => Html::default(),
+        Role::Acceptor | Role::Learner => Html::default(),
     };
     html! { <>
         <div class="menu-title">{format!("{n} · {}", n.role.name())}</div>
@@ -160,6 +200,6 @@ fn leader_note(w: &World, n: NodeId) -> String {
                 format!(" · believes {l} leads")
             }
         }
-        _ => String::new(),
+        Role::Client | Role::Acceptor | Role::Learner => String::new(),
     }
 }

@@ -1,153 +1,193 @@
-//! Messages on the canvas: a faint wire per message in flight, and a labelled token on it.
-//! Tokens are keyed by message id and placed with a CSS transform, so the browser glides them
-//! from one step's position to the next without any per-frame script.
+//! Messages on the canvas: wires from sender to token to receivers, and the tokens themselves,
+//! placed by the scene in the gaps between bands. Tokens are keyed by sender, message and gap and
+//! placed with a CSS transform, so the browser glides them between steps without running script.
+//! A message delivered at this step leaves a ghost that glides into its receiver and fades; one
+//! dropped leaves a crossed ghost that fades where it was. Ghosts end invisible, so at rest
+//! nothing but waiting messages is drawn.
 
-use crate::sim::{Event, InFlight};
-use crate::ui::format::{ballot_tint, px, MSG_COLOURS};
-use crate::ui::layout::{progress, Layout};
-use crate::ui::msg::{Menu, Msg as UiMsg, Show, Spot};
+use super::cluster::Marks;
+use crate::paxos::NodeId;
+use crate::sim::{Event, MsgId, World};
+use crate::ui::format::{ballot_tint, px, token_lines, MSG_COLOURS};
+use crate::ui::msg::{when, Menu, Msg as UiMsg, Show, Spot};
+use crate::ui::scene::{Point, Rect, Scene, TokenBox};
 use crate::ui::session::Session;
 use yew::prelude::*;
 
-const FONT: f64 = 13.0;
-const H: f64 = 22.0;
-
-/// Where a message in flight rests: around the middle of its wire, moving on as logical time
-/// passes. Resting away from the ends keeps tokens off the nodes' words and apart where wires fan
-/// out from one sender; a new token still visibly leaves its sender (the `launch` animation).
-fn visual_frac(m: &InFlight, now: u64) -> f64 {
-    0.38 + 0.24 * progress(m, now)
+/// Where a wire leaves a glyph towards `to`.
+fn edge(sc: &Scene, n: NodeId, to: Point) -> Option<Point> {
+    let b = sc.node(n)?;
+    let (dx, dy) = (to.x - b.center.x, to.y - b.center.y);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    Some(Point { x: b.center.x + dx / len * b.r, y: b.center.y + dy / len * b.r })
 }
 
-/// One wire per message in flight.
-pub fn wires(s: &Session, lay: &Layout) -> Html {
-    s.world()
-        .in_flight()
+fn segment(kind: &str, a: Point, b: Point) -> Html {
+    html! { <line class={classes!("wire", format!("kind-{kind}"))} x1={px(a.x)} y1={px(a.y)} x2={px(b.x)} y2={px(b.y)} /> }
+}
+
+/// One wire per copy in flight: from its sender to its token, and on to its receiver.
+pub fn wires(_w: &World, sc: &Scene) -> Html {
+    sc.tokens
         .iter()
-        .map(|m| {
-            let (a, b) = (lay.along(m.from, m.to, 0.0), lay.along(m.from, m.to, 1.0));
-            html! { <line key={m.id.to_string()} class={classes!("wire", format!("kind-{}", m.msg.kind().name()))}
-            x1={px(a.x)} y1={px(a.y)} x2={px(b.x)} y2={px(b.y)} /> }
+        .map(|t| {
+            let kind = t.msg.kind().name();
+            let at = t.rect.center();
+            let from = edge(sc, t.from, at).map(|a| segment(kind, a, at));
+            let to = t.to.iter().filter_map(|n| edge(sc, *n, at)).map(|b| segment(kind, at, b));
+            html! { <g key={format!("w{}", t.key)}>{ from.unwrap_or_default() }{ for to }</g> }
         })
         .collect()
 }
 
-/// Every token: in flight, arriving (delivered this step) and dropped this step.
-pub fn tokens(
-    s: &Session,
-    lay: &Layout,
-    menu: Option<Menu>,
-    hover: Option<crate::sim::MsgId>,
-    spot: Option<Spot>,
-    send: &Callback<UiMsg>,
-) -> Html {
-    let w = s.world();
-    let now = w.time();
-    let mut out: Vec<Html> = Vec::new();
-    if let Some(step) = s.last_step() {
-        for e in &step.events {
-            if let Event::Delivered { id } = e {
-                if let Some(m) = s.before().message(*id) {
-                    out.push(token(m, lay, 1.0, "arriving", hover == Some(m.id), 0, None));
-                }
-            }
-            if let Event::Dropped { id, .. } = e {
-                if let Some(m) = s.before().message(*id) {
-                    let frac = visual_frac(m, s.before().time());
-                    out.push(token(m, lay, frac, "dropped", hover == Some(m.id), 0, None));
-                }
-            }
-        }
-    }
-    let mut stacked = Vec::new();
-    for m in w.in_flight() {
-        let selected = menu == Some(Menu::Message(m.id)) || hover == Some(m.id);
-        let lit = match spot {
-            Some(Spot::Message(id)) => id == m.id,
-            Some(Spot::Node(n)) => m.from == n || m.to == n,
+/// Every token and overflow chip, and the ghosts of what arrived or was lost at this step.
+pub fn tokens(s: &Session, now: &Scene, before: &Scene, marks: &Marks, send: &Callback<UiMsg>) -> Html {
+    let mut out: Vec<Html> = ghosts(s, now, before);
+    for t in &now.tokens {
+        let lit = match marks.spot {
+            Some(Spot::Message(id)) => t.ids.contains(&id),
+            Some(Spot::Node(n)) => t.from == n || t.to.contains(&n),
             None => false,
         };
-        let state = match (m.due <= now, lit) {
-            (true, true) => "in-flight overdue lit",
-            (true, false) => "in-flight overdue",
-            (false, true) => "in-flight lit",
-            (false, false) => "in-flight",
-        };
-        // Tokens that would sit on the same spot (a duplicate and its original) are stacked.
-        let place = (m.from, m.to, (visual_frac(m, now) * 50.0).round() as i64);
-        let k = stacked.iter().filter(|s| **s == place).count();
-        stacked.push(place);
-        out.push(token(m, lay, visual_frac(m, now), state, selected, k, Some(send)));
+        let selected = matches!(marks.menu, Some(Menu::Message(id)) if t.ids.contains(&id))
+            || marks.hover.is_some_and(|h| t.ids.contains(&h));
+        let start = now.node(t.from).map_or(t.rect.center(), |n| n.center);
+        out.push(token(now, t, start, lit, selected, send));
+    }
+    for o in &now.overflow {
+        let gap = o.gap as u8;
+        let onclick = send.reform(move |e: MouseEvent| {
+            e.stop_propagation();
+            UiMsg::Show(Show::Menu(Menu::Overflow(gap)))
+        });
+        let words = format!("+{} more", o.ids.len());
+        out.push(html! {
+            <g key={format!("o{gap}")} class="token overflow" data-testid={format!("overflow-{gap}")} role="button"
+               tabindex="0" aria-label={format!("{} more messages waiting here", o.ids.len())} {onclick}
+               style={format!("transform: translate({}px, {}px)", px(o.rect.x), px(o.rect.y))}>
+                <rect class="pill" x="0" y="0" width={px(o.rect.w)} height={px(o.rect.h)} rx={px(o.rect.h / 2.0)} />
+                { label(now, &words, 0.3 * now.t.f, 0, o.rect.w) }
+            </g>
+        });
     }
     html! { <g class="tokens">{ for out }</g> }
 }
 
-fn token(
-    m: &InFlight,
-    lay: &Layout,
-    frac: f64,
-    state: &str,
-    selected: bool,
-    stack: usize,
-    send: Option<&Callback<UiMsg>>,
-) -> Html {
-    let mut p = lay.along(m.from, m.to, frac);
-    p.y += stack as f64 * (H + 3.0);
-    let label = m.msg.label();
-    let w = label.chars().count() as f64 * FONT * 0.56 + 22.0;
-    let kind = m.msg.kind().name();
-    let colour = MSG_COLOURS[m.msg.kind().index()];
-    let tint = m.msg.ballot().map(|b| {
-        html! { <circle class="tint" cx={px(-w / 2.0 + 10.0)} cy="0" r="5" fill={ballot_tint(b)} /> }
+/// One line of a token's words, starting at `x` inside the token.
+fn label(sc: &Scene, text: &str, x: f64, k: usize, room: f64) -> Html {
+    let t = sc.t;
+    let len = t.width(text.chars().count()).min(room - x - 0.2 * t.f);
+    let y = 0.15 * t.f + (k as f64 + 0.85) * t.line_h();
+    html! { <text class="label" x={px(x)} y={px(y)} font-size={px(t.f)} textLength={px(len)} lengthAdjust="spacingAndGlyphs">{text}</text> }
+}
+
+fn body(sc: &Scene, msg: &crate::paxos::Msg, lines: &[String], r: Rect) -> Html {
+    let f = sc.t.f;
+    let colour = MSG_COLOURS[msg.kind().index()];
+    let tint = msg.ballot().map(|b| {
+        html! { <circle class="tint" cx={px(0.5 * f)} cy={px(0.2 * f + 0.5 * sc.t.line_h())} r={px(0.22 * f)} fill={ballot_tint(b)} /> }
     });
-    let id = m.id;
-    let hover_in = send.map(|l| l.reform(move |_: MouseEvent| UiMsg::Show(Show::Hover(Some(id)))));
-    let hover_out = send.map(|l| l.reform(|_: MouseEvent| UiMsg::Show(Show::Hover(None))));
-    let (onclick, onkeydown, tabindex) = match send {
-        Some(l) => (
-            Some(l.reform(move |e: MouseEvent| {
-                e.stop_propagation();
-                UiMsg::Show(Show::Menu(Menu::Message(id)))
-            })),
-            Some(crate::ui::msg::when(l, move |e: KeyboardEvent| {
-                (e.key() == "Enter").then(|| {
-                    e.stop_propagation();
-                    UiMsg::Show(Show::Menu(Menu::Message(id)))
-                })
-            })),
-            Some("0"),
-        ),
-        None => (None, None, None),
-    };
-    let cross = (state == "dropped").then(|| {
-        html! {
-            <g class="drop-cross" aria-hidden="true">
-                <line x1="-9" y1="-9" x2="9" y2="9" /><line x1="-9" y1="9" x2="9" y2="-9" />
-            </g>
-        }
-    });
-    let aria = format!("{label} from {} to {}, message {id}, {}", m.from, m.to, state.replace('-', " "));
-    let start = lay.along(m.from, m.to, 0.0);
-    let style = format!(
-        "transform: translate({}px, {}px); --from: translate({}px, {}px)",
-        px(p.x),
-        px(p.y),
-        px(start.x),
-        px(start.y)
-    );
     html! {
-        <g key={format!("t{id}")} class={classes!("token", format!("kind-{kind}"), state.to_string(), selected.then_some("selected"))}
-           data-testid={format!("msg-{id}")} data-type={kind} data-from={m.from.to_string()} data-to={m.to.to_string()}
-           style={style}
-           role={send.map(|_| "button")} aria-label={aria} {tabindex} {onclick} {onkeydown}
-           onmouseenter={hover_in} onmouseleave={hover_out}>
-            <g class="token-body">
-            <rect class="pill" x={px(-w / 2.0)} y={px(-H / 2.0)} width={px(w)} height={px(H)}
-                  rx={px(H / 2.0)} stroke={colour} />
+        <g class="token-body">
+            <rect class="pill" x="0" y="0" width={px(r.w)} height={px(r.h)} rx={px(0.45 * f)} stroke={colour} />
             { tint.unwrap_or_default() }
-            <text class="label" x={px(if m.msg.ballot().is_some() { 7.0 } else { 0.0 })} y="4.5" font-size={px(FONT)}>{label}</text>
-            { cross.unwrap_or_default() }
-            </g>
+            { for lines.iter().enumerate().map(|(k, l)| label(sc, l, 0.9 * f, k, r.w)) }
         </g>
     }
+}
+
+fn token(sc: &Scene, t: &TokenBox, start: Point, lit: bool, selected: bool, send: &Callback<UiMsg>) -> Html {
+    let id = t.ids[0];
+    let kind = t.msg.kind().name();
+    let to: Vec<String> = t.to.iter().map(|n| n.to_string()).collect();
+    let ids: Vec<String> = t.ids.iter().map(|i| i.to_string()).collect();
+    let class = classes!(
+        "token",
+        format!("kind-{kind}"),
+        "in-flight",
+        t.overdue.then_some("overdue"),
+        lit.then_some("lit"),
+        selected.then_some("selected")
+    );
+    let aria = format!("{} from {} to {}, waiting", t.lines.join(", "), t.from, to.join(", "));
+    let onclick = send.reform(move |e: MouseEvent| {
+        e.stop_propagation();
+        UiMsg::Show(Show::Menu(Menu::Message(id)))
+    });
+    let onkeydown = when(send, move |e: KeyboardEvent| {
+        (e.key() == "Enter").then(|| {
+            e.stop_propagation();
+            UiMsg::Show(Show::Menu(Menu::Message(id)))
+        })
+    });
+    let style = format!(
+        "transform: translate({}px, {}px); --from: translate({}px, {}px)",
+        px(t.rect.x),
+        px(t.rect.y),
+        px(start.x - t.rect.w / 2.0),
+        px(start.y - t.rect.h / 2.0)
+    );
+    html! {
+        <g key={t.key.clone()} class={class} data-testid={format!("msg-{id}")} data-ids={ids.join(" ")} data-type={kind}
+           data-from={t.from.to_string()} data-to={to.join(" ")} style={style} role="button" aria-label={aria} tabindex="0"
+           {onclick} {onkeydown} onmouseenter={send.reform(move |_: MouseEvent| UiMsg::Show(Show::Hover(Some(id))))}
+           onmouseleave={send.reform(|_: MouseEvent| UiMsg::Show(Show::Hover(None)))}>
+            { body(sc, &t.msg, &t.lines, t.rect) }
+        </g>
+    }
+}
+
+/// Messages delivered or lost at this step, drawn where they waited a moment ago: a delivered one
+/// glides into its receiver and fades; a lost one fades with a cross.
+fn ghosts(s: &Session, now: &Scene, before: &Scene) -> Vec<Html> {
+    let Some(step) = s.last_step() else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for e in &step.events {
+        let gone = if let Event::Delivered { id } = e {
+            Some((*id, false))
+        } else if let Event::Dropped { id, .. } = e {
+            Some((*id, true))
+        } else {
+            None
+        };
+        if let Some(h) = gone.and_then(|(id, lost)| ghost(s, now, before, id, lost)) {
+            out.push(h);
+        }
+    }
+    out
+}
+
+fn ghost(s: &Session, now: &Scene, before: &Scene, id: MsgId, lost: bool) -> Option<Html> {
+    let m = s.before().message(id)?;
+    let was = before.tokens.iter().find(|t| t.ids.contains(&id))?;
+    let lines = token_lines(&m.msg);
+    let r = Rect { h: lines.len() as f64 * now.t.line_h() + 0.35 * now.t.f, ..was.rect };
+    let end = if lost { Point { x: r.x, y: r.y } } else {
+        let c = now.node(m.to).map_or(r.center(), |n| n.center);
+        Point { x: c.x - r.w / 2.0, y: c.y - r.h / 2.0 }
+    };
+    let state = if lost { "dropped" } else { "arriving" };
+    let style = format!(
+        "transform: translate({}px, {}px); --from: translate({}px, {}px)",
+        px(end.x),
+        px(end.y),
+        px(r.x),
+        px(r.y)
+    );
+    let cross = lost.then(|| {
+        let (cx, cy, d) = (r.w / 2.0, r.h / 2.0, 0.45 * now.t.f);
+        html! { <g class="drop-cross" aria-hidden="true">
+            <line x1={px(cx - d)} y1={px(cy - d)} x2={px(cx + d)} y2={px(cy + d)} />
+            <line x1={px(cx - d)} y1={px(cy + d)} x2={px(cx + d)} y2={px(cy - d)} />
+        </g> }
+    });
+    Some(html! {
+        <g key={format!("g{id}")} class={classes!("token", "ghost", format!("kind-{}", m.msg.kind().name()), state)}
+           data-testid={format!("ghost-{id}")} aria-hidden="true" style={style}>
+            { body(now, &m.msg, &lines, r) }
+            { cross.unwrap_or_default() }
+        </g>
+    })
 }

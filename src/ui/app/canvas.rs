@@ -1,0 +1,55 @@
+//! The canvas: its size on screen, the scenes laid out for it, and the menu over it.
+
+use super::App;
+use crate::ui::components::{cluster, menu};
+use crate::ui::msg::{Msg, Show};
+use crate::ui::scene::{Frame, Scene};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+impl App {
+    fn frame(&self) -> Frame {
+        Frame { w: self.canvas.0, h: self.canvas.1, presenter: self.presenter }
+    }
+
+    /// The cluster and the open menu, laid out for the canvas as it is now. The scene of the step
+    /// before is laid out too, so that what arrived at this step glides from where it waited.
+    pub(super) fn canvas_view(&self, send: &Callback<Msg>) -> Html {
+        let s = &self.session;
+        let frame = self.frame();
+        let now = Scene::build(s.world(), frame);
+        let before = Scene::build(s.before(), frame);
+        let marks = cluster::Marks {
+            menu: self.menu,
+            highlight: self.highlight(),
+            hide_answers: self.question.is_some(),
+            hover: self.hover,
+            spot: self.spotlight,
+        };
+        html! { <>
+            { cluster::view(s, &now, &before, &marks, send) }
+            { menu::view(s, &now, self.menu, self.lesson.is_none(), send) }
+        </> }
+    }
+
+    /// The lesson's highlight at this step, while the run follows the lesson.
+    fn highlight(&self) -> Option<&crate::sim::lessons::Highlight> {
+        let l = self.lesson.as_deref()?;
+        let at = self.session.cursor();
+        (crate::ui::components::lessons::on_script_steps(&self.session, l) >= at).then(|| l.highlight(at)).flatten()
+    }
+
+    /// Reads the canvas's size after a render; a change lays everything out again.
+    pub(super) fn measure_canvas(&mut self, ctx: &Context<Self>) {
+        let board = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(".board").ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(b) = board {
+            let (w, h) = (b.client_width() as f64, b.client_height() as f64);
+            if w > 0.0 && h > 0.0 && ((w - self.canvas.0).abs() >= 0.5 || (h - self.canvas.1).abs() >= 0.5) {
+                ctx.link().send_message(Msg::Show(Show::Canvas(w, h)));
+            }
+        }
+    }
+}
