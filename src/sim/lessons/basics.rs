@@ -6,12 +6,6 @@ use crate::paxos::{Ballot, Kind, Phase};
 use crate::sim::command::{DropReason, Event, Invariant};
 use crate::sim::{Command, Config, Pick, World};
 
-fn request(b: &mut Builder, text: &str, client: crate::paxos::NodeId, value: &str) {
-    b.say(text).act(|s| {
-        s.request(client, value);
-    });
-}
-
 // ---- 1 -----------------------------------------------------------------------------------
 
 pub const HAPPY_PATH: (Meta, Recipe) = (
@@ -146,42 +140,106 @@ pub const ONE_ACCEPTOR: (Meta, Recipe) = (
 );
 
 fn one(b: &mut Builder) {
+    // Two proposers and two clients: P1 decides for C1 before the crash, P2 tries for C2 after it,
+    // and L1 has nothing to learn until A1 is back.
     reconfigure(b, Config { acceptors: 1, ..Config::default() });
-    request(b, "A cluster with one acceptor. One vote is a majority of one, so deciding is quick.", C1, "X");
-    b.act(|s| {
-        s.settle(40);
-    });
-    b.say("A1 crashes. Its promise and vote are on disk, but while it is down, no quorum exists at all.").act(|s| {
-        s.run(Command::Crash { node: a(0) });
-    });
-    b.say("C2 now believes P2 leads.").act(|s| {
-        s.run(Command::SetLeader { client: C2, leader: P2 });
-    });
-    request(b, "C2 asks P2 for \"Y\".", C2, "Y");
-    b.act(|s| {
-        s.deliver(Pick::kind(Kind::Request).to(P2));
-    });
-    b.say("P2's Prepare is lost: A1 is down. Without a promise from a majority, P2 cannot even start Phase 2.").act(
+    b.beat(
+        Claim::Asks { client: C1, value: v("X") },
+        "A cluster with a single acceptor, A1. C1 asks P1 to get \"X\" chosen.",
         |s| {
-            s.deliver(Pick::kind(Kind::Prepare).to(a(0)));
+            s.request(C1, "X");
         },
     );
-    b.say("P2's timer fires and it retries with a higher round. It will keep trying for ever: one crash stopped the whole system.")
-        .act(|s| {
-            s.ticks(1);
-        });
-    b.act(|s| {
-        s.deliver(Pick::kind(Kind::Prepare).to(a(0))).ticks(1).deliver(Pick::kind(Kind::Prepare).to(a(0)));
+    b.beat(
+        Claim::Starts { by: P1 },
+        "P1 starts ballot 1.1. Its Prepare goes to every acceptor, and here that is only A1.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Request));
+        },
+    );
+    b.beat(Claim::Promises { by: a(0) }, "A1 has promised nothing, so it promises 1.1 and reports no vote.", |s| {
+        s.deliver(Pick::kind(Kind::Prepare));
     });
-    b.turn(
-        "Your turn: click A1 and restart it, then step. P2's next Phase 1 reaches A1. Will P2 propose \"Y\" or \"X\"?",
+    b.beat(
+        Claim::Proposes { by: P1, value: v("X") },
+        "One promise from one acceptor is a majority of one. P1 proposes its client's \"X\" at once.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Promise));
+        },
+    );
+    b.beat(
+        Claim::Chosen { value: v("X") },
+        "A1 accepts \"X\", and that single vote is a majority: \"X\" is chosen. Two round trips, one disk: deciding alone is fast.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accept));
+        },
+    )
+    .also(Claim::Accepts { by: a(0), value: v("X") });
+    b.beat(
+        Claim::Crashes { node: a(0) },
+        "A1 crashes before its votes leave. Its promise and its vote for \"X\" are safe on disk, but A1 is the only acceptor there is.",
+        |s| {
+            s.run(Command::Crash { node: a(0) });
+        },
+    );
+    b.beat(
+        Claim::Lost { to: L1 },
+        "A1's votes to P1 and L1 die with it: messages still on the wire from a crashed node are lost. \"X\" is chosen, and no running node knows.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accepted).to(P1)).deliver(Pick::kind(Kind::Accepted).to(L1));
+        },
+    );
+    b.act(|s| {
+        s.run(Command::SetLeader { client: C2, leader: P2 });
+    });
+    b.beat(
+        Claim::Asks { client: C2, value: v("Y") },
+        "C2 believes P2 leads and asks it for \"Y\". P2 has never heard of \"X\".",
+        |s| {
+            s.request(C2, "Y");
+        },
+    );
+    b.beat(Claim::Starts { by: P2 }, "P2 starts ballot 1.2 and sends Prepare 1.2 to A1, the only acceptor.", |s| {
+        s.deliver(Pick::kind(Kind::Request).to(P2));
+    });
+    b.beat(
+        Claim::Lost { to: a(0) },
+        "Prepare 1.2 is lost: A1 is down. With no promise, P2 cannot reach Phase 2, and it cannot even find out that \"X\" was chosen.",
+        |s| {
+            s.ticks(1);
+        },
+    );
+    b.beat(
+        Claim::TimesOut { node: P1 },
+        "P1 heard no votes for 1.1, so its timer fires and it retries with ballot 2.1. That Prepare has nowhere to go either.",
+        |s| {
+            s.ticks(1);
+        },
+    );
+    b.beat(Claim::TimesOut { node: P2 }, "P2's timer fires too, and it retries with ballot 2.2.", |s| {
+        s.ticks(1);
+    });
+    b.beat(
+        Claim::Lost { to: a(0) },
+        "Both new Prepares are lost too. Until A1 comes back, the proposers retry in vain and C1, C2 and L1 wait: one crash stopped the whole cluster.",
+        |s| {
+            s.ticks(2);
+        },
+    )
+    .turn_to(
+        "Your turn: click A1 to restart it, then step until L1 learns a value. A1 kept its disk. Will L1 learn C1's \"X\" or C2's \"Y\", and why?",
+        Goal::Learned { node: L1, value: v("X") },
     );
 }
 
 fn one_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
-    ensure(w.chosen().map(|c| c.1) == Some(v("X")), "X is chosen by the single acceptor")?;
-    ensure(w.proposers()[1].phase != Phase::Done, "P2 never decides while A1 is down")?;
-    ensure(count(ev, |e| matches!(e, Event::TimedOut { .. })) >= 2, "P2 times out and retries")?;
+    ensure(w.chosen() == Some((Ballot::new(1, 0), v("X"))), "X is chosen by the single acceptor in ballot 1.1")?;
+    ensure(!w.is_up(a(0)), "A1 is still down at the end")?;
+    ensure(w.learners()[0].learned.is_none(), "L1 never learns X while A1 is down")?;
+    ensure(w.clients().iter().all(|c| c.outcome.is_none()), "no client hears an outcome")?;
+    ensure(w.proposers().iter().all(|p| p.phase != Phase::Done), "no proposer can finish a ballot")?;
+    ensure(count(ev, |e| matches!(e, Event::TimedOut { .. })) >= 2, "both proposers time out and retry")?;
+    ensure(drops(ev, DropReason::SenderCrashed) >= 2, "A1's votes die with it")?;
     ensure(drops(ev, DropReason::ReceiverCrashed) >= 3, "messages to the crashed acceptor are lost")?;
     ensure(!any_violation(ev), "safety holds")
 }
@@ -199,34 +257,119 @@ pub const MINORITY_CRASH: (Meta, Recipe) = (
 );
 
 fn minority(b: &mut Builder) {
-    b.say("A3 crashes before anything happens. Two of three acceptors are left: still a majority.").act(|s| {
-        s.run(Command::Crash { node: a(2) });
-    });
-    request(b, "C1 asks P1 for \"X\".", C1, "X");
-    b.say(
-        "P1 starts ballot 1.1 and sends Prepare to all three acceptors, crashed or not: it cannot know which are up.",
-    )
-    .act(|s| {
+    // One client and one proposer: nobody competes, so every difference comes from the crash.
+    reconfigure(b, Config { clients: 1, proposers: 1, ..Config::default() });
+    b.beat(
+        Claim::Asks { client: C1, value: v("X") },
+        "Three acceptors this time. C1 asks P1 to get \"X\" chosen.",
+        |s| {
+            s.request(C1, "X");
+        },
+    );
+    b.beat(Claim::Starts { by: P1 }, "P1 starts ballot 1.1 and sends Prepare 1.1 to all three acceptors.", |s| {
         s.deliver(Pick::kind(Kind::Request));
     });
-    b.act(|s| {
-        s.deliver_all(Pick::kind(Kind::Prepare));
+    b.beat(
+        Claim::Promises { by: a(2) },
+        "A1, A2 and A3 each promise 1.1. Three promises are on their way back to P1.",
+        |s| {
+            s.deliver_all(Pick::kind(Kind::Prepare));
+        },
+    );
+    b.beat(
+        Claim::Crashes { node: a(2) },
+        "A3 crashes, with its promise still on the wire. Two of three acceptors are up, and two of three is a majority.",
+        |s| {
+            s.run(Command::Crash { node: a(2) });
+        },
+    )
+    .highlight(&[a(0), a(1)], "still a majority")
+    .turn_to(
+        "Your turn: A3 is down. Step until a value is chosen, and watch every message to and from A3. Does P1 wait for A3?",
+        Goal::ChosenWhileDown { node: a(2) },
+    );
+    b.beat(
+        Claim::Counts { by: P1 },
+        "P1 counts A1's promise: one of the two it needs. It needs two of three, not all three.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Promise).from(a(0)));
+        },
+    );
+    b.beat(
+        Claim::Lost { to: P1 },
+        "A3's promise never arrives: it was still on the wire when A3 crashed, and a crashed node's messages are lost.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Promise).from(a(2)));
+        },
+    );
+    b.beat(
+        Claim::Proposes { by: P1, value: v("X") },
+        "A2's promise makes two, a majority. P1 proposes \"X\" and sends Accept 1.1 to all three, A3 included: P1 cannot tell who is down.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Promise).from(a(1)));
+        },
+    );
+    b.beat(
+        Claim::Accepts { by: a(0), value: v("X") },
+        "A1 accepts \"X\" in ballot 1.1: one vote of the two needed.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accept).to(a(0)));
+        },
+    );
+    b.beat(Claim::Lost { to: a(2) }, "The Accept to A3 is lost. A3 will never vote in ballot 1.1.", |s| {
+        s.deliver(Pick::kind(Kind::Accept).to(a(2)));
     });
-    b.say("A1 and A2 promise; the Prepare to A3 was lost. Two promises are enough.").act(|s| {
-        s.deliver_all(Pick::kind(Kind::Promise));
+    b.beat(
+        Claim::Chosen { value: v("X") },
+        "A2 accepts \"X\": \"X\" is chosen by A1 and A2. A3 never saw the Accept, and it did not need to.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accept).to(a(1)));
+        },
+    )
+    .also(Claim::Accepts { by: a(1), value: v("X") })
+    .highlight(&[a(0), a(1)], "the majority that chose \"X\"");
+    b.beat(
+        Claim::Commits { by: P1, value: v("X") },
+        "P1 gets votes from A1 and A2, a majority: it commits \"X\" to every acceptor and learner and replies to C1.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accepted).to(P1).from(a(0)))
+                .deliver(Pick::kind(Kind::Accepted).to(P1).from(a(1)));
+        },
+    );
+    b.beat(
+        Claim::Learns { node: L1, value: v("X") },
+        "L1 counts the same two votes and learns \"X\" on its own. It announces it to C1.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accepted).to(L1).from(a(0)))
+                .deliver(Pick::kind(Kind::Accepted).to(L1).from(a(1)));
+        },
+    );
+    b.beat(
+        Claim::Learns { node: C1, value: v("X") },
+        "C1 hears from P1 that \"X\" was chosen. The crash of A3 cost nothing, not even a retry.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Reply).to(C1));
+        },
+    );
+    b.beat(Claim::Lost { to: a(2) }, "P1's Commit to A3 is lost too: A3 is still down.", |s| {
+        s.deliver(Pick::kind(Kind::Commit).to(a(2)));
     });
-    b.say("A1 and A2 accept \"X\": a majority, so \"X\" is chosen without A3.").act(|s| {
-        s.deliver_all(Pick::kind(Kind::Accept));
-    });
-    b.say("Votes, commits and replies flow as usual; everything sent to A3 is simply lost.").act(|s| {
-        s.settle(60);
-    });
-    b.turn("Your turn: Back up to before the accepts, crash A2 as well, and step on. What happens now?");
+    b.beat(
+        Claim::Restarts { node: a(2), amnesia: false },
+        "A3 restarts. Its disk holds its promise for 1.1 and no vote: it missed the decision entirely, and \"X\" is still chosen, because a majority is enough.",
+        |s| {
+            s.settle(10).run(Command::Restart { node: a(2) });
+        },
+    );
 }
 
 fn minority_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
-    ensure(w.chosen().map(|c| c.1) == Some(v("X")), "X is chosen despite the crash")?;
+    ensure(w.chosen() == Some((Ballot::new(1, 0), v("X"))), "X is chosen in ballot 1.1 despite the crash")?;
+    ensure(w.acceptors()[2].accepted.is_none(), "A3 never voted")?;
+    ensure(w.is_up(a(2)), "A3 is back at the end")?;
     ensure(w.learners()[0].learned == Some(v("X")), "L1 learns X")?;
+    ensure(w.clients()[0].outcome == Some(v("X")), "C1 hears X")?;
+    ensure(count(ev, |e| matches!(e, Event::TimedOut { .. })) == 0, "nobody had to retry")?;
     ensure(drops(ev, DropReason::ReceiverCrashed) >= 2, "messages to A3 are lost")?;
     ensure(!any_violation(ev), "safety holds")
 }
@@ -237,39 +380,152 @@ pub const MAJORITY_CRASH: (Meta, Recipe) = (
     Meta {
         id: "majority-crash",
         title: "A majority crash blocks progress",
-        teaches: "Without a majority nothing is decided: liveness is lost, but safety never is.",
+        teaches: "With a majority down nothing can be decided, but a value chosen before the crash survives on disk and is the one learned after a restart.",
         check: majority_check,
     },
     majority,
 );
 
 fn majority(b: &mut Builder) {
-    b.say("A2 and A3 crash. Only A1 is left: one of three is not a majority.").act(|s| {
-        s.run(Command::Crash { node: a(1) }).run(Command::Crash { node: a(2) });
-    });
-    request(b, "C1 asks P1 for \"X\" anyway.", C1, "X");
+    // After the crash the clock runs the lesson. C2 asks a few ticks after P1 proposed, so P2's
+    // retries come 10 ticks after P1's. A2 restarts in that gap, once P1's retry 2.1 has missed
+    // it, so the first ballot to meet its vote is P2's, whose client asked for "Y".
     b.act(|s| {
-        s.deliver(Pick::kind(Kind::Request)).deliver_all(Pick::kind(Kind::Prepare));
+        s.request(C1, "X");
     });
-    b.say("P1 holds one promise and needs two. It waits.").act(|s| {
-        s.deliver_all(Pick::kind(Kind::Promise));
+    b.beat(
+        Claim::Starts { by: P1 },
+        "C1 asks P1 for \"X\", and P1 starts ballot 1.1: Prepare 1.1 goes to all three acceptors.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Request));
+        },
+    );
+    b.beat(Claim::Promises { by: a(2) }, "A1, A2 and A3 each promise 1.1 and report no vote.", |s| {
+        s.deliver_all(Pick::kind(Kind::Prepare));
     });
-    b.say("P1's timer fires. It retries with round 2, and will again and again: liveness is lost.").act(|s| {
+    b.beat(
+        Claim::Proposes { by: P1, value: v("X") },
+        "Promises from A1 and A2 make a majority. P1 proposes \"X\": Accept 1.1 goes to all three acceptors.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Promise).from(a(0))).deliver(Pick::kind(Kind::Promise).from(a(1)));
+        },
+    );
+    b.beat(
+        Claim::Chosen { value: v("X") },
+        "A1 and A2 accept \"X\": \"X\" is chosen in ballot 1.1. Each wrote its vote to disk before sending it.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accept).to(a(0))).deliver(Pick::kind(Kind::Accept).to(a(1)));
+        },
+    )
+    .also(Claim::Accepts { by: a(1), value: v("X") })
+    .highlight(&[a(0), a(1)], "they hold the votes for \"X\"");
+    b.beat(
+        Claim::Crashes { node: a(1) },
+        "A1 and A2 crash, a majority of the acceptors, before their votes reach anyone. \"X\" is chosen, and only their disks know it.",
+        |s| {
+            s.run(Command::Crash { node: a(0) }).run(Command::Crash { node: a(1) });
+        },
+    );
+    b.beat(
+        Claim::Lost { to: L1 },
+        "The network loses the Accept to A3, and A1's and A2's votes die with them. A3, the one acceptor still up, never voted.",
+        |s| {
+            s.drop_msg(Pick::kind(Kind::Accept).to(a(2))).ticks(4);
+        },
+    );
+    b.act(|s| {
+        s.ticks(1).run(Command::SetLeader { client: C2, leader: P2 });
+    });
+    b.beat(
+        Claim::Asks { client: C2, value: v("Y") },
+        "C2 believes P2 leads and asks it for \"Y\". Nobody running knows that \"X\" was chosen.",
+        |s| {
+            s.request(C2, "Y");
+        },
+    );
+    b.beat(Claim::Starts { by: P2 }, "P2 starts ballot 1.2 and sends Prepare 1.2 to all three acceptors.", |s| {
         s.ticks(1);
     });
-    b.act(|s| {
-        s.ticks(6);
+    b.beat(Claim::Lost { to: a(1) }, "The Prepares to A1 and A2 are lost: both are down.", |s| {
+        s.ticks(2);
     });
-    b.say("Look at the safety panel: still green. Paxos may stop, but it never decides two things. That is the trade it makes.")
-        .act(|s| {
+    b.beat(
+        Claim::Counts { by: P2 },
+        "A3 promises 1.2 with no vote to report, and P2 counts it: one of the two it needs. Were one enough, P2 would propose \"Y\" and a second value would be chosen beside \"X\".",
+        |s| {
+            s.ticks(2);
+        },
+    );
+    b.beat(
+        Claim::TimesOut { node: P1 },
+        "P1 heard no votes for 1.1, so its timer fires and it retries with ballot 2.1.",
+        |s| {
             s.ticks(1);
-        });
-    b.turn("Your turn: restart A2 (click it) and step. One more acceptor makes a majority again, and the next retry decides.");
+        },
+    );
+    b.beat(
+        Claim::Counts { by: P1 },
+        "Again only A3 can promise. Every retry will end this way: while a majority is down, nothing can be decided. Liveness is lost, yet the safety panel stays green.",
+        |s| {
+            s.ticks(4);
+        },
+    )
+    .turn_to(
+        "Your turn: restart A1 or A2 (click it), then step until C2 hears an answer. C2 asked for \"Y\". Will it hear \"Y\" or \"X\"? Watch what the restarted acceptor reports.",
+        Goal::Heard { client: C2, value: v("X") },
+    );
+    b.beat(
+        Claim::Restarts { node: a(1), amnesia: false },
+        "A2 restarts. Its disk still holds its vote: \"X\" in ballot 1.1.",
+        |s| {
+            s.run(Command::Restart { node: a(1) });
+        },
+    );
+    b.beat(
+        Claim::TimesOut { node: P2 },
+        "P2's timer fires and it retries with ballot 2.2. This time two acceptors are up to answer.",
+        |s| {
+            s.ticks(1);
+        },
+    );
+    b.beat(
+        Claim::Promises { by: a(1) },
+        "A3 promises 2.2, and so does A2, reporting its vote: \"X\" in ballot 1.1. The vote outlived the crash.",
+        |s| {
+            s.ticks(3);
+        },
+    )
+    .highlight(&[a(1)], "it still holds \"X\"");
+    b.beat(
+        Claim::Proposes { by: P2, value: v("X") },
+        "P2 has promises from a majority. It must propose \"X\", not C2's \"Y\": the highest vote reported is \"X\" in 1.1.",
+        |s| {
+            s.ticks(2);
+        },
+    );
+    b.beat(
+        Claim::Learns { node: L1, value: v("X") },
+        "A3 and A2 accept \"X\" in ballot 2.2. L1 counts their votes and learns \"X\": the first node running that knows it.",
+        |s| {
+            s.ticks(6);
+        },
+    );
+    b.beat(
+        Claim::Learns { node: C2, value: v("X") },
+        "L1 tells both clients. C2 asked for \"Y\" and hears \"X\": the decision made before the crash was kept. Progress came back with a majority, and safety never left.",
+        |s| {
+            s.ticks(3);
+        },
+    );
 }
 
 fn majority_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
-    ensure(w.chosen().is_none(), "nothing is chosen")?;
-    ensure(count(ev, |e| matches!(e, Event::TimedOut { .. })) >= 2, "P1 keeps retrying")?;
+    ensure(w.chosen() == Some((Ballot::new(1, 0), v("X"))), "X is chosen before the crash")?;
+    ensure(w.oracle().chosen().len() == 1, "nothing else is ever chosen")?;
+    ensure(count(ev, |e| matches!(e, Event::TimedOut { .. })) >= 2, "the proposers keep retrying")?;
+    ensure(w.proposers()[1].proposed == Some(v("X")), "P2 proposes X, not Y")?;
+    ensure(w.learners()[0].learned == Some(v("X")), "L1 learns X")?;
+    ensure(w.clients()[1].outcome == Some(v("X")), "C2 hears X")?;
     ensure(!any_violation(ev), "safety holds")
 }
 
@@ -286,55 +542,142 @@ pub const BALLOT_CONFLICT: (Meta, Recipe) = (
 );
 
 fn conflict(b: &mut Builder) {
-    b.say("C2 now believes P2 leads, while C1 still believes in P1: two would-be leaders.").act(|s| {
-        s.run(Command::SetLeader { client: C2, leader: P2 });
-    });
-    request(b, "C1 asks P1 for \"X\".", C1, "X");
-    request(b, "C2 asks P2 for \"Y\".", C2, "Y");
-    b.say("P1 starts ballot 1.1.").act(|s| {
-        s.deliver(Pick::kind(Kind::Request).to(P1));
-    });
-    b.say("P2 starts ballot 1.2. Same round, but 1.2 > 1.1 because the proposer id breaks the tie.").act(|s| {
-        s.deliver(Pick::kind(Kind::Request).to(P2));
-    });
     b.act(|s| {
-        s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(0)));
+        s.request(C1, "X").run(Command::SetLeader { client: C2, leader: P2 });
     });
-    b.say("A1 promised 1.1, but 1.2 is higher: A1 now promises 1.2. The higher ballot pre-empts the lower one.").act(
+    b.beat(
+        Claim::Asks { client: C2, value: v("Y") },
+        "C1 asks P1 for \"X\", while C2, which believes P2 leads, asks P2 for \"Y\". Two would-be leaders, each unaware of the other.",
+        |s| {
+            s.request(C2, "Y");
+        },
+    );
+    b.beat(
+        Claim::Starts { by: P2 },
+        "P1 starts ballot 1.1 and P2 starts 1.2. Same round, but 1.2 is higher: the proposer's number breaks the tie, so no two proposers share a ballot.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Request).to(P1)).deliver(Pick::kind(Kind::Request).to(P2));
+        },
+    );
+    b.beat(
+        Claim::Promises { by: a(0) },
+        "P1's Prepare reaches A1 first. A1 has promised nothing, so it promises 1.1.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(0)));
+        },
+    );
+    b.beat(
+        Claim::Promises { by: a(0) },
+        "Then P2's Prepare 1.2 arrives. 1.2 is above 1.1, so A1 promises 1.2 as well: from now on it refuses ballot 1.1. The higher ballot pre-empts the lower.",
         |s| {
             s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(0)));
         },
+    )
+    .highlight(&[a(0)], "promised 1.1, then 1.2");
+    b.beat(
+        Claim::Promises { by: a(1) },
+        "At A2 the order is reversed: P2's Prepare 1.2 comes first, and A2 promises 1.2.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(1)));
+        },
     );
-    b.act(|s| {
-        s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(1)));
-    });
-    b.say("A2 already promised 1.2, so it refuses P1's 1.1 with a Nack naming the higher ballot.").act(|s| {
-        s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(1)));
-    });
-    b.say("The Nack reaches P1. It retries at once with ballot 2.1, a round above every round it has seen.").act(|s| {
-        s.deliver(Pick::kind(Kind::Nack).to(P1));
-    });
-    b.act(|s| {
-        s.deliver_all(Pick::kind(Kind::Promise).to(P2));
-    });
-    b.say("P2 has its majority first and proposes \"Y\" in 1.2.").act(|s| {
-        s.deliver(Pick::kind(Kind::Accept).from(P2).to(a(0)));
-    });
-    b.act(|s| {
-        s.deliver(Pick::kind(Kind::Accept).from(P2).to(a(2)));
-    });
-    b.say("\"Y\" is chosen. P1's new ballot 2.1 is still on its way: its promises will report \"Y\", so P1 can only propose \"Y\".")
-        .act(|s| {
-            s.settle(120);
-        });
-    b.turn("Your turn: Back up to the Nack and drop it instead. P1 then learns nothing; what wakes it up?");
+    b.beat(
+        Claim::Refuses { by: a(1) },
+        "P1's Prepare 1.1 reaches A2 too late. A2 promised 1.2 and never promises below it, so it refuses, with a Nack naming 1.2.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(1)));
+        },
+    );
+    b.beat(
+        Claim::Starts { by: P1 },
+        "The Nack reaches P1. It gives up on 1.1 at once and starts ballot 2.1: a round above the highest round it has heard of.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Nack).to(P1));
+        },
+    );
+    b.beat(
+        Claim::Ignores { by: P1 },
+        "A1's promise for 1.1 arrives now, and P1 ignores it: a promise counts only for the ballot it was made for, and P1 has moved on to 2.1.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Promise).to(P1));
+        },
+    );
+    b.beat(
+        Claim::Proposes { by: P2, value: v("Y") },
+        "P2 has promises for 1.2 from A1 and A2, a majority, none reporting a vote. It proposes its client's \"Y\": Accept 1.2 \"Y\" goes to all three.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Promise).to(P2).from(a(0))).deliver(Pick::kind(Kind::Promise).to(P2).from(a(1)));
+        },
+    )
+    .turn_to(
+        "Your turn: P1's Prepare 2.1 and P2's Accept 1.2 are racing. Deliver Prepare 2.1 to A2 first, then P2's Accept 1.2 to A2. What does A2 do with the Accept, and why?",
+        Goal::Refused { ballot: Ballot::new(1, 1) },
+    );
+    b.beat(
+        Claim::Accepts { by: a(0), value: v("Y") },
+        "Here P2's Accept reaches A1 first. A1 promised 1.2, and an acceptor accepts any ballot at or above its promise, so A1 accepts \"Y\".",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accept).to(a(0)));
+        },
+    );
+    b.beat(
+        Claim::Chosen { value: v("Y") },
+        "A3 has not seen a single Prepare yet, but it has promised nothing above 1.2, so it accepts \"Y\" too. With A1, that is a majority: \"Y\" is chosen.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accept).to(a(2)));
+        },
+    )
+    .also(Claim::Accepts { by: a(2), value: v("Y") })
+    .highlight(&[a(0), a(2)], "the majority that chose \"Y\"");
+    b.beat(
+        Claim::Promises { by: a(0) },
+        "Now P1's Prepare 2.1 reaches A1. 2.1 is above A1's promise of 1.2, so A1 promises 2.1, and its promise reports its vote: \"Y\" in 1.2.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(0)));
+        },
+    );
+    b.beat(
+        Claim::Proposes { by: P1, value: v("Y") },
+        "A2 promises 2.1 too. P1 has a majority, and must propose \"Y\", not its client's \"X\": \"Y\" in 1.2 is the highest vote reported. A pre-empted proposer cannot undo what was chosen.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(1)))
+                .deliver(Pick::kind(Kind::Promise).to(P1).from(a(0)))
+                .deliver(Pick::kind(Kind::Promise).to(P1).from(a(1)));
+        },
+    );
+    b.beat(
+        Claim::Commits { by: P2, value: v("Y") },
+        "Votes for 1.2 from A1 and A3 reach P2: a majority. P2 knows \"Y\" is chosen, commits it and replies to C2.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accepted).to(P2).from(a(0)))
+                .deliver(Pick::kind(Kind::Accepted).to(P2).from(a(2)));
+        },
+    );
+    b.beat(
+        Claim::Learns { node: L1, value: v("Y") },
+        "L1 counts the same two votes, learns \"Y\" and announces it to both clients.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accepted).to(L1).from(a(0)))
+                .deliver(Pick::kind(Kind::Accepted).to(L1).from(a(2)));
+        },
+    );
+    b.beat(
+        Claim::Learns { node: C1, value: v("Y") },
+        "C1 asked for \"X\" and hears \"Y\". Losing the race cost P1 its client's value, never agreement: both proposers now push the same \"Y\".",
+        |s| {
+            s.deliver(Pick::kind(Kind::Announce).to(C1));
+        },
+    );
 }
 
 fn conflict_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
-    ensure(w.chosen().map(|c| c.1) == Some(v("Y")), "Y is chosen")?;
+    ensure(w.chosen() == Some((Ballot::new(1, 1), v("Y"))), "Y is chosen in ballot 1.2")?;
     ensure(count(ev, |e| matches!(e, Event::Sent { msg: crate::paxos::Msg::Nack { .. }, .. })) >= 1, "a Nack is sent")?;
-    ensure(w.proposers()[0].max_round >= 2, "P1 retries with a higher round")?;
+    ensure(w.proposers()[0].ballot == Some(Ballot::new(2, 0)), "P1 retries with ballot 2.1")?;
+    ensure(w.proposers()[0].proposed == Some(v("Y")), "P1 proposes Y, not X, in ballot 2.1")?;
+    ensure(w.proposers()[1].decided == Some(v("Y")), "P2 commits Y")?;
     ensure(w.learners()[0].learned == Some(v("Y")), "L1 learns Y")?;
+    ensure(w.clients()[0].outcome == Some(v("Y")), "C1 hears Y")?;
     ensure(!any_violation(ev), "safety holds")
 }
 
@@ -352,54 +695,227 @@ pub const VALUE_ADOPTION: (Meta, Recipe) = (
 );
 
 fn adoption(b: &mut Builder) {
-    request(b, "C1 asks P1 for \"X\".", C1, "X");
     b.act(|s| {
-        s.deliver_all(Pick::kind(Kind::Request))
-            .deliver_all(Pick::kind(Kind::Prepare))
-            .deliver_all(Pick::kind(Kind::Promise));
+        s.request(C1, "X");
     });
-    b.say("A1 accepts \"X\" in ballot 1.1.").act(|s| {
+    b.beat(
+        Claim::Starts { by: P1 },
+        "C1 asks P1 for \"X\", and P1 starts ballot 1.1: Prepare 1.1 goes to all three acceptors.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Request));
+        },
+    );
+    b.beat(
+        Claim::Promises { by: a(1) },
+        "A1 and A2 promise 1.1. Neither has voted, so neither reports a value.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Prepare).to(a(0))).deliver(Pick::kind(Kind::Prepare).to(a(1)));
+        },
+    );
+    b.beat(
+        Claim::Proposes { by: P1, value: v("X") },
+        "Two promises are a majority, and no vote was reported, so P1 may propose its client's \"X\": Accept 1.1 \"X\" goes to all three.",
+        |s| {
+            s.deliver_all(Pick::kind(Kind::Promise));
+        },
+    );
+    b.beat(Claim::Accepts { by: a(0), value: v("X") }, "A1 accepts \"X\" in ballot 1.1.", |s| {
         s.deliver(Pick::kind(Kind::Accept).to(a(0)));
     });
-    b.say("A2 accepts too: \"X\" is chosen by the quorum {A1, A2}.").act(|s| {
-        s.deliver(Pick::kind(Kind::Accept).to(a(1)));
-    });
-    b.highlight(&[a(0), a(1)], "the quorum that chose \"X\"");
-    b.say("Then every other message of ballot 1.1 is lost: nobody learns that \"X\" was chosen.").act(|s| {
-        s.drop_all(Pick::kind(Kind::Accept)).drop_all(Pick::kind(Kind::Accepted));
-    });
+    b.beat(
+        Claim::Chosen { value: v("X") },
+        "A2 accepts \"X\" too: \"X\" is chosen, by the quorum {A1, A2}. Nothing can ever change that; the question is how later ballots find out.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accept).to(a(1)));
+        },
+    )
+    .also(Claim::Accepts { by: a(1), value: v("X") })
+    .highlight(&[a(0), a(1)], "the quorum that chose \"X\"");
+    b.beat(
+        Claim::Lost { to: L1 },
+        "The network loses every other message of ballot 1.1: A3 hears nothing, and neither P1 nor L1 sees a vote. \"X\" is chosen, and no node knows it.",
+        |s| {
+            s.drop_all(Pick::kind(Kind::Prepare))
+                .drop_all(Pick::kind(Kind::Accept))
+                .drop_all(Pick::kind(Kind::Accepted));
+        },
+    );
     b.act(|s| {
         s.run(Command::SetLeader { client: C2, leader: P2 });
     });
-    request(b, "C2 asks P2 for \"Y\". P2 has never heard of \"X\".", C2, "Y");
-    b.act(|s| {
-        s.deliver(Pick::kind(Kind::Request).to(P2));
+    b.beat(Claim::Asks { client: C2, value: v("Y") }, "C2, which believes P2 leads, asks it for \"Y\".", |s| {
+        s.request(C2, "Y");
     });
-    b.say("P2's Prepare 1.2 reaches A2 and A3: a different majority.").act(|s| {
-        s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(1)));
-    });
-    b.act(|s| {
-        s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(2)));
-    });
-    b.highlight(&[a(1), a(2)], "P2's quorum");
-    b.say("A2 is in both quorums. Its promise carries its vote for \"X\" in 1.1 into P2's Phase 1.").act(|s| {
-        s.deliver(Pick::kind(Kind::Promise).to(P2).from(a(1)));
-    });
-    b.highlight(&[a(1)], "in both quorums: it carries \"X\"");
-    b.say("P2 must propose \"X\", not \"Y\": the highest vote reported is \"X\" in 1.1 (P2c). Any two majorities overlap, so this always happens.")
-        .act(|s| {
+    b.beat(
+        Claim::Starts { by: P2 },
+        "P2 starts ballot 1.2. It has never heard of \"X\", and nothing in Phase 1 tells it what was chosen: only what acceptors voted for.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Request).to(P2));
+        },
+    )
+    .turn_to(
+        "Your turn: crash any one acceptor you like, even A1 or A2, then step until C2 hears an answer. C2 asked for \"Y\". Which value does it hear, and which promise told P2 about \"X\"?",
+        Goal::Heard { client: C2, value: v("X") },
+    );
+    b.beat(
+        Claim::Promises { by: a(2) },
+        "P2's Prepare reaches A3 first. A3 never voted, so it promises 1.2 and reports nothing.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(2)));
+        },
+    );
+    b.beat(
+        Claim::Promises { by: a(1) },
+        "A2 promises 1.2 as well, and its promise reports its vote: \"X\" in ballot 1.1.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(1)));
+        },
+    )
+    .highlight(&[a(1), a(2)], "P2's quorum");
+    b.beat(
+        Claim::Counts { by: P2 },
+        "P2 counts A3's promise: one of two, with no vote in it. Were a whole majority to report no vote, nothing could have been chosen, and \"Y\" would be safe.",
+        |s| {
             s.deliver(Pick::kind(Kind::Promise).to(P2).from(a(2)));
-        });
-    b.highlight(&[a(1)], "in both quorums: it carries \"X\"");
-    b.act(|s| {
-        s.settle(120);
-    });
-    b.turn("Your turn: open Cluster settings, add acceptors, and try to find two majorities that do not overlap.");
+        },
+    );
+    b.beat(
+        Claim::Proposes { by: P2, value: v("X") },
+        "A2's promise completes the majority, and it carries \"X\". So P2 must propose \"X\", not \"Y\": the highest vote reported wins (P2c).",
+        |s| {
+            s.deliver(Pick::kind(Kind::Promise).to(P2).from(a(1)));
+        },
+    )
+    .highlight(&[a(1)], "in both quorums: it carries \"X\"");
+    b.beat(
+        Claim::Accepts { by: a(2), value: v("X") },
+        "A3 accepts \"X\" in ballot 1.2. It never saw ballot 1.1, yet it now votes for the value 1.1 chose.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accept).from(P2).to(a(2)));
+        },
+    );
+    b.beat(
+        Claim::Commits { by: P2, value: v("X") },
+        "A2 accepts \"X\" in 1.2 as well. With votes from A3 and A2, P2 knows \"X\" is chosen: it commits it and replies to C2.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accept).from(P2).to(a(1)))
+                .deliver(Pick::kind(Kind::Accepted).to(P2).from(a(2)))
+                .deliver(Pick::kind(Kind::Accepted).to(P2).from(a(1)));
+        },
+    );
+    b.beat(
+        Claim::Learns { node: L1, value: v("X") },
+        "L1 counts the same votes of ballot 1.2 and learns \"X\". It announces it to both clients.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Accepted).to(L1).from(a(2)))
+                .deliver(Pick::kind(Kind::Accepted).to(L1).from(a(1)));
+        },
+    );
+    b.beat(
+        Claim::Learns { node: C2, value: v("X") },
+        "C2 asked for \"Y\" and hears \"X\" from P2. Any two majorities of three share an acceptor, so every later ballot meets a vote for \"X\".",
+        |s| {
+            s.deliver(Pick::kind(Kind::Reply).to(C2));
+        },
+    );
+    b.beat(
+        Claim::Learns { node: C1, value: v("X") },
+        "C1 hears \"X\" from L1, though P1 never saw a vote. When P1's timer fires, its next ballot will meet \"X\" in its promises and adopt it too.",
+        |s| {
+            s.deliver(Pick::kind(Kind::Announce).to(C1));
+        },
+    );
 }
 
 fn adoption_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
+    ensure(w.chosen() == Some((Ballot::new(1, 0), v("X"))), "X is chosen in ballot 1.1")?;
     ensure(w.proposers()[1].proposed == Some(v("X")), "P2 proposes X, not Y")?;
-    ensure(w.oracle().chosen().len() == 1 && w.chosen().map(|c| c.1) == Some(v("X")), "only X is ever chosen")?;
-    ensure(w.clients()[1].outcome == Some(v("X")), "C2 hears X")?;
+    ensure(w.proposers()[1].decided == Some(v("X")), "P2 commits X")?;
+    ensure(w.oracle().chosen().len() == 1, "only X is ever chosen")?;
+    ensure(w.acceptors()[2].accepted.map(|p| p.value) == Some(v("X")), "A3 votes for X in ballot 1.2")?;
+    ensure(w.learners()[0].learned == Some(v("X")), "L1 learns X")?;
+    ensure(w.clients().iter().all(|c| c.outcome == Some(v("X"))), "C1 and C2 hear X")?;
     ensure(!violated(ev, Invariant::Agreement) && !any_violation(ev), "safety holds")
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every "your turn" goal of lessons 1–6 can be reached from its point by what a student can
+    //! click, and is not reached before they act.
+    use super::super::build;
+    use super::*;
+    use crate::sim::{Script, Step};
+
+    /// Replays lesson `id` to its `k`-th turn (0-based), checks the goal is not reached yet, plays
+    /// the student's `moves` from there and checks the goal is reached, with safety intact.
+    fn reached(id: &str, k: usize, moves: impl FnOnce(&mut Script)) {
+        let l = build(id).unwrap();
+        let (end, turn) = l.beats.iter().filter_map(|b| b.turn.as_ref().map(|t| (b.end, t))).nth(k).unwrap();
+        let goal = &turn.goal;
+        let mut s = Script::new(l.config.clone(), l.seed).unwrap();
+        for c in &l.commands[..end] {
+            s.run(c.clone());
+        }
+        let start = s.world().clone();
+        assert!(!goal.check(&start, &[], &start).reached, "{id}: {} holds before the student acts", goal.describe());
+        moves(&mut s);
+        assert_eq!(s.error(), None, "{id}: a move was refused");
+        let since: Vec<Step> = s.commands()[end..]
+            .iter()
+            .zip(&s.events()[end..])
+            .map(|(c, e)| Step { command: c.clone(), events: e.clone() })
+            .collect();
+        let p = goal.check(&start, &since, s.world());
+        assert!(p.reached, "{id}: {} is not reached: {}", goal.describe(), p.why);
+        assert!(s.world().oracle().violations().is_empty(), "{id}: safety broke");
+    }
+
+    #[test]
+    fn lesson_1_c2_hears_x() {
+        reached("happy-path", 0, |s| {
+            s.request(C2, "Y").ticks(10);
+        });
+    }
+
+    #[test]
+    fn lesson_2_restarting_the_acceptor_lets_l1_learn_x() {
+        reached("one-acceptor", 0, |s| {
+            s.run(Command::Restart { node: a(0) }).ticks(60);
+        });
+    }
+
+    #[test]
+    fn lesson_3_x_is_chosen_while_a3_is_down() {
+        reached("minority-crash", 0, |s| {
+            s.ticks(30);
+        });
+    }
+
+    #[test]
+    fn lesson_4_either_restart_lets_c2_hear_x() {
+        for node in [a(0), a(1)] {
+            reached("majority-crash", 0, |s| {
+                s.run(Command::Restart { node }).ticks(80);
+            });
+        }
+    }
+
+    #[test]
+    fn lesson_5_an_acceptor_refuses_p2s_accept() {
+        reached("ballot-conflict", 0, |s| {
+            s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(1))).deliver(Pick::kind(Kind::Accept).from(P2).to(a(1)));
+        });
+    }
+
+    #[test]
+    fn lesson_6_whichever_acceptor_crashes_c2_hears_x() {
+        reached("value-adoption", 0, |s| {
+            s.ticks(60);
+        });
+        for node in [a(0), a(1), a(2)] {
+            reached("value-adoption", 0, |s| {
+                s.run(Command::Crash { node }).ticks(80);
+            });
+        }
+    }
 }
