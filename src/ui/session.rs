@@ -377,11 +377,13 @@ mod tests {
 
     #[test]
     fn dueling_wastes_ballots_and_the_counter_sees_it() {
+        // At the lesson's your-turn point, four rounds of the duel are over.
         let l = crate::sim::lessons::build("dueling-proposers").unwrap();
-        let s = Session::from_commands(l.config.clone(), l.seed, &l.commands, 36).unwrap();
+        let turn = l.beats.iter().find(|b| b.turn.is_some()).unwrap().end;
+        let s = Session::from_commands(l.config.clone(), l.seed, &l.commands, turn).unwrap();
         let b = s.ballot_stats();
         assert_eq!(b.committed, 0);
-        assert_eq!((b.started, b.wasted), (5, 3), "two ballots are still running: {b:?}");
+        assert_eq!((b.started, b.wasted), (6, 4), "two ballots are still running: {b:?}");
     }
 
     #[test]

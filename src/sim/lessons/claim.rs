@@ -119,6 +119,13 @@ pub enum Claim {
         /// Which.
         invariant: Invariant,
     },
+    // added for lessons 7-12
+    /// A refused proposer waits a random back-off before its next ballot, instead of retrying at
+    /// once.
+    BacksOff {
+        /// The proposer.
+        by: NodeId,
+    },
 }
 
 fn decided(step: &Step, who: NodeId, f: impl Fn(&Decision) -> bool) -> bool {
@@ -182,6 +189,7 @@ impl Claim {
             Claim::Breaks { invariant } => {
                 ev.iter().any(|e| matches!(e, Event::Violated { invariant: i, .. } if *i == invariant))
             }
+            Claim::BacksOff { by } => decided(step, by, |d| matches!(d, Decision::BackingOff { .. })),
         }
     }
 }
@@ -260,11 +268,11 @@ impl Claim {
                 Claim::Counts { by: n }
             }
             Decision::Ignored { .. } => Claim::Ignores { by: n },
+            Decision::BackingOff { .. } => Claim::BacksOff { by: n },
             // Told by the events they cause (a learned value) or too small to caption alone.
             Decision::Heard { .. }
             | Decision::Queued { .. }
             | Decision::RepliedAtOnce { .. }
-            | Decision::BackingOff { .. }
             | Decision::NotedCommit { .. }
             | Decision::Learned { .. } => return None,
         })
@@ -296,6 +304,7 @@ impl fmt::Display for Claim {
             Claim::Heals => write!(f, "the network heals"),
             Claim::Setting => write!(f, "a setting changes"),
             Claim::Breaks { invariant } => write!(f, "safety breaks ({})", invariant.statement()),
+            Claim::BacksOff { by } => write!(f, "{by} backs off"),
         }
     }
 }
