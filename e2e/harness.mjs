@@ -48,3 +48,30 @@ export async function open(b, url, { width = 1280, height = 720, reducedMotion =
 export const shots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 fs.mkdirSync(shots, { recursive: true });
 export const shot = (page, name) => page.screenshot({ path: path.join(shots, `${name}.png`) });
+
+/**
+ * Polls `read()` until `ok(value)` holds, and returns the value; fails with the last value seen
+ * after `ms`. CI machines are busy: a test waits for the state it asserts instead of reading once
+ * right after a key press.
+ */
+export async function until(read, ok, what = 'the expected state', ms = 15000) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    last = await read();
+    if (ok(last)) return last;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const matches = (want) => (v) => (want instanceof RegExp ? want.test(v ?? '') : v === want);
+
+/** Waits until a locator's text matches `want` (a RegExp or an exact string). */
+export const text = (loc, want) => until(() => loc.textContent(), matches(want), `text ${want}`);
+/** Waits until a locator's attribute matches `want`. */
+export const attr = (loc, name, want) => until(() => loc.getAttribute(name), matches(want), `${name} ${want}`);
+/** Waits until a locator matches `n` elements. */
+export const count = (loc, n) => until(() => loc.count(), (c) => c === n, `${n} elements`);
+/** Waits until the step counter shows `re`. */
+export const step = (page, re) => text(page.getByTestId('counter'), re);

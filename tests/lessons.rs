@@ -48,3 +48,13 @@ fn lesson_six_highlights_the_quorum_intersection() {
         .filter_map(|b| b.highlight.as_ref())
         .any(|h| h.label.contains("both quorums") && h.nodes.len() == 1));
 }
+
+#[test]
+fn captions_are_short_enough_to_read_aloud_from_a_projector() {
+    for (id, ..) in catalog() {
+        for (k, b) in build(id).unwrap().beats.iter().enumerate() {
+            let n = b.caption.chars().count();
+            assert!(n <= 230, "{id} beat {}: {n} characters", k + 1);
+        }
+    }
+}

@@ -3,6 +3,9 @@
 //! `s=42&n=2.2.3.1&run=q-C1-X~t~t~d7~c-A2&at=4` is seed 42, 2 clients, 2 proposers, 3 acceptors
 //! and 1 learner, then five commands, viewed at step 4. Settings left at their defaults are
 //! omitted. Every field is checked; a damaged link is refused with a message that says where.
+//!
+//! A lesson followed as written needs no run: `lesson=ballot-conflict&beat=3` opens it at its
+//! third beat, `&at=14` at a step, and `&p=1` in presenter mode.
 
 use super::command::Command;
 use super::config::Config;
@@ -27,6 +30,28 @@ pub struct Link {
     pub cursor: usize,
     /// The lesson being followed, if any.
     pub lesson: Option<String>,
+    /// The lesson's beat on screen (a lesson link without a run); it decides the step, and
+    /// `cursor` is then not written.
+    pub beat: Option<usize>,
+    /// Presenter mode.
+    pub presenter: bool,
+}
+
+impl Link {
+    /// A run and the step on screen, nothing else.
+    pub fn of_run(config: Config, seed: u64, commands: Vec<Command>, cursor: usize) -> Self {
+        Link { config, seed, commands, cursor, lesson: None, beat: None, presenter: false }
+    }
+
+    /// A lesson followed as written, at step `at`: at its beat `beat` when the step ends one.
+    pub fn of_lesson(id: &str, at: usize, beat: Option<usize>) -> Self {
+        Link { lesson: Some(id.into()), beat, ..Link::of_run(Config::default(), 42, Vec::new(), at) }
+    }
+
+    /// Is this a lesson link without a run of its own (the lesson's script is the run)?
+    pub fn is_lesson_script(&self) -> bool {
+        self.lesson.is_some() && self.commands.is_empty()
+    }
 }
 
 fn escape(s: &str) -> String {
@@ -111,9 +136,30 @@ pub fn decode_command(s: &str) -> Result<Command, String> {
     })
 }
 
+/// A lesson id as written in a link: as it is when it is plain (`ballot-conflict`), else escaped.
+fn lesson_id(id: &str) -> String {
+    if id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        id.to_string()
+    } else {
+        escape(id)
+    }
+}
+
 impl Link {
     /// The hash, without the leading `#`.
     pub fn to_hash(&self) -> String {
+        let mut tail = Vec::new();
+        if self.presenter {
+            tail.push("p=1".to_string());
+        }
+        if self.is_lesson_script() {
+            let id = lesson_id(self.lesson.as_deref().unwrap_or_default());
+            let at = match self.beat {
+                Some(b) => format!("beat={b}"),
+                None => format!("at={}", self.cursor),
+            };
+            return [vec![format!("lesson={id}"), at], tail].concat().join("&");
+        }
         let c = &self.config;
         let d = Config::default();
         let mut f =
@@ -143,7 +189,7 @@ impl Link {
             f.push(format!("bo={}", c.backoff as u8));
         }
         if let Some(l) = &self.lesson {
-            f.push(format!("lesson={}", escape(l)));
+            f.push(format!("lesson={}", lesson_id(l)));
         }
         if !self.commands.is_empty() {
             f.push(format!("run={}", self.commands.iter().map(encode_command).collect::<Vec<_>>().join("~")));
@@ -151,6 +197,7 @@ impl Link {
         if self.cursor != self.commands.len() {
             f.push(format!("at={}", self.cursor));
         }
+        f.extend(tail);
         f.join("&")
     }
 
@@ -160,8 +207,7 @@ impl Link {
         if hash.len() > MAX_LINK {
             return Err(format!("the link is {} characters long; the limit is {MAX_LINK}", hash.len()));
         }
-        let mut link =
-            Link { config: Config::default(), seed: 42, commands: Vec::new(), cursor: usize::MAX, lesson: None };
+        let mut link = Link { cursor: usize::MAX, ..Link::of_run(Config::default(), 42, Vec::new(), 0) };
         for field in hash.split('&').filter(|f| !f.is_empty()) {
             let (k, v) = field.split_once('=').ok_or_else(|| format!("{field:?} is not a key=value field"))?;
             let c = &mut link.config;
@@ -206,10 +252,22 @@ impl Link {
                         .collect::<Result<_, _>>()?;
                 }
                 "at" => link.cursor = v.parse().map_err(|_| bad("a step number"))?,
+                "beat" => link.beat = Some(v.parse().map_err(|_| bad("a beat number"))?),
+                "p" => link.presenter = v == "1",
                 _ => return Err(format!("unknown field {k:?}")),
             }
         }
         link.config.validate()?;
+        if link.beat.is_some() && !link.is_lesson_script() {
+            return Err("beat= needs a lesson= and no run=".into());
+        }
+        if link.is_lesson_script() {
+            // Steps and beats are checked against the lesson when it is built.
+            if link.cursor == usize::MAX {
+                link.cursor = 0;
+            }
+            return Ok(link);
+        }
         if link.cursor == usize::MAX {
             link.cursor = link.commands.len();
         }
@@ -262,11 +320,9 @@ mod tests {
         cfg.mutations.insert(Switch::SharedBallots);
         let t = simulate(cfg.clone(), 9, 120, Faults::ALL).unwrap();
         let link = Link {
-            config: cfg,
-            seed: 9,
-            commands: t.commands().cloned().collect(),
-            cursor: 70,
             lesson: Some("ballot-conflict".into()),
+            presenter: true,
+            ..Link::of_run(cfg, 9, t.commands().cloned().collect(), 70)
         };
         let h = link.to_hash();
         assert_eq!(Link::parse(&h).unwrap(), link);
@@ -275,8 +331,19 @@ mod tests {
 
     #[test]
     fn the_default_link_is_short() {
-        let l = Link { config: Config::default(), seed: 42, commands: vec![], cursor: 0, lesson: None };
+        let l = Link::of_run(Config::default(), 42, vec![], 0);
         assert_eq!(l.to_hash(), "s=42&n=2.2.3.1");
+    }
+
+    #[test]
+    fn lesson_links_carry_the_beat_or_the_step_and_presenter_mode() {
+        let at_beat = Link { presenter: true, ..Link::of_lesson("ballot-conflict", 14, Some(5)) };
+        assert_eq!(at_beat.to_hash(), "lesson=ballot-conflict&beat=5&p=1");
+        let back = Link::parse("lesson=ballot-conflict&beat=5&p=1").unwrap();
+        assert_eq!((back.lesson, back.beat, back.presenter), (at_beat.lesson, Some(5), true));
+        let at_step = Link::parse("#lesson=ballot-conflict&at=14").unwrap();
+        assert_eq!((at_step.cursor, at_step.beat, at_step.presenter), (14, None, false));
+        assert!(Link::parse("s=1&run=t&beat=2").unwrap_err().contains("beat= needs a lesson"));
     }
 
     #[test]

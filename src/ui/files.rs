@@ -82,25 +82,82 @@ fn page_css() -> String {
 /// An SVG on the page as a standalone document, styles inlined, `width` × `height` pixels.
 fn standalone_svg(selector: &str, width: &str, height: &str) -> Result<String, String> {
     let svg = document()?.query_selector(selector).map_err(err)?.ok_or("that picture is not on screen")?;
-    let inner = svg.inner_html();
     let view = svg.get_attribute("viewBox").unwrap_or_else(|| "0 0 1000 600".into());
-    let class = svg.get_attribute("class").unwrap_or_default();
-    Ok(format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view}\" width=\"{width}\" height=\"{height}\" class=\"{class}\">\
-         <style><![CDATA[{}\n.token {{ transition: none !important; animation: none !important; }}]]></style>\
-         <rect width=\"100%\" height=\"100%\" fill=\"#f7f7f4\"/>{inner}</svg>",
-        page_css().replace("]]>", "")
-    ))
+    Ok(wrap_svg(&svg.inner_html(), &view, width, height, &svg.get_attribute("class").unwrap_or_default(), ""))
 }
 
-/// The cluster as a standalone SVG document.
-pub fn cluster_svg() -> Result<String, String> {
-    standalone_svg("svg.cluster", "2000", "1200")
+fn wrap_svg(inner: &str, view: &str, width: &str, height: &str, class: &str, extra: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view}\" width=\"{width}\" height=\"{height}\" class=\"{class}\">\
+         <style><![CDATA[{}\n.token {{ transition: none !important; animation: none !important; }}]]></style>\
+         <rect width=\"100%\" height=\"100%\" fill=\"#f7f7f4\"/>{inner}{extra}</svg>",
+        page_css().replace("]]>", "")
+    )
+}
+
+/// Words cut into lines of at most `max` characters.
+fn lines(text: &str, max: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match out.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= max => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => out.push(word.to_string()),
+        }
+    }
+    out
+}
+
+fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The cluster as a standalone SVG document, as it rests: without the ghosts of messages that
+/// just arrived or were lost, and with `footer` (the step and its words) under it. Returns the
+/// document and its size.
+pub fn cluster_svg(footer: &str) -> Result<(String, f64, f64), String> {
+    let svg = document()?.query_selector("svg.cluster").map_err(err)?.ok_or("the cluster is not on screen")?;
+    let copy: web_sys::Element = svg.clone_node_with_deep(true).map_err(err)?.unchecked_into();
+    while let Some(g) = copy.query_selector(".ghost").map_err(err)? {
+        g.remove();
+    }
+    let view = svg.get_attribute("viewBox").unwrap_or_else(|| "0 0 1000 600".into());
+    let dims: Vec<f64> = view.split(' ').filter_map(|x| x.parse().ok()).collect();
+    let (w, h) = (dims.get(2).copied().unwrap_or(1000.0), dims.get(3).copied().unwrap_or(600.0));
+    let font = 18.0;
+    let text = lines(footer, ((w - 40.0) / (font * 0.6)) as usize);
+    let foot_h = 20.0 + text.len() as f64 * font * 1.3;
+    let rows: String = text
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let y = h + 14.0 + (i as f64 + 1.0) * font * 1.3;
+            format!(
+                "<text x=\"20\" y=\"{}\" font-size=\"{font}\" class=\"export-footer\">{}</text>",
+                y as i64,
+                escape_xml(l)
+            )
+        })
+        .collect();
+    let extra =
+        format!("<line x1=\"0\" x2=\"{w}\" y1=\"{h}\" y2=\"{h}\" stroke=\"#16161a\" stroke-width=\"2\"/>{rows}");
+    let total_h = h + foot_h;
+    let doc = wrap_svg(
+        &copy.inner_html(),
+        &format!("0 0 {w} {total_h}"),
+        &(w * 2.0).to_string(),
+        &(total_h * 2.0).to_string(),
+        &copy.get_attribute("class").unwrap_or_default(),
+        &extra,
+    );
+    Ok((doc, w * 2.0, total_h * 2.0))
 }
 
 /// Downloads the cluster as SVG.
-pub fn export_svg(name: &str) -> Result<(), String> {
-    download_text(name, "image/svg+xml", &cluster_svg()?)
+pub fn export_svg(name: &str, footer: &str) -> Result<(), String> {
+    download_text(name, "image/svg+xml", &cluster_svg(footer)?.0)
 }
 
 /// Downloads any SVG on the page (by selector) at its own size.
@@ -110,9 +167,9 @@ pub fn export_svg_of(selector: &str, name: &str) -> Result<(), String> {
     download_text(name, "image/svg+xml", &standalone_svg(selector, &w, &h)?)
 }
 
-/// Renders the cluster SVG onto a canvas and downloads it as PNG (2000 × 1200).
-pub fn export_png(name: &str, done: impl FnOnce(Result<(), String>) + 'static) {
-    let svg = match cluster_svg() {
+/// Renders the cluster SVG onto a canvas at twice its size and downloads it as PNG.
+pub fn export_png(name: &str, footer: &str, done: impl FnOnce(Result<(), String>) + 'static) {
+    let (svg, pw, ph) = match cluster_svg(footer) {
         Ok(s) => s,
         Err(e) => return done(Err(e)),
     };
@@ -125,11 +182,11 @@ pub fn export_png(name: &str, done: impl FnOnce(Result<(), String>) + 'static) {
             let result = (|| -> Result<(), String> {
                 let canvas: web_sys::HtmlCanvasElement =
                     document()?.create_element("canvas").map_err(err)?.unchecked_into();
-                canvas.set_width(2000);
-                canvas.set_height(1200);
+                canvas.set_width(pw as u32);
+                canvas.set_height(ph as u32);
                 let ctx: web_sys::CanvasRenderingContext2d =
                     canvas.get_context("2d").map_err(err)?.ok_or("no 2d context")?.unchecked_into();
-                ctx.draw_image_with_html_image_element_and_dw_and_dh(&img2, 0.0, 0.0, 2000.0, 1200.0).map_err(err)?;
+                ctx.draw_image_with_html_image_element_and_dw_and_dh(&img2, 0.0, 0.0, pw, ph).map_err(err)?;
                 let data = canvas.to_data_url_with_type("image/png").map_err(err)?;
                 let a: web_sys::HtmlAnchorElement = document()?.create_element("a").map_err(err)?.unchecked_into();
                 a.set_href(&data);

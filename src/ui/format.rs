@@ -71,7 +71,10 @@ pub fn node_lines(w: &World, id: NodeId) -> Vec<Line> {
             match (l.learned, l.tallies.iter().max_by_key(|t| (t.voters.count_ones(), t.ballot))) {
                 (Some(v), _) => vec![line(format!("learned {}", short(v)))],
                 (None, Some(t)) => {
-                    vec![dots("votes", t.voters.count_ones(), w.quorum()), line(format!("for {} {}", t.ballot, short(t.value)))]
+                    vec![
+                        dots("votes", t.voters.count_ones(), w.quorum()),
+                        line(format!("for {} {}", t.ballot, short(t.value))),
+                    ]
                 }
                 (None, None) => vec![line("waiting")],
             }
@@ -85,7 +88,9 @@ fn proposer_lines(w: &World, i: usize) -> Vec<Line> {
     match p.phase {
         Phase::Idle if p.max_round == 0 => vec![line("idle")],
         Phase::Idle => vec![durable(format!("idle · round {}", p.max_round))],
-        Phase::Preparing => vec![durable(format!("Phase 1 · {b}")), dots("promises", p.promises.count_ones(), w.quorum())],
+        Phase::Preparing => {
+            vec![durable(format!("Phase 1 · {b}")), dots("promises", p.promises.count_ones(), w.quorum())]
+        }
         Phase::Accepting => vec![
             durable(format!("Phase 2 · {b}")),
             dots("votes", p.accepts.count_ones(), w.quorum()),

@@ -3,6 +3,8 @@
 //! `sim::Command`s through it, never touching protocol state any other way.
 
 pub mod format;
+pub mod guide;
+pub mod poll;
 pub mod predict;
 pub mod scene;
 pub mod session;

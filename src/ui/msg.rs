@@ -103,6 +103,15 @@ pub enum Guide {
     Exit,
     /// Rebuild the lesson's script up to the step where the student left it.
     Resume,
+    /// Play everything up to the next beat (or reveal an open question, or, past the last beat,
+    /// offer and then open the next lesson).
+    Next,
+    /// Back to the previous beat.
+    Prev,
+    /// The next step of playing towards a beat.
+    Tick,
+    /// Open the lesson after this one.
+    NextLesson,
 }
 
 /// Links, traces and pictures.
@@ -143,10 +152,18 @@ pub enum Explore {
 pub enum Predict {
     /// Turn predict mode on or off.
     Toggle,
-    /// The student picked choice `i` of the question.
+    /// Pick choice `i` and reveal at once (a student clicking an answer).
     Answer(usize),
-    /// Skip the question and just step.
+    /// Pick choice `i` without revealing (a poll: number keys, presenter mode).
+    Choose(usize),
+    /// Reveal the answer and take the step.
+    Reveal,
+    /// Reveal without picking and take the step.
     Skip,
+    /// Show the hint (not in exam mode).
+    Hint,
+    /// Exam mode on or off.
+    Exam,
 }
 
 /// What the presenter's spotlight is on.

@@ -16,6 +16,8 @@ pub struct Question {
     pub answer: usize,
     /// Why the answer is right: the narration of the step it asks about.
     pub explain: String,
+    /// The rule to apply, and the state it applies to, without the answer.
+    pub hint: String,
 }
 
 fn yes_no(prompt: String, yes: bool) -> Question {
@@ -24,6 +26,7 @@ fn yes_no(prompt: String, yes: bool) -> Question {
         choices: vec!["Yes".into(), "No".into()],
         answer: if yes { 0 } else { 1 },
         explain: String::new(),
+        hint: String::new(),
     }
 }
 
@@ -49,7 +52,47 @@ pub fn question(w: &World, cmd: &Command) -> Option<Question> {
     let (_, decision) = step.decisions().find(|(node, _)| *node == m.to)?;
     let mut q = about(w, &m, *decision)?;
     q.explain = narrate(w, &step, &after).text;
+    q.hint = hint(w, &m);
     Some(q)
+}
+
+fn ballot_words(b: Option<crate::paxos::Ballot>) -> String {
+    b.map_or("nothing".into(), |b| b.to_string())
+}
+
+/// The rule the receiver follows, and the state it follows it from; never the answer itself.
+fn hint(w: &World, m: &InFlight) -> String {
+    let (to, i) = (m.to, m.to.index as usize);
+    let q = w.quorum();
+    match m.msg {
+        Msg::Prepare { .. } => format!(
+            "An acceptor promises only a ballot higher than every ballot it has promised. {to} has promised {}.",
+            ballot_words(w.acceptors()[i].promised)
+        ),
+        Msg::Accept { .. } => format!(
+            "An acceptor accepts unless it has promised a higher ballot. {to} has promised {}.",
+            ballot_words(w.acceptors()[i].promised)
+        ),
+        Msg::Promise { .. } => format!(
+            "With promises from {q} acceptors, a proposer must propose the value of the highest-numbered proposal they report; only if none reports one is it free. {to} has {} promise(s) so far.",
+            w.proposers()[i].promises.count_ones()
+        ),
+        Msg::Accepted { .. } if to.role == Role::Learner => {
+            format!("A learner learns a value once {q} acceptors voted for it in one ballot.")
+        }
+        Msg::Accepted { .. } => format!(
+            "A proposer knows its value is chosen once {q} acceptors voted for its ballot. {to} has {} vote(s).",
+            w.proposers()[i].accepts.count_ones()
+        ),
+        Msg::Nack { .. } => format!(
+            "A refused proposer retries with a higher round, at once, or after a random wait when back-off is on (it is {}). It only acts on a Nack about the ballot it is running.",
+            if w.backoff() { "on" } else { "off" }
+        ),
+        Msg::Request { .. } => {
+            "An idle proposer starts a new ballot for a request; a busy one keeps working for its first request.".into()
+        }
+        Msg::Commit { .. } | Msg::Reply { .. } | Msg::Announce { .. } => String::new(),
+    }
 }
 
 /// The question for a message `m` about to reach its receiver, which will decide `d`.
@@ -69,6 +112,7 @@ fn about(w: &World, m: &InFlight, d: Decision) -> Option<Question> {
             choices: vec![format!("Accept {value}"), "Refuse".into()],
             answer: if let Decision::Voted { .. } = d { 0 } else { 1 },
             explain: String::new(),
+            hint: String::new(),
         }),
         Msg::Promise { ballot, .. } => {
             if let Decision::QuorumOfPromises { own, source, .. } = d {
@@ -123,6 +167,7 @@ fn prepare(w: &World, m: &InFlight, ballot: crate::paxos::Ballot, d: Decision) -
         choices,
         answer,
         explain: String::new(),
+        hint: String::new(),
     }
 }
 
@@ -154,6 +199,7 @@ fn which_value(
         answer: values.iter().position(|x| *x == value).unwrap_or(0),
         choices: values.iter().map(|v| v.to_string()).collect(),
         explain: String::new(),
+        hint: String::new(),
     }
 }
 

@@ -67,3 +67,26 @@ pub fn toggle_fullscreen() {
         }
     }
 }
+
+const DONE_KEY: &str = "paxoscope-lessons-done";
+
+/// Ids of the lessons the viewer has finished, as kept in local storage.
+pub fn done_lessons() -> Vec<String> {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(DONE_KEY).ok().flatten())
+        .map(|v| v.split(' ').filter(|x| !x.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Remembers that the viewer finished lesson `id`.
+pub fn mark_done(id: &str) {
+    let mut done = done_lessons();
+    if done.iter().any(|d| d == id) {
+        return;
+    }
+    done.push(id.to_string());
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(DONE_KEY, &done.join(" "));
+    }
+}

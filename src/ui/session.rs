@@ -225,11 +225,13 @@ impl Session {
     /// The share link for what is on screen.
     pub fn link(&self, lesson: Option<&str>) -> Link {
         Link {
-            config: self.timeline.config().clone(),
-            seed: self.timeline.seed(),
-            commands: self.timeline.steps().iter().map(|s| s.command.clone()).collect(),
-            cursor: self.cursor(),
             lesson: lesson.map(str::to_string),
+            ..Link::of_run(
+                self.timeline.config().clone(),
+                self.timeline.seed(),
+                self.timeline.steps().iter().map(|s| s.command.clone()).collect(),
+                self.cursor(),
+            )
         }
     }
 

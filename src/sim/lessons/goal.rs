@@ -83,9 +83,7 @@ impl Goal {
                     (Some(want), _) if chosen.iter().any(|(_, v)| *v == want) => {
                         reached(format!("{want} is chosen: a majority of acceptors accepted it in one ballot."))
                     }
-                    (Some(want), Some((_, v))) => {
-                        not_yet(format!("{v} is chosen, not {want}; once a value is chosen, it stays chosen."))
-                    }
+                    (Some(want), Some((_, v))) => not_yet(format!("{v} is chosen; {want} is not, yet.")),
                     (_, None) => not_yet("Nothing is chosen yet: no majority of acceptors accepted one value.".into()),
                 }
             }

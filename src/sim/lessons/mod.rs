@@ -176,31 +176,16 @@ impl Lesson {
 struct Builder {
     s: Script,
     beats: Vec<Beat>,
-    pending: Option<String>,
 }
 
 impl Builder {
     fn new(config: Config, seed: u64) -> Self {
-        Builder { s: Script::new(config, seed).expect("lesson configs are valid"), beats: Vec::new(), pending: None }
+        Builder { s: Script::new(config, seed).expect("lesson configs are valid"), beats: Vec::new() }
     }
 
-    /// Runs script actions that lead up to the next beat (they play as part of it). After
-    /// [`Builder::say`], they end a beat bound to the most telling event of their last step.
+    /// Runs script actions that lead up to the next beat (they play as part of it).
     fn act(&mut self, f: impl FnOnce(&mut Script)) -> &mut Self {
         f(&mut self.s);
-        if let Some(caption) = self.pending.take() {
-            let on = self.s.last_step().and_then(|(b, step, a)| Claim::all_at(b, &step, a).into_iter().next());
-            if let Some(on) = on {
-                let end = self.s.len();
-                self.beats.push(Beat { end, on, also: vec![], caption, highlight: None, turn: None });
-            }
-        }
-        self
-    }
-
-    /// The caption of a beat the next [`Builder::act`] ends (bound to its last step's event).
-    fn say(&mut self, caption: &str) -> &mut Self {
-        self.pending = Some(caption.into());
         self
     }
 
@@ -227,11 +212,6 @@ impl Builder {
             b.highlight = Some(Highlight { nodes: nodes.to_vec(), label: label.into() });
         }
         self
-    }
-
-    /// Transitional: a turn whose goal is any value chosen. (Lessons not yet rewritten as beats.)
-    fn turn(&mut self, prompt: &str) -> &mut Self {
-        self.turn_to(prompt, Goal::Chosen { value: None })
     }
 
     /// Invites the student to act after the last beat, towards `goal`.

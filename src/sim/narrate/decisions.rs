@@ -13,8 +13,8 @@ pub(super) fn sentence(sc: &Scene, node: NodeId, d: &Decision) -> String {
         ),
         Decision::Heard { value, from, first, asked } => heard(node, value, from, first, asked),
         Decision::Began { ballot, client, value } => format!(
-            "{node} receives {client}'s request for {value} and starts Phase 1 with ballot {ballot}, above every round it has seen. Prepare {ballot} goes to all {}.",
-            plural(sc.before.config().acceptors, "acceptor")
+            "{node} receives {client}'s request for {value} and starts Phase 1 with ballot {ballot}, above every round it has seen. Prepare {ballot} goes to {}.",
+            every_acceptor(sc.before.config().acceptors)
         ),
         Decision::Queued { client, running, working_for } => format!(
             "{node} is already running ballot {} for {}; it will answer {client} once a value is chosen.",
@@ -63,6 +63,23 @@ pub(super) fn sentence(sc: &Scene, node: NodeId, d: &Decision) -> String {
     }
 }
 
+fn every_acceptor(n: u8) -> String {
+    if n == 1 {
+        "the only acceptor, A1".into()
+    } else {
+        format!("all {}", plural(n, "acceptor"))
+    }
+}
+
+/// "2 of 3 acceptors", or "the only acceptor".
+fn of_acceptors(have: u8, n: u8) -> String {
+    if n == 1 {
+        "the only acceptor".into()
+    } else {
+        format!("{have} of {n} acceptors")
+    }
+}
+
 fn who(n: Option<NodeId>) -> String {
     n.map_or("the proposer".into(), |n| n.to_string())
 }
@@ -87,7 +104,7 @@ fn promise_counted(
     reported: Option<Proposal>,
 ) -> String {
     let n = sc.before.config().acceptors;
-    let mut s = format!("{node} has promises from {have} of {n} acceptors for ballot {ballot}; it needs {need}.");
+    let mut s = format!("{node} has promises from {} for ballot {ballot}; it needs {need}.", of_acceptors(have, n));
     if let Some(p) = reported {
         s += &format!(
             " {from} reports it already accepted {} in ballot {}, which {node} will have to respect.",
@@ -104,7 +121,7 @@ fn names(bits: u16) -> Vec<String> {
 fn quorum_of_promises(sc: &Scene, node: NodeId, ballot: Ballot, have: u8, own: Value, source: Source) -> String {
     let value = source.value(own);
     let n = sc.before.config().acceptors;
-    let mut head = format!("{node} now has promises from {have} of {n} acceptors, a quorum, and enters Phase 2.");
+    let mut head = format!("{node} now has promises from {}, a quorum, and enters Phase 2.", of_acceptors(have, n));
     if have < sc.after.majority() {
         head = format!(
             "{node} now has promises from {have} of {n} acceptors, which the broken quorum rule counts as enough (it is not a majority), and enters Phase 2."

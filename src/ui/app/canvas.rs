@@ -22,7 +22,7 @@ impl App {
         let marks = cluster::Marks {
             menu: self.menu,
             highlight: self.highlight(),
-            hide_answers: self.question.is_some(),
+            hide_answers: self.poll.question.is_some(),
             hover: self.hover,
             spot: self.spotlight,
         };
@@ -36,7 +36,7 @@ impl App {
     fn highlight(&self) -> Option<&crate::sim::lessons::Highlight> {
         let l = self.lesson.as_deref()?;
         let at = self.session.cursor();
-        (crate::ui::components::lessons::on_script_steps(&self.session, l) >= at).then(|| l.highlight(at)).flatten()
+        (crate::ui::guide::on_script_steps(&self.session, l) >= at).then(|| l.highlight(at)).flatten()
     }
 
     /// Reads the canvas's size after a render; a change lays everything out again.

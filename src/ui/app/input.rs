@@ -1,73 +1,12 @@
-//! How input becomes steps: the keyboard shortcuts, the auto-play timer, and predict mode's
-//! question before a delivery.
+//! How input becomes steps: the keyboard shortcuts and the auto-play timer.
 
 use super::App;
-use crate::sim::Command;
-use crate::ui::msg::{Msg, Play, Predict, Show};
-use crate::ui::predict::question;
+use crate::ui::msg::{Guide, Msg, Play, Predict, Show};
 use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 impl App {
-    pub(super) fn on_predict(&mut self, p: Predict) {
-        match p {
-            Predict::Toggle => {
-                self.predict = !self.predict;
-                self.question = None;
-                self.feedback = None;
-            }
-            Predict::Answer(i) => self.answer(i),
-            Predict::Skip => {
-                if self.question.take().is_some() {
-                    self.feedback = None;
-                    self.take_step();
-                }
-            }
-        }
-    }
-
-    /// In predict mode, asks about the next delivery before it happens. Returns true when a
-    /// question is now waiting (the step is held back and play pauses).
-    pub(super) fn ask_first(&mut self, ctx: &Context<Self>) -> bool {
-        if !self.predict {
-            return false;
-        }
-        if self.question.is_some() {
-            return true;
-        }
-        let s = &self.session;
-        let next = if s.cursor() < s.len() { s.timeline().steps()[s.cursor()].command.clone() } else { Command::Tick };
-        match question(s.world(), &next) {
-            Some(q) => {
-                self.question = Some(q);
-                if self.session.playing {
-                    self.session.playing = false;
-                    self.restart_timer(ctx);
-                }
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Steps after a question was answered or skipped.
-    pub(super) fn take_step(&mut self) {
-        if let Err(e) = self.session.step() {
-            self.notice = Some(e);
-        }
-    }
-
-    /// Scores the student's choice, then takes the step it was about.
-    pub(super) fn answer(&mut self, i: usize) {
-        if let Some(q) = self.question.take() {
-            let right = i == q.answer;
-            self.score = (self.score.0 + right as u32, self.score.1 + 1);
-            self.feedback = Some((right, q.choices[q.answer].clone()));
-            self.take_step();
-        }
-    }
-
     /// Runs the metrics sweeps (by cluster size and by loss rate) on the current shape.
     pub(super) fn run_experiment(&mut self) {
         use crate::sim::metrics::sweep;
@@ -101,10 +40,17 @@ impl App {
         if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
             return false;
         }
+        // In a lesson the clicker moves beat by beat; Shift moves one step.
+        let beats = self.lesson.is_some() && !e.shift_key();
         let msg = match e.key().as_str() {
             // Presentation clickers send PageDown, PageUp and "." (or "b").
+            "ArrowRight" | "PageDown" if beats => Msg::Guide(Guide::Next),
+            "ArrowLeft" | "PageUp" if beats => Msg::Guide(Guide::Prev),
             "ArrowRight" | "PageDown" => Msg::Play(Play::Step),
             "ArrowLeft" | "PageUp" => Msg::Play(Play::Back),
+            k @ ("1" | "2" | "3" | "4") if self.poll.question.is_some() => {
+                Msg::Predict(Predict::Choose(k.parse::<usize>().unwrap_or(1) - 1))
+            }
             " " | "." => Msg::Play(Play::Toggle),
             "f" | "F" => Msg::Show(Show::Fullscreen),
             "p" | "P" => Msg::Show(Show::Presenter),

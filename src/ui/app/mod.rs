@@ -7,16 +7,17 @@ mod explore;
 mod guide;
 mod input;
 mod play;
+mod predict;
 mod sharing;
 mod show;
 
 use super::components::{
-    controls, explorer, help, metrics, predict as predict_card, presenter, side, spacetime, topbar,
+    controls, explorer, help, lessons, metrics, predict as predict_card, presenter, side, spacetime, topbar,
 };
 use super::explore_run::ExploreRun;
 use super::files;
 use super::msg::{Menu, Msg, Share, Show, Spot, TopMenu};
-use super::predict::Question;
+use super::poll::Poll;
 use super::prefs::{self, Theme};
 use super::session::Session;
 use crate::sim::lessons::Lesson;
@@ -48,9 +49,12 @@ pub struct App {
     presenter: bool,
     spotlight: Option<Spot>,
     predict: bool,
-    question: Option<Question>,
-    feedback: Option<(bool, String)>,
-    score: (u32, u32),
+    poll: Poll,
+    beat_target: Option<usize>,
+    beat_timer: Option<Interval>,
+    ask_at_target: bool,
+    end_offer: bool,
+    done: Vec<String>,
     metrics_open: bool,
     experiment: Option<metrics::Experiment>,
     side_to_top: bool,
@@ -98,9 +102,12 @@ impl Component for App {
             presenter: false,
             spotlight: None,
             predict: false,
-            question: None,
-            feedback: None,
-            score: (0, 0),
+            poll: Poll::default(),
+            beat_target: None,
+            beat_timer: None,
+            ask_at_target: false,
+            end_offer: false,
+            done: prefs::done_lessons(),
             metrics_open: false,
             experiment: None,
             side_to_top: false,
@@ -179,10 +186,21 @@ impl Component for App {
         let s = &self.session;
         let step_ms = if s.playing { s.step_ms() } else { 600.0 / s.speed_factor().max(1.0) };
         let style = format!("--step-ms: {}ms", super::format::int(step_ms));
+        let follow = self.lesson.as_deref().map(|l| lessons::Follow {
+            s,
+            l,
+            end_offer: self.end_offer,
+            asking: self.poll.question.is_some(),
+        });
+        let predict = (self.predict && !self.presenter).then(|| predict_card::view(&self.poll, send));
         html! {
             <div class={classes!("app", self.spacetime.then_some("with-drawer"), self.presenter.then_some("presenter"), self.theme.class())} style={style}>
-                { topbar::view(&topbar::Bar { open: self.top_menu, lesson: self.lesson.as_deref(), config: self.session.timeline().config(),
-                    presenter: self.presenter, predict: self.predict, dark: self.theme == Theme::Dark }, send) }
+                if self.presenter {
+                    { presenter::header(s, follow.as_ref(), send) }
+                } else {
+                    { topbar::view(&topbar::Bar { open: self.top_menu, lesson: self.lesson.as_deref(), config: self.session.timeline().config(),
+                        presenter: self.presenter, predict: self.predict, dark: self.theme == Theme::Dark, done: &self.done }, send) }
+                }
                 if let Some(n) = &self.notice {
                     <div class="notice" role="alert" data-testid="notice">
                         <span>{n}</span>
@@ -194,14 +212,12 @@ impl Component for App {
                         <div class="board">
                             { self.canvas_view(send) }
                         </div>
-
                     </section>
-                    { side::view(s, self.lesson.as_deref(),
-                        self.predict.then(|| predict_card::view(self.question.as_ref(), self.feedback.as_ref(), self.score, send)), send) }
+                    { side::view(s, follow.as_ref(), predict, send) }
                 </main>
-                if self.presenter { { presenter::view(s, self.lesson.as_deref(), self.question.as_ref(), send) } }
+                if self.presenter { { presenter::strip(s, follow.as_ref(), &self.poll, self.spotlight, send) } }
                 if self.spacetime { { spacetime::view(s, self.hover, send) } }
-                { controls::view(s, send) }
+                if !self.presenter { { controls::view(s, self.lesson.is_none(), send) } }
                 if self.explorer_open { { explorer::view(self.session.timeline().config(), self.explore.as_ref(), send) } }
                 if self.metrics_open { { metrics::view(&self.session.run_stats(), self.experiment.as_ref(), send) } }
                 if self.help { { help::view(send) } }

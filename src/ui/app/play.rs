@@ -11,13 +11,13 @@ impl App {
         match p {
             Play::Step => self.step(ctx),
             Play::Back => {
-                self.question = None;
+                self.poll.clear();
                 self.session.back();
             }
             Play::Forward => {
                 if self.session.cursor() < self.session.len() && !self.ask_first(ctx) {
                     self.session.forward();
-                    self.feedback = None;
+                    self.poll.outcome = None;
                 }
             }
             Play::Toggle => {
@@ -36,12 +36,17 @@ impl App {
         }
     }
 
-    fn step(&mut self, ctx: &Context<Self>) {
+    /// One step; in predict mode the first press asks, the second reveals.
+    pub(super) fn step(&mut self, ctx: &Context<Self>) {
+        if self.poll.question.is_some() {
+            self.reveal_step();
+            return;
+        }
         if !self.ask_first(ctx) {
             if let Err(e) = self.session.step() {
                 self.notice = Some(e);
             }
-            self.feedback = None;
+            self.poll.outcome = None;
         }
     }
 
@@ -62,7 +67,7 @@ impl App {
             return;
         }
         let _ = self.session.step();
-        self.feedback = None;
+        self.poll.outcome = None;
         if self.session.narration().is_some_and(|n| n.violated) {
             self.session.playing = false;
             self.restart_timer(ctx);

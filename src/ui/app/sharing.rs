@@ -18,14 +18,14 @@ impl App {
             Share::ImportText(r) => self.import_text(ctx, r),
             Share::ExportSvg => {
                 self.top_menu = None;
-                if let Err(e) = files::export_svg("paxoscope.svg") {
+                if let Err(e) = files::export_svg("paxoscope.svg", &self.picture_footer()) {
                     self.notice = Some(format!("Export failed: {e}"));
                 }
             }
             Share::ExportPng => {
                 self.top_menu = None;
                 let link = ctx.link().clone();
-                files::export_png("paxoscope.png", move |r| {
+                files::export_png("paxoscope.png", &self.picture_footer(), move |r| {
                     if let Err(e) = r {
                         link.send_message(Msg::Show(Show::Notice(format!("Export failed: {e}"))));
                     }
@@ -47,9 +47,33 @@ impl App {
         }
     }
 
+    /// The words under an exported picture: the step, and the lesson's caption or the narration.
+    fn picture_footer(&self) -> String {
+        let s = &self.session;
+        let at = s.cursor();
+        let words = self
+            .lesson
+            .as_deref()
+            .filter(|l| !crate::ui::guide::place(s, l).off)
+            .and_then(|l| l.beat_at(at).map(|(k, b)| format!("Lesson {}, beat {k}: {}", l.number, b.caption)))
+            .or_else(|| s.narration().map(|n| n.text.clone()))
+            .unwrap_or_default();
+        format!("Step {at}. {words}")
+    }
+
     /// Keeps the address equal to the run on screen, so a reload or a shared link loses nothing.
+    /// A lesson followed as written is just its id and beat (or step).
     pub(super) fn sync_address(&mut self) {
-        let h = self.session.link(self.lesson.as_ref().map(|l| l.id)).to_hash();
+        let mut link = match &self.lesson {
+            Some(l) if crate::ui::guide::future_is_script(&self.session, l) => {
+                let cur = self.session.cursor();
+                let beat = if cur == 0 { Some(0) } else { l.beat_at(cur).map(|(k, _)| k) };
+                Link::of_lesson(l.id, cur, beat)
+            }
+            _ => self.session.link(self.lesson.as_ref().map(|l| l.id)),
+        };
+        link.presenter = self.presenter;
+        let h = link.to_hash();
         if h != self.last_hash {
             files::set_location_hash(&h);
             self.last_hash = h;
@@ -110,24 +134,36 @@ impl App {
         if hash.is_empty() {
             return;
         }
-        let link = match Link::parse(hash) {
-            Ok(l) => l,
-            Err(e) => {
-                self.notice = Some(format!("This link could not be opened ({e}); nothing was changed."));
-                return;
+        let opened = Link::parse(hash).and_then(|link| self.open_link(&link).map(|()| link.presenter));
+        match opened {
+            Ok(presenter) => {
+                self.presenter = presenter;
+                self.spotlight = None;
             }
-        };
-        match (&link.lesson, link.commands.is_empty()) {
-            (Some(id), true) => self.open_lesson(id, 0),
-            _ => match Session::from_link(&link) {
-                Ok(s) => {
-                    self.session = s;
-                    self.lesson =
-                        link.lesson.as_deref().and_then(|id| crate::sim::lessons::build(id).ok()).map(Rc::new);
-                    self.notice = None;
-                }
-                Err(e) => self.notice = Some(format!("This link could not be opened ({e}); nothing was changed.")),
-            },
+            Err(e) => self.notice = Some(format!("This link could not be opened ({e}); nothing was changed.")),
         }
+    }
+
+    /// Opens what a link describes: a lesson at a beat or a step, or a run (perhaps inside a
+    /// lesson). Nothing changes on an error.
+    fn open_link(&mut self, link: &Link) -> Result<(), String> {
+        if let (true, Some(id)) = (link.is_lesson_script(), &link.lesson) {
+            let l = crate::sim::lessons::build(id)?;
+            let at = match link.beat {
+                Some(b) if b <= l.beats.len() => l.beat_end(b),
+                Some(b) => return Err(format!("lesson {id:?} has {} beats, not {b}", l.beats.len())),
+                None => link.cursor,
+            };
+            if at > l.commands.len() {
+                return Err(format!("lesson {id:?} has {} steps, not {at}", l.commands.len()));
+            }
+            self.open_lesson(id, at);
+            return Ok(());
+        }
+        let s = Session::from_link(link)?;
+        self.session = s;
+        self.lesson = link.lesson.as_deref().and_then(|id| crate::sim::lessons::build(id).ok()).map(Rc::new);
+        self.notice = None;
+        Ok(())
     }
 }

@@ -87,15 +87,15 @@ fn highlight(sc: &Scene, marks: &Marks) -> Html {
     let rings = h.nodes.iter().filter_map(|id| sc.node(*id)).map(|n| {
         let b = n.glyph().union(&n.card);
         html! { <rect class="highlight-ring" x={px(b.x - pad)} y={px(b.y - pad)} width={px(b.w + 2.0 * pad)}
-                      height={px(b.h + 2.0 * pad)} rx={px(pad * 2.0)} /> }
+        height={px(b.h + 2.0 * pad)} rx={px(pad * 2.0)} /> }
     });
     let names: Vec<String> = h.nodes.iter().map(|n| n.to_string()).collect();
     let words = format!("{}: {}", names.join(", "), h.label);
     let note = (!marks.hide_answers).then(|| {
         let len = sc.t.width(words.chars().count()).min(sc.note.w);
         html! { <text class="highlight-label" data-testid="highlight-label" x={px(sc.note.center().x)}
-                      y={px(sc.note.y + 0.95 * sc.t.f)} font-size={px(sc.t.f)} textLength={px(len)}
-                      lengthAdjust="spacingAndGlyphs">{words}</text> }
+        y={px(sc.note.y + 0.95 * sc.t.f)} font-size={px(sc.t.f)} textLength={px(len)}
+        lengthAdjust="spacingAndGlyphs">{words}</text> }
     });
     html! { <g class="highlight" data-testid="highlight">{ for rings }{ note.unwrap_or_default() }</g> }
 }
@@ -107,8 +107,8 @@ fn legend(w: &World, sc: &Scene) -> Html {
     let words = format!("Network split: {}", crate::sim::narrate::partition_groups(w));
     let len = sc.t.width(words.chars().count()).min(sc.legend.w);
     html! { <text class="partition-legend" data-testid="partition-legend" x={px(sc.legend.center().x)}
-                  y={px(sc.legend.y + 0.95 * sc.t.f)} font-size={px(sc.t.f)} textLength={px(len)}
-                  lengthAdjust="spacingAndGlyphs">{words}</text> }
+    y={px(sc.legend.y + 0.95 * sc.t.f)} font-size={px(sc.t.f)} textLength={px(len)}
+    lengthAdjust="spacingAndGlyphs">{words}</text> }
 }
 
 /// Nodes that handled a delivery in the step that led here (they pulse).
@@ -135,7 +135,9 @@ fn shape(role: Role, p: Point, r: f64) -> Html {
             let hex = [(1.0, 0.0), (0.5, 0.87), (-0.5, 0.87), (-1.0, 0.0), (-0.5, -0.87), (0.5, -0.87)];
             html! { <polygon class="glyph" points={pts(&hex)} /> }
         }
-        Role::Learner => html! { <polygon class="glyph" points={pts(&[(0.0, -1.0), (1.0, 0.0), (0.0, 1.0), (-1.0, 0.0)])} /> },
+        Role::Learner => {
+            html! { <polygon class="glyph" points={pts(&[(0.0, -1.0), (1.0, 0.0), (0.0, 1.0), (-1.0, 0.0)])} /> }
+        }
     }
 }
 
@@ -195,7 +197,15 @@ fn glyph_marks(w: &World, sc: &Scene, n: &NodeBox) -> Html {
     </> }
 }
 
-fn node(w: &World, sc: &Scene, n: &NodeBox, pulse: Option<&'static str>, selected: bool, lit: bool, send: &Callback<Msg>) -> Html {
+fn node(
+    w: &World,
+    sc: &Scene,
+    n: &NodeBox,
+    pulse: Option<&'static str>,
+    selected: bool,
+    lit: bool,
+    send: &Callback<Msg>,
+) -> Html {
     let id = n.id;
     let (up, amnesia) = (w.is_up(id), w.is_amnesiac(id));
     let class = classes!(
@@ -227,10 +237,13 @@ fn node(w: &World, sc: &Scene, n: &NodeBox, pulse: Option<&'static str>, selecte
             Msg::Show(Show::Menu(Menu::Node(id)))
         })
     });
+    // The whole block (glyph and card) takes clicks and taps, gaps included.
+    let hit = n.glyph().union(&n.card);
     html! {
         // The whole node is clickable; the glyph is the keyboard and screen-reader button, so its
         // name (the state in words) contains its visible text (the id).
         <g class={class} data-testid={format!("node-{id}")} data-label={label.clone()} {onclick}>
+            <rect class="hit" x={px(hit.x)} y={px(hit.y)} width={px(hit.w)} height={px(hit.h)} />
             <g class="node-button" tabindex="0" role="button" aria-label={label} {onkeydown}>
                 { shape(id.role, n.center, n.r) }
                 { glyph_marks(w, sc, n) }

@@ -18,7 +18,7 @@ pub fn view(s: &Session, send: &Callback<Msg>) -> Html {
     html! {
         <details class="panel config" data-testid="config">
             <summary><h2>{"Cluster settings"}</h2></summary>
-            <ShapeForm key={crate::sim::link::Link { config: w.config().clone(), seed: s.timeline().seed(), commands: vec![], cursor: 0, lesson: None }.to_hash()} config={w.config().clone()} seed={s.timeline().seed()} {on_apply} {on_error} />
+            <ShapeForm key={crate::sim::link::Link::of_run(w.config().clone(), s.timeline().seed(), vec![], 0).to_hash()} config={w.config().clone()} seed={s.timeline().seed()} {on_apply} {on_error} />
         </details>
     }
 }

@@ -7,8 +7,9 @@ use crate::ui::msg::{Msg, Play, Show};
 use crate::ui::session::{Marker, Session, SPEEDS, SPEED_LABELS};
 use yew::prelude::*;
 
-/// The bar.
-pub fn view(s: &Session, send: &Callback<Msg>) -> Html {
+/// The bar. `show_time` is off in lessons, where steps are deliveries made by hand and the clock
+/// does not move.
+pub fn view(s: &Session, show_time: bool, send: &Callback<Msg>) -> Html {
     let (cur, len) = (s.cursor(), s.len());
     let next = match s.world().next_due() {
         _ if cur < len => "Step: replay the next recorded step".to_string(),
@@ -58,7 +59,8 @@ pub fn view(s: &Session, send: &Callback<Msg>) -> Html {
             <SeedReset key={s.timeline().seed().to_string()} seed={s.timeline().seed()}
                 on_reset={{ let cfg = s.timeline().config().clone(); send.reform(move |seed: u64| Msg::Reset(cfg.clone(), seed)) }}
                 on_error={send.reform(|e| Msg::Show(Show::Notice(e)))} />
-            <div class="counter" data-testid="counter">{format!("step {cur} / {len}")}<span class="muted">{format!(" · t={}", s.world().time())}</span></div>
+            <div class="counter" data-testid="counter">{format!("step {cur} / {len}")}
+                if show_time { <span class="muted">{format!(" · t={}", s.world().time())}</span> }</div>
         </footer>
     }
 }

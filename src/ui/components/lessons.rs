@@ -1,64 +1,146 @@
-//! The lesson card: where the student is in the lesson, the lesson's own words for this step,
-//! "your turn" prompts, and the way back when they have wandered off the script.
+//! The lesson card: the lesson's title and beat progress, the lesson's own words at each beat,
+//! "your turn" points with their goal checked as the student acts, the way back when they have
+//! left the script, and the way on to the next lesson. The presenter strip shows the same parts.
 
-use crate::sim::lessons::Lesson;
-use crate::ui::msg::{Guide, Msg, Play};
+use crate::sim::lessons::{self, Lesson};
+use crate::ui::guide::{goal_progress, place, Place};
+use crate::ui::msg::{Guide, Msg};
 use crate::ui::session::Session;
 use yew::prelude::*;
 
-/// How many of the session's steps still follow the lesson's script.
-pub fn on_script_steps(s: &Session, l: &Lesson) -> usize {
-    s.timeline().steps().iter().zip(&l.commands).take_while(|(a, b)| a.command == **b).count()
+/// What the lesson parts need to know.
+pub struct Follow<'a> {
+    /// The run.
+    pub s: &'a Session,
+    /// The lesson.
+    pub l: &'a Lesson,
+    /// Past the last beat, PageDown was pressed once: the next lesson is offered.
+    pub end_offer: bool,
+    /// A question is open: words that could give its answer away are hidden.
+    pub asking: bool,
+}
+
+impl Follow<'_> {
+    fn place(&self) -> Place<'_> {
+        place(self.s, self.l)
+    }
+}
+
+/// "Beat 3 of 16" and a bar.
+pub fn progress(f: &Follow) -> Html {
+    let p = f.place();
+    let pct = if p.total == 0 { 0.0 } else { p.done as f64 / p.total as f64 * 100.0 };
+    html! { <>
+        <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax={p.total.to_string()}
+             aria-valuenow={p.done.to_string()} aria-label="Lesson progress">
+            <span style={format!("width: {}%", crate::ui::format::px(pct))}></span></div>
+        <div class="lesson-step" data-testid="lesson-progress">{format!("beat {} of {}", p.done, p.total)}
+            if p.off { <span class="off-badge" data-testid="off-script">{" · off script"}</span> }
+        </div>
+    </> }
+}
+
+/// The lesson's words at this step: the beat's caption, or what the student is doing.
+pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
+    let p = f.place();
+    let cur = f.s.cursor();
+    if p.off {
+        let from = p.on_script + 1;
+        return html! { <p class="caption off" data-testid="caption">
+            {format!("You are exploring on your own: the run left the lesson's script at step {from}. ")}
+            <button class="link" data-testid="lesson-resume-inline" onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
+            {" to go back to the last beat you reached."}
+        </p> };
+    }
+    if f.asking {
+        return html! { <p class="caption hidden-for-question" data-testid="caption">{"Predict first: the lesson's words come back once the answer is revealed."}</p> };
+    }
+    match p.beat {
+        Some((_, b)) => html! { <p class="caption" data-testid="caption">{&b.caption}</p> },
+        None if cur == 0 => html! { <p class="caption intro" data-testid="caption">{f.l.teaches}</p> },
+        None => match f.l.next_beat_end(cur) {
+            Some(end) => html! { <p class="caption between" data-testid="caption">
+            {format!("On the way to beat {}: step {cur} of {end}. The narration tells each step.", p.done + 1)}</p> },
+            None => Html::default(),
+        },
+    }
+}
+
+/// A "your turn" prompt at its beat, or, once the student acts, whether the goal is reached.
+pub fn turn(f: &Follow, send: &Callback<Msg>) -> Html {
+    let p = f.place();
+    if !p.off {
+        let Some(t) = f.l.turn(f.s.cursor()) else {
+            return Html::default();
+        };
+        return html! { <div class="your-turn" data-testid="your-turn" role="note">
+            <strong>{"Your turn. "}</strong>{capitalized(t.prompt.trim_start_matches("Your turn: "))}
+            <span class="goal">{format!(" Goal: {}. Next skips it.", t.goal.describe())}</span>
+        </div> };
+    }
+    let Some(progress) = goal_progress(f.s, f.l) else {
+        return Html::default();
+    };
+    let next = lessons::next_after(f.l.id);
+    html! { <div class={classes!("your-turn", "goal-status", if progress.reached { "reached" } else { "pending" })}
+                 data-testid="goal-status" data-reached={progress.reached.to_string()} role="status">
+        <strong>{if progress.reached { "Goal reached. " } else { "Not yet. " }}</strong>{&progress.why}
+        <div class="lesson-nav">
+            <button data-testid="goal-resume" onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
+            if progress.reached && next.is_some() {
+                <button class="primary" data-testid="goal-next-lesson" onclick={send.reform(|_| Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
+            }
+        </div>
+    </div> }
+}
+
+/// Past the last beat: the lesson is done, and the next one is a key away.
+pub fn end(f: &Follow, send: &Callback<Msg>) -> Html {
+    let p = f.place();
+    if !p.complete || f.l.next_beat_end(f.s.cursor()).is_some() {
+        return Html::default();
+    }
+    let next = lessons::next_after(f.l.id).and_then(|id| lessons::catalog().find(|c| c.0 == id));
+    html! { <div class={classes!("lesson-end", f.end_offer.then_some("offered"))} data-testid="lesson-end" role="status">
+        <strong>{"✓ Lesson complete."}</strong>
+        { match next {
+            Some((_, n, title, _)) => html! { <>
+                {format!(" Next: lesson {n}, {title}. ")}
+                <button class="primary" data-testid="lesson-next-lesson" onclick={send.reform(|_| Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
+                if f.end_offer { <span class="muted">{" (or press PageDown again)"}</span> }
+            </> },
+            None => html! { {" That was the last lesson: the cluster is yours."} },
+        } }
+    </div> }
 }
 
 /// The card, at the top of the side panel.
-pub fn view(s: &Session, l: &Lesson, send: &Callback<Msg>) -> Html {
-    let n = l.commands.len();
-    let cur = s.cursor();
-    let on_script = on_script_steps(s, l);
-    let off = cur > on_script || (s.len() > on_script && on_script < n);
-    // The lesson speaks only on the steps it wrote words for; between them the narration tells.
-    let said = l.beat_at(cur).map(|(_, b)| b.caption.as_str());
-    let caption = match said {
-        _ if off && on_script >= n => html! {
-            <p class="caption off" data-testid="caption">{"You are exploring on your own after the lesson's last step. Resume to see how the lesson ended."}</p>
-        },
-        _ if off => html! {
-            <p class="caption off" data-testid="caption">{format!(
-                "You are exploring on your own: the lesson's script was replaced from step {}. Resume to go back to the lesson where you left it.",
-                on_script + 1
-            )}</p>
-        },
-        Some(c) => html! { <p class="caption" data-testid="caption">{c}</p> },
-        None if cur == 0 => html! { <p class="caption" data-testid="caption">{l.teaches}</p> },
-        None => {
-            html! { <p class="caption earlier" data-testid="caption">{"(The narration below tells this step.)"}</p> }
-        }
-    };
-    let turn = (!off).then(|| l.turn(cur)).flatten().map(|t| {
-        html! { <p class="your-turn" data-testid="your-turn" role="note"><strong>{"Your turn. "}</strong>{capitalized(t.prompt.trim_start_matches("Your turn: "))}</p> }
-    });
-    let pct = if n == 0 { 0.0 } else { cur.min(n) as f64 / n as f64 * 100.0 };
-    let next_disabled = off || cur >= n;
+pub fn view(f: &Follow, send: &Callback<Msg>) -> Html {
+    let l = f.l;
+    let p = f.place();
+    let cur = f.s.cursor();
     html! {
         <section class="panel lesson-card" data-testid="lesson-card" aria-label={format!("Lesson {}: {}", l.number, l.title)}>
             <div class="lesson-head">
-                <h2>{format!("Lesson {} of {}", l.number, crate::sim::lessons::COUNT)}</h2>
+                <h2>{format!("Lesson {} of {}", l.number, lessons::COUNT)}</h2>
                 <button class="ghost small" data-testid="lesson-exit" onclick={send.reform(|_| Msg::Guide(Guide::Exit))} aria-label="Leave the lesson">{"✕"}</button>
             </div>
             <h3 class="lesson-title">{l.title}</h3>
-            <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax={n.to_string()} aria-valuenow={cur.min(n).to_string()}
-                 aria-label="Lesson progress"><span style={format!("width: {}%", crate::ui::format::px(pct))}></span></div>
-            <div class="lesson-step" data-testid="lesson-progress">{format!("step {} of {n}", cur.min(n))}</div>
-            { caption }
-            { turn.unwrap_or_default() }
+            { progress(f) }
+            { caption(f, send) }
+            { turn(f, send) }
+            { end(f, send) }
             <div class="lesson-nav">
-                <button data-testid="lesson-prev" disabled={cur == 0} onclick={send.reform(|_| Msg::Play(Play::Back))}>{"◀ Prev"}</button>
-                if off {
+                <button data-testid="lesson-prev" disabled={cur == 0} onclick={send.reform(|_| Msg::Guide(Guide::Prev))}
+                        title="Back to the previous beat (PageUp)">{"◀ Beat"}</button>
+                if p.off {
                     <button class="primary" data-testid="lesson-resume" onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"Resume lesson"}</button>
+                } else if p.complete && l.next_beat_end(cur).is_none() {
+                    <button class="primary" data-testid="lesson-next" disabled={lessons::next_after(l.id).is_none()}
+                            onclick={send.reform(|_| Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
                 } else {
-                    <button class="primary" data-testid="lesson-next" disabled={next_disabled} onclick={send.reform(|_| Msg::Play(Play::Forward))}>
-                        {if cur >= n { "Lesson complete" } else { "Next ▶" }}</button>
+                    <button class="primary" data-testid="lesson-next" onclick={send.reform(|_| Msg::Guide(Guide::Next))}
+                            title="Play to the next beat (PageDown or →)">{"Beat ▶"}</button>
                 }
             </div>
         </section>

@@ -1,34 +1,61 @@
-//! The predict card: a question before a delivery, the choices, and how the student is doing.
+//! The predict card: a question before a delivery, the choices, a hint (not in exam mode), and
+//! once answered, the right answer and why.
 
 use crate::ui::msg::{Msg, Predict};
-use crate::ui::predict::Question;
+use crate::ui::poll::{Outcome, Poll};
 use yew::prelude::*;
 
-/// The card (shown in the side panel, and in the presenter strip).
-pub fn view(q: Option<&Question>, feedback: Option<&(bool, String)>, score: (u32, u32), send: &Callback<Msg>) -> Html {
-    let (right, asked) = score;
-    let fb = feedback.map(|(ok, answer)| {
-        html! {
-            <p class={classes!("feedback", if *ok { "right" } else { "wrong" })} data-testid="predict-feedback" role="status">
-                {if *ok { format!("Right: {answer}.") } else { format!("Not quite: the answer was {answer}.") }}
-                {" The narration below says why."}
-            </p>
-        }
+/// What was revealed: right or wrong, the answer, and the explanation.
+pub fn outcome(o: &Outcome) -> Html {
+    let (class, head) = match o.right() {
+        Some(true) => ("right", format!("Right: {}.", o.answer())),
+        Some(false) => ("wrong", format!("Not quite: the answer was {}.", o.answer())),
+        None => ("shown", format!("The answer: {}.", o.answer())),
+    };
+    html! {
+        <div class={classes!("feedback", class)} data-testid="predict-feedback" role="status">
+            <strong>{head}</strong>
+            <span class="explain" data-testid="predict-explain">{format!(" {}", o.question.explain)}</span>
+        </div>
+    }
+}
+
+/// The choices, numbered for the keyboard (1 to 4). `reveal_on_click` answers at once (a student
+/// alone); otherwise a click only picks (a poll).
+pub fn choices(p: &Poll, reveal_on_click: bool, send: &Callback<Msg>) -> Html {
+    let Some(q) = &p.question else {
+        return Html::default();
+    };
+    let items = q.choices.iter().enumerate().map(|(i, c)| {
+        let picked = p.choice == Some(i);
+        let msg = move || if reveal_on_click { Predict::Answer(i) } else { Predict::Choose(i) };
+        html! { <button class={classes!("choice", picked.then_some("picked"))} data-testid={format!("choice-{i}")}
+                    aria-pressed={picked.to_string()} onclick={send.reform(move |_| Msg::Predict(msg()))}>
+        <span class="choice-key">{format!("{}", i + 1)}</span>{c}</button> }
     });
-    let body = match q {
-        Some(q) => {
-            let choices = q.choices.iter().enumerate().map(|(i, c)| {
-                html! { <button class="choice" data-testid={format!("choice-{i}")} onclick={send.reform(move |_| Msg::Predict(Predict::Answer(i)))}>{c}</button> }
-            });
-            html! { <>
-                <p class="question" data-testid="question">{&q.prompt}</p>
-                <div class="choices">{ for choices }</div>
-                <button class="ghost small" data-testid="skip-question" onclick={send.reform(|_| Msg::Predict(Predict::Skip))}>{"Skip: just show me"}</button>
-            </> }
-        }
-        None => {
-            html! { <p class="muted small">{"Press Step: before each delivery you will be asked what happens next."}</p> }
-        }
+    html! { <div class="choices">{ for items }</div> }
+}
+
+/// The card, in the side panel.
+pub fn view(p: &Poll, send: &Callback<Msg>) -> Html {
+    let (right, asked) = p.score;
+    let body = match &p.question {
+        Some(q) => html! { <>
+            <p class="question" data-testid="question">{&q.prompt}</p>
+            { choices(p, true, send) }
+            if p.hint {
+                <p class="hint" data-testid="hint">{&q.hint}</p>
+            } else if !p.exam {
+                <button class="ghost small" data-testid="show-hint" onclick={send.reform(|_| Msg::Predict(Predict::Hint))}>{"Hint"}</button>
+            }
+            <button class="ghost small" data-testid="skip-question" onclick={send.reform(|_| Msg::Predict(Predict::Skip))}>{"Skip: just show me"}</button>
+        </> },
+        None => match &p.outcome {
+            Some(o) => outcome(o),
+            None => {
+                html! { <p class="muted small">{"Press Step: before each delivery you will be asked what happens next."}</p> }
+            }
+        },
     };
     html! {
         <section class="panel predict-card" data-testid="predict-card" aria-label="Predict">
@@ -36,7 +63,9 @@ pub fn view(q: Option<&Question>, feedback: Option<&(bool, String)>, score: (u32
                 <h2>{"Predict"}</h2>
                 <span class="score" data-testid="score">{format!("{right} of {asked} right")}</span>
             </div>
-            { fb.unwrap_or_default() }
+            <label class="check small" title="No hints: explanations only after you answer">
+                <input type="checkbox" data-testid="exam-mode" checked={p.exam} onchange={send.reform(|_| Msg::Predict(Predict::Exam))} />
+                {"Exam mode (no hints)"}</label>
             { body }
         </section>
     }

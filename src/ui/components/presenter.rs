@@ -1,37 +1,137 @@
-//! The presenter strip: in presenter mode the side panel is hidden, and what just happened (with
-//! the lesson's words, a prediction question and the safety verdict) runs along the bottom of the
-//! canvas in large type.
+//! Presenter mode: a slim bar on top (lesson, beat progress, off-script, chosen, safety) and a
+//! strip along the bottom in large type (the lesson's words or the narration, a poll, "your
+//! turn", the next lesson), so the cluster gets the rest of the screen. A clicker drives it all:
+//! PageDown plays to the next beat (or reveals a poll's answer), PageUp goes back a beat, and the
+//! number keys vote.
 
-use crate::sim::lessons::Lesson;
-use crate::ui::msg::{Msg, Predict};
-use crate::ui::predict::Question;
+use super::lessons::{self as card, Follow};
+use super::predict::{choices, outcome};
+use crate::paxos::{NodeId, Role};
+use crate::sim::{Command, MsgId, World};
+use crate::ui::msg::{Guide, Msg, Play, Predict, Show, Spot};
+use crate::ui::poll::Poll;
 use crate::ui::session::Session;
 use yew::prelude::*;
 
-/// The strip.
-pub fn view(s: &Session, lesson: Option<&Lesson>, question: Option<&Question>, send: &Callback<Msg>) -> Html {
+/// The bar on top.
+pub fn header(s: &Session, follow: Option<&Follow>, send: &Callback<Msg>) -> Html {
     let safe = s.world().oracle().violations().is_empty();
-    let caption = lesson.and_then(|l| {
-        let k = s.cursor();
-        l.beat_at(k).map(|(_, b)| b.caption.clone())
-    });
-    let text = s
-        .narration()
-        .map_or("Press → (or PageDown) to step; click a client to ask for a value.".to_string(), |n| n.text.clone());
-    let q = question.map(|q| {
-        let choices = q.choices.iter().enumerate().map(|(i, c)| {
-            html! { <button class="choice" onclick={send.reform(move |_| Msg::Predict(Predict::Answer(i)))}>{c}</button> }
-        });
-        html! { <div class="strip-question"><strong>{&q.prompt}</strong><span class="choices">{ for choices }</span></div> }
-    });
+    let title = match follow {
+        Some(f) => format!("Lesson {} · {}", f.l.number, f.l.title),
+        None => "Paxoscope · free play".into(),
+    };
+    html! {
+        <header class="presenter-bar" data-testid="presenter-bar">
+            <span class="pres-title" data-testid="presenter-title">{title}</span>
+            { follow.map(card::progress).unwrap_or_default() }
+            <span class="spacer" />
+            { super::banner::view(s, true) }
+            <span class={classes!("strip-safety", if safe { "ok" } else { "broken" })} data-testid="presenter-safety">
+                {if safe { "✓ safe" } else { "✗ safety broken" }}</span>
+            <button class="ghost" data-testid="presenter-exit" onclick={send.reform(|_| Msg::Show(Show::Presenter))}
+                    title="Leave presenter mode (P)">{"✕"}</button>
+        </header>
+    }
+}
+
+/// What the strip says: a poll, its answer, the lesson's words or the narration.
+fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, send: &Callback<Msg>) -> Html {
+    if let Some(q) = &poll.question {
+        return html! { <div class="strip-question" data-testid="strip-question">
+            <p class="strip-text"><strong>{&q.prompt}</strong></p>
+            { choices(poll, false, send) }
+            <p class="strip-hint">{"Vote with 1 to 4; PageDown reveals the answer."}</p>
+        </div> };
+    }
+    if let Some(o) = &poll.outcome {
+        return outcome(o);
+    }
+    let narration = || {
+        let text = s
+            .narration()
+            .map_or("Press PageDown to step; click a client to ask for a value.".to_string(), |n| n.text.clone());
+        html! { <p class="strip-text" data-testid="strip-narration">{text}</p> }
+    };
+    match follow {
+        Some(f) if crate::ui::guide::place(f.s, f.l).beat.is_some() => html! { <>
+            <div class="strip-caption">{ card::caption(f, send) }</div>
+        </> },
+        Some(f) if crate::ui::guide::place(f.s, f.l).off => html! { <>
+            <div class="strip-caption">{ card::caption(f, send) }</div>
+            { narration() }
+        </> },
+        Some(_) | None => narration(),
+    }
+}
+
+/// Buttons for what the spotlight is on, so no menu opens over the canvas.
+fn spot_actions(w: &World, spot: Option<Spot>, send: &Callback<Msg>) -> Html {
+    let button = |label: String, cmd: Command| {
+        let why = w.check(&cmd).err();
+        let disabled = why.is_some();
+        html! { <button class="small" {disabled} title={why.unwrap_or_default()}
+        onclick={send.reform(move |_| Msg::Do(cmd.clone()))}>{label}</button> }
+    };
+    let items: Vec<Html> = match spot {
+        Some(Spot::Node(n)) => node_actions(w, n, &button),
+        Some(Spot::Message(id)) => message_actions(w, id, &button),
+        None => return Html::default(),
+    };
+    html! { <div class="spot-actions" data-testid="spot-actions">{ for items }
+    <button class="small ghost" onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>{"Clear spotlight"}</button></div> }
+}
+
+fn node_actions(w: &World, n: NodeId, button: &dyn Fn(String, Command) -> Html) -> Vec<Html> {
+    let mut v = vec![if w.is_up(n) {
+        button(format!("Crash {n}"), Command::Crash { node: n })
+    } else {
+        button(format!("Restart {n}"), Command::Restart { node: n })
+    }];
+    match n.role {
+        Role::Proposer => v.push(button(format!("Time out {n}"), Command::Timeout { node: n })),
+        Role::Client => v.push(button(
+            format!("{n} asks for {}", crate::ui::format::short(crate::sim::world::default_value(n.index))),
+            Command::Request { client: n, value: crate::sim::world::default_value(n.index) },
+        )),
+        Role::Acceptor | Role::Learner => {}
+    }
+    v
+}
+
+fn message_actions(w: &World, id: MsgId, button: &dyn Fn(String, Command) -> Html) -> Vec<Html> {
+    let Some(m) = w.message(id) else {
+        return vec![];
+    };
+    let what = format!("{} to {}", m.msg.label(), m.to);
+    vec![
+        button(format!("Deliver {what}"), Command::Deliver { id }),
+        button("Drop it".into(), Command::Drop { id }),
+        button("Duplicate it".into(), Command::Duplicate { id }),
+    ]
+}
+
+/// The strip along the bottom.
+pub fn strip(s: &Session, follow: Option<&Follow>, poll: &Poll, spot: Option<Spot>, send: &Callback<Msg>) -> Html {
+    let lesson = follow.is_some();
+    let back = move |_| if lesson { Msg::Guide(Guide::Prev) } else { Msg::Play(Play::Back) };
+    let next = move |_| if lesson { Msg::Guide(Guide::Next) } else { Msg::Play(Play::Step) };
+    let reveal = poll.question.is_some();
     html! {
         <div class="presenter-strip" data-testid="presenter-strip" aria-live="polite">
-            <span class={classes!("strip-safety", if safe { "ok" } else { "broken" })}>{if safe { "✓ safe" } else { "✗ safety broken" }}</span>
-            <span class="strip-step">{format!("step {}", s.cursor())}</span>
-            { super::banner::view(s, true) }
-            { caption.map(|c| html! { <p class="strip-caption">{c}</p> }).unwrap_or_default() }
-            <p class="strip-text">{text}</p>
-            { q.unwrap_or_default() }
+            <div class="strip-main">
+                { words(s, follow, poll, send) }
+                { follow.map(|f| card::turn(f, send)).unwrap_or_default() }
+                { follow.map(|f| card::end(f, send)).unwrap_or_default() }
+                { spot_actions(s.world(), spot, send) }
+            </div>
+            <div class="strip-nav">
+                <button data-testid="strip-back" aria-label="Back" onclick={send.reform(back)}>{"◀"}</button>
+                if reveal {
+                    <button class="primary" data-testid="strip-reveal" onclick={send.reform(|_| Msg::Predict(Predict::Reveal))}>{"Reveal"}</button>
+                } else {
+                    <button class="primary" data-testid="strip-next" aria-label="Next" onclick={send.reform(next)}>{"▶"}</button>
+                }
+            </div>
         </div>
     }
 }

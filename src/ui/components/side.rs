@@ -3,7 +3,6 @@
 
 use super::{config, failures, lessons};
 use crate::paxos::{NodeId, Phase};
-use crate::sim::lessons::Lesson;
 use crate::sim::{Command, Invariant};
 use crate::ui::msg::{Msg, Play};
 use crate::ui::session::Session;
@@ -13,12 +12,13 @@ use yew::prelude::*;
 const LOG_WINDOW: usize = 150;
 
 /// The panel.
-pub fn view(s: &Session, lesson: Option<&Lesson>, predict: Option<Html>, send: &Callback<Msg>) -> Html {
+pub fn view(s: &Session, follow: Option<&lessons::Follow>, predict: Option<Html>, send: &Callback<Msg>) -> Html {
+    let asking = follow.is_some_and(|f| f.asking);
     html! {
         <aside class="side" aria-label="Explanation and state">
-            { lesson.map(|l| lessons::view(s, l, send)).unwrap_or_default() }
+            { follow.map(|f| lessons::view(f, send)).unwrap_or_default() }
             { predict.unwrap_or_default() }
-            { narration(s, send) }
+            { narration(s, asking, send) }
             { super::banner::view(s, false) }
             { invariants(s) }
             { phases(s) }
@@ -29,8 +29,12 @@ pub fn view(s: &Session, lesson: Option<&Lesson>, predict: Option<Html>, send: &
     }
 }
 
-fn narration(s: &Session, send: &Callback<Msg>) -> Html {
+fn narration(s: &Session, asking: bool, send: &Callback<Msg>) -> Html {
     let body = match s.narration() {
+        // The narration of the step before a question may hint at its answer.
+        Some(_) if asking => {
+            html! { <p class="narration-text muted">{"Predict first: the narration comes back once the answer is revealed."}</p> }
+        }
         Some(n) => {
             html! { <p class={classes!("narration-text", n.chosen.then_some("chosen"), n.violated.then_some("violated"))}>{&n.text}</p> }
         }

@@ -164,7 +164,9 @@ fn ghost(s: &Session, now: &Scene, before: &Scene, id: MsgId, lost: bool) -> Opt
     let was = before.tokens.iter().find(|t| t.ids.contains(&id))?;
     let lines = token_lines(&m.msg);
     let r = Rect { h: lines.len() as f64 * now.t.line_h() + 0.35 * now.t.f, ..was.rect };
-    let end = if lost { Point { x: r.x, y: r.y } } else {
+    let end = if lost {
+        Point { x: r.x, y: r.y }
+    } else {
         let c = now.node(m.to).map_or(r.center(), |n| n.center);
         Point { x: c.x - r.w / 2.0, y: c.y - r.h / 2.0 }
     };

@@ -19,6 +19,8 @@ pub struct Bar<'a> {
     pub predict: bool,
     /// Dark theme on?
     pub dark: bool,
+    /// Ids of the lessons the viewer has finished.
+    pub done: &'a [String],
 }
 
 /// The bar.
@@ -28,11 +30,12 @@ pub fn view(bar: &Bar, send: &Callback<Msg>) -> Html {
     let share_open = open == Some(TopMenu::Share);
     let items = catalog().map(|(id, n, title, teaches)| {
         let current = lesson.is_some_and(|l| l.id == id);
+        let done = bar.done.iter().any(|d| d == id);
         html! {
             <li>
-                <button class={classes!("lesson-item", current.then_some("current"))} data-testid={format!("lesson-{id}")}
-                        onclick={send.reform(move |_| Msg::Guide(Guide::Open(id.to_string())))}>
-                    <span class="lesson-num">{n.to_string()}</span>
+                <button class={classes!("lesson-item", current.then_some("current"), done.then_some("done"))} data-testid={format!("lesson-{id}")}
+                        data-done={done.to_string()} onclick={send.reform(move |_| Msg::Guide(Guide::Open(id.to_string())))}>
+                    <span class="lesson-num" aria-label={if done { format!("{n}, finished") } else { n.to_string() }}>{if done { "✓".to_string() } else { n.to_string() }}</span>
                     <span><strong>{title}</strong><span class="lesson-teaches">{teaches}</span></span>
                 </button>
             </li>

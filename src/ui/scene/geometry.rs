@@ -29,7 +29,10 @@ impl Rect {
     }
     /// Is `o` wholly inside this box?
     pub fn contains(&self, o: &Rect) -> bool {
-        o.x >= self.x - 1e-6 && o.y >= self.y - 1e-6 && o.right() <= self.right() + 1e-6 && o.bottom() <= self.bottom() + 1e-6
+        o.x >= self.x - 1e-6
+            && o.y >= self.y - 1e-6
+            && o.right() <= self.right() + 1e-6
+            && o.bottom() <= self.bottom() + 1e-6
     }
     /// Right edge.
     pub fn right(&self) -> f64 {

@@ -49,7 +49,8 @@ fn nothing_overlaps_for_any_cluster_size_at_rest() {
 
 #[test]
 fn nothing_overlaps_through_random_runs_of_the_largest_cluster() {
-    let cfg = Config { clients: 3, proposers: 5, acceptors: 9, learners: 5, loss: 5, duplicate: 10, ..Config::default() };
+    let cfg =
+        Config { clients: 3, proposers: 5, acceptors: 9, learners: 5, loss: 5, duplicate: 10, ..Config::default() };
     for seed in 0..20 {
         let t = simulate(cfg.clone(), seed, 150, Faults::ALL).unwrap();
         for n in (0..=t.len()).step_by(7) {
@@ -88,4 +89,3 @@ fn copies_of_one_message_travel_as_one_token_until_they_part() {
     let prep: Vec<&TokenBox> = scene.tokens.iter().filter(|t| t.lines[0] == "Prepare 1.1").collect();
     assert_eq!(prep[0].lines[1], "to A2 A3");
 }
-

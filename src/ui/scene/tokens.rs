@@ -60,12 +60,18 @@ pub fn gap_of(from: NodeId, to: NodeId) -> usize {
 /// The second line of a token of several copies: where they go.
 fn receivers(to: &[NodeId]) -> String {
     let mut distinct: Vec<NodeId> = to.to_vec();
-    distinct.dedup();
     distinct.sort();
     distinct.dedup();
+    let copies = |n: &NodeId| to.iter().filter(|t| *t == n).count();
     match distinct.len() {
         1 => format!("{} copies", to.len()),
-        2 | 3 => format!("to {}", distinct.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" ")),
+        2 | 3 => {
+            let names: Vec<String> = distinct
+                .iter()
+                .map(|n| if copies(n) > 1 { format!("{n}×{}", copies(n)) } else { n.to_string() })
+                .collect();
+            format!("to {}", names.join(" "))
+        }
         n => format!("to {n} nodes"),
     }
 }

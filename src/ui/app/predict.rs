@@ -1,0 +1,71 @@
+//! Predict mode: before a delivery the app asks what will happen; a pick is scored when the
+//! answer is revealed, and revealing takes the step. In presenter mode a pick does not reveal
+//! (the room votes; PageDown reveals).
+
+use super::App;
+use crate::sim::Command;
+use crate::ui::msg::Predict;
+use crate::ui::predict::question;
+use yew::prelude::*;
+
+impl App {
+    pub(super) fn on_predict(&mut self, p: Predict) {
+        match p {
+            Predict::Toggle => {
+                self.predict = !self.predict;
+                self.poll.clear();
+            }
+            Predict::Answer(i) => {
+                if self.poll.choose(i) && !self.presenter {
+                    self.reveal_step();
+                }
+            }
+            Predict::Choose(i) => {
+                self.poll.choose(i);
+            }
+            Predict::Reveal => self.reveal_step(),
+            Predict::Skip => {
+                self.poll.choice = None;
+                self.reveal_step();
+            }
+            Predict::Hint => self.poll.show_hint(),
+            Predict::Exam => {
+                self.poll.exam = !self.poll.exam;
+                self.poll.hint = false;
+            }
+        }
+    }
+
+    /// In predict mode, asks about the next delivery before it happens. Returns true when a
+    /// question is now waiting (the step is held back and play pauses).
+    pub(super) fn ask_first(&mut self, ctx: &Context<Self>) -> bool {
+        if !self.predict {
+            return false;
+        }
+        if self.poll.question.is_some() {
+            return true;
+        }
+        let s = &self.session;
+        let next = if s.cursor() < s.len() { s.timeline().steps()[s.cursor()].command.clone() } else { Command::Tick };
+        match question(s.world(), &next) {
+            Some(q) => {
+                self.poll.ask(q);
+                if self.session.playing {
+                    self.session.playing = false;
+                    self.restart_timer(ctx);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Reveals the open question's answer and takes the step it was about.
+    pub(super) fn reveal_step(&mut self) {
+        if self.poll.reveal() {
+            if let Err(e) = self.session.step() {
+                self.notice = Some(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Where a student stands in a lesson: on its script or off it, at which beat, and whether a
+//! "your turn" goal has been reached. Pure, so it is tested natively; the app and the lesson
+//! card, the presenter strip and the links all read it.
+
+use crate::sim::lessons::{Beat, Lesson, Progress, Turn};
+use crate::ui::session::Session;
+
+/// Are the session's cluster settings and seed the lesson's?
+fn same_cluster(s: &Session, l: &Lesson) -> bool {
+    s.timeline().config() == &l.config && s.timeline().seed() == l.seed
+}
+
+/// How many of the session's steps still follow the lesson's script (none when the cluster's
+/// settings differ from the lesson's).
+pub fn on_script_steps(s: &Session, l: &Lesson) -> usize {
+    if !same_cluster(s, l) {
+        return 0;
+    }
+    s.timeline().steps().iter().zip(&l.commands).take_while(|(a, b)| a.command == **b).count()
+}
+
+/// Is the session's whole recording the lesson's script (so stepping on replays it)?
+pub fn future_is_script(s: &Session, l: &Lesson) -> bool {
+    s.len() == l.commands.len() && on_script_steps(s, l) == l.commands.len()
+}
+
+/// A lesson as the student sees it at the session's step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place<'a> {
+    /// Steps that follow the script.
+    pub on_script: usize,
+    /// The student has left the script (acted differently, or changed the settings).
+    pub off: bool,
+    /// The beat whose caption shows at this step, with its number (1-based).
+    pub beat: Option<(usize, &'a Beat)>,
+    /// Beats reached so far.
+    pub done: usize,
+    /// Beats in all.
+    pub total: usize,
+    /// The last beat has been reached, on the script.
+    pub complete: bool,
+}
+
+/// Where the session stands in `l`.
+pub fn place<'a>(s: &Session, l: &'a Lesson) -> Place<'a> {
+    let on = on_script_steps(s, l);
+    let cur = s.cursor();
+    let off = !same_cluster(s, l) || cur > on;
+    let beat = if off { None } else { l.beat_at(cur) };
+    let total = l.beats.len();
+    let done = l.beats_done(cur.min(on));
+    Place { on_script: on, off, beat, done, total, complete: !off && total > 0 && done == total }
+}
+
+/// The "your turn" point the student is working on: the turn of the last beat the run still
+/// shared with the script, once the run has left it there. Returns the turn and the step it
+/// began at.
+pub fn active_turn<'a>(s: &Session, l: &'a Lesson) -> Option<(&'a Turn, usize)> {
+    let p = place(s, l);
+    if !p.off {
+        return None;
+    }
+    let at = l.beats.iter().map(|b| b.end).filter(|e| *e <= p.on_script).max()?;
+    l.turn(at).map(|t| (t, at))
+}
+
+/// How the student is doing on the active turn's goal.
+pub fn goal_progress(s: &Session, l: &Lesson) -> Option<Progress> {
+    let (turn, at) = active_turn(s, l)?;
+    let start = s.timeline().world_at(at);
+    let since = &s.timeline().steps()[at..s.cursor().max(at)];
+    Some(turn.goal.check(&start, since, s.world()))
+}
+
+/// Where the next beat (from step `cur`) ends, if there is one.
+pub fn next_beat(l: &Lesson, cur: usize) -> Option<usize> {
+    l.next_beat_end(cur)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::lessons::build;
+    use crate::sim::Command;
+
+    fn at(l: &Lesson, n: usize) -> Session {
+        Session::from_commands(l.config.clone(), l.seed, &l.commands, n).unwrap()
+    }
+
+    #[test]
+    fn on_the_script_the_beat_and_its_number_show_at_its_step() {
+        let l = build("happy-path").unwrap();
+        let end = l.beats[2].end;
+        let s = at(&l, end);
+        let p = place(&s, &l);
+        assert!(!p.off);
+        assert_eq!(p.beat.map(|b| b.0), Some(3));
+        assert_eq!((p.done, p.total), (3, l.beats.len()));
+        let last = at(&l, l.commands.len());
+        assert!(place(&last, &l).complete);
+    }
+
+    #[test]
+    fn acting_differently_leaves_the_script_and_starts_the_turn() {
+        let l = build("happy-path").unwrap();
+        let (k, b) = l.beats.iter().enumerate().find(|(_, b)| b.turn.is_some()).unwrap();
+        let mut s = at(&l, b.end);
+        assert!(active_turn(&s, &l).is_none(), "nothing done yet");
+        s.apply(Command::Request {
+            client: crate::paxos::NodeId::client(1),
+            value: crate::paxos::Value::new("Y").unwrap(),
+        })
+        .unwrap();
+        let p = place(&s, &l);
+        assert!(p.off && p.beat.is_none());
+        assert_eq!(active_turn(&s, &l).map(|t| t.1), Some(l.beats[k].end));
+        assert!(!goal_progress(&s, &l).unwrap().reached);
+        for _ in 0..40 {
+            if s.step().is_err() {
+                break;
+            }
+        }
+        assert!(goal_progress(&s, &l).unwrap().reached, "{:?}", goal_progress(&s, &l));
+    }
+
+    #[test]
+    fn changing_the_settings_leaves_the_script() {
+        let l = build("ballot-conflict").unwrap();
+        let s = Session::new(crate::sim::Config { acceptors: 5, ..l.config.clone() }, l.seed).unwrap();
+        assert_eq!(on_script_steps(&s, &l), 0);
+        assert!(place(&s, &l).done == 0);
+    }
+}

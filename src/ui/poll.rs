@@ -1,0 +1,131 @@
+//! Predict mode as a poll: a question is asked with its answer hidden; the class (or the student)
+//! picks a choice; revealing shows the right answer and why, scores the pick and lets the step
+//! happen. In exam mode no hint is offered before answering.
+
+use crate::ui::predict::Question;
+
+/// What was revealed about the last question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The question.
+    pub question: Question,
+    /// The choice picked, if any was.
+    pub picked: Option<usize>,
+}
+
+impl Outcome {
+    /// Was the pick right? (`None` when nothing was picked.)
+    pub fn right(&self) -> Option<bool> {
+        self.picked.map(|p| p == self.question.answer)
+    }
+    /// The right answer's words.
+    pub fn answer(&self) -> &str {
+        self.question.choices.get(self.question.answer).map_or("", String::as_str)
+    }
+}
+
+/// The poll's state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Poll {
+    /// The open question.
+    pub question: Option<Question>,
+    /// The choice picked for it, not yet revealed.
+    pub choice: Option<usize>,
+    /// Whether the hint is showing.
+    pub hint: bool,
+    /// The last question revealed, until the next step.
+    pub outcome: Option<Outcome>,
+    /// Right answers, questions answered.
+    pub score: (u32, u32),
+    /// Exam mode: no hints.
+    pub exam: bool,
+}
+
+impl Poll {
+    /// Opens `q`.
+    pub fn ask(&mut self, q: Question) {
+        self.question = Some(q);
+        self.choice = None;
+        self.hint = false;
+        self.outcome = None;
+    }
+
+    /// Picks choice `i` (counted from 0) of the open question; out of range is ignored.
+    pub fn choose(&mut self, i: usize) -> bool {
+        match &self.question {
+            Some(q) if i < q.choices.len() => {
+                self.choice = Some(i);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Shows the hint, unless in exam mode.
+    pub fn show_hint(&mut self) {
+        self.hint = self.question.is_some() && !self.exam;
+    }
+
+    /// Reveals the open question's answer and scores the pick. Returns false when no question
+    /// was open (nothing to reveal).
+    pub fn reveal(&mut self) -> bool {
+        let Some(question) = self.question.take() else {
+            return false;
+        };
+        let picked = self.choice.take();
+        if let Some(p) = picked {
+            self.score = (self.score.0 + (p == question.answer) as u32, self.score.1 + 1);
+        }
+        self.hint = false;
+        self.outcome = Some(Outcome { question, picked });
+        true
+    }
+
+    /// Forgets the open question and the last outcome (predict turned off, or the run moved).
+    pub fn clear(&mut self) {
+        self.question = None;
+        self.choice = None;
+        self.hint = false;
+        self.outcome = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q() -> Question {
+        Question {
+            prompt: "Will A2 promise, or refuse?".into(),
+            choices: vec!["Promise 1.2".into(), "Refuse".into()],
+            answer: 1,
+            explain: "A2 refuses Prepare 1.2: it already promised 2.1.".into(),
+            hint: "An acceptor promises only a ballot higher than every ballot it has promised.".into(),
+        }
+    }
+
+    #[test]
+    fn a_pick_is_hidden_until_revealed_then_scored() {
+        let mut p = Poll::default();
+        p.ask(q());
+        assert!(p.choose(0));
+        assert!(!p.choose(4), "out of range");
+        assert_eq!(p.outcome, None);
+        assert!(p.reveal());
+        let o = p.outcome.clone().unwrap();
+        assert_eq!((o.right(), o.answer()), (Some(false), "Refuse"));
+        assert_eq!(p.score, (0, 1));
+        assert!(!p.reveal(), "nothing left to reveal");
+    }
+
+    #[test]
+    fn revealing_without_a_pick_scores_nothing_and_exam_mode_has_no_hint() {
+        let mut p = Poll { exam: true, ..Poll::default() };
+        p.ask(q());
+        p.show_hint();
+        assert!(!p.hint);
+        p.reveal();
+        assert_eq!(p.score, (0, 0));
+        assert_eq!(p.outcome.unwrap().right(), None);
+    }
+}
