@@ -7,6 +7,7 @@ pub mod layout;
 pub mod predict;
 pub mod session;
 pub mod spacetime;
+pub mod verdict;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

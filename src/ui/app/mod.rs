@@ -189,7 +189,8 @@ impl Component for App {
 
                     </section>
                     { side::view(s, self.lesson.as_deref(),
-                        self.predict.then(|| predict_card::view(self.question.as_ref(), self.feedback.as_ref(), self.score, send)), send) }
+                        self.predict.then(|| predict_card::view(self.question.as_ref(), self.feedback.as_ref(), self.score, send)),
+                        self.explore_card(send), send) }
                 </main>
                 if self.presenter { { presenter::view(s, self.lesson.as_deref(), self.question.as_ref(), send) } }
                 if self.spacetime { { spacetime::view(s, self.hover, send) } }
