@@ -86,3 +86,104 @@ test('a safe verdict restates its bounds and the cluster, and leaves when the co
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// 2. The space-time diagram: arrows carry labels that never overlap, all its text is at least
+//    13 px on screen, and its dark-theme arrows stand out at least 3:1.
+
+/** Every text in the diagram: its size on screen, from the computed font size and the SVG's scale. */
+const diagramText = (page) => page.getByTestId('spacetime').evaluate((root) => {
+  const out = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || el.closest('title')) continue;
+    const svg = el.closest('svg');
+    const scale = svg ? svg.getScreenCTM().a : 1;
+    const r = el.getBoundingClientRect();
+    out.push({ text: n.textContent.trim(), px: parseFloat(getComputedStyle(el).fontSize) * scale, height: r.height });
+  }
+  return out;
+});
+
+/** The labels' boxes on screen, and any two that overlap. */
+const labelBoxes = (page) => page.evaluate(() => {
+  const svg = document.querySelector('svg.spacetime-svg').getBoundingClientRect();
+  const boxes = [...document.querySelectorAll('.st-label')].map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+  const overlaps = [];
+  boxes.forEach((a, i) => boxes.slice(0, i).forEach((b) => {
+    if (a.r.left < b.r.right - 0.5 && b.r.left < a.r.right - 0.5 && a.r.top < b.r.bottom - 0.5 && b.r.top < a.r.bottom - 0.5) overlaps.push(`${a.text} / ${b.text}`);
+  }));
+  const outside = boxes.filter((x) => x.r.left < svg.left || x.r.right > svg.right).map((x) => x.text);
+  return { texts: boxes.map((x) => x.text), overlaps, outside };
+});
+
+/** WCAG contrast of two computed colours ("rgb(r, g, b)"). */
+function contrast(a, b) {
+  const lum = (c) => {
+    const [r, g, bl] = c.match(/[\d.]+/g).slice(0, 3).map((v) => Number(v) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test('the space-time diagram labels its arrows legibly, and its dark arrows stand out', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path`);
+  for (let i = 0; i < 12; i++) await page.getByTestId('lesson-next').click();
+  await page.getByTestId('open-spacetime').click();
+  await page.getByTestId('spacetime').waitFor();
+  await page.locator('.st-label').first().waitFor();
+  const { texts, overlaps, outside } = await labelBoxes(page);
+  for (const want of ['Request "X"', 'Prepare 1.1', 'Promise 1.1', 'Accept 1.1 "X"', 'Accepted 1.1']) assert.ok(texts.includes(want), `${want} in ${texts}`);
+  assert.deepEqual(overlaps, [], 'no label overlaps another');
+  assert.deepEqual(outside, [], 'no label is cut off at the edges');
+  // Every text of the diagram, labels, step numbers and node names included, is 13 px or more.
+  const sizes = await diagramText(page);
+  assert.ok(sizes.some((s) => s.text === '12') && sizes.some((s) => s.text === 'A3'));
+  const small = sizes.filter((s) => s.px < 13 || s.height < 13);
+  assert.deepEqual(small, [], 'text under 13 px');
+  console.log(`# diagram text: ${Math.min(...sizes.map((s) => s.px))} px at the smallest, ${sizes.length} texts`);
+  await shot(page, '41-spacetime-labels');
+  // Dark theme: every arrow and arrowhead is at least 3:1 against the panel, the current row and
+  // a row under the pointer.
+  await page.getByTestId('theme').click();
+  await page.locator('.app.theme-dark').waitFor();
+  // Point at a row by its step number, where no arrow is, so the row shows its hover colour.
+  const step = await page.getByTestId('st-row-10').locator('text').boundingBox();
+  await page.mouse.move(step.x + 2, step.y + step.height / 2);
+  const colours = await page.evaluate(() => ({
+    panel: getComputedStyle(document.querySelector('.drawer')).backgroundColor,
+    row: getComputedStyle(document.querySelector('.st-row.current rect')).fill,
+    hovered: getComputedStyle(document.querySelector('[data-testid=st-row-10] rect')).fill,
+    strokes: [...document.querySelectorAll('.st-arrow line:not(.st-hit)')].map((l) => [l.closest('.st-arrow').getAttribute('class'), getComputedStyle(l).stroke]),
+    head: getComputedStyle(document.querySelector('#st-head path')).fill,
+  }));
+  let least = Infinity;
+  for (const [kind, stroke] of [...colours.strokes, ['arrowhead', colours.head]]) {
+    for (const bg of [colours.panel, colours.row, colours.hovered]) {
+      const c = contrast(stroke, bg);
+      least = Math.min(least, c);
+      assert.ok(c >= 3, `${kind}: ${stroke} on ${bg} is ${c.toFixed(2)}:1`);
+    }
+  }
+  assert.notEqual(colours.hovered, colours.panel, 'the row under the pointer is lit');
+  console.log(`# dark arrows: ${least.toFixed(2)}:1 at the least`);
+  await shot(page, '42-spacetime-dark');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('labels stay apart in a crowded diagram (20 nodes, 300 steps)', async () => {
+  const run = ['l-C2-P2', 'l-C3-P3', 'q-C1-X', 'q-C2-Y', 'q-C3-Z', ...Array(295).fill('t')].join('~');
+  const { page, errors, context } = await open(b, `${srv.url}#s=9&n=3.5.9.3&dp=10&ls=5&run=${run}`, { width: 1920, height: 1080 });
+  await textMatching(page.getByTestId('counter'), /step 300 \/ 300/);
+  await page.getByTestId('open-spacetime').click();
+  await page.locator('.st-label').first().waitFor();
+  const { texts, overlaps, outside } = await labelBoxes(page);
+  assert.ok(texts.length > 30, `labels: ${texts.length}`);
+  assert.deepEqual(overlaps, []);
+  assert.deepEqual(outside, []);
+  await shot(page, '43-spacetime-crowded');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
