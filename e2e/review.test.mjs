@@ -187,3 +187,45 @@ test('labels stay apart in a crowded diagram (20 nodes, 300 steps)', async () =>
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// 3. Every row of the node list shows all its controls, in the largest cluster, at three window
+//    sizes.
+
+for (const [width, height] of [[1280, 720], [1920, 1080], [768, 1024]]) {
+  test(`every node row shows all its controls in the largest cluster at ${width}×${height}`, async () => {
+    const { page, errors, context } = await open(b, `${srv.url}#s=1&n=3.5.9.5`, { width, height });
+    // A crashed node shows "restart", the widest state of its row.
+    await page.getByTestId('toggle-P5').click();
+    await textMatching(page.getByTestId('toggle-P5'), /restart/);
+    const rows = page.locator('.fail-row');
+    assert.equal(await rows.count(), 22);
+    assert.ok(await page.locator('.fail-nodes').evaluate((ul) => ul.scrollHeight <= ul.clientHeight + 1), 'the list has no scroll box of its own');
+    for (let i = 0; i < 22; i++) {
+      const row = rows.nth(i);
+      await row.evaluate((li) => li.scrollIntoView({ block: 'center' }));
+      const bad = await row.evaluate((li) => {
+        const side = document.querySelector('.side').getBoundingClientRect();
+        const box = li.getBoundingClientRect();
+        const controls = [...li.querySelectorAll('button, input[type=checkbox], label')];
+        const mid = (r) => r.top + r.height / 2;
+        return controls.flatMap((c) => {
+          const r = c.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          const problems = [];
+          if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.right > side.right) problems.push('overflows its row');
+          if (r.top < side.top || r.bottom > side.bottom || r.bottom > innerHeight) problems.push('is cut off');
+          if (!c.contains(hit) && !(c.tagName === 'LABEL' && li.contains(hit))) problems.push(`is covered by ${hit?.className}`);
+          if (Math.abs(mid(r) - mid(box)) > 6) problems.push('wrapped to another line');
+          return problems.map((p) => `${li.querySelector('.fail-node').textContent} ${c.dataset.testid || c.textContent}: ${p}`);
+        });
+      });
+      assert.deepEqual(bad, []);
+    }
+    if (width !== 768) {
+      await page.getByTestId('toggle-A9').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await shot(page, `44-node-list-${width}`);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
