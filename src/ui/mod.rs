@@ -9,6 +9,7 @@ pub mod predict;
 pub mod scene;
 pub mod session;
 pub mod spacetime;
+pub mod verdict;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

@@ -144,6 +144,8 @@ pub enum Explore {
     Cancel,
     /// Load the counterexample into the timeline and play it.
     LoadCounterexample,
+    /// Forget the last search and its verdict.
+    Dismiss,
     /// Run the metrics experiment.
     RunExperiment,
 }

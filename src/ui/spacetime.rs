@@ -2,7 +2,9 @@
 //! sent to the step it was delivered or dropped, and the gaps where a node was down. Pure, so the
 //! geometry is tested natively; `components::spacetime` draws it.
 
-use crate::paxos::{Kind, NodeId};
+pub mod labels;
+
+use crate::paxos::{Kind, Msg, NodeId};
 use crate::sim::{Event, MsgId, Step};
 
 /// How a message's life ended (as of the step on screen).
@@ -33,6 +35,8 @@ pub struct Arrow {
     pub kind: Kind,
     /// Label.
     pub label: String,
+    /// The message, for the diagram's own short labels.
+    pub msg: Msg,
 }
 
 /// Steps (1-based, inclusive start, exclusive end) during which a node was down.
@@ -74,6 +78,7 @@ pub fn build(steps: &[Step], upto: usize) -> Diagram {
                         end: End::InFlight,
                         kind: msg.kind(),
                         label: msg.label(),
+                        msg: *msg,
                     });
                 }
                 Event::Duplicated { id, copy, .. } => {

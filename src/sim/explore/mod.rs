@@ -272,6 +272,11 @@ impl Explorer {
         self.seed
     }
 
+    /// The bounds of the search, so a verdict can say what it covered.
+    pub fn bounds(&self) -> Bounds {
+        self.bounds
+    }
+
     /// Expands up to `budget` states; returns where the search stands.
     pub fn run(&mut self, budget: usize) -> Progress {
         for _ in 0..budget {

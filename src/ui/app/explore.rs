@@ -3,6 +3,7 @@
 
 use super::App;
 use crate::sim::explore::{Bounds, Explorer, Verdict};
+use crate::ui::components::explorer;
 use crate::ui::explore_run::ExploreRun;
 use crate::ui::msg::{Explore, Msg};
 use crate::ui::session::Session;
@@ -23,6 +24,10 @@ impl App {
             Explore::Slice => self.explore_slice(ctx),
             Explore::Cancel => self.explore_cancel(),
             Explore::LoadCounterexample => self.load_counterexample(ctx),
+            Explore::Dismiss => {
+                self.slice = None;
+                self.explore = None;
+            }
             Explore::RunExperiment => self.run_experiment(),
         }
     }
@@ -68,6 +73,15 @@ impl App {
         if found {
             self.load_counterexample(ctx);
         }
+    }
+
+    /// The verdict for the side panel while the dialog is closed, as long as it is about the run
+    /// on screen: another config or seed, or a lesson, makes it someone else's verdict.
+    pub(super) fn explore_card(&self, send: &Callback<Msg>) -> Option<Html> {
+        let run = self.explore.as_ref().filter(|r| r.verdict.is_some())?;
+        let t = self.session.timeline();
+        let current = run.ex.config() == t.config() && run.ex.seed() == t.seed();
+        (current && !self.explorer_open && self.lesson.is_none()).then(|| explorer::card(run, send))
     }
 
     /// Stops the search where it is.

@@ -5,6 +5,7 @@ use crate::sim::explore::{Bounds, Verdict};
 use crate::sim::Config;
 use crate::ui::explore_run::ExploreRun;
 use crate::ui::msg::{Explore, Msg, Show};
+use crate::ui::verdict;
 use yew::prelude::*;
 
 /// The dialog.
@@ -12,11 +13,8 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> 
     let switches: Vec<&str> = config.mutations.iter().map(|m| m.name()).collect();
     let amnesia: Vec<String> = config.amnesia.iter().map(|n| n.to_string()).collect();
     let summary = format!(
-        "{} client(s) · {} proposer(s) · {} acceptor(s) · {} learner(s) · Nacks {} · unsafe switches: {}{}",
-        config.clients,
-        config.proposers,
-        config.acceptors,
-        config.learners,
+        "{} · Nacks {} · unsafe switches: {}{}",
+        verdict::cluster(config),
         if config.nacks { "on" } else { "off" },
         if switches.is_empty() { "none".to_string() } else { switches.join(", ") },
         if amnesia.is_empty() { String::new() } else { format!(" · amnesia: {}", amnesia.join(", ")) },
@@ -27,12 +25,12 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> 
         let p = r.progress;
         let rate = if r.elapsed_ms > 0.0 { p.states as f64 / (r.elapsed_ms / 1000.0) } else { 0.0 };
         let verdict = match (&r.verdict, &r.stopped) {
-            (Some(Verdict::Safe { states }), _) => html! {
-                <p class="verdict safe" data-testid="verdict" data-verdict="safe">{format!("Safe: no violation in {states} states.")}</p>
+            (Some(v @ Verdict::Safe { .. }), _) => html! {
+                <p class="verdict safe" data-testid="verdict" data-verdict="safe">{verdict::text(v, &r.ex.bounds(), r.ex.config())}</p>
             },
-            (Some(Verdict::Violation { commands, detail, states, .. }), _) => html! {
+            (Some(v @ Verdict::Violation { .. }), _) => html! {
                 <div class="verdict unsafe" data-testid="verdict" data-verdict="counterexample">
-                    <p>{format!("Counterexample after {states} states, {} steps long: {detail}", commands.len())}</p>
+                    <p>{verdict::text(v, &r.ex.bounds(), r.ex.config())}</p>
                     <p class="small">{"It is loaded into the timeline and playing: watch the safety panel turn red at its last step."}</p>
                     <button class="primary" data-testid="replay-counterexample" onclick={send.reform(|_| Msg::Explore(Explore::LoadCounterexample))}>{"Play it again from the start"}</button>
                 </div>
@@ -64,6 +62,31 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> 
                 <button class="ghost" onclick={send.reform(|_| Msg::Show(Show::Explorer))}>{"Close"}</button>
             </div>
         </div>
+    }
+}
+
+/// The verdict once the dialog is closed: a card in the side panel, so the student watching the
+/// counterexample play still sees what the explorer found and within which bounds.
+pub fn card(run: &ExploreRun, send: &Callback<Msg>) -> Html {
+    let Some(v) = &run.verdict else { return html! {} };
+    let found = matches!(v, Verdict::Violation { .. });
+    html! {
+        <section class={classes!("panel", "explore-card", if found { "unsafe" } else { "safe" })} data-testid="explore-card"
+                 data-verdict={if found { "counterexample" } else { "safe" }} aria-label="The explorer's verdict">
+            <div class="explore-card-head">
+                <h2>{"Explorer"}</h2>
+                <button class="small ghost" data-testid="explore-card-dismiss" aria-label="Dismiss the explorer's verdict"
+                        onclick={send.reform(|_| Msg::Explore(Explore::Dismiss))}>{"✕"}</button>
+            </div>
+            <p data-testid="explore-card-text">{verdict::text(v, &run.ex.bounds(), run.ex.config())}</p>
+            <div class="row">
+                if found {
+                    <button class="small" data-testid="explore-card-replay"
+                            onclick={send.reform(|_| Msg::Explore(Explore::LoadCounterexample))}>{"Play it again"}</button>
+                }
+                <button class="small" data-testid="explore-card-open" onclick={send.reform(|_| Msg::Show(Show::Explorer))}>{"Open the explorer"}</button>
+            </div>
+        </section>
     }
 }
 

@@ -39,7 +39,7 @@ fn nodes(w: &World, send: &Callback<Msg>) -> Html {
         html! {
             <li class={classes!("fail-row", (!up).then_some("down"))}>
                 <span class="fail-node">{n.to_string()}</span>
-                <button class="small" data-testid={format!("toggle-{n}")} onclick={send.reform(move |_| Msg::Do(cmd.clone()))}>
+                <button class="small fail-toggle" data-testid={format!("toggle-{n}")} onclick={send.reform(move |_| Msg::Do(cmd.clone()))}>
                     {if up { "crash" } else { "restart" }}</button>
                 <label class="check small" title="A restart wipes even durable state (unsafe)">
                     <input type="checkbox" checked={amnesia} data-testid={format!("amnesia-{n}")}

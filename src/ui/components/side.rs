@@ -11,14 +11,22 @@ use yew::prelude::*;
 /// Log entries shown around the cursor; older ones are a click away on the scrubber.
 const LOG_WINDOW: usize = 150;
 
-/// The panel.
-pub fn view(s: &Session, follow: Option<&lessons::Follow>, predict: Option<Html>, send: &Callback<Msg>) -> Html {
+/// The panel. `explored` is the explorer's last verdict, shown under the narration so it stays in
+/// view while its counterexample plays.
+pub fn view(
+    s: &Session,
+    follow: Option<&lessons::Follow>,
+    predict: Option<Html>,
+    explored: Option<Html>,
+    send: &Callback<Msg>,
+) -> Html {
     let asking = follow.is_some_and(|f| f.asking);
     html! {
         <aside class="side" aria-label="Explanation and state">
             { follow.map(|f| lessons::view(f, send)).unwrap_or_default() }
             { predict.unwrap_or_default() }
             { narration(s, asking, send) }
+            { explored.unwrap_or_default() }
             { super::banner::view(s, false) }
             { invariants(s) }
             { phases(s) }

@@ -8,11 +8,11 @@ use crate::sim::MsgId;
 use crate::ui::format::{px, MSG_COLOURS};
 use crate::ui::msg::{Msg, Play, Share, Show};
 use crate::ui::session::Session;
-use crate::ui::spacetime::{build, End};
+use crate::ui::spacetime::{build, labels, Arrow, End};
 use yew::prelude::*;
 
-/// Height of a step's row.
-pub const ROW: f64 = 18.0;
+/// Height of a step's row: room for a 13 px label above an arrow's start.
+pub const ROW: f64 = 20.0;
 const LEFT: f64 = 46.0;
 const LANE: f64 = 64.0;
 
@@ -22,6 +22,23 @@ fn lane_x(i: usize) -> f64 {
 
 fn colour(kind: crate::paxos::Kind) -> &'static str {
     MSG_COLOURS[kind.index()]
+}
+
+/// Where an arrow is drawn (x1, y1, x2, y2), the step a click on it goes to, and its class.
+fn arrow_end(
+    a: &Arrow,
+    lane: impl Fn(NodeId) -> f64,
+    y: impl Fn(usize) -> f64,
+    cur: usize,
+) -> ([f64; 4], usize, &'static str) {
+    let (x1, y1) = (lane(a.from), y(a.sent));
+    let (x2, end_step, class) = match a.end {
+        End::Delivered(k) => (lane(a.to), k, "st-arrow"),
+        End::Dropped(k) => ((lane(a.from) + lane(a.to)) / 2.0, k, "st-arrow dropped"),
+        End::InFlight => (lane(a.from) + (lane(a.to) - lane(a.from)) * 0.3, cur, "st-arrow in-flight"),
+    };
+    // Even an arrow delivered in the step it was sent slopes down a little, so it reads as sent.
+    ([x1, y1, x2, y(end_step).max(y1 + ROW * 0.4)], end_step, class)
 }
 
 /// The drawer.
@@ -57,14 +74,9 @@ pub fn view(s: &Session, hover: Option<MsgId>, send: &Callback<Msg>) -> Html {
         });
         html! { <g>{ for lines }</g> }
     });
-    let arrows = d.arrows.iter().map(|a| {
-        let (x1, y1) = (lane(a.from), y(a.sent));
-        let (x2, end_step, class) = match a.end {
-            End::Delivered(k) => (lane(a.to), k, "st-arrow"),
-            End::Dropped(k) => ((lane(a.from) + lane(a.to)) / 2.0, k, "st-arrow dropped"),
-            End::InFlight => (lane(a.from) + (lane(a.to) - lane(a.from)) * 0.3, cur, "st-arrow in-flight"),
-        };
-        let y2 = y(end_step).max(y1 + ROW * 0.4);
+    let ends: Vec<([f64; 4], usize, &str)> = d.arrows.iter().map(|a| arrow_end(a, lane, y, cur)).collect();
+    let segs: Vec<[f64; 4]> = ends.iter().map(|e| e.0).collect();
+    let arrows = d.arrows.iter().zip(&ends).map(|(a, &([x1, y1, x2, y2], end_step, class))| {
         let id = a.id;
         let target = end_step;
         let hovered = hover == Some(id);
@@ -85,6 +97,11 @@ pub fn view(s: &Session, hover: Option<MsgId>, send: &Callback<Msg>) -> Html {
             </g>
         }
     });
+    let names = labels::place(&d.arrows, &segs, LEFT, width).into_iter().map(|p| {
+        let a = &d.arrows[p.arrow];
+        html! { <text class="st-label" x={px(p.x)} y={px(p.y)}
+                      text-anchor={if p.leftward { "end" } else { "start" }} data-testid={format!("st-label-{}", a.id)}>{p.text}</text> }
+    });
     let heads = nodes.iter().enumerate().map(|(i, n)| {
         html! { <span class="st-head" style={format!("left: {}px", px(lane_x(i) - LANE / 2.0))}>{n.to_string()}</span> }
     });
@@ -101,10 +118,11 @@ pub fn view(s: &Session, hover: Option<MsgId>, send: &Callback<Msg>) -> Html {
                 <div class="st-heads" style={format!("width: {}px", px(width))}>{ for heads }</div>
                 <svg class="spacetime-svg" width={px(width)} height={px(height)} viewBox={format!("0 0 {} {}", px(width), px(height))}>
                     <defs><marker id="st-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                        <path d="M 0 0 L 10 5 L 0 10 z" fill="#333" /></marker></defs>
+                        <path class="st-head-path" d="M 0 0 L 10 5 L 0 10 z" fill="#333" /></marker></defs>
                     { for rows }
                     { for lanes }
                     { for arrows }
+                    <g class="st-labels">{ for names }</g>
                 </svg>
             </div>
         </section>

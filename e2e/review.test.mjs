@@ -1,0 +1,231 @@
+// End-to-end: the lecturer's review, item by item, in Debian's Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, browser, open, shot } from './harness.mjs';
+
+let srv, b;
+before(async () => { srv = await serve(); b = await browser(); });
+after(async () => { await b?.close(); await srv?.close(); });
+
+/** Waits until the locator's text matches `re`, then returns the text. */
+async function textMatching(locator, re, timeout = 60_000) {
+  const handle = await locator.elementHandle({ timeout });
+  await handle.evaluate((el, [src, flags, ms]) => new Promise((ok, fail) => {
+    const re = new RegExp(src, flags);
+    const t0 = performance.now();
+    (function poll() {
+      if (re.test(el.textContent)) return ok();
+      if (performance.now() - t0 > ms) return fail(new Error(`"${el.textContent}" never matched ${re}`));
+      requestAnimationFrame(poll);
+    })();
+  }), [re.source, re.flags, timeout]);
+  return locator.textContent();
+}
+
+/** Is the element fully inside the window and the topmost thing at its centre? */
+const inView = (locator) => locator.evaluate((el) => {
+  const r = el.getBoundingClientRect();
+  const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+  return r.width > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth && el.contains(top);
+});
+
+// 1. The explorer's verdict stays on screen, with the bounds it searched, while its
+//    counterexample plays.
+
+const COUNTEREXAMPLE = /^Counterexample after \d+ states, (\d+) steps long, searching 2 rounds, 0 crashes, 0 duplicates, 0 drops: .+/;
+
+test('the explorer verdict stays on screen while its counterexample plays, and says what was searched', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.locator('[data-testid=config] summary').click();
+  await page.getByTestId('mutation-minority_quorum').check();
+  await page.getByTestId('apply').click();
+  await page.getByTestId('open-explorer').click();
+  await page.getByTestId('explore-run').click();
+  // The dialog closes so the cluster can be watched; the verdict moves to the side panel.
+  const card = page.getByTestId('explore-card');
+  const text = await textMatching(page.getByTestId('explore-card-text'), COUNTEREXAMPLE);
+  assert.equal(await card.getAttribute('data-verdict'), 'counterexample');
+  assert.equal(await page.getByTestId('explorer').count(), 0, 'the dialog is closed');
+  // It is in view at the start and still there when play pauses where safety breaks.
+  assert.ok(await inView(card), 'the verdict is in view as the counterexample starts');
+  await textMatching(page.getByTestId('notice'), /Paused: safety broke/);
+  assert.ok(await inView(card), 'the verdict is in view where safety breaks');
+  const [, at, total] = (await page.getByTestId('counter').textContent()).match(/step (\d+) \/ (\d+)/);
+  assert.equal(at, total);
+  assert.equal(text.match(COUNTEREXAMPLE)[1], total, 'K steps long is the length of the timeline');
+  await shot(page, '40-explorer-verdict-kept');
+  // Reopened, the dialog shows the same verdict (and the card steps aside); closed, it is back.
+  await page.getByTestId('explore-card-open').click();
+  assert.equal(await textMatching(page.getByTestId('verdict').locator('p').first(), COUNTEREXAMPLE), text);
+  assert.equal(await card.count(), 0);
+  await page.keyboard.press('Escape');
+  await card.waitFor();
+  // Play it again starts it over; dismiss forgets it.
+  await page.getByTestId('explore-card-replay').click();
+  await textMatching(page.getByTestId('notice'), /counterexample is loaded and playing/);
+  await page.getByTestId('explore-card-dismiss').click();
+  await card.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a safe verdict restates its bounds and the cluster, and leaves when the config changes', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('open-explorer').click();
+  await page.getByTestId('bound-rounds').fill('1');
+  await page.getByTestId('explore-run').click();
+  const safe = /^Safe: no violation in \d+ states \(1 round in all, 0 crashes, 0 duplicates, 0 drops; 2 clients, 2 proposers, 3 acceptors, 1 learner\)$/;
+  await textMatching(page.getByTestId('verdict'), safe);
+  await page.keyboard.press('Escape');
+  await textMatching(page.getByTestId('explore-card-text'), safe);
+  assert.equal(await page.getByTestId('explore-card').getAttribute('data-verdict'), 'safe');
+  // Another cluster is another question: the verdict is not shown against it.
+  await page.goto(`${srv.url}#s=42&n=2.2.5.1`);
+  await page.getByTestId('cluster').waitFor();
+  await page.getByTestId('explore-card').waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// 2. The space-time diagram: arrows carry labels that never overlap, all its text is at least
+//    13 px on screen, and its dark-theme arrows stand out at least 3:1.
+
+/** Every text in the diagram: its size on screen, from the computed font size and the SVG's scale. */
+const diagramText = (page) => page.getByTestId('spacetime').evaluate((root) => {
+  const out = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || el.closest('title')) continue;
+    const svg = el.closest('svg');
+    const scale = svg ? svg.getScreenCTM().a : 1;
+    const r = el.getBoundingClientRect();
+    out.push({ text: n.textContent.trim(), px: parseFloat(getComputedStyle(el).fontSize) * scale, height: r.height });
+  }
+  return out;
+});
+
+/** The labels' boxes on screen, and any two that overlap. */
+const labelBoxes = (page) => page.evaluate(() => {
+  const svg = document.querySelector('svg.spacetime-svg').getBoundingClientRect();
+  const boxes = [...document.querySelectorAll('.st-label')].map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+  const overlaps = [];
+  boxes.forEach((a, i) => boxes.slice(0, i).forEach((b) => {
+    if (a.r.left < b.r.right - 0.5 && b.r.left < a.r.right - 0.5 && a.r.top < b.r.bottom - 0.5 && b.r.top < a.r.bottom - 0.5) overlaps.push(`${a.text} / ${b.text}`);
+  }));
+  const outside = boxes.filter((x) => x.r.left < svg.left || x.r.right > svg.right).map((x) => x.text);
+  return { texts: boxes.map((x) => x.text), overlaps, outside };
+});
+
+/** WCAG contrast of two computed colours ("rgb(r, g, b)"). */
+function contrast(a, b) {
+  const lum = (c) => {
+    const [r, g, bl] = c.match(/[\d.]+/g).slice(0, 3).map((v) => Number(v) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test('the space-time diagram labels its arrows legibly, and its dark arrows stand out', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path`);
+  for (let i = 0; i < 12; i++) await page.getByTestId('lesson-next').click();
+  await page.getByTestId('open-spacetime').click();
+  await page.getByTestId('spacetime').waitFor();
+  await page.locator('.st-label').first().waitFor();
+  const { texts, overlaps, outside } = await labelBoxes(page);
+  for (const want of ['Request "X"', 'Prepare 1.1', 'Promise 1.1', 'Accept 1.1 "X"', 'Accepted 1.1']) assert.ok(texts.includes(want), `${want} in ${texts}`);
+  assert.deepEqual(overlaps, [], 'no label overlaps another');
+  assert.deepEqual(outside, [], 'no label is cut off at the edges');
+  // Every text of the diagram, labels, step numbers and node names included, is 13 px or more.
+  const sizes = await diagramText(page);
+  assert.ok(sizes.some((s) => s.text === '12') && sizes.some((s) => s.text === 'A3'));
+  const small = sizes.filter((s) => s.px < 13 || s.height < 13);
+  assert.deepEqual(small, [], 'text under 13 px');
+  console.log(`# diagram text: ${Math.min(...sizes.map((s) => s.px))} px at the smallest, ${sizes.length} texts`);
+  await shot(page, '41-spacetime-labels');
+  // Dark theme: every arrow and arrowhead is at least 3:1 against the panel, the current row and
+  // a row under the pointer.
+  await page.getByTestId('theme').click();
+  await page.locator('.app.theme-dark').waitFor();
+  // Point at a row by its step number, where no arrow is, so the row shows its hover colour.
+  const step = await page.getByTestId('st-row-10').locator('text').boundingBox();
+  await page.mouse.move(step.x + 2, step.y + step.height / 2);
+  const colours = await page.evaluate(() => ({
+    panel: getComputedStyle(document.querySelector('.drawer')).backgroundColor,
+    row: getComputedStyle(document.querySelector('.st-row.current rect')).fill,
+    hovered: getComputedStyle(document.querySelector('[data-testid=st-row-10] rect')).fill,
+    strokes: [...document.querySelectorAll('.st-arrow line:not(.st-hit)')].map((l) => [l.closest('.st-arrow').getAttribute('class'), getComputedStyle(l).stroke]),
+    head: getComputedStyle(document.querySelector('#st-head path')).fill,
+  }));
+  let least = Infinity;
+  for (const [kind, stroke] of [...colours.strokes, ['arrowhead', colours.head]]) {
+    for (const bg of [colours.panel, colours.row, colours.hovered]) {
+      const c = contrast(stroke, bg);
+      least = Math.min(least, c);
+      assert.ok(c >= 3, `${kind}: ${stroke} on ${bg} is ${c.toFixed(2)}:1`);
+    }
+  }
+  assert.notEqual(colours.hovered, colours.panel, 'the row under the pointer is lit');
+  console.log(`# dark arrows: ${least.toFixed(2)}:1 at the least`);
+  await shot(page, '42-spacetime-dark');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('labels stay apart in a crowded diagram (20 nodes, 300 steps)', async () => {
+  const run = ['l-C2-P2', 'l-C3-P3', 'q-C1-X', 'q-C2-Y', 'q-C3-Z', ...Array(295).fill('t')].join('~');
+  const { page, errors, context } = await open(b, `${srv.url}#s=9&n=3.5.9.3&dp=10&ls=5&run=${run}`, { width: 1920, height: 1080 });
+  await textMatching(page.getByTestId('counter'), /step 300 \/ 300/);
+  await page.getByTestId('open-spacetime').click();
+  await page.locator('.st-label').first().waitFor();
+  const { texts, overlaps, outside } = await labelBoxes(page);
+  assert.ok(texts.length > 30, `labels: ${texts.length}`);
+  assert.deepEqual(overlaps, []);
+  assert.deepEqual(outside, []);
+  await shot(page, '43-spacetime-crowded');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// 3. Every row of the node list shows all its controls, in the largest cluster, at three window
+//    sizes.
+
+for (const [width, height] of [[1280, 720], [1920, 1080], [768, 1024]]) {
+  test(`every node row shows all its controls in the largest cluster at ${width}×${height}`, async () => {
+    const { page, errors, context } = await open(b, `${srv.url}#s=1&n=3.5.9.5`, { width, height });
+    // A crashed node shows "restart", the widest state of its row.
+    await page.getByTestId('toggle-P5').click();
+    await textMatching(page.getByTestId('toggle-P5'), /restart/);
+    const rows = page.locator('.fail-row');
+    assert.equal(await rows.count(), 22);
+    assert.ok(await page.locator('.fail-nodes').evaluate((ul) => ul.scrollHeight <= ul.clientHeight + 1), 'the list has no scroll box of its own');
+    for (let i = 0; i < 22; i++) {
+      const row = rows.nth(i);
+      await row.evaluate((li) => li.scrollIntoView({ block: 'center' }));
+      const bad = await row.evaluate((li) => {
+        const side = document.querySelector('.side').getBoundingClientRect();
+        const box = li.getBoundingClientRect();
+        const controls = [...li.querySelectorAll('button, input[type=checkbox], label')];
+        const mid = (r) => r.top + r.height / 2;
+        return controls.flatMap((c) => {
+          const r = c.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          const problems = [];
+          if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.right > side.right) problems.push('overflows its row');
+          if (r.top < side.top || r.bottom > side.bottom || r.bottom > innerHeight) problems.push('is cut off');
+          if (!c.contains(hit) && !(c.tagName === 'LABEL' && li.contains(hit))) problems.push(`is covered by ${hit?.className}`);
+          if (Math.abs(mid(r) - mid(box)) > 6) problems.push('wrapped to another line');
+          return problems.map((p) => `${li.querySelector('.fail-node').textContent} ${c.dataset.testid || c.textContent}: ${p}`);
+        });
+      });
+      assert.deepEqual(bad, []);
+    }
+    if (width !== 768) {
+      await page.getByTestId('toggle-A9').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await shot(page, `44-node-list-${width}`);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
