@@ -22,7 +22,7 @@ test('step through the happy path until the chosen banner shows', async () => {
   const { page, errors, context } = await open(b, srv.url);
   await shot(page, '01-start');
   await page.getByTestId('start').click();
-  assert.match(await page.getByTestId('narration').textContent(), /C1 asks P1 to get "X" chosen/);
+  await text(page.getByTestId('narration'), /C1 asks P1 to get "X" chosen/);
   const banner = page.getByTestId('chosen-banner');
   await stepUntil(page, async () => (await banner.count()) > 0);
   assert.match(await banner.textContent(), /Chosen: "X" in ballot 1\.1/);
@@ -57,9 +57,9 @@ test('Back restores the previous picture, Forward the next', async () => {
   await page.getByTestId('back').click();
   assert.equal(await picture(), before4);
   assert.equal(await page.getByTestId('narration').textContent(), narr4);
-  assert.match(await counter(page), /step 5 \/ 6/);
+  await step(page, /step 5 \/ 6/);
   await page.getByTestId('forward').click();
-  assert.match(await counter(page), /step 6 \/ 6/);
+  await step(page, /step 6 \/ 6/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -151,7 +151,7 @@ test('keyboard shortcuts: arrows, space, speed and help', async () => {
   await page.keyboard.press('?');
   await page.getByTestId('help-overlay').waitFor();
   await shot(page, '06-help');
-  assert.match(await page.getByTestId('help-overlay').textContent(), /Play \/ pause/);
+  await text(page.getByTestId('help-overlay'), /Play \/ pause/);
   await page.keyboard.press('Escape');
   await count(page.getByTestId('help-overlay'), 0);
   assert.deepEqual(errors, []);
@@ -163,8 +163,8 @@ test('a refused action says why and changes nothing', async () => {
   await page.getByTestId('node-C1').click();
   await page.getByTestId('request-value').fill('bad"quote');
   await page.getByTestId('request').click();
-  assert.match(await page.getByTestId('notice').textContent(), /cannot ask for that/);
-  assert.match(await counter(page), /step 0 \/ 0/);
+  await text(page.getByTestId('notice'), /cannot ask for that/);
+  await step(page, /step 0 \/ 0/);
   await page.keyboard.press('Escape');
   await count(page.getByTestId('menu'), 0);
   await page.getByTestId('node-P1').click();
@@ -180,11 +180,11 @@ test('Reset starts again from step 0 with the seed typed, and refuses a bad seed
   for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
   await page.getByTestId('seed').fill('abc');
   await page.getByTestId('reset').click();
-  assert.match(await page.getByTestId('notice').textContent(), /seed must be a whole number/);
-  assert.match(await counter(page), /step 4 \/ 4/, 'nothing was reset');
+  await text(page.getByTestId('notice'), /seed must be a whole number/);
+  await step(page, /step 4 \/ 4/);
   await page.getByTestId('seed').fill('7');
   await page.getByTestId('reset').click();
-  assert.match(await counter(page), /step 0 \/ 0/);
+  await step(page, /step 0 \/ 0/);
   assert.match(page.url(), /#s=7&/);
   // Another seed, other latencies: the same request arrives at another time.
   await page.getByTestId('start').click();

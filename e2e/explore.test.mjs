@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, browser, open, shot } from './harness.mjs';
+import { serve, browser, open, shot, until, text as waitText, attr, count, step as waitStep } from './harness.mjs';
 
 let srv, b;
 before(async () => { srv = await serve(); b = await browser(); });
@@ -17,7 +17,7 @@ test('the default config explores safe in the browser, without freezing the page
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=explore-states]')?.textContent) > 1000);
   await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
   assert.equal(await page.getByTestId('verdict').getAttribute('data-verdict'), 'safe');
-  assert.match(await page.getByTestId('verdict').textContent(), /Safe: no violation in 132815 states/);
+  await waitText(page.getByTestId('verdict'), /Safe: no violation in 132815 states/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -29,7 +29,7 @@ test('cancel stops a search', async () => {
   await page.getByTestId('explore-run').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=explore-states]')?.textContent) > 1000);
   await page.getByTestId('explore-cancel').click();
-  assert.match(await page.getByTestId('verdict').textContent(), /Cancelled after \d+ states/);
+  await waitText(page.getByTestId('verdict'), /Cancelled after \d+ states/);
   const n = await page.getByTestId('explore-states').textContent();
   await page.waitForTimeout(300);
   assert.equal(await page.getByTestId('explore-states').textContent(), n, 'nothing runs after cancel');
@@ -42,7 +42,7 @@ test('switch on a mutation, explore, and watch the counterexample turn the invar
   await page.locator('[data-testid=config] summary').click();
   await page.getByTestId('mutation-ignore_reported_values').check();
   await page.getByTestId('apply').click();
-  assert.match(await page.getByTestId('unsafe-badge').textContent(), /unsafe/);
+  await waitText(page.getByTestId('unsafe-badge'), /unsafe/);
   assert.match(page.url(), /mu=ignore_reported_values/);
   await page.getByTestId('open-explorer').click();
   await page.getByTestId('explore-run').click();
@@ -56,9 +56,9 @@ test('switch on a mutation, explore, and watch the counterexample turn the invar
   assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'ok');
   await page.getByTestId('forward').click();
   assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'violated');
-  assert.match(await page.getByTestId('invariants').textContent(), /is chosen in ballot .* but .* was already chosen/);
-  assert.match(await page.getByTestId('narration').textContent(), /Safety is broken/);
-  assert.match(await page.getByTestId('chosen-banner').textContent(), /Agreement broken: two values are chosen/);
+  await waitText(page.getByTestId('invariants'), /is chosen in ballot .* but .* was already chosen/);
+  await waitText(page.getByTestId('narration'), /Safety is broken/);
+  await waitText(page.getByTestId('chosen-banner'), /Agreement broken: two values are chosen/);
   await shot(page, '20-counterexample-red');
   assert.deepEqual(errors, []);
   await context.close();
@@ -82,8 +82,8 @@ test('every switch yields a counterexample in the browser', async () => {
 });
 
 test('the space-time diagram follows the timeline and the canvas', async () => {
-  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path`);
-  for (let i = 0; i < 12; i++) await page.getByTestId('lesson-next').click();
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&at=12`);
+  await waitStep(page, /step 12 \//);
   await page.getByTestId('open-spacetime').click();
   const diagram = page.getByTestId('spacetime');
   await diagram.waitFor();
@@ -103,7 +103,7 @@ test('the space-time diagram follows the timeline and the canvas', async () => {
   await page.getByTestId(`st-msg-${id}`).dispatchEvent('mouseleave');
   // Clicking a row goes there.
   await page.getByTestId('st-row-5').click();
-  assert.match(await page.getByTestId('counter').textContent(), /step 5 \//);
+  await waitText(page.getByTestId('counter'), /step 5 \//);
   assert.equal(await diagram.locator('[data-testid^=st-row-]').count(), 5);
   await shot(page, '21-spacetime');
   const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-spacetime').click()]);
@@ -119,7 +119,7 @@ test('the diagram stays usable with 20 nodes and 500 events', async () => {
   // 3 clients, 5 proposers, 9 acceptors, 3 learners; a long run of ticks.
   const run = ['l-C2-P2', 'l-C3-P3', 'q-C1-X', 'q-C2-Y', 'q-C3-Z', ...Array(495).fill('t')].join('~');
   const { page, errors, context } = await open(b, `${srv.url}#s=9&n=3.5.9.3&dp=10&ls=5&run=${run}`);
-  assert.match(await page.getByTestId('counter').textContent(), /step 500 \/ 500/);
+  await waitText(page.getByTestId('counter'), /step 500 \/ 500/);
   const t0 = Date.now();
   await page.getByTestId('open-spacetime').click();
   await page.getByTestId('spacetime').waitFor();
@@ -150,7 +150,7 @@ test('a counterexample plays by itself and pauses exactly where safety breaks', 
   const [, at, total] = (await page.getByTestId('counter').textContent()).match(/step (\d+) \/ (\d+)/);
   assert.equal(at, total, 'it stopped at the last step of the counterexample');
   assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'violated');
-  assert.match(await page.getByTestId('narration').textContent(), /✗ safety broken/);
+  await waitText(page.getByTestId('narration'), /✗ safety broken/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -1,7 +1,7 @@
 // End-to-end: the lecturer's review, item by item, in Debian's Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, browser, open, shot } from './harness.mjs';
+import { serve, browser, open, shot, until, text as waitText, attr, count, step as waitStep } from './harness.mjs';
 
 let srv, b;
 before(async () => { srv = await serve(); b = await browser(); });
@@ -128,8 +128,8 @@ function contrast(a, b) {
 }
 
 test('the space-time diagram labels its arrows legibly, and its dark arrows stand out', async () => {
-  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path`);
-  for (let i = 0; i < 12; i++) await page.getByTestId('lesson-next').click();
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&at=12`);
+  await waitStep(page, /step 12 \//);
   await page.getByTestId('open-spacetime').click();
   await page.getByTestId('spacetime').waitFor();
   await page.locator('.st-label').first().waitFor();

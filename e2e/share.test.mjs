@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, browser, open, shot } from './harness.mjs';
+import { serve, browser, open, shot, until, text, attr, count, step } from './harness.mjs';
 
 let srv, b;
 before(async () => { srv = await serve(); b = await browser(); });
@@ -19,26 +19,48 @@ const state = (page) => page.evaluate(() => [
   document.querySelector('[data-testid=narration]').textContent,
 ].join('\n'));
 
-test('open a lesson by URL and step it to the end', async () => {
+/** Plays a lesson beat by beat, waiting for each beat, until its end. Calls `each` at every beat. */
+async function playLesson(page, each = async () => {}) {
+  const next = page.getByTestId('lesson-next');
+  for (let i = 0; i < 40; i++) {
+    if ((await next.textContent()).includes('Next lesson')) return i;
+    const before = await page.getByTestId('lesson-progress').textContent();
+    await next.click();
+    await until(() => page.getByTestId('lesson-progress').textContent(), (t) => t !== before, 'the next beat');
+    await each();
+  }
+  throw new Error('the lesson did not end');
+}
+
+test('open a lesson by URL and play it beat by beat to the end', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption`);
   const card = page.getByTestId('lesson-card');
   await card.waitFor();
   assert.match(await card.textContent(), /Lesson 6 of 12/);
   assert.match(await card.textContent(), /Value adoption/);
-  const next = page.getByTestId('lesson-next');
   let sawHighlight = false;
-  for (let i = 0; i < 200 && !(await next.isDisabled()); i++) {
-    await next.click();
-    if (!sawHighlight && (await page.getByTestId('highlight').count()) > 0) {
-      sawHighlight = /both quorums/.test(await page.getByTestId('highlight').textContent());
+  const beats = await playLesson(page, async () => {
+    // At every beat the lesson speaks in its own words.
+    assert.doesNotMatch(await page.getByTestId('caption').textContent(), /narration below tells/);
+    if (!sawHighlight && (await page.getByTestId('highlight-label').count()) > 0) {
+      sawHighlight = /both quorums/.test(await page.getByTestId('highlight-label').textContent());
       if (sawHighlight) await shot(page, '10-lesson-adoption-intersection');
     }
-  }
+  });
+  assert.ok(beats >= 8, `${beats} beats`);
   assert.ok(sawHighlight, 'the quorum intersection is highlighted');
-  assert.match(await next.textContent(), /Lesson complete/);
-  assert.match(await page.getByTestId('chosen-banner').textContent(), /Chosen: "X"/);
-  assert.match(await page.getByTestId('your-turn').textContent(), /Your turn/);
+  await text(page.getByTestId('lesson-end'), /Lesson complete\. Next: lesson 7/);
+  await text(page.getByTestId('chosen-banner'), /Chosen: "X"/);
   await shot(page, '11-lesson-complete');
+  // PageDown past the last beat offers the next lesson, and a second press opens it.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('PageDown');
+  await attr(page.getByTestId('lesson-end'), 'class', /offered/);
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('lesson-card'), /Lesson 7 of 12/);
+  // The finished lesson is marked in the menu.
+  await page.getByTestId('lessons').click();
+  await attr(page.getByTestId('lesson-value-adoption'), 'data-done', 'true');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -48,22 +70,23 @@ test('every lesson opens from the menu', async () => {
   for (let n = 1; n <= 12; n++) {
     await page.getByTestId('lessons').click();
     await page.getByTestId('lessons-menu').locator('button').nth(n - 1).click();
-    assert.match(await page.getByTestId('lesson-card').textContent(), new RegExp(`Lesson ${n} of 12`));
-    assert.match(await page.getByTestId('lesson-progress').textContent(), /step 0 of \d+/);
+    await text(page.getByTestId('lesson-card'), new RegExp(`Lesson ${n} of 12`));
+    await text(page.getByTestId('lesson-progress'), /beat 0 of \d+/);
   }
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('acting in a lesson forks it, and Resume brings the script back', async () => {
-  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path`);
-  for (let i = 0; i < 3; i++) await page.getByTestId('lesson-next').click();
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=3`);
+  await text(page.getByTestId('lesson-progress'), /beat 3 of/);
   await page.getByTestId('node-A3').click();
   await page.getByTestId('crash').click();
-  assert.match(await page.getByTestId('caption').textContent(), /exploring on your own/);
+  await text(page.getByTestId('caption'), /exploring on your own/);
+  await count(page.getByTestId('off-script'), 1);
   await page.getByTestId('lesson-resume').click();
-  assert.match(await page.getByTestId('lesson-progress').textContent(), /step 3 of/);
-  assert.doesNotMatch(await page.getByTestId('node-A3').getAttribute('class'), /crashed/);
+  await text(page.getByTestId('lesson-progress'), /^beat 3 of \d+$/);
+  await attr(page.getByTestId('node-A3'), 'class', /^(?!.*crashed)/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -76,7 +99,7 @@ test('a share URL round-trips to the identical state', async () => {
   await page.getByTestId('crash').click();
   for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
   await page.getByTestId('back').click();
-  const url = page.url();
+  const url = await until(() => page.url(), (u) => /&at=11$/.test(u), 'the step in the address');
   assert.match(url, /#s=42&n=2\.2\.3\.1&run=.*&at=11$/);
   const want = await state(page);
   const other = await open(b, url);
@@ -92,10 +115,10 @@ test('a share URL round-trips to the identical state', async () => {
 
 test('a damaged share URL is refused with a message', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#s=1&n=2.2.3.1&run=t~zz9`);
-  assert.match(await page.getByTestId('notice').textContent(), /could not be opened .*step 2.*nothing was changed/);
-  assert.match(await counter(page), /step 0 \/ 0/);
+  await text(page.getByTestId('notice'), /could not be opened .*step 2.*nothing was changed/);
+  await step(page, /step 0 \/ 0/);
   const { page: p2, context: c2 } = await open(b, `${srv.url}#n=2.2.40.1`);
-  assert.match(await p2.getByTestId('notice').textContent(), /acceptors must be between 1 and 9/);
+  await text(p2.getByTestId('notice'), /acceptors must be between 1 and 9/);
   assert.deepEqual(errors, []);
   await c2.close();
   await context.close();
@@ -164,8 +187,8 @@ test('partition and heal from the panel', async () => {
   const { page, errors, context } = await open(b, srv.url);
   for (const n of ['C1', 'P1', 'A1']) await page.getByTestId(`cut-${n}`).click();
   await page.getByTestId('split').click();
-  assert.match(await page.getByTestId('partition-legend').textContent(), /\{C1, P1, A1\}\s+\|\s+\{C2, P2, A2, A3, L1\}/);
-  assert.match(await page.getByTestId('narration').textContent(), /The network is split/);
+  await text(page.getByTestId('partition-legend'), /\{C1, P1, A1\}\s+\|\s+\{C2, P2, A2, A3, L1\}/);
+  await text(page.getByTestId('narration'), /The network is split/);
   await page.getByTestId('node-C1').click();
   await page.getByTestId('request').click();
   for (let i = 0; i < 6; i++) await page.getByTestId('step').click();
@@ -175,14 +198,14 @@ test('partition and heal from the panel', async () => {
   await page.getByTestId('heal').click();
   assert.equal(await page.getByTestId('partition-legend').count(), 0);
   for (let i = 0; i < 80 && (await page.getByTestId('chosen-banner').count()) === 0; i++) await page.getByTestId('step').click();
-  assert.match(await page.getByTestId('chosen-banner').textContent(), /Chosen: "X"/);
+  await text(page.getByTestId('chosen-banner'), /Chosen: "X"/);
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('pictures for slides: SVG and PNG downloads', async () => {
-  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path`);
-  for (let i = 0; i < 8; i++) await page.getByTestId('lesson-next').click();
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&at=8`);
+  await step(page, /step 8 \//);
   await page.getByTestId('share').click();
   const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
   const svgText = fs.readFileSync(await svg.path(), 'utf8');
@@ -190,6 +213,11 @@ test('pictures for slides: SVG and PNG downloads', async () => {
   assert.match(svgText, /A2/);
   const parses = await page.evaluate((t) => !new DOMParser().parseFromString(t, 'image/svg+xml').querySelector('parsererror'), svgText);
   assert.ok(parses, 'the SVG is well-formed XML, so other programs can open it');
+  // The picture is the canvas at rest: the message that just arrived is not frozen on its
+  // receiver, and the step and its caption are in a footer.
+  assert.ok(await page.locator('[data-testid^="ghost-"]').count() > 0, 'a ghost is on screen while the step animates');
+  assert.doesNotMatch(svgText, /ghost-/);
+  assert.match(svgText, /class="export-footer">Step 8\. Lesson 1, beat 7: A3's promise/);
   await page.getByTestId('share').click();
   const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
   const bytes = fs.readFileSync(await png.path());

@@ -67,6 +67,14 @@ impl App {
         self.open_lesson(l.id, l.beat_end(l.beats_done(p.on_script)));
     }
 
+    /// Remembers a finished lesson, for the marks in the Lessons menu.
+    fn mark_done(&mut self, id: &str) {
+        prefs::mark_done(id);
+        if !self.done.iter().any(|d| d == id) {
+            self.done.push(id.to_string());
+        }
+    }
+
     fn stop_beat(&mut self) {
         self.beat_target = None;
         self.beat_timer = None;
@@ -103,7 +111,7 @@ impl App {
             },
             None => {
                 self.end_offer = true;
-                prefs::mark_done(l.id);
+                self.mark_done(l.id);
             }
         }
     }
@@ -154,7 +162,7 @@ impl App {
         }
         if let Some(l) = self.lesson.clone() {
             if place(&self.session, &l).complete {
-                prefs::mark_done(l.id);
+                self.mark_done(l.id);
             }
         }
     }

@@ -213,7 +213,7 @@ impl Component for App {
                             { self.canvas_view(send) }
                         </div>
                     </section>
-                    { side::view(s, follow.as_ref(), predict, self.explore_card(send), send) }
+                    if !self.presenter { { side::view(s, follow.as_ref(), predict, self.explore_card(send), send) } }
                 </main>
                 if self.presenter { { presenter::strip(s, follow.as_ref(), &self.poll, self.spotlight, send) } }
                 if self.spacetime { { spacetime::view(s, self.hover, send) } }

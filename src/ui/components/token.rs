@@ -75,10 +75,23 @@ pub fn tokens(s: &Session, now: &Scene, before: &Scene, marks: &Marks, send: &Ca
 
 /// One line of a token's words, starting at `x` inside the token.
 fn label(sc: &Scene, text: &str, x: f64, k: usize, room: f64) -> Html {
+    html! { <text class="label" font-size={px(sc.t.f)}>{ line(sc, text, x, k, room) }</text> }
+}
+
+/// One line of a token's words as a `tspan`, placed and sized exactly.
+fn line(sc: &Scene, text: &str, x: f64, k: usize, room: f64) -> Html {
     let t = sc.t;
     let len = t.width(text.chars().count()).min(room - x - 0.2 * t.f);
     let y = 0.15 * t.f + (k as f64 + 0.85) * t.line_h();
-    html! { <text class="label" x={px(x)} y={px(y)} font-size={px(t.f)} textLength={px(len)} lengthAdjust="spacingAndGlyphs">{text}</text> }
+    html! { <tspan x={px(x)} y={px(y)} textLength={px(len)} lengthAdjust="spacingAndGlyphs">{text}</tspan> }
+}
+
+/// A token's lines in one text, a space between them, so its words read as one phrase (and
+/// match its accessible name).
+fn lines(sc: &Scene, lines: &[String], x: f64, room: f64) -> Html {
+    let spans =
+        lines.iter().enumerate().map(|(k, l)| html! { <>{if k > 0 { " " } else { "" }}{ line(sc, l, x, k, room) }</> });
+    html! { <text class="label" font-size={px(sc.t.f)}>{ for spans }</text> }
 }
 
 fn body(sc: &Scene, msg: &crate::paxos::Msg, lines: &[String], r: Rect) -> Html {
@@ -91,7 +104,7 @@ fn body(sc: &Scene, msg: &crate::paxos::Msg, lines: &[String], r: Rect) -> Html 
         <g class="token-body">
             <rect class="pill" x="0" y="0" width={px(r.w)} height={px(r.h)} rx={px(0.45 * f)} stroke={colour} />
             { tint.unwrap_or_default() }
-            { for lines.iter().enumerate().map(|(k, l)| label(sc, l, 0.9 * f, k, r.w)) }
+            { self::lines(sc, lines, 0.9 * f, r.w) }
         </g>
     }
 }
@@ -109,7 +122,8 @@ fn token(sc: &Scene, t: &TokenBox, start: Point, lit: bool, selected: bool, send
         lit.then_some("lit"),
         selected.then_some("selected")
     );
-    let aria = format!("{} from {} to {}, waiting", t.lines.join(", "), t.from, to.join(", "));
+    // The accessible name starts with the words drawn, so what is seen is what is spoken.
+    let aria = format!("{} from {} to {}, waiting", t.lines.join(" "), t.from, to.join(", "));
     let onclick = send.reform(move |e: MouseEvent| {
         e.stop_propagation();
         UiMsg::Show(Show::Menu(Menu::Message(id)))
