@@ -48,6 +48,7 @@ impl App {
         }) {
             Ok((l, s)) => {
                 self.session = s;
+                self.lesson_reached = at;
                 self.lesson = Some(Rc::new(l));
                 self.menu = None;
                 self.notice = None;
@@ -58,13 +59,23 @@ impl App {
         }
     }
 
-    /// Back to the lesson where the student left its script, at the last beat reached.
+    /// Back to the lesson where the student left its script, at the last beat reached (also
+    /// after a reset with other settings, which keeps nothing of the script).
     fn resume(&mut self) {
         let Some(l) = self.lesson.clone() else {
             return;
         };
-        let p = place(&self.session, &l);
-        self.open_lesson(l.id, l.beat_end(l.beats_done(p.on_script)));
+        let left_at = place(&self.session, &l).on_script.max(self.lesson_reached);
+        self.open_lesson(l.id, l.beat_end(l.beats_done(left_at)));
+    }
+
+    /// Remembers how far along the script the student has been, for Resume.
+    pub(super) fn note_lesson_progress(&mut self) {
+        match &self.lesson {
+            Some(l) if !place(&self.session, l).off => self.lesson_reached = self.session.cursor(),
+            Some(_) => {}
+            None => self.lesson_reached = 0,
+        }
     }
 
     /// Remembers a finished lesson, for the marks in the Lessons menu.

@@ -54,6 +54,7 @@ pub struct App {
     beat_timer: Option<Interval>,
     ask_at_target: bool,
     end_offer: bool,
+    lesson_reached: usize,
     done: Vec<String>,
     metrics_open: bool,
     experiment: Option<metrics::Experiment>,
@@ -107,6 +108,7 @@ impl Component for App {
             beat_timer: None,
             ask_at_target: false,
             end_offer: false,
+            lesson_reached: 0,
             done: prefs::done_lessons(),
             metrics_open: false,
             experiment: None,
@@ -151,6 +153,7 @@ impl Component for App {
             }
             Msg::Key(e) => self.key(ctx, e),
         };
+        self.note_lesson_progress();
         // The address holds the run on screen from the same turn, so a link copied right after a
         // key press holds that step.
         self.sync_address();

@@ -34,7 +34,9 @@ pub fn view(s: &Session, compact: bool) -> Html {
         .partition(knows);
     let list = |v: &[NodeId]| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
     let learned_text = match (learned.is_empty(), not_yet.is_empty()) {
-        (true, _) if compact => "Found out so far: nobody yet.".to_string(),
+        (true, _) if compact => "· nobody knows yet".to_string(),
+        (false, true) if compact => "· everyone knows".to_string(),
+        (false, false) if compact => format!("· known to {}", list(&learned)),
         (true, _) => {
             "Found out so far: nobody yet. Chosen is a fact about the acceptors; nodes learn it from messages."
                 .to_string()
@@ -44,7 +46,7 @@ pub fn view(s: &Session, compact: bool) -> Html {
     };
     html! {
         <div class="chosen-banner" data-testid="chosen-banner" data-value={value.as_str().to_string()} role="status">
-            {"Chosen: "}<strong>{value.to_string()}</strong>{if compact { format!(" in ballot {ballot}.") } else { format!(" in ballot {ballot}: a majority of acceptors accepted it (the global view).") }}
+            {"Chosen: "}<strong>{value.to_string()}</strong>{if compact { format!(" in {ballot}") } else { format!(" in ballot {ballot}: a majority of acceptors accepted it (the global view).") }}
             <span class="learned">{learned_text}</span>
         </div>
     }

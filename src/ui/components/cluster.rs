@@ -185,9 +185,11 @@ fn glyph_marks(w: &World, sc: &Scene, n: &NodeBox) -> Html {
             <line x1={px(p.x - d)} y1={px(p.y + d)} x2={px(p.x + d)} y2={px(p.y - d)} />
         </g> }
     });
-    let warn = w.is_amnesiac(n.id).then(|| html! {
-        <text class="amnesia-mark" aria-hidden="true" x={px(p.x + r * 0.85)} y={px(p.y - r * 0.55)} font-size={px(0.9 * f)}>
-            <title>{"amnesia: a restart wipes even durable state (unsafe)"}</title>{"⚠"}</text>
+    let warn = w.is_amnesiac(n.id).then(|| {
+        html! {
+            <text class="amnesia-mark" aria-hidden="true" x={px(p.x + r * 0.6)} y={px(p.y - r * 0.3)} font-size={px(f)}>
+                <title>{"amnesia: a restart wipes even durable state (unsafe)"}</title>{"⚠"}</text>
+        }
     });
     // The name goes over the cross, with a halo, so a crashed node's name stays readable.
     html! { <>

@@ -152,7 +152,8 @@ fn band_width(w: &World, role: Role, t: Type, b: Budget) -> f64 {
         .unwrap_or(0);
     let card = t.width(card_chars(role, b).max(actual)) + card_pad(role, t);
     let tags = if role == Role::Proposer { 2.0 * (radius(t) + 0.2 * t.f + badges_width(w, t)) } else { 0.0 };
-    let one = card.max(tags).max(2.6 * radius(t));
+    // Room for the glyph and its amnesia mark, whatever the cards need.
+    let one = card.max(tags).max(3.4 * radius(t));
     if zigzag(w, role) {
         2.0 * one + 0.5 * t.f
     } else {

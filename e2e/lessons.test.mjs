@@ -1,0 +1,188 @@
+// End-to-end: lessons for a lecture hall and for a student alone. Captions are true of the
+// picture at their beat; a clicker drives a lesson, polls included, from end to end; links
+// reload exactly; "your turn" goals are checked; exam mode has no hints; nothing gives an answer
+// away before it is revealed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, browser, open, shot, until, text, attr, count, step } from './harness.mjs';
+
+let srv, b;
+before(async () => { srv = await serve(); b = await browser(); });
+after(async () => { await b?.close(); await srv?.close(); });
+
+const progress = (page) => page.getByTestId('lesson-progress');
+
+test('every caption of lessons 3 and 10 is true of the picture at its beat', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=durability`, { reducedMotion: 'reduce' });
+  let checked = 0;
+  for (const id of ['minority-crash', 'durability']) {
+    await page.evaluate((h) => { location.hash = h; }, `lesson=${id}&beat=0`);
+    const total = Number((await until(() => progress(page).textContent(), (t) => /beat 0 of/.test(t))).match(/of (\d+)/)[1]);
+    for (let k = 1; k <= total; k++) {
+      await page.keyboard.press('PageDown');
+      await text(progress(page), new RegExp(`^beat ${k} of`));
+      const caption = await page.getByTestId('caption').textContent();
+      const safety = await page.getByTestId('invariants').getAttribute('data-state');
+      if (/is (now )?chosen/.test(caption)) assert.ok(await page.getByTestId('chosen-banner').count(), `${id} beat ${k}: "${caption}" but no value is chosen`);
+      if (/safety is broken|safety panel objects|agreement is broken/i.test(caption)) assert.equal(safety, 'violated', `${id} beat ${k}: ${caption}`);
+      for (const [, node] of caption.matchAll(/\b([ACLP]\d) crashes\b/g)) {
+        await attr(page.getByTestId(`node-${node}`), 'class', /crashed/);
+      }
+      for (const [, node] of caption.matchAll(/\b([ACLP]\d) restarts\b/g)) {
+        await attr(page.getByTestId(`node-${node}`), 'class', /^(?!.*crashed)/);
+      }
+      for (const [, who, v] of caption.matchAll(/\b(A\d) accepts "(\w+)"/g)) {
+        assert.match(await page.getByTestId(`node-${who}`).getAttribute('data-label'), new RegExp(`accepted [\\d.]+ "${v}"`), `${id} beat ${k}`);
+      }
+      checked++;
+    }
+  }
+  assert.ok(checked >= 30, `${checked} beats`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a clicker drives lesson 6 in presenter mode with predict on, to the next lesson, never stuck', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption&p=1`);
+  await page.getByTestId('presenter-bar').waitFor();
+  // Predict on (from the keyboard-free top bar of normal mode, then back to presenter).
+  await page.keyboard.press('p');
+  await page.getByTestId('predict').click();
+  await page.keyboard.press('p');
+  await page.getByTestId('presenter-strip').waitFor();
+  let polls = 0;
+  let sawAdoption = false;
+  for (let i = 0; i < 80; i++) {
+    if (await page.getByTestId('lesson-card').count()) break; // never: presenter has no side card
+    const end = page.getByTestId('lesson-end');
+    if ((await end.count()) && /offered/.test(await end.getAttribute('class'))) break;
+    const url = page.url();
+    const asking = await page.getByTestId('strip-question').count();
+    await page.keyboard.press('PageDown');
+    if (asking) {
+      await page.getByTestId('predict-feedback').waitFor();
+      continue;
+    }
+    await until(async () => [page.url(), await page.getByTestId('strip-question').count(), await end.count() && await end.getAttribute('class')],
+      ([u, q, e]) => u !== url || q > 0 || /offered/.test(e || ''), 'the clicker to do something');
+    if (await page.getByTestId('strip-question').count()) {
+      polls++;
+      const q = await page.getByTestId('strip-question').textContent();
+      // The answer is hidden: no feedback, no lesson caption, no highlight words.
+      assert.equal(await page.getByTestId('predict-feedback').count(), 0);
+      assert.equal(await page.getByTestId('highlight-label').count(), 0);
+      assert.equal(await page.locator('.strip-caption').count(), 0);
+      // The room votes with a number key; PageDown reveals.
+      await page.keyboard.press('2');
+      await attr(page.getByTestId('choice-1'), 'aria-pressed', 'true');
+      if (/Which value must P2 propose/.test(q)) {
+        sawAdoption = true;
+        await shot(page, '40-presenter-poll');
+      }
+      await page.keyboard.press('PageDown');
+      const fb = await text(page.getByTestId('predict-feedback'), /^(Right|Not quite)/);
+      if (sawAdoption && /Which value/.test(q)) assert.match(fb, /"X"/);
+    }
+  }
+  assert.ok(polls >= 3, `${polls} polls`);
+  assert.ok(sawAdoption, 'the adoption question was asked');
+  await attr(page.getByTestId('lesson-end'), 'class', /offered/);
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('presenter-title'), /Lesson 7 · /);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a lesson link with presenter mode and a beat reloads exactly', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=5&p=1`);
+  await text(page.getByTestId('lesson-progress'), /^beat 5 of/);
+  const caption = await page.locator('.strip-caption').textContent();
+  const picture = await page.getByTestId('cluster').innerHTML();
+  await page.reload();
+  await text(page.getByTestId('lesson-progress'), /^beat 5 of/);
+  assert.equal(await page.locator('.strip-caption').textContent(), caption);
+  assert.equal(await page.getByTestId('cluster').innerHTML(), picture);
+  // A step between beats is linked too, and the old style of link (`at=`) opens.
+  const other = await open(b, `${srv.url}#lesson=ballot-conflict&at=14`);
+  await step(other.page, /step 14 \//);
+  assert.deepEqual([...errors, ...other.errors], []);
+  await other.context.close();
+  await context.close();
+});
+
+test('your turn: the goal is checked as the student acts, then the next lesson is offered', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=14`);
+  await text(page.getByTestId('your-turn'), /Goal: make C2 hear that "X" was chosen/);
+  await page.getByTestId('node-C2').click();
+  await page.getByTestId('request-value').fill('Y');
+  await page.getByTestId('request').click();
+  await attr(page.getByTestId('goal-status'), 'data-reached', 'false');
+  await text(page.getByTestId('goal-status'), /Not yet/);
+  for (let i = 0; i < 30 && (await page.getByTestId('goal-status').getAttribute('data-reached')) !== 'true'; i++) {
+    await page.getByTestId('step').click();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+  }
+  await text(page.getByTestId('goal-status'), /Goal reached\. C2 heard that "X" was chosen/);
+  await shot(page, '41-goal-reached');
+  await page.getByTestId('goal-next-lesson').click();
+  await text(page.getByTestId('lesson-card'), /Lesson 2 of 12/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('changing the cluster during a lesson leaves its script, and Resume brings it back', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=4`);
+  await text(progress(page), /^beat 4 of/);
+  await page.getByTestId('seed').fill('9');
+  await page.getByTestId('reset').click();
+  await text(page.getByTestId('caption'), /exploring on your own/);
+  await page.getByTestId('lesson-resume').click();
+  await text(progress(page), /^beat 4 of/);
+  await step(page, /step 5 \/ \d+/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('predict: hints in practice, none in exam mode; the explanation comes after the answer', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('predict').click();
+  await page.getByTestId('start').click();
+  await page.getByTestId('step').click();
+  await page.getByTestId('question').waitFor();
+  await page.getByTestId('show-hint').click();
+  await text(page.getByTestId('hint'), /An idle proposer starts a new ballot/);
+  await page.getByTestId('choice-0').click();
+  await text(page.getByTestId('predict-explain'), /P1 receives C1's request/);
+  await page.getByTestId('exam-mode').check();
+  await page.getByTestId('step').click();
+  await page.getByTestId('question').waitFor();
+  assert.equal(await page.getByTestId('show-hint').count(), 0);
+  assert.equal(await page.getByTestId('predict-explain').count(), 0);
+  await page.getByTestId('choice-0').click();
+  await text(page.getByTestId('predict-explain'), /promises ballot 1\.1/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the canvas: no value on a proposer before it proposes one, no clock in lessons, crashed names readable', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=3`);
+  await text(progress(page), /^beat 3 of/);
+  // P1 runs ballot 1.1 for C1's "X", but has not proposed anything yet.
+  assert.match(await page.getByTestId('node-P1').getAttribute('data-label'), /Phase 1 · 1\.1/);
+  assert.doesNotMatch(await page.getByTestId('node-P1').getAttribute('data-label'), /"X"/);
+  // In lessons the clock does not move, so it is not shown; in free play it is.
+  assert.doesNotMatch(await page.getByTestId('counter').textContent(), /t=/);
+  await page.getByTestId('lesson-exit').click();
+  await text(page.getByTestId('counter'), /t=\d+/);
+  // A crashed node's name keeps its contrast against its glyph.
+  await page.getByTestId('node-A1').click();
+  await page.getByTestId('crash').click();
+  await attr(page.getByTestId('node-A1'), 'class', /crashed/);
+  const [ink, fill] = await page.getByTestId('node-A1').evaluate((n) => [getComputedStyle(n.querySelector('.node-id')).fill, getComputedStyle(n.querySelector('.glyph')).fill]);
+  const lum = (c) => { const [r, g, bl] = c.match(/\d+/g).map(Number).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * bl; };
+  const [hi, lo] = [lum(ink), lum(fill)].sort((x, y) => y - x);
+  const ratio = (hi + 0.05) / (lo + 0.05);
+  assert.ok(ratio >= 4.5, `crashed name contrast ${ratio.toFixed(2)}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
