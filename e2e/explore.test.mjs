@@ -17,7 +17,10 @@ test('the default config explores safe in the browser, without freezing the page
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=explore-states]')?.textContent) > 1000);
   await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
   assert.equal(await page.getByTestId('verdict').getAttribute('data-verdict'), 'safe');
-  await waitText(page.getByTestId('verdict'), /Safe: no violation in 132815 states/);
+  await waitText(page.getByTestId('verdict'), /Safe: no violation in 27310 states \(3 rounds in all/);
+  console.log(`# the default search took ${await page.getByTestId('explore-time').textContent()} in Chromium`);
+  // What the bounds cover is said next to them.
+  await waitText(page.getByTestId('explore-covers'), /3 ballots in all: a proposer can meet votes from two earlier ballots/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -25,7 +28,10 @@ test('the default config explores safe in the browser, without freezing the page
 test('cancel stops a search', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1`);
   await page.getByTestId('open-explorer').click();
-  await page.getByTestId('bound-rounds').fill('3');
+  // A search of millions of states, to be sure it is still running when cancelled.
+  await page.getByTestId('bound-rounds').fill('5');
+  await page.getByTestId('bound-crashes').fill('2');
+  await page.getByTestId('bound-duplicates').fill('2');
   await page.getByTestId('explore-run').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=explore-states]')?.textContent) > 1000);
   await page.getByTestId('explore-cancel').click();
@@ -64,9 +70,9 @@ test('switch on a mutation, explore, and watch the counterexample turn the invar
   await context.close();
 });
 
-test('every switch yields a counterexample in the browser', async () => {
+test('every harmful switch yields a counterexample in the browser', async () => {
   const { page, errors, context } = await open(b, srv.url);
-  for (const m of ['ignore_reported_values', 'acceptor_amnesia', 'minority_quorum', 'accept_below_promise', 'shared_ballots']) {
+  for (const m of ['ignore_reported_values', 'acceptor_amnesia', 'minority_quorum', 'accept_below_promise']) {
     await page.goto(`${srv.url}#s=42&n=2.2.3.1&mu=${m}`);
     await page.getByTestId('cluster').waitFor();
     await page.getByTestId('open-explorer').click();
@@ -140,8 +146,49 @@ test('the diagram stays usable with 20 nodes and 500 events', async () => {
   await context.close();
 });
 
-test('a counterexample plays by itself and pauses exactly where safety breaks', async () => {
+test('a broken rule is marked where it breaks, the harm where it follows, and the narration joins them', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=accept_below_promise`);
+  await page.getByTestId('open-explorer').click();
+  await page.getByTestId('explore-run').click();
+  const card = page.getByTestId('explore-card-text');
+  await waitText(card, /17 steps long, searching 3 rounds, 0 crashes, 0 duplicates, 0 drops \(rule broken at step 13, harm at step 17\)/);
+  await page.getByTestId('play').click();
+  await page.getByTestId('timeline').fill('13');
+  await waitText(page.getByTestId('narration'), /A rule of Paxos is broken \(no acceptor accepts below its promise\)/);
+  await page.getByTestId('timeline').fill('17');
+  await waitText(page.getByTestId('narration'), /Safety is broken: .* This is the harm the rule exists to prevent: it was broken at step 13/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('shared ballots break their rule but no harm follows; stopping at the rule shows it', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=shared_ballots`);
+  await page.getByTestId('open-explorer').click();
+  await page.getByTestId('explore-run').click();
+  await attr(page.getByTestId('verdict'), 'data-verdict', 'no-harm');
+  await waitText(page.getByTestId('verdict'), /A rule broke, but no harm followed in \d+ states \(3 rounds in all.*First break: P2 used ballot 1\.1, which belongs to P1/);
+  await page.getByTestId('explore-stop-at-rule').check();
+  await page.getByTestId('explore-run').click();
+  await waitText(page.getByTestId('explore-card-text'), /4 steps long.*\(rule broken at step 4\)/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('amnesia brings the crash it needs, and fewer crashes cannot be run', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=acceptor_amnesia`);
+  await page.getByTestId('open-explorer').click();
+  assert.equal(await page.getByTestId('bound-crashes').inputValue(), '1');
+  await page.getByTestId('bound-crashes').fill('0');
+  await waitText(page.getByTestId('explore-covers'), /amnesia only shows after a crash and a restart/);
+  assert.equal(await page.getByTestId('explore-run').isDisabled(), true);
+  await page.getByTestId('bound-crashes').fill('1');
+  await until(() => page.getByTestId('explore-run').isEnabled(), (v) => v, 'the run button enabled');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a counterexample plays by itself and pauses exactly where safety breaks', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=minority_quorum`);
   await page.getByTestId('speed').fill('4');
   await page.getByTestId('open-explorer').click();
   await page.getByTestId('explore-run').click();

@@ -7,7 +7,7 @@
 
 use paxoscope::paxos::NodeId;
 use paxoscope::paxos::Switch;
-use paxoscope::sim::explore::{Bounds, Explorer, Verdict};
+use paxoscope::sim::explore::{Bounds, Explorer, Options, Verdict};
 use paxoscope::sim::{simulate, Config, Faults, Timeline, Trace, TraceFile};
 use std::process::ExitCode;
 
@@ -22,14 +22,23 @@ const USAGE: &str = "usage:
       Re-applies a trace's commands; exits 0 when every event matches.
   paxoscope-cli explore [cluster flags] [--no-nacks] [--amnesia A2,...] [--mutation NAME]...
                         [--max-rounds N] [--max-crashes N] [--max-duplicates N] [--max-drops N]
-      Breadth-first search of every ordering within the bounds (defaults: 2 rounds, 0 crashes,
-      0 duplicates, 0 drops). Prints states, time, states per second and the verdict; a
-      counterexample follows as a trace. Exits 1 when it finds one.
+                        [--max-states N] [--threads N] [--stop-at-rule] [--no-reduction NAME]...
+      Breadth-first search of every ordering within the bounds (defaults: 3 rounds in all,
+      0 crashes, 0 duplicates, 0 drops; amnesia raises crashes to 1) for harm: two values
+      chosen, a value nobody asked for, or someone told a value that was not chosen. A rule
+      switched off is noted where it first breaks; --stop-at-rule stops there instead.
+      --max-states caps the search (default 20000000); --threads defaults to every core and
+      gives the same verdict and counts as one. --no-reduction turns off symmetry,
+      last-ballots, requests-first, instant-restarts or all (slower, same verdict).
+      Prints states, time, states per second and the verdict (progress on stderr); a
+      counterexample follows as a trace. Exits 0 when no harm is found, 1 with a
+      counterexample, 3 at the cap without a verdict, 2 on bad usage.
   paxoscope-cli explore --list-mutations
       Prints the rule-breaking switch names, separated by spaces.
   paxoscope-cli help";
 
-/// A one-line failure: usage errors exit 2, a replay mismatch exits 1.
+/// A one-line failure: usage errors exit 2, a replay mismatch or a counterexample exits 1, a
+/// search stopped at its cap exits 3.
 struct Fail(u8, String);
 
 fn main() -> ExitCode {
@@ -187,61 +196,184 @@ fn cmd_explore(args: &[String]) -> Result<String, Fail> {
     if args.iter().any(|a| a == "--list-mutations") {
         return Ok(Switch::ALL.iter().map(|m| m.name()).collect::<Vec<_>>().join(" "));
     }
-    let mut bounds = Bounds::default();
-    let mut seed = 42u64;
-    let (mut max_states, mut verbose) = (5_000_000usize, false);
-    let cfg = parse_flags("explore", args, |flag, f| {
-        match flag {
-            "--seed" => seed = f.number(flag)?,
-            "--max-states" => max_states = f.number(flag)?,
-            "--verbose" => verbose = true,
-            "--max-rounds" => bounds.max_rounds = f.number(flag)?,
-            "--max-crashes" => bounds.max_crashes = f.number(flag)?,
-            "--max-duplicates" => bounds.max_duplicates = f.number(flag)?,
-            "--max-drops" => bounds.max_drops = f.number(flag)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    })?;
-    bounds.validate().map_err(|e| usage(format!("bounds out of range: {e}")))?;
-    let mut ex = Explorer::new(cfg.clone(), seed, bounds).map_err(usage)?;
+    let mut set = ExploreFlags::default();
+    let cfg = parse_flags("explore", args, |flag, f| set.parse(flag, f))?;
+    let bounds = set.bounds(&cfg)?;
+    let mut ex = Explorer::with(cfg.clone(), set.seed, bounds, set.options).map_err(usage)?;
+    ex.set_threads(set.threads);
     let start = std::time::Instant::now();
-    let mut p = ex.run(10_000);
-    while !p.done && p.states < max_states {
-        p = ex.run(10_000);
-        if verbose {
-            eprintln!("{} states, depth {}, frontier {}", p.states, p.depth, p.frontier);
-        }
-    }
+    let mut p = search(&mut ex, set.max_states, &start);
     if !p.done {
         return Err(Fail(
-            1,
+            3,
             format!(
-                "stopped at the limit of {max_states} states (depth {}); tighten the bounds or raise --max-states",
-                p.depth
+                "inconclusive: stopped at the limit of {} states (depth {}) without a verdict; \
+                 tighten the bounds or raise --max-states",
+                set.max_states, p.depth
             ),
         ));
     }
+    p = ex.progress();
     let secs = start.elapsed().as_secs_f64();
     let head = format!(
-        "explored {} unique states ({} expanded) to depth {} in {:.3} s: {:.0} states/s, peak {:.1} MB",
+        "explored {} unique states ({} expanded, {} transitions) to depth {} in {:.3} s on {} thread{}: \
+         {:.0} states/s, peak {:.1} MB\nbounds: {}",
         p.states,
         p.expanded,
+        p.transitions,
         p.depth,
         secs,
+        set.threads,
+        if set.threads == 1 { "" } else { "s" },
         p.states as f64 / secs.max(1e-9),
-        ex.peak_bytes() as f64 / 1e6
+        ex.peak_bytes() as f64 / 1e6,
+        describe(&bounds)
     );
     match ex.verdict() {
         Some(Verdict::Safe { states }) => Ok(format!("{head}\nverdict: safe: no violation in {states} states")),
-        Some(Verdict::Violation { commands, invariant, detail, .. }) => {
-            let t = Timeline::replay(cfg, seed, commands).map_err(usage)?;
+        Some(Verdict::NoHarm { states, invariant, detail }) => Ok(format!(
+            "{head}\nverdict: no harm: a rule broke ({invariant:?}: {detail}), but no two values were chosen and \
+             nobody was told a value that was not chosen, in {states} states"
+        )),
+        Some(Verdict::Violation { commands, invariant, detail, broken_at, harm_at, .. }) => {
+            let t = Timeline::replay(cfg, set.seed, commands).map_err(usage)?;
+            let marks = match (broken_at, harm_at) {
+                (Some(b), Some(h)) => format!(" (rule broken at step {b}, harm at step {h})"),
+                (Some(b), None) => format!(" (rule broken at step {b})"),
+                (None, _) => String::new(),
+            };
             // The report and the trace go to stdout (the trace can be saved and replayed); the
             // exit status says a property broke.
-            emit(&format!("{head}\nverdict: counterexample ({} steps): {invariant:?}: {detail}", t.len()));
+            emit(&format!("{head}\nverdict: counterexample ({} steps{marks}): {invariant:?}: {detail}", t.len()));
             emit(&Trace::from_timeline(&t).to_json());
             Err(Fail(1, format!("counterexample found: {detail}")))
         }
         None => Err(usage("the search stopped without a verdict")),
     }
+}
+
+/// `explore`'s own flags.
+struct ExploreFlags {
+    seed: u64,
+    max_states: usize,
+    threads: usize,
+    options: Options,
+    rounds: Option<u32>,
+    crashes: Option<u8>,
+    duplicates: Option<u8>,
+    drops: Option<u8>,
+}
+
+impl Default for ExploreFlags {
+    fn default() -> Self {
+        ExploreFlags {
+            seed: 42,
+            max_states: 20_000_000,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            options: Options::default(),
+            rounds: None,
+            crashes: None,
+            duplicates: None,
+            drops: None,
+        }
+    }
+}
+
+impl ExploreFlags {
+    fn parse(&mut self, flag: &str, f: &mut Flags) -> Result<bool, Fail> {
+        match flag {
+            "--seed" => self.seed = f.number(flag)?,
+            "--max-states" => self.max_states = f.number(flag)?,
+            "--threads" => {
+                self.threads = f.number(flag)?;
+                if !(1..=256).contains(&self.threads) {
+                    return Err(usage(format!("--threads must be between 1 and 256, not {}", self.threads)));
+                }
+            }
+            "--max-rounds" => self.rounds = Some(f.number(flag)?),
+            "--max-crashes" => self.crashes = Some(f.number(flag)?),
+            "--max-duplicates" => self.duplicates = Some(f.number(flag)?),
+            "--max-drops" => self.drops = Some(f.number(flag)?),
+            "--stop-at-rule" => self.options.stop_at_rule = true,
+            "--no-reduction" => match f.value(flag)? {
+                "symmetry" => self.options.symmetry = false,
+                "last-ballots" => self.options.last_ballots = false,
+                "requests-first" => self.options.requests_first = false,
+                "instant-restarts" => self.options.instant_restarts = false,
+                "all" => self.options = Options { stop_at_rule: self.options.stop_at_rule, ..Options::PLAIN },
+                other => {
+                    return Err(usage(format!(
+                        "unknown reduction {other:?}; the reductions are: symmetry last-ballots requests-first \
+                         instant-restarts all"
+                    )))
+                }
+            },
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The bounds: the defaults raised to what the config needs, then what was asked for. Asking
+    /// for less than a switch needs is refused, with the flag that fixes it.
+    fn bounds(&self, cfg: &Config) -> Result<Bounds, Fail> {
+        let mut b = Bounds::for_config(cfg);
+        let raised = b != Bounds::default() && self.crashes.is_none();
+        b.max_rounds = self.rounds.unwrap_or(b.max_rounds);
+        b.max_crashes = self.crashes.unwrap_or(b.max_crashes);
+        b.max_duplicates = self.duplicates.unwrap_or(b.max_duplicates);
+        b.max_drops = self.drops.unwrap_or(b.max_drops);
+        b.validate().map_err(|e| usage(format!("bounds out of range: {e}")))?;
+        if let Some(why) = b.lacks(cfg) {
+            return Err(usage(format!("{why}: add --max-crashes 1")));
+        }
+        if raised {
+            eprintln!(
+                "paxoscope-cli: amnesia needs a crash, so the search allows {}",
+                plural(b.max_crashes, "crash", "crashes")
+            );
+        }
+        Ok(b)
+    }
+}
+
+/// Runs the search to a verdict or the cap, printing progress on stderr every two seconds.
+fn search(ex: &mut Explorer, max_states: usize, start: &std::time::Instant) -> paxoscope::sim::explore::Progress {
+    let mut last = 0.0;
+    loop {
+        let p = ex.run(20_000);
+        if p.done || p.states >= max_states {
+            return p;
+        }
+        let t = start.elapsed().as_secs_f64();
+        if t - last >= 2.0 {
+            last = t;
+            eprintln!(
+                "paxoscope-cli: {:.0} s: {} states, depth {}, {} waiting, {:.0} states/s",
+                t,
+                p.states,
+                p.depth,
+                p.frontier,
+                p.states as f64 / t
+            );
+        }
+    }
+}
+
+fn plural(n: u8, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// "3 rounds in all, 0 crashes, 0 duplicates, 0 drops".
+fn describe(b: &Bounds) -> String {
+    format!(
+        "{} rounds in all, {}, {}, {}",
+        b.max_rounds,
+        plural(b.max_crashes, "crash", "crashes"),
+        plural(b.max_duplicates, "duplicate", "duplicates"),
+        plural(b.max_drops, "drop", "drops")
+    )
 }

@@ -4,6 +4,7 @@
 use super::decision::{Decision, Why};
 use super::msg::{Kind, Msg};
 use super::outbox::{Ctx, Outbox};
+use super::planted::{planted, Bug};
 use super::rulebook::Switch;
 use super::types::{Ballot, NodeId, Proposal, Value};
 use serde::{Deserialize, Serialize};
@@ -53,8 +54,9 @@ impl Acceptor {
             Some(promised) if ballot < promised => self.refuse(from, Kind::Prepare, ballot, promised, ctx, out),
             previous => {
                 self.promised = Some(ballot);
-                out.decide(Decision::Promised { ballot, previous, reported: self.accepted });
-                out.send(from, Msg::Promise { ballot, accepted: self.accepted });
+                let reported = if planted(Bug::PromiseWithoutVote) { None } else { self.accepted };
+                out.decide(Decision::Promised { ballot, previous, reported });
+                out.send(from, Msg::Promise { ballot, accepted: reported });
             }
         }
     }
@@ -95,6 +97,9 @@ impl Acceptor {
     /// A crash loses volatile state only.
     pub fn crash(&mut self) {
         self.committed = None;
+        if planted(Bug::ForgetVoteOnCrash) {
+            self.accepted = None;
+        }
     }
 
     /// A restart; with `amnesia` the disk is gone too, which is what makes it unsafe.

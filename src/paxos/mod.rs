@@ -31,6 +31,7 @@ pub mod learner;
 pub mod msg;
 pub mod node;
 pub mod outbox;
+pub mod planted;
 pub mod proposer;
 pub mod rulebook;
 pub mod types;

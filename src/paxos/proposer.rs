@@ -4,6 +4,7 @@
 use super::decision::{Cause, Decision, Source, Why};
 use super::msg::{Kind, Msg};
 use super::outbox::{Ctx, Outbox, TimerKind};
+use super::planted::{planted, Bug};
 use super::rulebook::Switch;
 use super::types::{Ballot, NodeId, Proposal, Value};
 use serde::{Deserialize, Serialize};
@@ -185,21 +186,27 @@ impl Proposer {
         if let Some(why) = self.moved_on(Kind::Promise, ballot) {
             return out.decide(Decision::Ignored { why });
         }
-        if self.promises & bit(from) != 0 {
+        let counts_messages = planted(Bug::CountMessages);
+        if self.promises & bit(from) != 0 && !counts_messages {
             return out.decide(Decision::Ignored { why: Why::AlreadyCounted { kind: Kind::Promise, from, ballot } });
         }
-        self.promises |= bit(from);
+        // (Planted bug: one more bit per message, so a duplicate counts twice.)
+        self.promises = if counts_messages { self.promises << 1 | 1 } else { self.promises | bit(from) };
+        // A lower-numbered report leaves the highest one standing (the planted bug keeps the lowest).
+        let lowest = planted(Bug::AdoptLowest);
+        let stands = |new: Ballot, held: Ballot| if lowest { new > held } else { new < held };
         if let Some(p) = accepted {
             match self.highest_reported {
-                Some(h) if p.ballot < h.ballot => {}
                 Some(h) if p.ballot == h.ballot => self.reporters |= bit(from),
+                Some(h) if stands(p.ballot, h.ballot) => {}
                 _ => {
                     self.highest_reported = Some(p);
                     self.reporters = bit(from);
                 }
             }
         }
-        let (have, need) = (self.promises.count_ones() as u8, ctx.quorum);
+        let need = if planted(Bug::AcceptWithoutQuorum) { 1 } else { ctx.quorum };
+        let have = self.promises.count_ones() as u8;
         if have < need {
             return out.decide(Decision::PromiseCounted { ballot, from, have, need, reported: accepted });
         }

@@ -107,7 +107,7 @@ pub enum DropReason {
     Lost,
     /// Its receiver is crashed.
     ReceiverCrashed,
-    /// Its sender crashed before it arrived.
+    /// Its sender crashed while it was in flight (it is lost at the crash).
     SenderCrashed,
     /// It would cross the partition.
     Partitioned,
@@ -141,6 +141,15 @@ impl Invariant {
         Invariant::AcceptRespectsPromise,
         Invariant::BallotsUnique,
     ];
+
+    /// Is breaking it harm (a value chosen or told wrongly), rather than a rule of the protocol
+    /// broken? A rule broken matters for the harm it lets follow.
+    pub fn is_harm(self) -> bool {
+        match self {
+            Invariant::Agreement | Invariant::Validity | Invariant::OnlyChosenIsLearned => true,
+            Invariant::PromisesNeverDecrease | Invariant::AcceptRespectsPromise | Invariant::BallotsUnique => false,
+        }
+    }
 
     /// A one-line statement of the property.
     pub fn statement(self) -> &'static str {

@@ -58,6 +58,11 @@ pub struct Network {
 }
 
 impl Network {
+    /// Keeps only the messages `f` accepts.
+    pub fn retain(&mut self, f: impl FnMut(&InFlight) -> bool) {
+        self.msgs.retain(f);
+    }
+
     /// Every message in flight, by id.
     pub fn in_flight(&self) -> &[InFlight] {
         &self.msgs

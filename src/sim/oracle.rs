@@ -56,6 +56,19 @@ impl Oracle {
         &self.requested
     }
 
+    /// A summary of which recorded (ballot, value) pairs acceptor `i` voted for, that does not
+    /// depend on what the other acceptors are called (for the explorer's symmetry).
+    pub(crate) fn voter_signature(&self, i: usize) -> u64 {
+        self.votes
+            .iter()
+            .filter(|(_, _, who)| who & (1 << i) != 0)
+            .map(|(b, v, _)| {
+                let x = (b.round as u64) << 16 | (b.proposer.index as u64) << 8 | v.as_str().as_bytes()[0] as u64;
+                x.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            })
+            .fold(0, u64::wrapping_add)
+    }
+
     /// Entries in the vote record (for memory accounting).
     pub fn history_len(&self) -> usize {
         self.votes.len()
@@ -68,12 +81,13 @@ impl Oracle {
         out: &mut Vec<u8>,
         val: impl Fn(Value) -> u8,
         ballot: impl Fn(&mut Vec<u8>, Option<Ballot>),
+        voters: impl Fn(u16) -> u16,
     ) {
         out.push(self.votes.len() as u8);
-        for (b, v, voters) in &self.votes {
+        for (b, v, who) in &self.votes {
             ballot(out, Some(*b));
             out.push(val(*v));
-            out.extend(voters.to_le_bytes());
+            out.extend(voters(*who).to_le_bytes());
         }
         out.push(self.chosen.len() as u8);
         for (b, v) in &self.chosen {

@@ -136,8 +136,9 @@ pub enum Share {
 
 /// The explorer and the metrics experiment.
 pub enum Explore {
-    /// Start a search with these bounds on the current config.
-    Start(Bounds),
+    /// Start a search with these bounds on the current config; `true` stops at the first rule
+    /// broken rather than searching on for harm.
+    Start(Bounds, bool),
     /// Run the next slice of the search.
     Slice,
     /// Stop the search.

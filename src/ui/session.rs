@@ -128,7 +128,11 @@ impl Session {
         let n = self.timeline.cursor();
         self.narrations.truncate(n - 1);
         let step = self.timeline.last_step().expect("a step was just recorded");
-        self.narrations.push(narrate(&prev, step, self.timeline.world()));
+        let mut narration = narrate(&prev, step, self.timeline.world());
+        if let Some(note) = crate::sim::narrate::harm_follows(self.timeline.steps(), n) {
+            narration.text.push_str(&note);
+        }
+        self.narrations.push(narration);
         self.before = prev;
         Ok(())
     }

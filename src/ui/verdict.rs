@@ -35,6 +35,43 @@ pub fn cluster(c: &Config) -> String {
     )
 }
 
+/// What the bounds can and cannot catch, in the terms of the classic mistakes.
+pub fn covers(b: &Bounds) -> String {
+    let mut s = if b.max_rounds >= 3 {
+        format!(
+            "{} in all: a proposer can meet votes from two earlier ballots, so adopting the wrong reported value is caught.",
+            count(b.max_rounds, "ballot", "ballots")
+        )
+    } else {
+        format!(
+            "{} in all: no proposer meets votes from two earlier ballots, so adopting the lowest-numbered reported value would go unnoticed.",
+            count(b.max_rounds, "ballot", "ballots")
+        )
+    };
+    s.push_str(if b.max_crashes > 0 {
+        " A crash and restart: forgetting on a crash is caught."
+    } else {
+        " No crash: forgetting a vote on a crash would go unnoticed."
+    });
+    s.push_str(if b.max_duplicates > 0 {
+        " A duplicate: counting messages rather than acceptors is caught."
+    } else {
+        " No duplicate: counting messages rather than acceptors would go unnoticed."
+    });
+    s
+}
+
+/// What to watch as a counterexample plays.
+pub fn replay_note(broken_at: Option<usize>, harm_at: Option<usize>) -> String {
+    match (broken_at, harm_at) {
+        (Some(b), Some(h)) => format!(
+            "It is loaded into the timeline and playing. The switched-off rule breaks at step {b}; the harm it allows follows at step {h}, where the safety panel turns red."
+        ),
+        (Some(b), None) => format!("It is loaded into the timeline and playing. The switched-off rule breaks at step {b}, its last."),
+        (None, _) => "It is loaded into the timeline and playing: watch the safety panel turn red at its last step.".into(),
+    }
+}
+
 /// The verdict with what was searched.
 pub fn text(v: &Verdict, b: &Bounds, c: &Config) -> String {
     match v {
@@ -43,11 +80,26 @@ pub fn text(v: &Verdict, b: &Bounds, c: &Config) -> String {
             bounds(b, ("round in all", "rounds in all")),
             cluster(c)
         ),
-        Verdict::Violation { commands, detail, states, .. } => format!(
-            "Counterexample after {states} states, {} long, searching {}: {detail}",
-            count(commands.len() as u64, "step", "steps"),
-            bounds(b, ("round", "rounds"))
+        Verdict::NoHarm { states, detail, .. } => format!(
+            "A rule broke, but no harm followed in {states} states ({}; {}). First break: {detail}",
+            bounds(b, ("round in all", "rounds in all")),
+            cluster(c)
         ),
+        Verdict::Violation { commands, detail, states, broken_at, harm_at, .. } => format!(
+            "Counterexample after {states} states, {} long, searching {}{}: {detail}",
+            count(commands.len() as u64, "step", "steps"),
+            bounds(b, ("round", "rounds")),
+            steps(*broken_at, *harm_at)
+        ),
+    }
+}
+
+/// Where the rule broke and where harm followed, when a switched-off rule led to it.
+fn steps(broken_at: Option<usize>, harm_at: Option<usize>) -> String {
+    match (broken_at, harm_at) {
+        (Some(b), Some(h)) => format!(" (rule broken at step {b}, harm at step {h})"),
+        (Some(b), None) => format!(" (rule broken at step {b})"),
+        (None, _) => String::new(),
     }
 }
 
@@ -61,7 +113,7 @@ mod tests {
         let t = text(&Verdict::Safe { states: 132815 }, &Bounds::default(), &Config::default());
         assert_eq!(
             t,
-            "Safe: no violation in 132815 states (2 rounds in all, 0 crashes, 0 duplicates, 0 drops; \
+            "Safe: no violation in 132815 states (3 rounds in all, 0 crashes, 0 duplicates, 0 drops; \
              2 clients, 2 proposers, 3 acceptors, 1 learner)"
         );
     }
@@ -74,10 +126,50 @@ mod tests {
             invariant: Invariant::Agreement,
             detail: "two values are chosen".into(),
             states: 412,
+            broken_at: None,
+            harm_at: Some(9),
         };
         assert_eq!(
             text(&v, &b, &Config::default()),
             "Counterexample after 412 states, 9 steps long, searching 1 round, 1 crash, 2 duplicates, 1 drop: two values are chosen"
+        );
+    }
+
+    #[test]
+    fn a_counterexample_from_a_switched_off_rule_says_where_it_broke_and_where_harm_followed() {
+        let v = Verdict::Violation {
+            commands: vec![crate::sim::Command::Heal; 14],
+            invariant: Invariant::Agreement,
+            detail: "two values are chosen".into(),
+            states: 80,
+            broken_at: Some(9),
+            harm_at: Some(14),
+        };
+        assert!(text(&v, &Bounds::default(), &Config::default())
+            .contains("14 steps long, searching 3 rounds, 0 crashes, 0 duplicates, 0 drops (rule broken at step 9, harm at step 14)"));
+    }
+
+    #[test]
+    fn the_bounds_say_which_classic_mistakes_they_catch() {
+        let d = covers(&Bounds::default());
+        assert!(d.starts_with("3 ballots in all: a proposer can meet votes from two earlier ballots"), "{d}");
+        assert!(d.contains("No crash: forgetting a vote on a crash would go unnoticed"), "{d}");
+        let two = covers(&Bounds { max_rounds: 2, max_crashes: 1, max_duplicates: 1, max_drops: 0 });
+        assert!(two.contains("adopting the lowest-numbered reported value would go unnoticed"), "{two}");
+        assert!(
+            two.contains("forgetting on a crash is caught")
+                && two.contains("counting messages rather than acceptors is caught")
+        );
+    }
+
+    #[test]
+    fn a_rule_broken_without_harm_says_so_with_the_bounds() {
+        let v =
+            Verdict::NoHarm { states: 500, invariant: Invariant::BallotsUnique, detail: "P1 reused ballot 1".into() };
+        assert_eq!(
+            text(&v, &Bounds::default(), &Config::default()),
+            "A rule broke, but no harm followed in 500 states (3 rounds in all, 0 crashes, 0 duplicates, 0 drops; \
+             2 clients, 2 proposers, 3 acceptors, 1 learner). First break: P1 reused ballot 1"
         );
     }
 }

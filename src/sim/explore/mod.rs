@@ -1,26 +1,52 @@
 //! The exhaustive explorer: breadth-first search over every ordering of deliveries, drops,
 //! duplicates, crashes, restarts and timeouts, for small clusters, within bounds.
 //!
-//! Each transition is a real `World::apply`, so the explorer checks exactly the protocol the app
+//! Each move is a real `World::apply`, so the explorer checks exactly the protocol the app
 //! animates. States are stored in a compact canonical form (`world::codec`) and de-duplicated by
-//! a 64-bit fingerprint; the frontier holds encodings, not worlds. Breadth-first order makes the
-//! first violation found a shortest counterexample, which is rebuilt as ordinary commands.
+//! a 64-bit fingerprint; each level of the search is one buffer of encodings. Breadth-first order
+//! makes the first breach found a shortest one, which is rebuilt as ordinary commands.
+//!
+//! By default the search looks for *harm*: two values chosen, a value chosen that nobody asked
+//! for, or a node told a value that was not chosen. A rule switched off is noted where it first
+//! breaks, and the search goes on to the harm it leads to; `stop_at_rule` stops at the rule.
+//!
+//! Reductions, each with a switch in [`Options`] and each keeping every verdict (a test checks
+//! them against the search without them, on every rule switch and every planted bug):
+//! - **symmetry**: acceptors are interchangeable, and so are learners (`world::symmetry`);
+//! - **last ballots**: once no ballot may start, a Nack can only start one (or delay a
+//!   proposer, which for safety is no different from its replies never arriving), so Nacks, and
+//!   the Prepares and Accepts an acceptor will refuse, are left out;
+//! - **requests first**: nothing reaches a proposer before its client's request, so requests are
+//!   delivered before anything else (a partial-order reduction), from one starting world per set
+//!   of requests ever delivered. Not with duplicates: a copy of a request can arrive late;
+//! - **instant restarts**: a crashed node restarts at once. While down it only loses messages,
+//!   and a lost message is no different, for safety, from one never delivered.
 
+mod frontier;
+#[cfg(not(target_arch = "wasm32"))]
+mod parallel;
+mod path;
+mod step;
 mod table;
+#[cfg(test)]
+mod tests;
 
 use super::command::{Command, Event, Invariant};
 use super::config::Config;
-use super::world::codec::{message_record, relevant, ValueTable, MSG_BYTES};
+use super::world::codec::ValueTable;
 use super::world::{default_value, World};
 use crate::paxos::{NodeId, Role};
-use std::collections::VecDeque;
+use frontier::Frontier;
+pub use step::is_harm;
+use step::{Action, Worker, COUNTERS};
 pub use table::{fingerprint, Seen};
 
 /// How far the search may go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Bounds {
-    /// Rounds in all: how many ballots may be started along any path, by all proposers together.
-    /// With two proposers, 2 lets each run one ballot; 3 adds one retry (a timeout or a Nack).
+    /// Ballots in all: how many may be started along any path, by all proposers together.
+    /// With two proposers, 3 lets each run one ballot and one of them retry (a timeout or a
+    /// Nack), so a proposer can meet votes from two earlier ballots.
     pub max_rounds: u32,
     /// Crashes allowed along any path (of proposers and acceptors).
     pub max_crashes: u8,
@@ -33,11 +59,27 @@ pub struct Bounds {
 
 impl Default for Bounds {
     fn default() -> Self {
-        Bounds { max_rounds: 2, max_crashes: 0, max_duplicates: 0, max_drops: 0 }
+        Bounds { max_rounds: 3, max_crashes: 0, max_duplicates: 0, max_drops: 0 }
     }
 }
 
 impl Bounds {
+    /// The default bounds, raised to what `config` needs to show its switches: amnesia, by the
+    /// switch or on chosen nodes, only shows after a crash and a restart.
+    pub fn for_config(config: &Config) -> Bounds {
+        let mut b = Bounds::default();
+        if needs_crash(config) {
+            b.max_crashes = 1;
+        }
+        b
+    }
+
+    /// Why these bounds cannot show what `config` switched off, if they cannot.
+    pub fn lacks(&self, config: &Config) -> Option<String> {
+        (needs_crash(config) && self.max_crashes == 0)
+            .then(|| "amnesia only shows after a crash and a restart, so allow at least one crash".to_string())
+    }
+
     /// Checks the bounds are in a range that can finish.
     pub fn validate(&self) -> Result<(), String> {
         if !(1..=6).contains(&self.max_rounds) {
@@ -53,63 +95,82 @@ impl Bounds {
     }
 }
 
+/// How to search: where to stop, and which reductions to use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Stop at the first rule broken, rather than search on for the harm it leads to.
+    pub stop_at_rule: bool,
+    /// Store one world per renaming of acceptors and learners.
+    pub symmetry: bool,
+    /// Leave out what can only start a ballot once none may start.
+    pub last_ballots: bool,
+    /// Deliver clients' requests before anything else (unless duplicates are allowed: a copy
+    /// of a request can arrive much later).
+    pub requests_first: bool,
+    /// A crashed node restarts at once.
+    pub instant_restarts: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            stop_at_rule: false,
+            symmetry: true,
+            last_ballots: true,
+            requests_first: true,
+            instant_restarts: true,
+        }
+    }
+}
+
+impl Options {
+    /// No reduction at all (the reference the reductions are checked against).
+    pub const PLAIN: Options = Options {
+        stop_at_rule: false,
+        symmetry: false,
+        last_ballots: false,
+        requests_first: false,
+        instant_restarts: false,
+    };
+}
+
 /// How a search ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    /// Every reachable state within the bounds was checked.
+    /// Every reachable state within the bounds was checked, and no rule broke.
     Safe {
         /// Unique states.
         states: usize,
+    },
+    /// A rule switched off was broken, but no harm followed within the bounds.
+    NoHarm {
+        /// Unique states.
+        states: usize,
+        /// The first rule seen broken.
+        invariant: Invariant,
+        /// How.
+        detail: String,
     },
     /// A safety property broke; `commands` replays it from a fresh world with the same seed.
     Violation {
         /// The whole run: the setup, then the shortest path found.
         commands: Vec<Command>,
-        /// Which property.
+        /// The property the search stopped at (harm, unless it stops at rules).
         invariant: Invariant,
         /// What happened.
         detail: String,
         /// Unique states when it was found.
         states: usize,
+        /// The step (1-based) where a rule switched off was first broken, if one was.
+        broken_at: Option<usize>,
+        /// The step where harm followed, if it did.
+        harm_at: Option<usize>,
     },
 }
 
-/// A step of the search, as stored: kind in the top byte, argument below.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Action {
-    Deliver(u8),
-    Drop(u8),
-    Duplicate(u8),
-    Crash(NodeId),
-    Restart(NodeId),
-    Timeout(NodeId),
-}
-
-impl Action {
-    fn pack(self) -> u32 {
-        let node = |n: NodeId| (n.role as u32) << 8 | n.index as u32;
-        match self {
-            Action::Deliver(k) => 1 << 24 | k as u32,
-            Action::Drop(k) => 2 << 24 | k as u32,
-            Action::Duplicate(k) => 3 << 24 | k as u32,
-            Action::Crash(n) => 4 << 24 | node(n),
-            Action::Restart(n) => 5 << 24 | node(n),
-            Action::Timeout(n) => 6 << 24 | node(n),
-        }
-    }
-
-    fn unpack(v: u32) -> Option<Action> {
-        let node = NodeId { role: Role::ALL[((v >> 8) & 3) as usize], index: v as u8 };
-        Some(match v >> 24 {
-            1 => Action::Deliver(v as u8),
-            2 => Action::Drop(v as u8),
-            3 => Action::Duplicate(v as u8),
-            4 => Action::Crash(node),
-            5 => Action::Restart(node),
-            6 => Action::Timeout(node),
-            _ => return None,
-        })
-    }
+/// Does the config lose memory on a crash (the switch, or amnesia on chosen nodes)?
+fn needs_crash(config: &Config) -> bool {
+    !config.amnesia.is_empty() || config.mutations.contains(&crate::paxos::Switch::AcceptorAmnesia)
 }
 
 /// A ballot starts when a proposer decides to start one.
@@ -132,32 +193,6 @@ pub fn settle_learners(w: &mut World, events: &mut Vec<Event>, mut record: Optio
     }
 }
 
-/// Bytes before the world encoding: duplicates, crashes, drops and ballots used on the path.
-const COUNTERS: usize = 4;
-
-/// A breadth-first search in progress. Call [`Explorer::run`] until it returns a verdict.
-pub struct Explorer {
-    bounds: Bounds,
-    values: ValueTable,
-    seed: u64,
-    config: Config,
-    prefix: Vec<Command>,
-    root: World,
-    base: World,
-    work: World,
-    queue: VecDeque<(Box<[u8]>, u16)>,
-    seen: Seen,
-    expanded: usize,
-    depth: u16,
-    peak_queue_bytes: usize,
-    queue_bytes: usize,
-    verdict: Option<Verdict>,
-    buf: Vec<u8>,
-    msgs: Vec<[u8; MSG_BYTES]>,
-    events: Vec<Event>,
-    actions: Vec<Action>,
-}
-
 /// Where a search stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
@@ -165,6 +200,8 @@ pub struct Progress {
     pub states: usize,
     /// States expanded.
     pub expanded: usize,
+    /// Moves tried (transitions).
+    pub transitions: usize,
     /// Deepest level reached.
     pub depth: u16,
     /// States waiting to be expanded.
@@ -173,58 +210,110 @@ pub struct Progress {
     pub done: bool,
 }
 
+/// A breadth-first search in progress. Call [`Explorer::run`] until it returns a verdict.
+pub struct Explorer {
+    bounds: Bounds,
+    options: Options,
+    values: ValueTable,
+    seed: u64,
+    config: Config,
+    /// Where the search starts: one world per set of requests delivered (see `start`).
+    roots: Vec<Root>,
+    seen: Seen,
+    level: Frontier,
+    next: Frontier,
+    cursor: usize,
+    expanded: usize,
+    transitions: usize,
+    depth: u16,
+    peak_frontier: usize,
+    verdict: Option<Verdict>,
+    /// The shortest breach so far, until no shorter one can come.
+    best: Option<Verdict>,
+    rule: Option<(Invariant, String)>,
+    worker: Worker,
+    threads: usize,
+}
+
 impl Explorer {
     /// A search from the world where every client has asked for its value (C1 "X" to P1, C2 "Y"
-    /// to P2, …, cycling through the proposers).
+    /// to P2, …, cycling through the proposers), with the default options.
     pub fn new(config: Config, seed: u64, bounds: Bounds) -> Result<Self, String> {
+        Explorer::with(config, seed, bounds, Options::default())
+    }
+
+    /// A search with the given options.
+    pub fn with(config: Config, seed: u64, bounds: Bounds, options: Options) -> Result<Self, String> {
         bounds.validate()?;
-        let mut root = World::new(config.clone(), seed)?;
-        let mut prefix = Vec::new();
-        for i in 0..config.clients {
-            let client = NodeId::client(i);
-            let leader = NodeId::proposer(i % config.proposers);
-            if root.clients()[i as usize].leader != leader {
-                prefix.push(Command::SetLeader { client, leader });
-            }
-            prefix.push(Command::Request { client, value: default_value(i) });
-        }
-        for c in &prefix {
-            let _ = root.apply(c.clone());
-        }
+        let roots = start(&config, seed, &bounds, &options)?;
         let values = ValueTable::new((0..config.clients).map(default_value));
         let mut e = Explorer {
             bounds,
+            options,
             values,
             seed,
             config,
-            prefix,
-            work: root.clone(),
-            base: root.clone(),
-            root,
-            queue: VecDeque::new(),
+            worker: Worker::new(&roots[0].world),
+            roots,
             seen: Seen::new(),
+            level: Frontier::default(),
+            next: Frontier::default(),
+            cursor: 0,
             expanded: 0,
+            transitions: 0,
             depth: 0,
-            peak_queue_bytes: 0,
-            queue_bytes: 0,
+            peak_frontier: 0,
             verdict: None,
-            buf: Vec::new(),
-            msgs: Vec::new(),
-            events: Vec::new(),
-            actions: Vec::new(),
+            best: None,
+            rule: None,
+            threads: 1,
         };
-        e.buf.extend([0; COUNTERS]);
-        e.root.encode_state(&e.values, &mut e.buf, &mut e.msgs);
-        let fp = fingerprint(&e.buf);
-        e.seen.insert(fp, 0, 0);
-        e.push(0);
+        let mut bytes = Vec::new();
+        for (i, r) in e.roots.iter().enumerate() {
+            Worker::encode(&r.world, r.counters, &e.values, &e.options, &mut bytes);
+            if e.seen.insert(fingerprint(&bytes), 0, Action::root(i)) {
+                e.level.push(&bytes);
+            }
+        }
+        e.check_setup();
         Ok(e)
     }
 
-    fn push(&mut self, depth: u16) {
-        self.queue_bytes += self.buf.len() + 40;
-        self.peak_queue_bytes = self.peak_queue_bytes.max(self.queue_bytes);
-        self.queue.push_back((self.buf.as_slice().into(), depth));
+    /// A breach in the setup itself (a rule switch can break a rule as the first ballots start):
+    /// the shortest over the roots.
+    fn check_setup(&mut self) {
+        for r in &self.roots {
+            let Ok(t) = crate::sim::Timeline::replay(self.config.clone(), self.seed, &r.prefix) else {
+                continue;
+            };
+            let broken = t.steps().iter().enumerate().find_map(|(i, s)| {
+                s.events.iter().find_map(|e| match e {
+                    Event::Violated { invariant, detail } => Some((i + 1, *invariant, detail.clone())),
+                    _ => None,
+                })
+            });
+            let Some((at, invariant, detail)) = broken else { continue };
+            if !(is_harm(invariant) || self.options.stop_at_rule) {
+                self.rule.get_or_insert((invariant, detail));
+                continue;
+            }
+            let v = Verdict::Violation {
+                commands: r.prefix[..at].to_vec(),
+                invariant,
+                detail,
+                states: 1,
+                broken_at: (!is_harm(invariant)).then_some(at),
+                harm_at: is_harm(invariant).then_some(at),
+            };
+            if self.verdict.as_ref().is_none_or(|b| steps(&v) < steps(b)) {
+                self.verdict = Some(v);
+            }
+        }
+    }
+
+    /// Searches with `n` threads (natively; in the browser the search runs on one).
+    pub fn set_threads(&mut self, n: usize) {
+        self.threads = n.max(1);
     }
 
     /// The verdict, once the search is over.
@@ -237,29 +326,29 @@ impl Explorer {
         Progress {
             states: self.seen.len(),
             expanded: self.expanded,
+            transitions: self.transitions,
             depth: self.depth,
-            frontier: self.queue.len(),
+            frontier: self.level.len() - self.cursor + self.next.len(),
             done: self.verdict.is_some(),
         }
     }
 
-    /// Peak bytes held by the search: the seen-table plus the largest frontier.
+    /// Peak bytes held by the search: the seen-table plus the largest two levels.
     pub fn peak_bytes(&self) -> usize {
-        self.seen.bytes() + self.peak_queue_bytes
+        self.seen.bytes() + self.peak_frontier
     }
 
-    /// Has the search seen `w` (with learners settled) reached with these path counters:
+    /// Has the search stored `w` (with learners settled), reached with these path counters
     /// `[duplicates, crashes, drops, ballots]`?
     pub fn has_seen(&self, w: &World, counters: [u8; 4]) -> bool {
-        let mut buf = counters.to_vec();
-        let mut msgs = Vec::new();
-        w.encode_state(&self.values, &mut buf, &mut msgs);
-        self.seen.get(fingerprint(&buf)).is_some()
+        self.seen.get(fingerprint(&path::stored_form(self, w, counters))).is_some()
     }
 
-    /// The commands that set up the search (leaders and requests).
+    /// The commands that set up the search: leaders and requests, and, when requests go first,
+    /// every request's delivery. (The search also starts from the worlds where only some of the
+    /// requests are ever delivered.)
     pub fn prefix(&self) -> &[Command] {
-        &self.prefix
+        &self.roots[0].prefix
     }
 
     /// The config searched.
@@ -277,161 +366,210 @@ impl Explorer {
         self.bounds
     }
 
+    /// The options of the search.
+    pub fn options(&self) -> Options {
+        self.options
+    }
+
     /// Expands up to `budget` states; returns where the search stands.
     pub fn run(&mut self, budget: usize) -> Progress {
-        for _ in 0..budget {
-            if self.verdict.is_some() {
+        let mut left = budget;
+        while left > 0 && self.verdict.is_none() {
+            if self.cursor == self.level.len() && !self.next_level() {
                 break;
             }
-            let Some((bytes, depth)) = self.queue.pop_front() else {
-                self.verdict = Some(Verdict::Safe { states: self.seen.len() });
-                break;
-            };
-            self.queue_bytes -= bytes.len() + 40;
-            self.depth = self.depth.max(depth);
-            self.expand(&bytes, depth);
-            self.expanded += 1;
-        }
-        if self.verdict.is_none() && self.queue.is_empty() {
-            self.verdict = Some(Verdict::Safe { states: self.seen.len() });
+            let n = self.expand_some(left);
+            left = left.saturating_sub(n.max(1));
         }
         self.progress()
     }
 
-    /// Lists the actions enabled in `self.work` (decoded with ids 1..n in canonical order).
-    fn list_actions(&mut self, counters: [u8; COUNTERS]) {
-        let [dups, crashes, drops, ballots] = counters;
-        let b = self.bounds;
-        let w = &self.work;
-        let acts = &mut self.actions;
-        acts.clear();
-        let n = w.in_flight().len() as u8;
-        for k in 0..n {
-            acts.push(Action::Deliver(k));
-            if drops < b.max_drops {
-                acts.push(Action::Drop(k));
+    /// Moves to the next level; false (with the verdict) when there is none.
+    fn next_level(&mut self) -> bool {
+        self.peak_frontier = self.peak_frontier.max(self.level.bytes() + self.next.bytes());
+        // Runs found from the next level on have at least depth + 2 moves.
+        self.settle_best(self.depth as usize + 2);
+        if self.verdict.is_some() {
+            return false;
+        }
+        if self.next.is_empty() {
+            let states = self.seen.len();
+            if let Some(best) = self.best.take() {
+                self.verdict = Some(best);
+                return false;
             }
-            if dups < b.max_duplicates {
-                acts.push(Action::Duplicate(k));
+            self.verdict = Some(match self.rule.take() {
+                Some((invariant, detail)) => Verdict::NoHarm { states, invariant, detail },
+                None => Verdict::Safe { states },
+            });
+            return false;
+        }
+        std::mem::swap(&mut self.level, &mut self.next);
+        self.next.clear();
+        self.cursor = 0;
+        self.depth += 1;
+        true
+    }
+
+    /// Expands up to `budget` states of the current level (all at once with several threads);
+    /// returns how many.
+    fn expand_some(&mut self, budget: usize) -> usize {
+        #[cfg(not(target_arch = "wasm32"))]
+        if self.threads > 1 && self.level.len() - self.cursor >= 64 {
+            return parallel::expand_level(self, budget);
+        }
+        let start = self.cursor;
+        let end = (start + budget).min(self.level.len());
+        let mut breaches = Vec::new();
+        while self.cursor < end && self.verdict.is_none() {
+            let i = self.cursor;
+            self.cursor += 1;
+            self.expanded += 1;
+            let Explorer { worker, values, bounds, options, level, next, seen, rule, transitions, .. } = self;
+            let state = level.get(i);
+            let parent = fingerprint(state);
+            worker.expand(state, values, bounds, options, |n| {
+                *transitions += 1;
+                if let Some((invariant, detail)) = n.broke {
+                    if is_harm(invariant) || options.stop_at_rule {
+                        breaches.push((n.action, invariant, detail));
+                        return;
+                    }
+                    rule.get_or_insert((invariant, detail));
+                }
+                if seen.insert(fingerprint(n.bytes), parent, n.action.pack()) {
+                    next.push(n.bytes);
+                }
+            });
+            for (action, invariant, detail) in breaches.drain(..) {
+                self.consider(parent, action, invariant, detail);
             }
         }
-        for p in w.proposers() {
-            if w.is_up(p.id) && p.phase.in_progress() && (ballots as u32) < b.max_rounds {
-                acts.push(Action::Timeout(p.id));
-            }
+        self.cursor - start
+    }
+
+    /// A breach found: the run that reaches it, rebuilt. Counting every step, a run can be
+    /// longer than its moves (a reboot is two steps, and learners are told the votes they need),
+    /// so a run is final only once no shorter one can come later in the search.
+    fn consider(&mut self, parent: u64, action: Action, invariant: Invariant, detail: String) {
+        if self.verdict.is_some() {
+            return;
         }
-        for node in w.config().nodes().filter(|n| matches!(n.role, Role::Proposer | Role::Acceptor)) {
-            if !w.is_up(node) {
-                acts.push(Action::Restart(node));
-            } else if crashes < b.max_crashes {
-                acts.push(Action::Crash(node));
-            }
+        let (root, mut path) = self.path_to(parent);
+        path.push(action);
+        let run = self.rebuild(root, &path);
+        let v = Verdict::Violation {
+            commands: run.commands,
+            invariant,
+            detail,
+            states: self.seen.len(),
+            broken_at: run.broken_at,
+            harm_at: run.harm_at,
+        };
+        let len = steps(&v);
+        if self.best.as_ref().is_none_or(|b| len < steps(b)) {
+            self.best = Some(v);
+        }
+        self.settle_best(self.depth as usize + 1);
+    }
+
+    /// The best run found becomes the verdict once every run still to come has at least
+    /// `moves` moves after the setup, so none can be shorter.
+    fn settle_best(&mut self, moves: usize) {
+        let setup = self.roots.iter().map(|r| r.prefix.len()).min().unwrap_or(0);
+        if self.best.as_ref().is_some_and(|b| steps(b) <= setup + moves) {
+            self.verdict = self.best.take();
         }
     }
 
-    fn expand(&mut self, bytes: &[u8], depth: u16) {
-        let counters: [u8; COUNTERS] = [bytes[0], bytes[1], bytes[2], bytes[3]];
-        let parent = fingerprint(bytes);
-        self.base.decode_state(&self.values, &bytes[COUNTERS..]);
-        self.work.restore_from(&self.base);
-        self.list_actions(counters);
-        for ai in 0..self.actions.len() {
-            let action = self.actions[ai];
-            if ai > 0 {
-                self.work.restore_from(&self.base);
-            }
-            let mut c = counters;
-            let cmd = match action {
-                Action::Deliver(k) => Command::Deliver { id: k as u32 + 1 },
-                Action::Drop(k) => {
-                    c[2] += 1;
-                    Command::Drop { id: k as u32 + 1 }
-                }
-                Action::Duplicate(k) => {
-                    c[0] += 1;
-                    Command::Duplicate { id: k as u32 + 1 }
-                }
-                Action::Crash(node) => {
-                    c[1] += 1;
-                    Command::Crash { node }
-                }
-                Action::Restart(node) => Command::Restart { node },
-                Action::Timeout(node) => Command::Timeout { node },
-            };
-            self.events.clear();
-            self.work.apply_into(&cmd, &mut self.events);
-            settle_learners(&mut self.work, &mut self.events, None);
-            if let Some((invariant, detail)) = self.events.iter().find_map(|e| {
-                if let Event::Violated { invariant, detail } = e {
-                    Some((*invariant, detail.clone()))
-                } else {
-                    None
-                }
-            }) {
-                let commands = self.counterexample(parent, action);
-                self.verdict = Some(Verdict::Violation { commands, invariant, detail, states: self.seen.len() });
-                return;
-            }
-            let started = self.events.iter().filter(|e| is_ballot_start(e)).count();
-            c[3] = c[3].saturating_add(started as u8);
-            if c[3] as u32 > self.bounds.max_rounds {
-                continue; // past the round bound: checked, but not explored further
-            }
-            self.buf.clear();
-            self.buf.extend(c);
-            self.work.encode_state(&self.values, &mut self.buf, &mut self.msgs);
-            if self.seen.insert(fingerprint(&self.buf), parent, action.pack()) {
-                self.push(depth + 1);
-            }
-        }
-    }
-
-    /// Rebuilds the path to `parent`, adds `last`, and turns it into commands on a real world.
-    fn counterexample(&self, parent: u64, last: Action) -> Vec<Command> {
-        let mut path = vec![last];
-        let mut fp = parent;
-        while let Some((p, a)) = self.seen.get(fp) {
+    /// The root a stored state `fp` was reached from, and the moves from there.
+    fn path_to(&self, fp: u64) -> (usize, Vec<Action>) {
+        let mut path = Vec::new();
+        let mut at = fp;
+        while let Some((p, a)) = self.seen.get(at) {
             match Action::unpack(a) {
                 Some(action) => path.push(action),
-                None => break, // the root
-            }
-            fp = p;
-        }
-        path.reverse();
-        let mut w = self.root.clone();
-        let mut out = self.prefix.clone();
-        for a in path {
-            let cmd = match a {
-                Action::Deliver(k) => Command::Deliver { id: self.nth_message(&w, k) },
-                Action::Drop(k) => Command::Drop { id: self.nth_message(&w, k) },
-                Action::Duplicate(k) => Command::Duplicate { id: self.nth_message(&w, k) },
-                Action::Crash(node) => Command::Crash { node },
-                Action::Restart(node) => Command::Restart { node },
-                Action::Timeout(node) => Command::Timeout { node },
-            };
-            let mut events = w.apply(cmd.clone());
-            out.push(cmd);
-            if events.iter().any(|e| matches!(e, Event::Violated { .. })) {
-                break;
-            }
-            // Settle the learners one delivery at a time, stopping where safety breaks.
-            while let Some(id) = w.in_flight().iter().find(|m| m.to.role == Role::Learner).map(|m| m.id) {
-                let cmd = Command::Deliver { id };
-                events = w.apply(cmd.clone());
-                out.push(cmd);
-                if events.iter().any(|e| matches!(e, Event::Violated { .. })) {
-                    return out;
+                None => {
+                    path.reverse();
+                    return (Action::root_index(a), path);
                 }
             }
+            at = p;
         }
-        out
+        path.reverse();
+        (0, path)
     }
+}
 
-    /// The id of the `k`-th relevant message of `w` in canonical order.
-    fn nth_message(&self, w: &World, k: u8) -> u32 {
-        let mut recs: Vec<([u8; MSG_BYTES], u32)> =
-            w.in_flight().iter().filter(|m| relevant(w, m)).map(|m| (message_record(&self.values, m), m.id)).collect();
-        recs.sort();
-        recs.get(k as usize).map_or(0, |r| r.1)
+/// Steps in a run (the setup included).
+fn steps(v: &Verdict) -> usize {
+    match v {
+        Verdict::Violation { commands, .. } => commands.len(),
+        Verdict::Safe { .. } | Verdict::NoHarm { .. } => 0,
     }
+}
+
+/// A world the search starts from.
+struct Root {
+    world: World,
+    /// The commands that make it.
+    prefix: Vec<Command>,
+    /// Path counters: `[duplicates, crashes, drops, ballots]`; the prefix may start ballots.
+    counters: [u8; COUNTERS],
+}
+
+/// The worlds where the search starts. Every client has asked for its value. Without
+/// `requests_first` that is the one root. With it, the search delivers requests before anything
+/// else, which loses nothing: a proposer does nothing before its request, and delivering it
+/// earlier only puts its Prepares on the wire earlier. But a run may never deliver some
+/// requests, and such a run is shorter and starts fewer ballots, so there is one root for every
+/// non-empty set of requests delivered (all of them first); the others are held, never
+/// delivered.
+fn start(config: &Config, seed: u64, b: &Bounds, o: &Options) -> Result<Vec<Root>, String> {
+    let mut base = World::new(config.clone(), seed)?;
+    let mut prefix = Vec::new();
+    for i in 0..config.clients {
+        let client = NodeId::client(i);
+        let leader = NodeId::proposer(i % config.proposers);
+        if base.clients()[i as usize].leader != leader {
+            prefix.push(Command::SetLeader { client, leader });
+        }
+        prefix.push(Command::Request { client, value: default_value(i) });
+    }
+    for c in &prefix {
+        let _ = base.apply(c.clone());
+    }
+    // A duplicated request can arrive again long after the first (a proposer that crashed
+    // meanwhile starts a new ballot for it), so with duplicates requests cannot all go first.
+    if !o.requests_first || b.max_duplicates > 0 {
+        return Ok(vec![Root { world: base, prefix, counters: [0; COUNTERS] }]);
+    }
+    let all = (1u32 << config.clients) - 1;
+    let mut sets: Vec<u32> = (1..=all).collect();
+    // All requests first, then fewer and fewer, so ties go to the run with every request.
+    sets.sort_by_key(|m| (std::cmp::Reverse(m.count_ones()), *m));
+    let requests: Vec<(u8, u32)> = base
+        .in_flight()
+        .iter()
+        .filter(|m| m.msg.kind() == crate::paxos::Kind::Request)
+        .map(|m| (m.from.index, m.id))
+        .collect();
+    let roots = sets.into_iter().map(|set| {
+        let (mut world, mut prefix) = (base.clone(), prefix.clone());
+        let mut ballots = 0u8;
+        for &(_, id) in requests.iter().filter(|(client, _)| set & 1 << client != 0) {
+            let c = Command::Deliver { id };
+            ballots += world.apply(c.clone()).iter().filter(|e| is_ballot_start(e)).count() as u8;
+            prefix.push(c);
+        }
+        world.hold_requests();
+        Root { world, prefix, counters: [0, 0, 0, ballots] }
+    });
+    // A root that starts more ballots than the bounds allow is outside them; one that starts
+    // the last ballot allowed is stored as every later state is (see `Options::last_ballots`).
+    let roots = roots.filter(|r| r.counters[3] as u32 <= b.max_rounds).map(|mut r| {
+        r.world.mark_last_ballots(o.last_ballots && r.counters[3] as u32 >= b.max_rounds);
+        r
+    });
+    Ok(roots.collect())
 }

@@ -177,18 +177,13 @@ fn one(b: &mut Builder) {
     .also(Claim::Accepts { by: a(0), value: v("X") });
     b.beat(
         Claim::Crashes { node: a(0) },
-        "A1 crashes before its votes leave. Its promise and its vote for \"X\" are safe on disk, but A1 is the only acceptor there is.",
+        "A1 crashes with its votes to P1 and L1 still on the wire, and they die with it. Its promise and vote are safe on disk, but \"X\" is chosen and no running node knows.",
         |s| {
             s.run(Command::Crash { node: a(0) });
         },
-    );
-    b.beat(
-        Claim::Lost { to: L1 },
-        "A1's votes to P1 and L1 die with it: messages still on the wire from a crashed node are lost. \"X\" is chosen, and no running node knows.",
-        |s| {
-            s.deliver(Pick::kind(Kind::Accepted).to(P1)).deliver(Pick::kind(Kind::Accepted).to(L1));
-        },
-    );
+    )
+    .also(Claim::Lost { to: P1 })
+    .also(Claim::Lost { to: L1 });
     b.act(|s| {
         s.run(Command::SetLeader { client: C2, leader: P2 });
     });
@@ -278,11 +273,12 @@ fn minority(b: &mut Builder) {
     );
     b.beat(
         Claim::Crashes { node: a(2) },
-        "A3 crashes, with its promise still on the wire. Two of three acceptors are up, and two of three is a majority.",
+        "A3 crashes, and its promise, still on the wire, is lost with it. Two of three acceptors are up, and two of three is a majority.",
         |s| {
             s.run(Command::Crash { node: a(2) });
         },
     )
+    .also(Claim::Lost { to: P1 })
     .highlight(&[a(0), a(1)], "still a majority")
     .turn_to(
         "Your turn: A3 is down. Step until a value is chosen, and watch every message to and from A3. Does P1 wait for A3?",
@@ -293,13 +289,6 @@ fn minority(b: &mut Builder) {
         "P1 counts A1's promise: one of the two it needs. It needs two of three, not all three.",
         |s| {
             s.deliver(Pick::kind(Kind::Promise).from(a(0)));
-        },
-    );
-    b.beat(
-        Claim::Lost { to: P1 },
-        "A3's promise never arrives: it was still on the wire when A3 crashed, and a crashed node's messages are lost.",
-        |s| {
-            s.deliver(Pick::kind(Kind::Promise).from(a(2)));
         },
     );
     b.beat(
@@ -421,14 +410,15 @@ fn majority(b: &mut Builder) {
     .highlight(&[a(0), a(1)], "they hold the votes for \"X\"");
     b.beat(
         Claim::Crashes { node: a(1) },
-        "A1 and A2 crash, a majority of the acceptors, before their votes reach anyone. \"X\" is chosen, and only their disks know it.",
+        "A1 and A2 crash, a majority of the acceptors, and their votes still on the wire die with them. \"X\" is chosen, and only their disks know it.",
         |s| {
             s.run(Command::Crash { node: a(0) }).run(Command::Crash { node: a(1) });
         },
-    );
+    )
+    .also(Claim::Lost { to: L1 });
     b.beat(
-        Claim::Lost { to: L1 },
-        "The network loses the Accept to A3, and A1's and A2's votes die with them. A3, the one acceptor still up, never voted.",
+        Claim::Lost { to: a(2) },
+        "The network loses the Accept to A3. A3, the one acceptor still up, never voted.",
         |s| {
             s.drop_msg(Pick::kind(Kind::Accept).to(a(2))).ticks(4);
         },

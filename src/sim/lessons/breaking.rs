@@ -582,11 +582,13 @@ fn durability(b: &mut Builder) {
     });
     b.beat(
         Claim::Promises { by: a(0) },
-        "A1 promises 1.2. An acceptor writes its promise to disk before it answers: the disk mark beside A1's promise.",
+        "A1 promises 1.2, and P2 counts it. An acceptor writes its promise to disk before it answers: the disk mark beside A1's promise.",
         |s| {
             s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(0)));
+            s.deliver(Pick::kind(Kind::Promise).to(P2).from(a(0)));
         },
-    );
+    )
+    .also(Claim::Counts { by: P2 });
     b.beat(Claim::Crashes { node: a(0) }, "A1 crashes. What it kept in memory is gone; its disk is not.", |s| {
         s.run(Command::Crash { node: a(0) });
     });
@@ -626,7 +628,7 @@ fn durability(b: &mut Builder) {
         "A2 and A3 promise 1.2 too. With A1's promise P2 has a majority, with no vote reported, so it proposes \"Y\".",
         |s| {
             s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(1))).deliver(Pick::kind(Kind::Prepare).from(P2).to(a(2)));
-            s.deliver(Pick::kind(Kind::Promise).to(P2).from(a(0))).deliver(Pick::kind(Kind::Promise).to(P2).from(a(1)));
+            s.deliver(Pick::kind(Kind::Promise).to(P2).from(a(1)));
         },
     );
     b.beat(

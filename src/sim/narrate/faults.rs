@@ -14,7 +14,7 @@ pub(super) fn dropped(before: &World, what: &str, m: &InFlight, reason: DropReas
         DropReason::ByUser => format!("{what} is dropped: it will never arrive. Paxos must cope with lost messages."),
         DropReason::Lost => format!("The network loses {what} (loss rate {}%).", before.loss()),
         DropReason::ReceiverCrashed => format!("{what} is lost: {} is crashed.", m.to),
-        DropReason::SenderCrashed => format!("{what} is lost: {} crashed before it arrived.", m.from),
+        DropReason::SenderCrashed => format!("{what} is lost: {} crashed while it was in flight.", m.from),
         DropReason::Partitioned => format!("{what} is lost: it cannot cross the partition."),
     }
 }
@@ -34,7 +34,7 @@ pub(super) fn command(before: &World, step: &Step, after: &World) -> String {
             }
             s
         }
-        Command::Crash { node } => crash(before, *node),
+        Command::Crash { node } => crash(before, step, *node),
         Command::Restart { node } => restart(after, step, *node),
         Command::Partition { .. } => {
             let groups = partition_groups(after);
@@ -84,7 +84,21 @@ pub fn partition_groups(w: &World) -> String {
     groups.iter().map(|(_, v)| format!("{{{}}}", v.join(", "))).collect::<Vec<_>>().join(" | ")
 }
 
-fn crash(before: &World, node: NodeId) -> String {
+fn crash(before: &World, step: &Step, node: NodeId) -> String {
+    let mut s = crashed(before, node);
+    let lost =
+        step.events.iter().filter(|e| matches!(e, Event::Dropped { reason: DropReason::SenderCrashed, .. })).count();
+    match lost {
+        0 => {}
+        1 => s.push_str(" The message it had in flight is lost with it."),
+        n => {
+            let _ = write!(s, " The {n} messages it had in flight are lost with it.");
+        }
+    }
+    s
+}
+
+fn crashed(before: &World, node: NodeId) -> String {
     let i = node.index as usize;
     let amnesia = before.is_amnesiac(node);
     match node.role {

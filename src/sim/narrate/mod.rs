@@ -75,9 +75,13 @@ pub fn narrate(before: &World, step: &Step, after: &World) -> Narration {
             n.chosen = true;
             let _ = write!(text, " That makes a majority: {value} is now chosen in ballot {ballot}. This is the global view; no node knows it yet.");
         }
-        if let Event::Violated { detail, .. } = e {
+        if let Event::Violated { invariant, detail } = e {
             n.violated = true;
-            let _ = write!(text, " Safety is broken: {detail}");
+            if invariant.is_harm() {
+                let _ = write!(text, " Safety is broken: {detail}");
+            } else {
+                let _ = write!(text, " A rule of Paxos is broken ({}): {detail}", invariant.statement().to_lowercase());
+            }
         }
     }
     n.text = text;
@@ -88,7 +92,30 @@ pub fn narrate(before: &World, step: &Step, after: &World) -> Narration {
 /// steps).
 pub fn narrate_step(t: &Timeline, n: usize) -> Option<Narration> {
     let step = t.steps().get(n.checked_sub(1)?)?;
-    Some(narrate(&t.world_at(n - 1), step, &t.world_at(n)))
+    let mut narration = narrate(&t.world_at(n - 1), step, &t.world_at(n));
+    if let Some(note) = harm_follows(t.steps(), n) {
+        narration.text.push_str(&note);
+    }
+    Some(narration)
+}
+
+/// When step `n` (1-based) does harm after a rule was broken at an earlier step: a sentence
+/// that joins the two, to add to its narration.
+pub fn harm_follows(steps: &[Step], n: usize) -> Option<String> {
+    let step = steps.get(n.checked_sub(1)?)?;
+    let harm = step.events.iter().any(|e| matches!(e, Event::Violated { invariant, .. } if invariant.is_harm()));
+    let (at, rule) = steps[..n - 1].iter().enumerate().find_map(|(i, s)| {
+        s.events.iter().find_map(|e| match e {
+            Event::Violated { invariant, .. } if !invariant.is_harm() => Some((i + 1, *invariant)),
+            _ => None,
+        })
+    })?;
+    harm.then(|| {
+        format!(
+            " This is the harm the rule exists to prevent: it was broken at step {at} ({}).",
+            rule.statement().to_lowercase()
+        )
+    })
 }
 
 /// The message a tick delivered or lost, if it handled one rather than a timer.

@@ -6,6 +6,7 @@
 //! only updates what a client or acceptor displays. In-flight messages are sorted, so two worlds
 //! that differ only in ids or send order encode to the same bytes.
 
+use super::symmetry::Perm;
 use super::World;
 use crate::paxos::{Ballot, Kind, Msg, NodeId, Phase, Proposal, Role, Value};
 use crate::sim::network::{slot, InFlight};
@@ -20,7 +21,11 @@ impl ValueTable {
         ValueTable(values.into_iter().collect())
     }
     fn put(&self, v: Option<Value>) -> u8 {
-        v.and_then(|v| self.0.iter().position(|x| *x == v)).map_or(0xFF, |i| i as u8)
+        v.map_or(0xFF, |v| self.index(v))
+    }
+    /// The byte a value is written as (0xFF for a value outside the table).
+    pub fn index(&self, v: Value) -> u8 {
+        self.0.iter().position(|x| *x == v).map_or(0xFF, |i| i as u8)
     }
     fn get(&self, b: u8) -> Option<Value> {
         self.0.get(b as usize).copied()
@@ -89,12 +94,19 @@ impl<'a> Reader<'a> {
 /// messages to a proposer that can never again change it: a Promise or Accepted for a ballot it
 /// has moved past, or a Nack that is stale and names no round above its own. A proposer's ballot
 /// only rises, unless it restarts with amnesia, so for an amnesiac proposer nothing is left out.
+///
+/// Once the explorer may start no more ballots ([`World::last_ballots`]), a Nack can only start
+/// one (or delay a proposer, which for safety is no different from its replies never arriving),
+/// so Nacks are left out, and so are Prepares and Accepts an acceptor will refuse: refusing
+/// changes nothing but sending a Nack.
 pub fn relevant(w: &World, m: &InFlight) -> bool {
     match m.to.role {
         Role::Client => false,
-        Role::Acceptor => m.msg.kind() != Kind::Commit,
+        Role::Acceptor => acceptor_relevant(w, m),
         Role::Learner => true,
+        Role::Proposer if w.requests_held && m.msg.kind() == Kind::Request => false,
         Role::Proposer if w.is_amnesiac(m.to) => true,
+        Role::Proposer if w.last_ballots && m.msg.kind() == Kind::Nack => false,
         Role::Proposer => {
             let p = &w.proposers()[m.to.index as usize];
             let Some(ballot) = m.msg.ballot() else {
@@ -117,8 +129,31 @@ pub fn relevant(w: &World, m: &InFlight) -> bool {
     }
 }
 
-fn put_msg(out: &mut impl Sink, vt: &ValueTable, m: &InFlight) {
-    out.put_all([slot(m.from) as u8, slot(m.to) as u8, m.msg.kind().index() as u8]);
+/// Whether a message to an acceptor can still change anything (see [`relevant`]).
+fn acceptor_relevant(w: &World, m: &InFlight) -> bool {
+    if w.is_amnesiac(m.to) {
+        return m.msg.kind() != Kind::Commit;
+    }
+    let promised = w.acceptors()[m.to.index as usize].promised;
+    match m.msg {
+        Msg::Commit { .. } => false,
+        Msg::Prepare { ballot } if w.last_ballots => promised.is_none_or(|p| ballot > p),
+        Msg::Accept { ballot, .. } if w.last_ballots => {
+            promised.is_none_or(|p| ballot >= p) || w.ctx.off(crate::paxos::Switch::AcceptBelowPromise)
+        }
+        Msg::Prepare { .. }
+        | Msg::Accept { .. }
+        | Msg::Request { .. }
+        | Msg::Promise { .. }
+        | Msg::Nack { .. }
+        | Msg::Accepted { .. }
+        | Msg::Reply { .. }
+        | Msg::Announce { .. } => true,
+    }
+}
+
+fn put_msg(out: &mut impl Sink, vt: &ValueTable, m: &InFlight, perm: &Perm) {
+    out.put_all([perm.slot(slot(m.from) as u8), perm.slot(slot(m.to) as u8), m.msg.kind().index() as u8]);
     let (b, v, x): (Option<Ballot>, Option<Value>, Option<Proposal>) = match m.msg {
         Msg::Request { value } | Msg::Reply { value } | Msg::Announce { value } => (None, Some(value), None),
         Msg::Prepare { ballot } => (Some(ballot), None, None),
@@ -136,14 +171,34 @@ fn put_msg(out: &mut impl Sink, vt: &ValueTable, m: &InFlight) {
     out.push(vt.put(x.map(|p| p.value)));
 }
 
+/// The promises and votes a proposer has counted, as far as they are part of the state: only in
+/// the phase that counts them (symmetry's signatures must see exactly what is encoded).
+pub(crate) fn counted(p: &crate::paxos::Proposer) -> (u16, u16) {
+    match p.phase {
+        Phase::Preparing => (p.promises, 0),
+        Phase::Accepting => (0, p.accepts),
+        Phase::Idle | Phase::BackingOff | Phase::Done => (0, 0),
+    }
+}
+
+/// Scratch space for encoding, reused between worlds so encoding allocates nothing.
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    pub(crate) recs: Vec<[u8; MSG_BYTES]>,
+    pub(crate) renamed: Vec<[u8; MSG_BYTES]>,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) tallies: Vec<crate::paxos::learner::Tally>,
+}
+
 /// Bytes per encoded message.
 pub const MSG_BYTES: usize = 9;
 
-/// A message's canonical record (what the encoding sorts and stores).
-pub fn message_record(vt: &ValueTable, m: &InFlight) -> [u8; MSG_BYTES] {
+/// A message's canonical record (what the encoding sorts and stores), with its ends renamed by
+/// `perm`.
+pub fn message_record(vt: &ValueTable, m: &InFlight, perm: &Perm) -> [u8; MSG_BYTES] {
     let mut rec = [0u8; MSG_BYTES];
     let mut w = ArrayWriter { buf: &mut rec, at: 0 };
-    put_msg(&mut w, vt, m);
+    put_msg(&mut w, vt, m, perm);
     rec
 }
 
@@ -214,6 +269,27 @@ fn byte_phase(b: u8) -> Phase {
 }
 
 impl World {
+    /// Tells the world whether the explorer may still start a ballot from it (see [`relevant`]),
+    /// without changing what is on the wire.
+    pub(crate) fn mark_last_ballots(&mut self, last: bool) {
+        self.last_ballots = last;
+    }
+
+    /// Tells the world that the requests still on the wire will never be delivered.
+    pub(crate) fn hold_requests(&mut self) {
+        self.requests_held = true;
+    }
+
+    /// [`World::mark_last_ballots`], then takes what is no longer relevant off the wire.
+    pub(crate) fn set_last_ballots(&mut self, last: bool) {
+        self.last_ballots = last;
+        if last {
+            let keep: Vec<bool> = self.net.in_flight().iter().map(|m| relevant(self, m)).collect();
+            let mut k = keep.into_iter();
+            self.net.retain(|_| k.next().unwrap_or(true));
+        }
+    }
+
     /// Copies the explorer state of `src` (a world with the same config) into this one, reusing
     /// this world's allocations. Much cheaper than decoding again for each action.
     pub fn restore_from(&mut self, src: &World) {
@@ -229,52 +305,90 @@ impl World {
         self.oracle.copy_history_from(&src.oracle);
         self.time = 0;
         self.timers = [None; 5];
+        self.last_ballots = src.last_ballots;
+        self.requests_held = src.requests_held;
     }
 
-    /// Appends the canonical encoding of this world's explorer state to `out`. `msgs` is scratch
-    /// space for sorting messages.
-    pub fn encode_state(&self, vt: &ValueTable, out: &mut Vec<u8>, msgs: &mut Vec<[u8; MSG_BYTES]>) {
+    /// Appends the canonical encoding of this world's explorer state to `out`.
+    pub fn encode_state(&self, vt: &ValueTable, out: &mut Vec<u8>, scratch: &mut Scratch) {
+        self.records(vt, &mut scratch.recs);
+        let Scratch { recs, renamed, tallies, .. } = scratch;
+        self.encode_with(vt, &Perm::ID, recs, out, renamed, tallies);
+    }
+
+    /// The records of the messages that are part of the state (see [`relevant`]), unrenamed.
+    pub(crate) fn records(&self, vt: &ValueTable, recs: &mut Vec<[u8; MSG_BYTES]>) {
+        recs.clear();
+        for m in self.net.in_flight().iter().filter(|m| relevant(self, m)) {
+            recs.push(message_record(vt, m, &Perm::ID));
+        }
+    }
+
+    /// The encoding of this world with its acceptors and learners renamed by `perm`; `recs` are
+    /// its [`World::records`], `renamed` and `tallies` scratch space.
+    pub(crate) fn encode_with(
+        &self,
+        vt: &ValueTable,
+        perm: &Perm,
+        recs: &[[u8; MSG_BYTES]],
+        out: &mut Vec<u8>,
+        renamed: &mut Vec<[u8; MSG_BYTES]>,
+        tallies: &mut Vec<crate::paxos::learner::Tally>,
+    ) {
         for p in self.proposers() {
-            out.push(p.max_round.min(255) as u8);
+            // The highest round a proposer has seen only picks its next ballot; once no ballot
+            // may start it changes nothing (and a Nack that raises it is left out).
+            out.push(if self.last_ballots { 0 } else { p.max_round.min(255) as u8 });
             out.push(phase_byte(p.phase));
             put_ballot(out, p.ballot);
             out.push(vt.put(p.value));
-            put_proposal(out, vt, p.highest_reported);
-            out.push(vt.put(p.proposed));
-            out.extend(p.promises.to_le_bytes());
-            out.extend(p.accepts.to_le_bytes());
-            // `waiting` only shapes replies to clients and `leader` only what is displayed:
-            // neither changes what can happen, so neither is part of the state.
+            // What a proposer counted only matters in the phase that counts it: promises and the
+            // highest reported vote in Phase 1, votes in Phase 2 (a new ballot starts both from
+            // nothing). Leaving the rest out merges worlds that can do exactly the same things.
+            let (promises, accepts) = counted(p);
+            put_proposal(out, vt, p.highest_reported.filter(|_| p.phase == Phase::Preparing));
+            out.extend(perm.acc_bits(promises).to_le_bytes());
+            out.extend(perm.acc_bits(accepts).to_le_bytes());
+            // `proposed` and `waiting` only shape narration and replies to clients, and `leader`
+            // only what is displayed: none changes what can happen, so none is part of the state.
             out.push(vt.put(p.decided));
         }
-        for a in self.acceptors() {
+        let inv = perm.inverse();
+        for new in 0..self.acceptors().len() {
+            let a = &self.acceptors()[inv.acc[new] as usize];
             put_ballot(out, a.promised);
             put_proposal(out, vt, a.accepted);
         }
-        for l in self.learners() {
+        for new in 0..self.learners().len() {
+            let l = &self.learners()[inv.lrn[new] as usize];
             out.push(vt.put(l.learned));
             // Tallies are kept in arrival order; the state is the same whatever the order. Once a
             // learner has learned, it ignores votes, so its tallies no longer matter.
-            let mut tallies = if l.learned.is_some() { Vec::new() } else { l.tallies.clone() };
+            tallies.clear();
+            if l.learned.is_none() {
+                tallies.extend_from_slice(&l.tallies);
+            }
             out.push(tallies.len() as u8);
             tallies.sort_unstable_by_key(|t| (t.ballot, t.value));
-            for t in &tallies {
+            for t in tallies.iter() {
                 put_ballot(out, Some(t.ballot));
                 out.push(vt.put(Some(t.value)));
-                out.extend(t.voters.to_le_bytes());
+                out.extend(perm.acc_bits(t.voters).to_le_bytes());
             }
         }
-        out.extend(self.down.to_le_bytes());
-        msgs.clear();
-        for m in self.net.in_flight().iter().filter(|m| relevant(self, m)) {
-            msgs.push(message_record(vt, m));
-        }
-        msgs.sort_unstable();
-        out.push(msgs.len().min(255) as u8);
-        for m in msgs.iter() {
+        out.extend(perm.slot_bits(self.down).to_le_bytes());
+        renamed.clear();
+        renamed.extend(recs.iter().map(|r| {
+            let mut r = *r;
+            (r[0], r[1]) = (perm.slot(r[0]), perm.slot(r[1]));
+            r
+        }));
+        renamed.sort_unstable();
+        out.push(renamed.len().min(255) as u8);
+        for m in renamed.iter() {
             out.extend(m);
         }
-        self.oracle.encode(out, |v| vt.put(Some(v)), put_ballot);
+        self.oracle.encode(out, |v| vt.put(Some(v)), put_ballot, |bits| perm.acc_bits(bits));
     }
 
     /// Overwrites this world's explorer state from `bytes` (made by [`World::encode_state`] on a
@@ -287,7 +401,7 @@ impl World {
             p.ballot = get_ballot(&mut r);
             p.value = vt.get(r.u8());
             p.highest_reported = get_proposal(&mut r, vt);
-            p.proposed = vt.get(r.u8());
+            p.proposed = None;
             p.promises = r.u16();
             p.accepts = r.u16();
             p.decided = vt.get(r.u8());

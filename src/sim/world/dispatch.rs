@@ -29,8 +29,6 @@ impl World {
     fn stopped(&mut self, m: &InFlight, by_network: bool) -> Option<DropReason> {
         if !self.is_up(m.to) {
             Some(DropReason::ReceiverCrashed)
-        } else if !self.is_up(m.from) {
-            Some(DropReason::SenderCrashed)
         } else if !self.net.connected(m.from, m.to) {
             Some(DropReason::Partitioned)
         } else if by_network && self.loss > 0 && self.rng.percent(self.loss) {
@@ -95,6 +93,9 @@ impl World {
         self.effects(node, out, ev);
     }
 
+    /// A crash. What the node sent that is still in flight dies with it, at once: a restart
+    /// does not bring it back. (One simple, fixed rule, so what a lesson says about a crash is
+    /// true whenever the node comes back.)
     pub(super) fn crash(&mut self, node: NodeId, ev: &mut Vec<Event>) {
         self.down |= 1 << slot(node);
         self.nodes.crash(node);
@@ -102,6 +103,10 @@ impl World {
             self.timers[node.index as usize] = None;
         }
         ev.push(Event::Crashed { node });
+        while let Some(id) = self.net.in_flight().iter().find(|m| m.from == node).map(|m| m.id) {
+            self.net.take(id);
+            ev.push(Event::Dropped { id, reason: DropReason::SenderCrashed });
+        }
     }
 
     pub(super) fn restart(&mut self, node: NodeId, ev: &mut Vec<Event>) {

@@ -14,6 +14,7 @@ mod check;
 pub mod codec;
 mod dispatch;
 mod effects;
+pub mod symmetry;
 
 use super::command::{Command, DropReason, Event, MsgId};
 use super::config::Config;
@@ -21,7 +22,7 @@ use super::network::{slot, InFlight, Network};
 use super::oracle::Oracle;
 use super::rng::Rng;
 use crate::paxos::{Acceptor, Ballot, Client, Cluster, Ctx, Learner, NodeId, Outbox, Proposer, Role, Switch, Value};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Default values clients ask for in generated commands: C1 "X", C2 "Y", C3 "Z".
 pub const DEFAULT_VALUES: [&str; 3] = ["X", "Y", "Z"];
@@ -53,7 +54,7 @@ pub enum Due {
 /// The whole simulated cluster. Read it freely; change it only through [`World::apply`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct World {
-    cfg: Rc<Config>,
+    cfg: Arc<Config>,
     ctx: Ctx,
     time: u64,
     rng: Rng,
@@ -70,6 +71,12 @@ pub struct World {
     oracle: Oracle,
     steps: u64,
     scratch: Outbox,
+    /// The explorer may start no more ballots from this world: messages that could only start one
+    /// are not part of its state. Never set outside the explorer.
+    last_ballots: bool,
+    /// Requests still on the wire will never be delivered: the explorer delivered the ones it
+    /// wanted first (see `explore::Options::requests_first`). Never set outside the explorer.
+    requests_held: bool,
 }
 
 impl World {
@@ -94,7 +101,9 @@ impl World {
             oracle: Oracle::default(),
             steps: 0,
             scratch: Outbox::default(),
-            cfg: Rc::new(cfg),
+            last_ballots: false,
+            requests_held: false,
+            cfg: Arc::new(cfg),
         })
     }
 

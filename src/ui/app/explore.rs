@@ -2,7 +2,7 @@
 //! page never freezes), cancelled, and its counterexample loaded into the timeline.
 
 use super::App;
-use crate::sim::explore::{Bounds, Explorer, Verdict};
+use crate::sim::explore::{Bounds, Explorer, Options, Verdict};
 use crate::ui::components::explorer;
 use crate::ui::explore_run::ExploreRun;
 use crate::ui::msg::{Explore, Msg};
@@ -20,7 +20,7 @@ fn now_ms() -> f64 {
 impl App {
     pub(super) fn on_explore(&mut self, ctx: &Context<Self>, e: Explore) {
         match e {
-            Explore::Start(bounds) => self.explore_start(ctx, bounds),
+            Explore::Start(bounds, stop_at_rule) => self.explore_start(ctx, bounds, stop_at_rule),
             Explore::Slice => self.explore_slice(ctx),
             Explore::Cancel => self.explore_cancel(),
             Explore::LoadCounterexample => self.load_counterexample(ctx),
@@ -33,9 +33,11 @@ impl App {
     }
 
     /// Starts a search on the current config and seed.
-    pub(super) fn explore_start(&mut self, ctx: &Context<Self>, bounds: Bounds) {
+    pub(super) fn explore_start(&mut self, ctx: &Context<Self>, bounds: Bounds, stop_at_rule: bool) {
         self.slice = None;
-        match Explorer::new(self.session.timeline().config().clone(), self.session.timeline().seed(), bounds) {
+        let t = self.session.timeline();
+        let options = Options { stop_at_rule, ..Options::default() };
+        match Explorer::with(t.config().clone(), t.seed(), bounds, options) {
             Ok(ex) => {
                 let progress = ex.progress();
                 self.explore = Some(ExploreRun { ex, progress, elapsed_ms: 0.0, verdict: None, stopped: None });

@@ -19,7 +19,6 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> 
         if switches.is_empty() { "none".to_string() } else { switches.join(", ") },
         if amnesia.is_empty() { String::new() } else { format!(" · amnesia: {}", amnesia.join(", ")) },
     );
-    let needs_crash = config.is_unsafe() && (!config.amnesia.is_empty() || switches.contains(&"acceptor_amnesia"));
     let running = run.is_some_and(|r| r.verdict.is_none() && r.stopped.is_none());
     let status = run.map(|r| {
         let p = r.progress;
@@ -28,10 +27,13 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> 
             (Some(v @ Verdict::Safe { .. }), _) => html! {
                 <p class="verdict safe" data-testid="verdict" data-verdict="safe">{verdict::text(v, &r.ex.bounds(), r.ex.config())}</p>
             },
-            (Some(v @ Verdict::Violation { .. }), _) => html! {
+            (Some(v @ Verdict::NoHarm { .. }), _) => html! {
+                <p class="verdict noharm" data-testid="verdict" data-verdict="no-harm">{verdict::text(v, &r.ex.bounds(), r.ex.config())}</p>
+            },
+            (Some(v @ Verdict::Violation { broken_at, harm_at, .. }), _) => html! {
                 <div class="verdict unsafe" data-testid="verdict" data-verdict="counterexample">
                     <p>{verdict::text(v, &r.ex.bounds(), r.ex.config())}</p>
-                    <p class="small">{"It is loaded into the timeline and playing: watch the safety panel turn red at its last step."}</p>
+                    <p class="small">{verdict::replay_note(*broken_at, *harm_at)}</p>
                     <button class="primary" data-testid="replay-counterexample" onclick={send.reform(|_| Msg::Explore(Explore::LoadCounterexample))}>{"Play it again from the start"}</button>
                 </div>
             },
@@ -55,9 +57,9 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> 
              onclick={send.reform(|_| Msg::Show(Show::Explorer))}>
             <div class="overlay-card explorer" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <h2>{"Exhaustive explorer"}</h2>
-                <p>{"Starting when every client has asked for its value, it tries every order of message deliveries, and within the bounds every timeout, drop, duplicate, crash and restart, checking every safety property in every state. Breadth first, so a counterexample it finds is a shortest one."}</p>
+                <p>{"Starting once the clients have asked for their values, it tries every order of message deliveries, and within the bounds every timeout, drop, duplicate, crash and restart. It looks for harm: two values chosen, a value nobody asked for, or someone told a value that was not chosen. A rule switched off is marked where it first breaks, and the search goes on to the harm that rule exists to prevent. Breadth first, so the counterexample it finds is a shortest one."}</p>
                 <p class="small muted" data-testid="explore-config">{summary}</p>
-                <BoundsForm needs_crash={needs_crash} {running} on_run={send.reform(|b| Msg::Explore(Explore::Start(b)))} on_cancel={send.reform(|_| Msg::Explore(Explore::Cancel))} />
+                <BoundsForm config={config.clone()} {running} on_run={send.reform(|(b, stop)| Msg::Explore(Explore::Start(b, stop)))} on_cancel={send.reform(|_| Msg::Explore(Explore::Cancel))} />
                 { status.unwrap_or_default() }
                 <button class="ghost" onclick={send.reform(|_| Msg::Show(Show::Explorer))}>{"Close"}</button>
             </div>
@@ -70,9 +72,14 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> 
 pub fn card(run: &ExploreRun, send: &Callback<Msg>) -> Html {
     let Some(v) = &run.verdict else { return html! {} };
     let found = matches!(v, Verdict::Violation { .. });
+    let (class, name) = match v {
+        Verdict::Safe { .. } => ("safe", "safe"),
+        Verdict::NoHarm { .. } => ("noharm", "no-harm"),
+        Verdict::Violation { .. } => ("unsafe", "counterexample"),
+    };
     html! {
-        <section class={classes!("panel", "explore-card", if found { "unsafe" } else { "safe" })} data-testid="explore-card"
-                 data-verdict={if found { "counterexample" } else { "safe" }} aria-label="The explorer's verdict">
+        <section class={classes!("panel", "explore-card", class)} data-testid="explore-card"
+                 data-verdict={name} aria-label="The explorer's verdict">
             <div class="explore-card-head">
                 <h2>{"Explorer"}</h2>
                 <button class="small ghost" data-testid="explore-card-dismiss" aria-label="Dismiss the explorer's verdict"
@@ -92,17 +99,17 @@ pub fn card(run: &ExploreRun, send: &Callback<Msg>) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct BoundsProps {
-    needs_crash: bool,
+    config: Config,
     running: bool,
-    on_run: Callback<Bounds>,
+    on_run: Callback<(Bounds, bool)>,
     on_cancel: Callback<()>,
 }
 
 #[component]
 fn BoundsForm(p: &BoundsProps) -> Html {
-    let d = Bounds::default();
-    let crashes0 = if p.needs_crash { 1 } else { 0 };
-    let fields = use_state(|| [d.max_rounds as u8, crashes0, d.max_duplicates, d.max_drops]);
+    let d = Bounds::for_config(&p.config);
+    let fields = use_state(|| [d.max_rounds as u8, d.max_crashes, d.max_duplicates, d.max_drops]);
+    let stop_at_rule = use_state(|| false);
     let names = [
         ("rounds", "Rounds (ballots in all)", 1, 6),
         ("crashes", "Crashes", 0, 3),
@@ -121,22 +128,31 @@ fn BoundsForm(p: &BoundsProps) -> Html {
             <input type="number" min={lo.to_string()} max={hi.to_string()} {value} {oninput} data-testid={format!("bound-{id}")} />
         </label> }
     });
+    let [r, c, du, dr] = *fields;
+    let bounds = Bounds { max_rounds: r as u32, max_crashes: c, max_duplicates: du, max_drops: dr };
+    // Bounds out of range or too small for the switches are explained, and cannot be run.
+    let problem = bounds.validate().err().or_else(|| bounds.lacks(&p.config));
     let run = {
-        let (fields, cb) = (fields.clone(), p.on_run.clone());
-        Callback::from(move |_| {
-            let [r, c, du, dr] = *fields;
-            cb.emit(Bounds { max_rounds: r as u32, max_crashes: c, max_duplicates: du, max_drops: dr })
-        })
+        let (cb, stop) = (p.on_run.clone(), *stop_at_rule);
+        Callback::from(move |_| cb.emit((bounds, stop)))
     };
     let cancel = {
         let cb = p.on_cancel.clone();
         Callback::from(move |_| cb.emit(()))
     };
+    let toggle_stop = {
+        let stop_at_rule = stop_at_rule.clone();
+        Callback::from(move |_| stop_at_rule.set(!*stop_at_rule))
+    };
     html! { <>
         <div class="fields explore-bounds">{ for inputs }</div>
-        if p.needs_crash { <p class="small">{"Amnesia only shows after a crash and a restart, so allow at least one crash."}</p> }
+        <p class="small" data-testid="explore-covers">{ problem.clone().unwrap_or_else(|| verdict::covers(&bounds)) }</p>
+        <label class="check small">
+            <input type="checkbox" data-testid="explore-stop-at-rule" checked={*stop_at_rule} onchange={toggle_stop} />
+            {" Stop at the first broken rule (instead of searching on for the harm it allows)"}
+        </label>
         <div class="row">
-            <button class="primary" data-testid="explore-run" disabled={p.running} onclick={run}>{"Run the search"}</button>
+            <button class="primary" data-testid="explore-run" disabled={p.running || problem.is_some()} onclick={run}>{"Run the search"}</button>
             <button data-testid="explore-cancel" disabled={!p.running} onclick={cancel}>{"Cancel"}</button>
         </div>
     </> }
