@@ -2,6 +2,7 @@
 //! safety oracle. Like `paxos`, it uses no web crate, no wall clock and no unseeded randomness,
 //! so all of it is tested natively.
 
+pub mod checksum;
 pub mod command;
 pub mod config;
 pub mod explore;
@@ -11,6 +12,7 @@ pub mod metrics;
 pub mod narrate;
 pub mod network;
 pub mod oracle;
+pub mod pack;
 pub mod rng;
 pub mod schedule;
 pub mod script;

@@ -67,17 +67,26 @@ pub struct Beat {
 /// The outcome check of a lesson: the final world and every step's events.
 pub type Check = fn(&World, &[Vec<Event>]) -> Result<(), String>;
 
-/// One lesson, built and ready to play.
+/// A lesson that shows only its starting situation and asks the student to reach goals from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Challenge {
+    /// What to do, in the lecturer's words.
+    pub prompt: String,
+    /// What the app checks, from the starting situation on; each is reported on its own.
+    pub goals: Vec<Goal>,
+}
+
+/// One lesson, built and ready to play: a built-in one, or one a lecturer authored.
 #[derive(Clone, Debug)]
 pub struct Lesson {
-    /// Stable id, used in URLs.
-    pub id: &'static str,
-    /// Position in the menu (1-based).
+    /// Stable id, used in URLs (authored lessons travel whole and are all [`AUTHORED_ID`]).
+    pub id: String,
+    /// Position in the menu (1-based); 0 for an authored lesson, which is in no menu.
     pub number: usize,
     /// Title.
-    pub title: &'static str,
-    /// What it shows, in a sentence.
-    pub teaches: &'static str,
+    pub title: String,
+    /// What it shows, in a sentence (shown before the first step).
+    pub teaches: String,
     /// Cluster settings.
     pub config: Config,
     /// World seed.
@@ -86,14 +95,63 @@ pub struct Lesson {
     pub commands: Vec<Command>,
     /// The moments worth talking about, in order.
     pub beats: Vec<Beat>,
-    check: Check,
+    /// Steps (1-based) the class is asked to predict before they happen, whether or not predict
+    /// mode is on; each must be a delivery worth a question.
+    pub polls: Vec<usize>,
+    /// Set when the lesson is a challenge: the script is only the starting situation.
+    pub challenge: Option<Challenge>,
+    /// The outcome a built-in lesson promises; authored lessons promise only their captions.
+    check: Option<Check>,
 }
+
+/// The id every authored lesson has (it is carried whole in its link, not looked up).
+pub const AUTHORED_ID: &str = "authored";
 
 impl Lesson {
     /// Replays the script and checks the outcome the lesson promises.
     pub fn verify(&self) -> Result<(), String> {
         let s = self.replay()?;
-        (self.check)(s.world(), s.events())
+        match self.check {
+            Some(check) => check(s.world(), s.events()),
+            None => self.verify_captions(),
+        }
+    }
+
+    /// A lesson made of parts a lecturer chose (see `sim::authored`, which checks them first).
+    #[allow(clippy::too_many_arguments)]
+    pub fn authored(
+        title: String,
+        teaches: String,
+        config: Config,
+        seed: u64,
+        commands: Vec<Command>,
+        beats: Vec<Beat>,
+        polls: Vec<usize>,
+        challenge: Option<Challenge>,
+    ) -> Lesson {
+        Lesson {
+            id: AUTHORED_ID.into(),
+            number: 0,
+            title,
+            teaches,
+            config,
+            seed,
+            commands,
+            beats,
+            polls,
+            challenge,
+            check: None,
+        }
+    }
+
+    /// Did a lecturer write it (rather than shipping with the app)?
+    pub fn is_authored(&self) -> bool {
+        self.number == 0
+    }
+
+    /// The first step after `n` the class is asked to predict, if any.
+    pub fn next_poll(&self, n: usize) -> Option<usize> {
+        self.polls.iter().copied().filter(|p| *p > n).min()
     }
 
     fn replay(&self) -> Result<Script, String> {
@@ -225,15 +283,17 @@ impl Builder {
     fn finish(&mut self, meta: Meta, number: usize) -> Result<Lesson, String> {
         let commands = self.s.finish().map_err(|e| format!("lesson {}: {e}", meta.id))?;
         Ok(Lesson {
-            id: meta.id,
+            id: meta.id.into(),
             number,
-            title: meta.title,
-            teaches: meta.teaches,
+            title: meta.title.into(),
+            teaches: meta.teaches.into(),
             config: self.s.world().config().clone(),
             seed: 1,
             commands,
             beats: std::mem::take(&mut self.beats),
-            check: meta.check,
+            polls: Vec::new(),
+            challenge: None,
+            check: Some(meta.check),
         })
     }
 }

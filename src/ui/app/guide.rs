@@ -33,7 +33,7 @@ impl App {
             Guide::Prev => self.prev_beat(),
             Guide::Tick => self.beat_tick(),
             Guide::NextLesson => {
-                if let Some(next) = self.lesson.as_ref().and_then(|l| lessons::next_after(l.id)) {
+                if let Some(next) = self.lesson.as_ref().and_then(|l| lessons::next_after(&l.id)) {
                     self.open_lesson(next, 0);
                 }
             }
@@ -66,7 +66,7 @@ impl App {
             return;
         };
         let left_at = place(&self.session, &l).on_script.max(self.lesson_reached);
-        self.open_lesson(l.id, l.beat_end(l.beats_done(left_at)));
+        self.open_lesson(&l.id, l.beat_end(l.beats_done(left_at)));
     }
 
     /// Remembers how far along the script the student has been, for Resume.
@@ -112,17 +112,17 @@ impl App {
         }
         if !future_is_script(&self.session, &l) {
             // The student forked and came back: the script's future comes back with it.
-            self.open_lesson(l.id, self.session.cursor());
+            self.open_lesson(&l.id, self.session.cursor());
         }
         match l.next_beat_end(self.session.cursor()) {
             Some(t) => self.play_to(ctx, &l, t),
-            None if self.end_offer => match lessons::next_after(l.id) {
+            None if self.end_offer => match lessons::next_after(&l.id) {
                 Some(next) => self.open_lesson(next, 0),
                 None => self.notice = Some("That was the last lesson. Free play is yours.".into()),
             },
             None => {
                 self.end_offer = true;
-                self.mark_done(l.id);
+                self.mark_done(&l.id);
             }
         }
     }
@@ -173,7 +173,7 @@ impl App {
         }
         if let Some(l) = self.lesson.clone() {
             if place(&self.session, &l).complete {
-                self.mark_done(l.id);
+                self.mark_done(&l.id);
             }
         }
     }

@@ -68,9 +68,9 @@ impl App {
             Some(l) if crate::ui::guide::future_is_script(&self.session, l) => {
                 let cur = self.session.cursor();
                 let beat = if cur == 0 { Some(0) } else { l.beat_at(cur).map(|(k, _)| k) };
-                Link::of_lesson(l.id, cur, beat)
+                Link::of_lesson(&l.id, cur, beat)
             }
-            _ => self.session.link(self.lesson.as_ref().map(|l| l.id)),
+            _ => self.session.link(self.lesson.as_ref().map(|l| l.id.as_str())),
         };
         link.presenter = self.presenter;
         let h = link.to_hash();

@@ -57,7 +57,7 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
     }
     match p.beat {
         Some((_, b)) => html! { <p class="caption" data-testid="caption">{&b.caption}</p> },
-        None if cur == 0 => html! { <p class="caption intro" data-testid="caption">{f.l.teaches}</p> },
+        None if cur == 0 => html! { <p class="caption intro" data-testid="caption">{&f.l.teaches}</p> },
         None => match f.l.next_beat_end(cur) {
             Some(end) => html! { <p class="caption between" data-testid="caption">
             {format!("On the way to beat {}: step {cur} of {end}. The narration tells each step.", p.done + 1)}</p> },
@@ -81,7 +81,7 @@ pub fn turn(f: &Follow, send: &Callback<Msg>) -> Html {
     let Some(progress) = goal_progress(f.s, f.l) else {
         return Html::default();
     };
-    let next = lessons::next_after(f.l.id);
+    let next = lessons::next_after(&f.l.id);
     html! { <div class={classes!("your-turn", "goal-status", if progress.reached { "reached" } else { "pending" })}
                  data-testid="goal-status" data-reached={progress.reached.to_string()} role="status">
         <strong>{if progress.reached { "Goal reached. " } else { "Not yet. " }}</strong>{&progress.why}
@@ -100,7 +100,7 @@ pub fn end(f: &Follow, send: &Callback<Msg>) -> Html {
     if !p.complete || f.l.next_beat_end(f.s.cursor()).is_some() {
         return Html::default();
     }
-    let next = lessons::next_after(f.l.id).and_then(|id| lessons::catalog().find(|c| c.0 == id));
+    let next = lessons::next_after(&f.l.id).and_then(|id| lessons::catalog().find(|c| c.0 == id));
     html! { <div class={classes!("lesson-end", f.end_offer.then_some("offered"))} data-testid="lesson-end" role="status">
         <strong>{"✓ Lesson complete."}</strong>
         { match next {
@@ -125,7 +125,7 @@ pub fn view(f: &Follow, send: &Callback<Msg>) -> Html {
                 <h2>{format!("Lesson {} of {}", l.number, lessons::COUNT)}</h2>
                 <button class="ghost small" data-testid="lesson-exit" onclick={send.reform(|_| Msg::Guide(Guide::Exit))} aria-label="Leave the lesson">{"✕"}</button>
             </div>
-            <h3 class="lesson-title">{l.title}</h3>
+            <h3 class="lesson-title">{&l.title}</h3>
             { progress(f) }
             { caption(f, send) }
             { turn(f, send) }
@@ -136,7 +136,7 @@ pub fn view(f: &Follow, send: &Callback<Msg>) -> Html {
                 if p.off {
                     <button class="primary" data-testid="lesson-resume" onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"Resume lesson"}</button>
                 } else if p.complete && l.next_beat_end(cur).is_none() {
-                    <button class="primary" data-testid="lesson-next" disabled={lessons::next_after(l.id).is_none()}
+                    <button class="primary" data-testid="lesson-next" disabled={lessons::next_after(&l.id).is_none()}
                             onclick={send.reform(|_| Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
                 } else {
                     <button class="primary" data-testid="lesson-next" onclick={send.reform(|_| Msg::Guide(Guide::Next))}
