@@ -2,6 +2,8 @@
 //! safety oracle. Like `paxos`, it uses no web crate, no wall clock and no unseeded randomness,
 //! so all of it is tested natively.
 
+pub mod attempt;
+pub mod authored;
 pub mod checksum;
 pub mod command;
 pub mod config;

@@ -99,7 +99,7 @@ struct Head<'a> {
 /// A canonical form of JSON text: no whitespace between tokens and object keys sorted, so the
 /// same events compare equal whether a file is pretty or compact, or its keys were reordered by
 /// another tool. (A few dozen lines here spare the browser build a general JSON tree.)
-fn canonical(json: &str) -> Result<String, String> {
+pub(crate) fn canonical(json: &str) -> Result<String, String> {
     let mut p = Canon { b: json.as_bytes(), i: 0 };
     let v = p.value()?;
     p.ws();

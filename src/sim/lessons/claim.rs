@@ -10,7 +10,7 @@ use std::fmt;
 
 /// Something that happens at one step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "RawClaim")]
 pub enum Claim {
     /// A client asks for `value`.
     Asks {
@@ -126,6 +126,115 @@ pub enum Claim {
         /// The proposer.
         by: NodeId,
     },
+}
+
+/// A claim as it appears in JSON: a `type` and the fields that type takes, read flat and then
+/// checked (as commands are: far smaller in the browser build than serde's tagged enums).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClaim {
+    #[serde(rename = "type")]
+    kind: String,
+    client: Option<NodeId>,
+    value: Option<Value>,
+    by: Option<NodeId>,
+    to: Option<NodeId>,
+    node: Option<NodeId>,
+    amnesia: Option<bool>,
+    leader: Option<NodeId>,
+    invariant: Option<Invariant>,
+}
+
+impl TryFrom<RawClaim> for Claim {
+    type Error = String;
+
+    fn try_from(r: RawClaim) -> Result<Self, String> {
+        let kind = r.kind.as_str();
+        let need = |name: &str| format!("a {kind:?} claim needs a {name:?} field");
+        let present = [
+            ("client", r.client.is_some()),
+            ("value", r.value.is_some()),
+            ("by", r.by.is_some()),
+            ("to", r.to.is_some()),
+            ("node", r.node.is_some()),
+            ("amnesia", r.amnesia.is_some()),
+            ("leader", r.leader.is_some()),
+            ("invariant", r.invariant.is_some()),
+        ];
+        let by = || r.by.ok_or_else(|| need("by"));
+        let node = || r.node.ok_or_else(|| need("node"));
+        let value = || r.value.ok_or_else(|| need("value"));
+        let (claim, takes): (Claim, &[&str]) = match kind {
+            "asks" => {
+                (Claim::Asks { client: r.client.ok_or_else(|| need("client"))?, value: value()? }, &["client", "value"])
+            }
+            "starts" => (Claim::Starts { by: by()? }, &["by"]),
+            "promises" => (Claim::Promises { by: by()? }, &["by"]),
+            "refuses" => (Claim::Refuses { by: by()? }, &["by"]),
+            "counts" => (Claim::Counts { by: by()? }, &["by"]),
+            "ignores" => (Claim::Ignores { by: by()? }, &["by"]),
+            "proposes" => (Claim::Proposes { by: by()?, value: value()? }, &["by", "value"]),
+            "accepts" => (Claim::Accepts { by: by()?, value: value()? }, &["by", "value"]),
+            "chosen" => (Claim::Chosen { value: value()? }, &["value"]),
+            "commits" => (Claim::Commits { by: by()?, value: value()? }, &["by", "value"]),
+            "learns" => (Claim::Learns { node: node()?, value: value()? }, &["node", "value"]),
+            "lost" => (Claim::Lost { to: r.to.ok_or_else(|| need("to"))? }, &["to"]),
+            "duplicated" => (Claim::Duplicated, &[]),
+            "crashes" => (Claim::Crashes { node: node()? }, &["node"]),
+            "restarts" => (
+                Claim::Restarts { node: node()?, amnesia: r.amnesia.ok_or_else(|| need("amnesia"))? },
+                &["node", "amnesia"],
+            ),
+            "times_out" => (Claim::TimesOut { node: node()? }, &["node"]),
+            "follows" => (
+                Claim::Follows {
+                    client: r.client.ok_or_else(|| need("client"))?,
+                    leader: r.leader.ok_or_else(|| need("leader"))?,
+                },
+                &["client", "leader"],
+            ),
+            "splits" => (Claim::Splits, &[]),
+            "heals" => (Claim::Heals, &[]),
+            "setting" => (Claim::Setting, &[]),
+            "breaks" => (Claim::Breaks { invariant: r.invariant.ok_or_else(|| need("invariant"))? }, &["invariant"]),
+            "backs_off" => (Claim::BacksOff { by: by()? }, &["by"]),
+            other => return Err(format!("unknown claim type {other:?}")),
+        };
+        match present.iter().find(|(n, p)| *p && !takes.contains(n)) {
+            Some((extra, _)) => Err(format!("a {kind:?} claim does not take a {extra:?} field")),
+            None => Ok(claim),
+        }
+    }
+}
+
+impl Claim {
+    /// The nodes a claim names; each must exist in the lesson's cluster.
+    pub fn nodes(&self) -> Vec<NodeId> {
+        match *self {
+            Claim::Asks { client, .. } => vec![client],
+            Claim::Follows { client, leader } => vec![client, leader],
+            Claim::Starts { by }
+            | Claim::Promises { by }
+            | Claim::Refuses { by }
+            | Claim::Counts { by }
+            | Claim::Ignores { by }
+            | Claim::Proposes { by, .. }
+            | Claim::Accepts { by, .. }
+            | Claim::Commits { by, .. }
+            | Claim::BacksOff { by } => vec![by],
+            Claim::Learns { node, .. }
+            | Claim::Crashes { node }
+            | Claim::Restarts { node, .. }
+            | Claim::TimesOut { node } => vec![node],
+            Claim::Lost { to } => vec![to],
+            Claim::Chosen { .. }
+            | Claim::Duplicated
+            | Claim::Splits
+            | Claim::Heals
+            | Claim::Setting
+            | Claim::Breaks { .. } => vec![],
+        }
+    }
 }
 
 fn decided(step: &Step, who: NodeId, f: impl Fn(&Decision) -> bool) -> bool {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// A goal, checkable on any run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "RawGoal")]
 pub enum Goal {
     /// Some value is chosen (or `value`, when given).
     Chosen {
@@ -52,6 +52,63 @@ pub enum Goal {
     },
     /// A safety property breaks (possible only with a rule switched off or amnesia).
     SafetyBreaks,
+}
+
+/// A goal as it appears in JSON, read flat and then checked (see `RawClaim` for why).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGoal {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    value: Option<Value>,
+    node: Option<NodeId>,
+    client: Option<NodeId>,
+    ballot: Option<Ballot>,
+    proposer: Option<NodeId>,
+    round: Option<u32>,
+}
+
+impl TryFrom<RawGoal> for Goal {
+    type Error = String;
+
+    fn try_from(r: RawGoal) -> Result<Self, String> {
+        let kind = r.kind.as_str();
+        let need = |name: &str| format!("a {kind:?} goal needs a {name:?} field");
+        let present = [
+            ("value", r.value.is_some()),
+            ("node", r.node.is_some()),
+            ("client", r.client.is_some()),
+            ("ballot", r.ballot.is_some()),
+            ("proposer", r.proposer.is_some()),
+            ("round", r.round.is_some()),
+        ];
+        let node = || r.node.ok_or_else(|| need("node"));
+        let value = || r.value.ok_or_else(|| need("value"));
+        let (goal, takes): (Goal, &[&str]) = match kind {
+            "chosen" => (Goal::Chosen { value: r.value }, &["value"]),
+            "chosen_while_down" => (Goal::ChosenWhileDown { node: node()? }, &["node"]),
+            "heard" => {
+                (Goal::Heard { client: r.client.ok_or_else(|| need("client"))?, value: value()? }, &["client", "value"])
+            }
+            "learned" => (Goal::Learned { node: node()?, value: value()? }, &["node", "value"]),
+            "acceptors_disagree" => (Goal::AcceptorsDisagree, &[]),
+            "refused" => (Goal::Refused { ballot: r.ballot.ok_or_else(|| need("ballot"))? }, &["ballot"]),
+            "round" => (
+                Goal::Round {
+                    proposer: r.proposer.ok_or_else(|| need("proposer"))?,
+                    round: r.round.ok_or_else(|| need("round"))?,
+                },
+                &["proposer", "round"],
+            ),
+            "safety_breaks" => (Goal::SafetyBreaks, &[]),
+            other => return Err(format!("unknown goal type {other:?}")),
+        };
+        match present.iter().find(|(n, p)| *p && !takes.contains(n)) {
+            Some((extra, _)) => Err(format!("a {kind:?} goal does not take a {extra:?} field")),
+            None => Ok(goal),
+        }
+    }
 }
 
 /// Where the student stands on a goal.

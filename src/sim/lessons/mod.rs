@@ -68,7 +68,8 @@ pub struct Beat {
 pub type Check = fn(&World, &[Vec<Event>]) -> Result<(), String>;
 
 /// A lesson that shows only its starting situation and asks the student to reach goals from it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Challenge {
     /// What to do, in the lecturer's words.
     pub prompt: String,
