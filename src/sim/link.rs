@@ -5,7 +5,8 @@
 //! omitted. Every field is checked; a damaged link is refused with a message that says where.
 //!
 //! A lesson followed as written needs no run: `lesson=ballot-conflict&beat=3` opens it at its
-//! third beat, `&at=14` at a step, and `&p=1` in presenter mode.
+//! third beat, `&at=14` at a step, and `&p=1` in presenter mode. A lesson a lecturer authored
+//! travels whole, packed in `L=` (see `sim::authored`), in place of `lesson=`.
 
 use super::command::Command;
 use super::config::Config;
@@ -30,6 +31,9 @@ pub struct Link {
     pub cursor: usize,
     /// The lesson being followed, if any.
     pub lesson: Option<String>,
+    /// An authored lesson being followed, packed (what `sim::authored` reads); never together
+    /// with `lesson`.
+    pub authored: Option<String>,
     /// The lesson's beat on screen (a lesson link without a run); it decides the step, and
     /// `cursor` is then not written.
     pub beat: Option<usize>,
@@ -40,7 +44,7 @@ pub struct Link {
 impl Link {
     /// A run and the step on screen, nothing else.
     pub fn of_run(config: Config, seed: u64, commands: Vec<Command>, cursor: usize) -> Self {
-        Link { config, seed, commands, cursor, lesson: None, beat: None, presenter: false }
+        Link { config, seed, commands, cursor, lesson: None, authored: None, beat: None, presenter: false }
     }
 
     /// A lesson followed as written, at step `at`: at its beat `beat` when the step ends one.
@@ -48,9 +52,23 @@ impl Link {
         Link { lesson: Some(id.into()), beat, ..Link::of_run(Config::default(), 42, Vec::new(), at) }
     }
 
+    /// An authored lesson (packed as `code`) followed as written, at step `at`.
+    pub fn of_authored(code: &str, at: usize, beat: Option<usize>) -> Self {
+        Link { authored: Some(code.into()), beat, ..Link::of_run(Config::default(), 42, Vec::new(), at) }
+    }
+
     /// Is this a lesson link without a run of its own (the lesson's script is the run)?
     pub fn is_lesson_script(&self) -> bool {
-        self.lesson.is_some() && self.commands.is_empty()
+        (self.lesson.is_some() || self.authored.is_some()) && self.commands.is_empty()
+    }
+
+    /// The lesson named or carried, as it is written in the link (`lesson=…` or `L=…`).
+    fn lesson_field(&self) -> Option<String> {
+        match (&self.lesson, &self.authored) {
+            (_, Some(code)) => Some(format!("L={code}")),
+            (Some(id), None) => Some(format!("lesson={}", lesson_id(id))),
+            (None, None) => None,
+        }
     }
 }
 
@@ -153,12 +171,11 @@ impl Link {
             tail.push("p=1".to_string());
         }
         if self.is_lesson_script() {
-            let id = lesson_id(self.lesson.as_deref().unwrap_or_default());
             let at = match self.beat {
                 Some(b) => format!("beat={b}"),
                 None => format!("at={}", self.cursor),
             };
-            return [vec![format!("lesson={id}"), at], tail].concat().join("&");
+            return [self.lesson_field().into_iter().collect(), vec![at], tail].concat().join("&");
         }
         let c = &self.config;
         let d = Config::default();
@@ -188,9 +205,7 @@ impl Link {
         if c.backoff != d.backoff {
             f.push(format!("bo={}", c.backoff as u8));
         }
-        if let Some(l) = &self.lesson {
-            f.push(format!("lesson={}", lesson_id(l)));
-        }
+        f.extend(self.lesson_field());
         if !self.commands.is_empty() {
             f.push(format!("run={}", self.commands.iter().map(encode_command).collect::<Vec<_>>().join("~")));
         }
@@ -240,6 +255,8 @@ impl Link {
                 "to" => c.timeout = v.parse().map_err(|_| bad("a timeout"))?,
                 "bo" => c.backoff = v == "1",
                 "lesson" => link.lesson = Some(unescape(v)?),
+                // Checked when it is unpacked; here it is only text of link characters.
+                "L" => link.authored = Some(v.to_string()),
                 "run" => {
                     let parts: Vec<&str> = v.split('~').collect();
                     if parts.len() > MAX_LINK_STEPS {
@@ -258,8 +275,11 @@ impl Link {
             }
         }
         link.config.validate()?;
+        if link.lesson.is_some() && link.authored.is_some() {
+            return Err("lesson= and L= cannot both be given".into());
+        }
         if link.beat.is_some() && !link.is_lesson_script() {
-            return Err("beat= needs a lesson= and no run=".into());
+            return Err("beat= needs a lesson= (or L=) and no run=".into());
         }
         if link.is_lesson_script() {
             // Steps and beats are checked against the lesson when it is built.
@@ -344,6 +364,18 @@ mod tests {
         let at_step = Link::parse("#lesson=ballot-conflict&at=14").unwrap();
         assert_eq!((at_step.cursor, at_step.beat, at_step.presenter), (14, None, false));
         assert!(Link::parse("s=1&run=t&beat=2").unwrap_err().contains("beat= needs a lesson"));
+    }
+
+    #[test]
+    fn authored_lessons_travel_packed_in_their_own_field() {
+        let at_beat = Link { presenter: true, ..Link::of_authored("AbC-_9", 7, Some(2)) };
+        assert_eq!(at_beat.to_hash(), "L=AbC-_9&beat=2&p=1");
+        let back = Link::parse("L=AbC-_9&beat=2&p=1").unwrap();
+        assert_eq!((back.authored.as_deref(), back.beat, back.presenter), (Some("AbC-_9"), Some(2), true));
+        let run = Link { authored: Some("xyz".into()), ..Link::of_run(Config::default(), 3, vec![Command::Tick], 1) };
+        assert_eq!(run.to_hash(), "s=3&n=2.2.3.1&L=xyz&run=t");
+        assert_eq!(Link::parse(&run.to_hash()).unwrap(), run);
+        assert!(Link::parse("lesson=happy-path&L=xyz").unwrap_err().contains("cannot both"));
     }
 
     #[test]
