@@ -181,7 +181,8 @@ pub struct Row {
 }
 
 impl Row {
-    fn unreadable(file: &str, why: String) -> Row {
+    /// A row for a file that could not be read or is not an attempt.
+    pub fn unreadable(file: &str, why: String) -> Row {
         Row {
             file: file.into(),
             student: String::new(),

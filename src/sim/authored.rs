@@ -301,6 +301,12 @@ impl Authored {
         Ok((a, l))
     }
 
+    /// Does this text claim to be a lesson file (whether or not it is a good one)?
+    pub fn is_lesson_file(text: &str) -> bool {
+        serde_json::from_str::<Head>(text)
+            .is_ok_and(|h| h.format.is_some_and(|f| f.get().trim() == format!("\"{FORMAT}\"")))
+    }
+
     /// The link code (what follows `L=` in the address). Checks the document first.
     pub fn to_link(&self) -> Result<String, String> {
         self.lesson()?;

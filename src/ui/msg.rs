@@ -35,8 +35,70 @@ pub enum Msg {
     Explore(Explore),
     /// Predict mode.
     Predict(Predict),
+    /// Authoring, authored lessons, challenges and grading.
+    Author(Author),
     /// A key went down anywhere.
     Key(KeyboardEvent),
+}
+
+/// Authoring mode (it edits only the draft, never the run), challenges and grading.
+pub enum Author {
+    /// Enter or leave authoring mode.
+    Toggle,
+    /// The draft's title.
+    Title(String),
+    /// Its introduction (a challenge's prompt).
+    Intro(String),
+    /// Mark a beat at the step on screen.
+    Mark,
+    /// Beat `k`'s caption.
+    Caption(usize, String),
+    /// Bind beat `k`'s caption to its `i`-th event.
+    Event(usize, usize),
+    /// Remove beat `k`.
+    Remove(usize),
+    /// Ask the class to predict the next step.
+    Poll,
+    /// Remove the `i`-th predict question.
+    Unpoll(usize),
+    /// Make the draft a challenge (or a lesson again).
+    Challenge(bool),
+    /// A field of the goal menu.
+    Form(GoalField),
+    /// Add the menu's goal as a "your turn" point after beat `k` (or remove the one there).
+    Turn(usize),
+    /// Add the menu's goal to the challenge.
+    AddGoal,
+    /// Remove the challenge's `i`-th goal.
+    RemoveGoal(usize),
+    /// Make the short link (or say it is too long).
+    ShareLink,
+    /// Download the lesson file.
+    ShareFile,
+    /// The student's name for an attempt.
+    Student(String),
+    /// Download the attempt at the open challenge.
+    ExportAttempt,
+    /// Show or hide the grading table.
+    Grader,
+    /// Files dropped or picked for grading; `true` starts a new table.
+    Grade(Vec<web_sys::File>, bool),
+    /// One of them, read (its name and text).
+    Graded(String, Result<String, String>),
+}
+
+/// A field of the goal menu.
+pub enum GoalField {
+    /// Which goal (index into `ui::author::GOALS`).
+    Kind(usize),
+    /// The node it names.
+    Node(String),
+    /// The value.
+    Value(String),
+    /// The round.
+    Number(String),
+    /// The words for the student.
+    Prompt(String),
 }
 
 /// Moving through the run.

@@ -27,6 +27,7 @@ impl App {
             Guide::Exit => {
                 self.stop_beat();
                 self.lesson = None;
+                self.authored = None;
             }
             Guide::Resume => self.resume(),
             Guide::Next => self.next_beat(ctx),
@@ -40,22 +41,35 @@ impl App {
         }
     }
 
-    /// Loads a lesson: its whole script is recorded as the future, and the view moves to `at`.
+    /// Loads a built-in lesson: its whole script is recorded as the future, and the view moves
+    /// to `at`.
     pub(super) fn open_lesson(&mut self, id: &str, at: usize) {
-        self.stop_beat();
-        match lessons::build(id).and_then(|l| {
-            Session::from_commands(l.config.clone(), l.seed, &l.commands, at.min(l.commands.len())).map(|s| (l, s))
-        }) {
-            Ok((l, s)) => {
-                self.session = s;
-                self.lesson_reached = at;
-                self.lesson = Some(Rc::new(l));
-                self.menu = None;
-                self.notice = None;
-                self.end_offer = false;
-                self.poll.clear();
-            }
+        match lessons::build(id).and_then(|l| self.start_lesson(l, at)) {
+            Ok(()) => self.authored = None,
             Err(e) => self.notice = Some(format!("The lesson could not be opened: {e}")),
+        }
+    }
+
+    /// Plays lesson `l` (built in or authored) from step `at`; nothing changes on an error.
+    pub(super) fn start_lesson(&mut self, l: Lesson, at: usize) -> Result<(), String> {
+        self.stop_beat();
+        let s = Session::from_commands(l.config.clone(), l.seed, &l.commands, at.min(l.commands.len()))?;
+        self.session = s;
+        self.lesson_reached = at;
+        self.lesson = Some(Rc::new(l));
+        self.menu = None;
+        self.notice = None;
+        self.end_offer = false;
+        self.poll.clear();
+        Ok(())
+    }
+
+    /// The open lesson again, from step `at`.
+    fn reopen(&mut self, at: usize) {
+        if let Some(l) = self.lesson.clone() {
+            if let Err(e) = self.start_lesson((*l).clone(), at) {
+                self.notice = Some(format!("The lesson could not be opened: {e}"));
+            }
         }
     }
 
@@ -65,8 +79,13 @@ impl App {
         let Some(l) = self.lesson.clone() else {
             return;
         };
+        if l.challenge.is_some() {
+            // A challenge restarts from its starting situation.
+            self.reopen(l.commands.len());
+            return;
+        }
         let left_at = place(&self.session, &l).on_script.max(self.lesson_reached);
-        self.open_lesson(&l.id, l.beat_end(l.beats_done(left_at)));
+        self.reopen(l.beat_end(l.beats_done(left_at)));
     }
 
     /// Remembers how far along the script the student has been, for Resume.
@@ -106,13 +125,13 @@ impl App {
         let Some(l) = self.lesson.clone() else {
             return;
         };
-        if place(&self.session, &l).off {
+        if place(&self.session, &l).off || l.challenge.is_some() {
             self.step(ctx);
             return;
         }
         if !future_is_script(&self.session, &l) {
             // The student forked and came back: the script's future comes back with it.
-            self.open_lesson(&l.id, self.session.cursor());
+            self.reopen(self.session.cursor());
         }
         match l.next_beat_end(self.session.cursor()) {
             Some(t) => self.play_to(ctx, &l, t),
@@ -132,10 +151,12 @@ impl App {
     fn play_to(&mut self, ctx: &Context<Self>, l: &Lesson, t: usize) {
         self.end_offer = false;
         self.poll.outcome = None;
-        let before_last = t - 1;
-        let ask = self.predict
-            && question(&self.session.timeline().world_at(before_last), &l.commands[before_last]).is_some();
-        let target = if ask { before_last } else { t };
+        // A lesson's own predict questions come first, then predict mode's question at the beat.
+        let worth = |p: usize| question(&self.session.timeline().world_at(p - 1), &l.commands[p - 1]).is_some();
+        let cur = self.session.cursor();
+        let poll = l.polls.iter().copied().find(|p| *p > cur && *p <= t && worth(*p));
+        let ask = poll.is_some() || (self.predict && worth(t));
+        let target = poll.unwrap_or(t) - usize::from(ask);
         self.ask_at_target = ask;
         if self.session.cursor() >= target {
             self.finish_beat();

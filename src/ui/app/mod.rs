@@ -2,6 +2,7 @@
 //! Its parts: `input` (keys, play, predict), `sharing` (links, lessons, files), `explore` (the
 //! explorer's run).
 
+mod author;
 mod canvas;
 mod explore;
 mod guide;
@@ -12,7 +13,8 @@ mod sharing;
 mod show;
 
 use super::components::{
-    controls, explorer, help, lessons, metrics, predict as predict_card, presenter, side, spacetime, topbar,
+    author as author_panel, controls, explorer, grades, help, lessons, metrics, predict as predict_card, presenter,
+    side, spacetime, topbar,
 };
 use super::explore_run::ExploreRun;
 use super::files;
@@ -59,6 +61,11 @@ pub struct App {
     metrics_open: bool,
     experiment: Option<metrics::Experiment>,
     side_to_top: bool,
+    draft: Option<crate::ui::author::Draft>,
+    shared: Option<Result<String, String>>,
+    authored: Option<String>,
+    student: String,
+    grades: Option<Vec<crate::sim::attempt::Row>>,
     _keys: Option<Closure<dyn Fn(KeyboardEvent)>>,
     _hash: Option<Closure<dyn Fn()>>,
 }
@@ -113,6 +120,11 @@ impl Component for App {
             metrics_open: false,
             experiment: None,
             side_to_top: false,
+            draft: None,
+            shared: None,
+            authored: None,
+            student: String::new(),
+            grades: None,
             _keys: Some(keys),
             _hash: Some(hash),
         };
@@ -149,6 +161,10 @@ impl Component for App {
             }
             Msg::Predict(p) => {
                 self.on_predict(p);
+                true
+            }
+            Msg::Author(a) => {
+                self.on_author(ctx, a);
                 true
             }
             Msg::Key(e) => self.key(ctx, e),
@@ -194,8 +210,18 @@ impl Component for App {
             l,
             end_offer: self.end_offer,
             asking: self.poll.question.is_some(),
+            student: &self.student,
         });
-        let predict = (self.predict && !self.presenter).then(|| predict_card::view(&self.poll, send));
+        // A lesson's own predict questions show even with predict mode off; the authoring panel
+        // goes above them.
+        let asking = (self.predict || self.poll.question.is_some()) && !self.presenter;
+        let draft = self.draft.as_ref().filter(|_| !self.presenter);
+        let extra = (asking || draft.is_some()).then(|| {
+            html! { <>
+                { draft.map(|d| author_panel::view(d, s, self.shared.as_ref(), send)).unwrap_or_default() }
+                if asking { { predict_card::view(&self.poll, send) } }
+            </> }
+        });
         html! {
             <div class={classes!("app", self.spacetime.then_some("with-drawer"), self.presenter.then_some("presenter"), self.theme.class())} style={style}>
                 if self.presenter {
@@ -216,7 +242,7 @@ impl Component for App {
                             { self.canvas_view(send) }
                         </div>
                     </section>
-                    if !self.presenter { { side::view(s, follow.as_ref(), predict, self.explore_card(send), send) } }
+                    if !self.presenter { { side::view(s, follow.as_ref(), extra, self.explore_card(send), send) } }
                 </main>
                 if self.presenter { { presenter::strip(s, follow.as_ref(), &self.poll, self.spotlight, send) } }
                 if self.spacetime { { spacetime::view(s, self.hover, send) } }
@@ -224,6 +250,7 @@ impl Component for App {
                 if self.explorer_open { { explorer::view(self.session.timeline().config(), self.explore.as_ref(), send) } }
                 if self.metrics_open { { metrics::view(&self.session.run_stats(), self.experiment.as_ref(), send) } }
                 if self.help { { help::view(send) } }
+                if let Some(rows) = &self.grades { { grades::view(rows, send) } }
             </div>
         }
     }

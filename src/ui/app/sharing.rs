@@ -2,6 +2,7 @@
 //! clipboard. Bad input leaves the session as it was and says why.
 
 use super::App;
+use crate::sim::authored::Authored;
 use crate::sim::link::Link;
 use crate::sim::TraceFile;
 use crate::ui::files;
@@ -68,9 +69,15 @@ impl App {
             Some(l) if crate::ui::guide::future_is_script(&self.session, l) => {
                 let cur = self.session.cursor();
                 let beat = if cur == 0 { Some(0) } else { l.beat_at(cur).map(|(k, _)| k) };
-                Link::of_lesson(&l.id, cur, beat)
+                match &self.authored {
+                    Some(code) => Link::of_authored(code, cur, beat),
+                    None => Link::of_lesson(&l.id, cur, beat),
+                }
             }
-            _ => self.session.link(self.lesson.as_ref().map(|l| l.id.as_str())),
+            _ => match &self.authored {
+                Some(code) => Link { authored: Some(code.clone()), ..self.session.link(None) },
+                None => self.session.link(self.lesson.as_ref().map(|l| l.id.as_str())),
+            },
         };
         link.presenter = self.presenter;
         let h = link.to_hash();
@@ -100,10 +107,18 @@ impl App {
 
     /// Replays an imported trace; any mismatch leaves the current run untouched.
     pub(super) fn import_text(&mut self, ctx: &Context<Self>, r: Result<String, String>) {
+        if let Some(text) = r.as_deref().ok().filter(|t| Authored::is_lesson_file(t)) {
+            let opened = Authored::from_json(text).and_then(|(a, l)| self.open_authored(&a, l, None));
+            if let Err(e) = opened {
+                self.notice = Some(format!("This lesson file could not be opened ({e}); nothing was changed."));
+            }
+            return;
+        }
         match r.and_then(|text| TraceFile::parse(&text)).and_then(|t| Session::from_trace(&t)) {
             Ok(s) => {
                 self.session = s;
                 self.lesson = None;
+                self.authored = None;
                 self.notice = Some(format!("Imported a trace of {} steps; every event matched.", self.session.len()));
             }
             Err(e) => self.notice = Some(format!("Import refused, nothing changed: {e}")),
@@ -160,9 +175,23 @@ impl App {
             self.open_lesson(id, at);
             return Ok(());
         }
+        let authored = link.authored.as_deref().map(Authored::from_link).transpose()?;
+        if let (true, Some((a, l))) = (link.is_lesson_script(), &authored) {
+            let at = match link.beat {
+                Some(b) if b <= l.beats.len() => l.beat_end(b),
+                Some(b) => return Err(format!("the lesson has {} beats, not {b}", l.beats.len())),
+                None => link.cursor,
+            };
+            return self.open_authored(a, l.clone(), Some(at));
+        }
         let s = Session::from_link(link)?;
         self.session = s;
-        self.lesson = link.lesson.as_deref().and_then(|id| crate::sim::lessons::build(id).ok()).map(Rc::new);
+        self.lesson = match authored {
+            Some((_, l)) => Some(l),
+            None => link.lesson.as_deref().and_then(|id| crate::sim::lessons::build(id).ok()),
+        }
+        .map(Rc::new);
+        self.authored = link.authored.clone().filter(|_| self.lesson.is_some());
         self.notice = None;
         Ok(())
     }

@@ -4,7 +4,7 @@
 
 use crate::sim::lessons::{self, Lesson};
 use crate::ui::guide::{goal_progress, place, Place};
-use crate::ui::msg::{Guide, Msg};
+use crate::ui::msg::{Author, Guide, Msg};
 use crate::ui::session::Session;
 use yew::prelude::*;
 
@@ -18,6 +18,8 @@ pub struct Follow<'a> {
     pub end_offer: bool,
     /// A question is open: words that could give its answer away are hidden.
     pub asking: bool,
+    /// The name a student puts on a challenge attempt.
+    pub student: &'a str,
 }
 
 impl Follow<'_> {
@@ -114,15 +116,57 @@ pub fn end(f: &Follow, send: &Callback<Msg>) -> Html {
     </div> }
 }
 
+/// A challenge: its prompt, each goal checked from the starting situation on, and the attempt
+/// to hand in.
+fn challenge(f: &Follow, c: &lessons::Challenge, send: &Callback<Msg>) -> Html {
+    let start = f.l.commands.len();
+    let t = f.s.timeline();
+    let fresh = crate::sim::attempt::challenge_ref(f.l).is_some_and(|r| crate::sim::attempt::starts_as(&r, t));
+    let progress =
+        if fresh && t.cursor() >= start { crate::sim::attempt::check_goals(&c.goals, t, start) } else { vec![] };
+    let goals = c.goals.iter().enumerate().map(|(i, g)| {
+        let p = progress.get(i);
+        let ok = p.is_some_and(|p| p.reached);
+        html! { <li class={if ok { "reached" } else { "pending" }} data-testid="challenge-goal" data-reached={ok.to_string()}>
+            {format!("{} {}", if ok { "✓" } else { "○" }, capitalized(&g.describe()))}
+            if let Some(p) = p { <span class="muted">{format!(" ({})", p.why)}</span> }
+        </li> }
+    });
+    let name = send.reform(|e: InputEvent| {
+        let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Msg::Author(Author::Student(el.value()))
+    });
+    html! { <section class="panel lesson-card" data-testid="lesson-card" aria-label={format!("Challenge: {}", f.l.title)}>
+        <div class="lesson-head">
+            <h2>{"Challenge"}</h2>
+            <button class="ghost small" data-testid="lesson-exit" onclick={send.reform(|_| Msg::Guide(Guide::Exit))} aria-label="Leave the challenge">{"✕"}</button>
+        </div>
+        <h3 class="lesson-title">{&f.l.title}</h3>
+        <p class="caption" data-testid="caption">{if c.prompt.is_empty() { "Reach the goals from here." } else { &c.prompt }}</p>
+        <ul class="plain challenge-goals">{ for goals }</ul>
+        if !fresh || t.cursor() < start {
+            <p class="muted" data-testid="challenge-restart">{format!("Your run must start from the challenge's {start} steps: ")}
+                <button class="link" onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"restart the challenge"}</button></p>
+        }
+        <div class="lesson-nav">
+            <input data-testid="student-name" placeholder="Your name" value={f.student.to_string()} oninput={name} />
+            <button class="primary" data-testid="export-attempt" onclick={send.reform(|_| Msg::Author(Author::ExportAttempt))}>{"Hand in attempt"}</button>
+        </div>
+    </section> }
+}
+
 /// The card, at the top of the side panel.
 pub fn view(f: &Follow, send: &Callback<Msg>) -> Html {
     let l = f.l;
+    if let Some(c) = &l.challenge {
+        return challenge(f, c, send);
+    }
     let p = f.place();
     let cur = f.s.cursor();
     html! {
         <section class="panel lesson-card" data-testid="lesson-card" aria-label={format!("Lesson {}: {}", l.number, l.title)}>
             <div class="lesson-head">
-                <h2>{format!("Lesson {} of {}", l.number, lessons::COUNT)}</h2>
+                <h2>{if l.is_authored() { "Your lecturer's lesson".to_string() } else { format!("Lesson {} of {}", l.number, lessons::COUNT) }}</h2>
                 <button class="ghost small" data-testid="lesson-exit" onclick={send.reform(|_| Msg::Guide(Guide::Exit))} aria-label="Leave the lesson">{"✕"}</button>
             </div>
             <h3 class="lesson-title">{&l.title}</h3>

@@ -1,12 +1,14 @@
 //! View functions for each part of the page. Each takes the session (read-only) and the root's
 //! scope to send messages; none of them changes state itself.
 
+pub mod author;
 pub mod banner;
 pub mod cluster;
 pub mod config;
 pub mod controls;
 pub mod explorer;
 pub mod failures;
+pub mod grades;
 pub mod help;
 pub mod lessons;
 pub mod menu;

@@ -17,6 +17,7 @@ use yew::prelude::*;
 pub fn header(s: &Session, follow: Option<&Follow>, send: &Callback<Msg>) -> Html {
     let safe = s.world().oracle().violations().is_empty();
     let title = match follow {
+        Some(f) if f.l.is_authored() => f.l.title.clone(),
         Some(f) => format!("Lesson {} · {}", f.l.number, f.l.title),
         None => "Paxoscope · free play".into(),
     };

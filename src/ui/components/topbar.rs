@@ -2,7 +2,7 @@
 
 use crate::sim::lessons::{catalog, Lesson};
 use crate::sim::Config;
-use crate::ui::msg::{Guide, Msg, Predict, Share, Show, TopMenu};
+use crate::ui::msg::{Author, Guide, Msg, Predict, Share, Show, TopMenu};
 use yew::prelude::*;
 
 /// What the bar shows.
@@ -65,7 +65,9 @@ pub fn view(bar: &Bar, send: &Callback<Msg>) -> Html {
                     <div class="dropdown-menu share-menu" data-testid="share-menu">
                         <button onclick={send.reform(|_| Msg::Share(Share::CopyLink))} data-testid="copy-link">{"Copy link to this step"}</button>
                         <button onclick={send.reform(|_| Msg::Share(Share::ExportTrace))} data-testid="export-trace">{"Export trace (JSON)"}</button>
-                        <label class="file-button" data-testid="import-label">{"Import trace (JSON)…"}
+                        <button onclick={send.reform(|_| Msg::Author(Author::Toggle))} data-testid="author-open">{"Author a lesson from this run"}</button>
+                        <button onclick={send.reform(|_| Msg::Author(Author::Grader))} data-testid="grade-open">{"Grade challenge attempts…"}</button>
+                        <label class="file-button" data-testid="import-label">{"Open trace or lesson file (JSON)…"}
                             <input type="file" accept=".json,application/json" data-testid="import-trace" onchange={on_file} />
                         </label>
                         <button onclick={send.reform(|_| Msg::Share(Share::ExportSvg))} data-testid="export-svg">{"Picture for slides (SVG)"}</button>

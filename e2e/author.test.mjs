@@ -1,0 +1,219 @@
+// End-to-end: authoring a lesson from a free-play run, sharing it as a link, playing it in a fresh
+// context with a clicker; a challenge solved, its attempt handed in, a folder of attempts graded
+// (one tampered with); bad links and files refused with a message, changing nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve, browser, open, shot, until, text, attr, count, step } from './harness.mjs';
+
+let srv, b;
+before(async () => { srv = await serve(); b = await browser(); });
+after(async () => { await b?.close(); await srv?.close(); });
+
+const counter = (page) => page.getByTestId('counter').textContent();
+/** The cluster as a student sees it, reduced to text. */
+const state = (page) => page.evaluate(() => [
+  ...[...document.querySelectorAll('[data-testid^="node-"]')].map((n) => n.getAttribute('data-label')),
+  document.querySelector('[data-testid=counter]').textContent,
+].join('\n'));
+
+/** Opens the authoring panel from the Share menu. */
+async function author(page) {
+  await page.getByTestId('share').click();
+  await page.getByTestId('author-open').click();
+  await page.getByTestId('author-panel').waitFor();
+}
+
+/** Steps once and waits for the counter to move. */
+async function stepOnce(page) {
+  const before = await counter(page);
+  await page.getByTestId('step').click();
+  await until(() => counter(page), (c) => c !== before, 'the next step');
+}
+
+/** The number of the step on screen. */
+const at = async (page) => Number((await counter(page)).match(/step (\d+)/)[1]);
+
+test('author a lesson, share it as a link, reopen it fresh and play it with a clicker', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('start').click();
+  await step(page, /step 1 \//);
+  await author(page);
+  await page.getByTestId('author-title').fill('Two phases, my way');
+  await page.getByTestId('author-intro').fill('Watch P1 get X chosen.');
+  // Beats at steps where something happens; a predict question before one delivery.
+  let polled = 0;
+  for (let i = 0; i < 40 && (await page.getByTestId('author-beat').count()) < 3; i++) {
+    await stepOnce(page);
+    const n = await page.getByTestId('author-beat').count();
+    if ((await at(page)) % 3 === 0) {
+      await page.getByTestId('author-mark').click();
+      await until(() => page.getByTestId('author-beat').count(), (c) => c === n + 1 || c === n, 'the mark');
+    }
+    if (!polled && (await page.getByTestId('author-beat').count()) === 1 && (await page.getByTestId('author-poll').isEnabled())) {
+      await page.getByTestId('author-poll').click();
+      polled = (await at(page)) + 1;
+    }
+  }
+  await count(page.getByTestId('author-beat'), 3);
+  assert.ok(polled > 0, 'a predict question was added');
+  const runBefore = await state(page);
+  const captions = ['First beat: P1 starts.', 'Second beat: votes come in.', 'Third beat: on it goes.'];
+  for (const [i, c] of captions.entries()) await page.getByTestId('author-caption').nth(i).fill(c);
+  // A "your turn" point after beat 2, with a goal from the menu.
+  await page.getByTestId('author-goal-kind').selectOption({ label: 'a value is chosen' });
+  await page.getByTestId('author-turn').nth(1).click();
+  await text(page.getByTestId('author-turn').nth(1), /your turn: get a value chosen/);
+  await page.getByTestId('author-share-link').click();
+  const link = await until(() => page.getByTestId('author-link').inputValue().catch(() => ''), (v) => v.includes('#L='), 'the link');
+  assert.ok(link.length <= 2000, `${link.length} characters`);
+  assert.equal(await state(page), runBefore, 'authoring never changed the run');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await shot(page, '40-authoring-1280');
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await shot(page, '41-authoring-1920');
+  await context.close();
+
+  // A fresh context, as a student or another lecturer who got the link.
+  const fresh = await open(b, link);
+  const p = fresh.page;
+  await text(p.getByTestId('lesson-card'), /Two phases, my way/);
+  await text(p.getByTestId('caption'), 'Watch P1 get X chosen.');
+  await p.locator('body').click({ position: { x: 5, y: 5 } });
+  await p.keyboard.press('p');
+  await p.getByTestId('presenter-strip').waitFor();
+  await text(p.getByTestId('presenter-title'), 'Two phases, my way');
+  await p.keyboard.press('PageDown');
+  await text(p.getByTestId('caption'), captions[0]);
+  // The lecturer's predict question stops the clicker before its step; PageDown reveals it.
+  await p.keyboard.press('PageDown');
+  await p.getByTestId('strip-question').waitFor();
+  await shot(p, '42-authored-poll-presenter');
+  await p.keyboard.press('PageDown');
+  await p.getByTestId('strip-question').waitFor({ state: 'detached' });
+  await p.keyboard.press('PageDown');
+  await text(p.getByTestId('caption'), captions[1]);
+  await text(p.getByTestId('your-turn'), /Goal: get a value chosen/);
+  await p.keyboard.press('PageDown');
+  await text(p.getByTestId('caption'), captions[2]);
+  await p.keyboard.press('PageUp');
+  await text(p.getByTestId('caption'), captions[1]);
+  assert.deepEqual([...errors, ...fresh.errors], []);
+  await fresh.context.close();
+});
+
+test('solve a challenge, hand in the attempt, grade a folder of attempts with one tampered', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paxoscope-attempts-'));
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('start').click();
+  await step(page, /step 1 \//);
+  await author(page);
+  await page.getByTestId('author-title').fill('Get X chosen');
+  await page.getByTestId('author-challenge').check();
+  await page.getByTestId('author-intro').fill('Drive the cluster until a value is chosen.');
+  await page.getByTestId('author-goal-kind').selectOption({ label: 'a value is chosen' });
+  await page.getByTestId('author-add-goal').click();
+  await page.getByTestId('author-goal-kind').selectOption({ label: 'learner L learned value v' });
+  await page.getByTestId('author-goal-node').selectOption('L1');
+  await page.getByTestId('author-goal-value').fill('X');
+  await page.getByTestId('author-add-goal').click();
+  await count(page.getByTestId('author-goals').locator('li'), 2);
+  // The lesson file goes along with the link.
+  const [lessonFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('author-share-file').click()]);
+  const lessonPath = path.join(dir, 'challenge.lesson.json');
+  await lessonFile.saveAs(lessonPath);
+  assert.equal(JSON.parse(fs.readFileSync(lessonPath, 'utf8')).format, 'paxoscope-lesson');
+  await page.getByTestId('author-share-link').click();
+  const link = await until(() => page.getByTestId('author-link').inputValue().catch(() => ''), (v) => v.includes('#L='), 'the link');
+  await context.close();
+
+  /** A student opens the challenge, takes `steps` steps and hands in the attempt. */
+  async function attempt(name, steps) {
+    const s = await open(b, link);
+    const sp = s.page;
+    await text(sp.getByTestId('lesson-card'), /Challenge[\s\S]*Get X chosen/);
+    await step(sp, /step 1 \//);
+    await count(sp.locator('[data-testid=challenge-goal][data-reached=true]'), 0);
+    for (let i = 0; i < steps && (await sp.locator('[data-testid=challenge-goal][data-reached=false]').count()) > 0; i++) await stepOnce(sp);
+    await sp.getByTestId('student-name').fill(name);
+    const [dl] = await Promise.all([sp.waitForEvent('download'), sp.getByTestId('export-attempt').click()]);
+    const file = path.join(dir, `${name}.json`);
+    await dl.saveAs(file);
+    const solved = (await sp.locator('[data-testid=challenge-goal][data-reached=true]').count()) === 2;
+    if (solved) await shot(sp, '43-challenge-solved');
+    assert.deepEqual(s.errors, []);
+    await s.context.close();
+    return { file, solved };
+  }
+  const ada = await attempt('Ada', 80);
+  assert.ok(ada.solved, 'Ada reached both goals');
+  const bob = await attempt('Bob', 2);
+  assert.ok(!bob.solved, 'Bob stopped early');
+  // Mallory copies Bob's file and claims both goals.
+  const forged = JSON.parse(fs.readFileSync(bob.file, 'utf8'));
+  forged.attempt.student = 'Mallory';
+  forged.attempt.results = forged.attempt.results.map((r) => ({ ...r, reached: true }));
+  fs.writeFileSync(path.join(dir, 'Mallory.json'), JSON.stringify(forged));
+  fs.rmSync(lessonPath);
+
+  const g = await open(b, srv.url);
+  const gp = g.page;
+  await gp.getByTestId('share').click();
+  await gp.getByTestId('grade-open').click();
+  await gp.getByTestId('grade-folder').setInputFiles(dir);
+  await count(gp.getByTestId('grade-row'), 3);
+  const row = (who) => gp.getByTestId('grade-row').filter({ hasText: who });
+  await attr(row('Ada'), 'data-status', 'solved');
+  await attr(row('Bob'), 'data-status', 'open');
+  await attr(row('Mallory'), 'data-status', 'tampered');
+  await text(row('Mallory'), /edited after export/);
+  await text(gp.getByTestId('grade-summary'), '3 files: 1 solved, 1 flagged.');
+  await shot(gp, '44-grading');
+  // The same files dropped onto the table.
+  await gp.evaluate(async (files) => {
+    const dt = new DataTransfer();
+    for (const [name, body] of files) dt.items.add(new File([body], name, { type: 'application/json' }));
+    document.querySelector('[data-testid=grades]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, ['Ada', 'Mallory'].map((n) => [`${n}.json`, fs.readFileSync(path.join(dir, `${n}.json`), 'utf8')]));
+  await count(gp.getByTestId('grade-row'), 2);
+  await attr(row('Mallory'), 'data-status', 'tampered');
+  await attr(row('Ada'), 'data-status', 'solved');
+  assert.deepEqual([...errors, ...g.errors], []);
+  await g.context.close();
+});
+
+test('bad links and lesson files get a clear message and change nothing', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('start').click();
+  await stepOnce(page);
+  const want = await state(page);
+  const good = { format: 'paxoscope-lesson', version: 1, title: 'T', config: {}, seed: 1,
+    commands: [{ type: 'request', client: 'C1', value: 'X' }], challenge: { prompt: 'p', goals: [{ type: 'chosen_while_down', node: 'A9' }] } };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paxoscope-bad-lessons-'));
+  const files = [
+    ['v7.json', JSON.stringify({ ...good, version: 7 }), /version 7; this Paxoscope reads version 1/],
+    ['node.json', JSON.stringify(good), /names A9, which is not in this cluster/],
+    ['big.json', JSON.stringify({ ...good, title: 'x'.repeat(600 * 1024) }), /at most 512 KB/],
+  ];
+  for (const [name, body, msg] of files) {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, body);
+    await page.getByTestId('share').click();
+    await page.getByTestId('import-trace').setInputFiles(f);
+    await text(page.getByTestId('notice'), msg);
+    await text(page.getByTestId('notice'), /nothing was changed/);
+    assert.equal(await state(page), want, `${name} changed nothing`);
+    await page.getByTestId('notice').locator('button').click();
+  }
+  for (const [hash, msg] of [['L=AAAA_damaged&beat=0', /damaged|version/], ['L=Ag&beat=0', /version 2/]]) {
+    await page.evaluate((h) => { location.hash = h; }, hash);
+    await text(page.getByTestId('notice'), msg);
+    await text(page.getByTestId('notice'), /could not be opened.*nothing was changed/);
+    assert.equal(await state(page), want, `${hash} changed nothing`);
+  }
+  await shot(page, '45-bad-lesson-link');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
