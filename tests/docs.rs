@@ -48,3 +48,14 @@ fn the_same_trace_as_version_1_still_imports() {
     let bad = out.replace("\"due\": 5", "\"due\": 4");
     assert!(TraceFile::parse(&bad).unwrap().replay().unwrap_err().contains("Step 1 differs"));
 }
+
+#[test]
+fn the_documented_example_lesson_opens_and_plays_like_a_lesson() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/lesson-format.md")).unwrap();
+    let start = doc.find("```json\n").expect("the page has a JSON example") + "```json\n".len();
+    let len = doc[start..].find("```").expect("the example ends");
+    let (a, l) = paxoscope::sim::authored::Authored::from_json(&doc[start..start + len]).unwrap();
+    assert_eq!((l.beats.len(), l.polls.clone(), a.commands.len()), (1, vec![2], 3));
+    // The file and the link agree.
+    assert_eq!(paxoscope::sim::authored::Authored::from_link(&a.to_link().unwrap()).unwrap().0, a);
+}

@@ -255,10 +255,10 @@ impl Authored {
         Ok(lesson)
     }
 
-    /// The lesson file: pretty JSON, versioned.
+    /// The lesson file: compact JSON, versioned (compact reuses the serializers the trace export already has).
     pub fn to_json(&self) -> String {
         let out = FileOut { format: FORMAT, version: VERSION, lesson: self };
-        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        serde_json::to_string(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 
     /// Reads a lesson file: size, JSON, format, version, shape, then every check of
