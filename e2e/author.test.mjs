@@ -70,10 +70,13 @@ test('author a lesson, share it as a link, reopen it fresh and play it with a cl
   const link = await until(() => page.getByTestId('author-link').inputValue().catch(() => ''), (v) => v.includes('#L='), 'the link');
   assert.ok(link.length <= 2000, `${link.length} characters`);
   assert.equal(await state(page), runBefore, 'authoring never changed the run');
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await shot(page, '40-authoring-1280');
-  await page.setViewportSize({ width: 1920, height: 1080 });
-  await shot(page, '41-authoring-1920');
+  // The panel sits beside the canvas at projector and desktop sizes: it covers none of it.
+  for (const [width, height, name] of [[1280, 720, '40-authoring-1280'], [1920, 1080, '41-authoring-1920']]) {
+    await page.setViewportSize({ width, height });
+    await shot(page, name);
+    const [panel, canvas] = await Promise.all([page.getByTestId('author-panel').boundingBox(), page.locator('section.canvas').boundingBox()]);
+    assert.ok(panel.x >= canvas.x + canvas.width, `at ${width}×${height} the panel starts at x=${panel.x}, the canvas ends at ${canvas.x + canvas.width}`);
+  }
   await context.close();
 
   // A fresh context, as a student or another lecturer who got the link.
