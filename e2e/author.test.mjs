@@ -62,6 +62,11 @@ test('author a lesson, share it as a link, reopen it fresh and play it with a cl
   const runBefore = await state(page);
   const captions = ['First beat: P1 starts.', 'Second beat: votes come in.', 'Third beat: on it goes.'];
   for (const [i, c] of captions.entries()) await page.getByTestId('author-caption').nth(i).fill(c);
+  // Closing the panel keeps the draft.
+  await page.getByTestId('author-close').click();
+  await count(page.getByTestId('author-panel'), 0);
+  await author(page);
+  assert.equal(await page.getByTestId('author-caption').nth(2).inputValue(), captions[2]);
   // A "your turn" point after beat 2, with a goal from the menu.
   await page.getByTestId('author-goal-kind').selectOption({ label: 'a value is chosen' });
   await page.getByTestId('author-turn').nth(1).click();

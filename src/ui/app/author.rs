@@ -15,8 +15,10 @@ impl App {
         let t = self.session.timeline();
         match (m, self.draft.as_mut()) {
             (Author::Toggle, _) => {
+                // Closing the panel keeps the draft, so a lecturer who closes it loses nothing.
                 self.top_menu = None;
-                self.draft = if self.draft.is_some() { None } else { Some(Draft::default()) };
+                self.authoring = !self.authoring;
+                self.draft.get_or_insert_with(Draft::default);
                 self.shared = None;
             }
             (Author::Student(s), _) => self.student = s,

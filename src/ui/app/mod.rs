@@ -61,6 +61,7 @@ pub struct App {
     metrics_open: bool,
     experiment: Option<metrics::Experiment>,
     side_to_top: bool,
+    authoring: bool,
     draft: Option<crate::ui::author::Draft>,
     shared: Option<Result<String, String>>,
     authored: Option<String>,
@@ -120,6 +121,7 @@ impl Component for App {
             metrics_open: false,
             experiment: None,
             side_to_top: false,
+            authoring: false,
             draft: None,
             shared: None,
             authored: None,
@@ -215,7 +217,7 @@ impl Component for App {
         // A lesson's own predict questions show even with predict mode off; the authoring panel
         // goes above them.
         let asking = (self.predict || self.poll.question.is_some()) && !self.presenter;
-        let draft = self.draft.as_ref().filter(|_| !self.presenter);
+        let draft = self.draft.as_ref().filter(|_| self.authoring && !self.presenter);
         let extra = (asking || draft.is_some()).then(|| {
             html! { <>
                 { draft.map(|d| author_panel::view(d, s, self.shared.as_ref(), send)).unwrap_or_default() }
