@@ -35,6 +35,8 @@ pub enum Msg {
     Explore(Explore),
     /// Predict mode.
     Predict(Predict),
+    /// The page that embeds the app asked for something (docs/embed.md).
+    Embed(Embed),
     /// A key went down anywhere.
     Key(KeyboardEvent),
 }
@@ -167,6 +169,19 @@ pub enum Predict {
     Hint,
     /// Exam mode on or off.
     Exam,
+}
+
+/// A `postMessage` that may be for the embedding API.
+pub enum Embed {
+    /// A message whose type says it is for us.
+    Message {
+        /// Its fields, or why it cannot be read.
+        message: Result<crate::ui::embed::Message, String>,
+        /// Its `id`, to send back with the answer.
+        id: Option<wasm_bindgen::JsValue>,
+        /// The window to answer.
+        source: Option<js_sys::Object>,
+    },
 }
 
 /// What the presenter's spotlight is on.

@@ -5,6 +5,7 @@ pub mod banner;
 pub mod cluster;
 pub mod config;
 pub mod controls;
+pub mod embed;
 pub mod explorer;
 pub mod failures;
 pub mod help;
