@@ -3,6 +3,7 @@
 //! `sim::Command`s through it, never touching protocol state any other way.
 
 pub mod embed;
+pub mod export;
 pub mod format;
 pub mod guide;
 pub mod poll;

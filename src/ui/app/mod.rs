@@ -5,6 +5,7 @@
 mod canvas;
 mod embed;
 mod explore;
+mod export;
 mod guide;
 mod input;
 mod play;
@@ -13,8 +14,8 @@ mod sharing;
 mod show;
 
 use super::components::{
-    controls, embed as embed_view, explorer, help, lessons, metrics, predict as predict_card, presenter, side,
-    spacetime, topbar,
+    controls, embed as embed_view, explorer, export as export_view, help, lessons, metrics, predict as predict_card,
+    presenter, side, spacetime, topbar,
 };
 use super::explore_run::ExploreRun;
 use super::files;
@@ -67,6 +68,8 @@ pub struct App {
     framed: bool,
     /// The last state posted to that page.
     last_status: String,
+    /// The animated export dialog, when open.
+    export: Option<export::Dialog>,
     _keys: Option<Closure<dyn Fn(KeyboardEvent)>>,
     _hash: Option<Closure<dyn Fn()>>,
     _message: Option<Closure<dyn Fn(web_sys::MessageEvent)>>,
@@ -125,6 +128,7 @@ impl Component for App {
             embed: false,
             framed: embed::parent().is_some(),
             last_status: String::new(),
+            export: None,
             _keys: Some(keys),
             _hash: Some(hash),
             _message: embed::listen(ctx),
@@ -171,6 +175,10 @@ impl Component for App {
             }
             Msg::Embed(e) => {
                 self.on_embed(ctx, e);
+                true
+            }
+            Msg::Export(e) => {
+                self.on_export(ctx, e);
                 true
             }
             Msg::Key(e) => self.key(ctx, e),
@@ -250,12 +258,28 @@ impl Component for App {
                 if self.explorer_open { { explorer::view(self.session.timeline().config(), self.explore.as_ref(), send) } }
                 if self.metrics_open { { metrics::view(&self.session.run_stats(), self.experiment.as_ref(), send) } }
                 if self.help { { help::view(send) } }
+                { self.export_dialog(send) }
             </div>
         }
     }
 }
 
 impl App {
+    fn export_dialog(&self, send: &Callback<Msg>) -> Html {
+        let Some(d) = &self.export else { return Html::default() };
+        let v = export_view::View {
+            unit: d.unit,
+            from: d.from,
+            to: d.to,
+            hold: d.hold,
+            progress: d.recording.as_ref().map(|r| (r.done, r.total)),
+            status: d.status.as_deref(),
+            steps: self.session.len(),
+            beats: self.lesson.as_deref().map(|l| l.beats.len()),
+        };
+        export_view::view(&v, send)
+    }
+
     /// The embedded page: the canvas, then the words and the step controls.
     fn embed_view(&self, follow: Option<&lessons::Follow>, send: &Callback<Msg>) -> Html {
         let full = self.last_hash.split('&').filter(|f| *f != "embed").collect::<Vec<_>>().join("&");

@@ -48,7 +48,7 @@ pub fn view(s: &Session, now: &Scene, before: &Scene, marks: &Marks, send: &Call
         node(w, now, n, received.contains(&n.id).then_some(pulse), selected, lit_node(n.id), send)
     });
     html! {
-        <svg class={classes!("cluster", marks.spot.is_some().then_some("spotlit"))} data-testid="cluster"
+        <svg class={classes!("cluster", marks.spot.is_some().then_some("spotlit"))} data-testid="cluster" data-step={s.cursor().to_string()}
              viewBox={format!("0 0 {} {}", px(now.frame.w), px(now.frame.h))} data-font={px(f)}
              role="group" aria-label="Paxos cluster: clients, proposers, acceptors and learners"
              onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>

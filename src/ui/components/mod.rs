@@ -7,6 +7,7 @@ pub mod config;
 pub mod controls;
 pub mod embed;
 pub mod explorer;
+pub mod export;
 pub mod failures;
 pub mod help;
 pub mod lessons;
