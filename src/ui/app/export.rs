@@ -172,7 +172,13 @@ impl App {
         let Some(rec) = d.recording.take() else { return };
         d.status = Some(match r {
             Ok(Some(blob)) if !rec.cancelled => match files::download_blob(&rec.name, &blob) {
-                Ok(()) => format!("Saved {}: {} frames, {:.1} MB.", rec.name, rec.total, blob.size() / 1_048_576.0),
+                Ok(()) => format!(
+                    "Saved {}: {} frame{}, {} KB.",
+                    rec.name,
+                    rec.total,
+                    if rec.total == 1 { "" } else { "s" },
+                    crate::ui::format::int(blob.size() / 1024.0)
+                ),
                 Err(e) => format!("The video could not be saved: {e}"),
             },
             Ok(_) => "Cancelled: nothing was saved.".to_string(),
