@@ -7,12 +7,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { serve, browser, open, shot, until, text, step, dist } from './harness.mjs';
 
 let srv, b;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'paxoscope-export-'));
 before(async () => { srv = await serve(); b = await browser(); });
 after(async () => { await b?.close(); await srv?.close(); fs.rmSync(tmp, { recursive: true, force: true }); });
+
+const axePath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', 'axe-core', 'axe.min.js');
+async function audit(page, label) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ path: axePath });
+  const bad = await page.evaluate(async () => (await axe.run(document)).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`));
+  assert.deepEqual(bad, [], `${label}: ${bad.join('; ')}`);
+}
 
 /** Free play with `n` steps recorded: C1 asks, then the next message is delivered each time. */
 async function run(page, n) {
@@ -59,6 +69,7 @@ test('ten steps export as a 1280x720 WebM of ten held frames, and the run goes b
   await step(page, /^step 11 \/ 12/);
   await dialog(page, { from: 1, to: 10, hold: '0' }); // half a second a frame
   await shot(page, '70-export-dialog');
+  await audit(page, 'export dialog');
   const download = page.waitForEvent('download', { timeout: 60000 });
   await page.getByTestId('export-start').click();
   await until(() => page.getByTestId('export-progress').getAttribute('value'), (v) => Number(v) >= 3, 'three frames recorded');
@@ -104,9 +115,11 @@ test('a lesson exports by beats (every step of them), named for the lesson', asy
 test('a range outside the run is refused with a clear message and records nothing', async () => {
   const { page, errors } = await open(b, srv.url);
   await run(page, 4);
+  await page.getByTestId('theme').click();
   await dialog(page, { from: 2, to: 99 });
   await page.getByTestId('export-start').click();
   await text(page.getByTestId('export-status'), 'The run has 4 steps: pick steps from 0 to 4.');
+  await audit(page, 'export dialog with a message, dark theme');
   assert.equal(await page.getByTestId('export-progress').count(), 0);
   await step(page, /^step 4 \/ 4/);
   assert.deepEqual(errors, []);
