@@ -105,9 +105,12 @@ impl App {
                 return;
             }
         };
+        // Nothing else may move the run, and an open question must not hide words in the frames.
         self.session.playing = false;
         self.restart_timer(ctx);
-        (self.beat_target, self.beat_timer, self.menu) = (None, None, None);
+        self.stop_beat();
+        self.poll.clear();
+        self.menu = None;
         let list = Array::new();
         for s in &shots {
             let o = Object::new();
