@@ -7,6 +7,9 @@
 //! A lesson followed as written needs no run: `lesson=ballot-conflict&beat=3` opens it at its
 //! third beat, `&at=14` at a step, and `&p=1` in presenter mode. A lesson a lecturer authored
 //! travels whole, packed in `L=` (see `sim::authored`), in place of `lesson=`.
+//!
+//! `embed` (a bare word, or `embed=1`) in any link shows only the canvas, the narration and the
+//! step controls, for an `<iframe>` (see docs/embed.md): `#embed&lesson=happy-path&beat=2`.
 
 use super::command::Command;
 use super::config::Config;
@@ -39,12 +42,24 @@ pub struct Link {
     pub beat: Option<usize>,
     /// Presenter mode.
     pub presenter: bool,
+    /// Embedded in another page: canvas, narration and step controls only.
+    pub embed: bool,
 }
 
 impl Link {
     /// A run and the step on screen, nothing else.
     pub fn of_run(config: Config, seed: u64, commands: Vec<Command>, cursor: usize) -> Self {
-        Link { config, seed, commands, cursor, lesson: None, authored: None, beat: None, presenter: false }
+        Link {
+            config,
+            seed,
+            commands,
+            cursor,
+            lesson: None,
+            authored: None,
+            beat: None,
+            presenter: false,
+            embed: false,
+        }
     }
 
     /// A lesson followed as written, at step `at`: at its beat `beat` when the step ends one.
@@ -170,6 +185,9 @@ impl Link {
         if self.presenter {
             tail.push("p=1".to_string());
         }
+        if self.embed {
+            tail.push("embed".to_string());
+        }
         if self.is_lesson_script() {
             let at = match self.beat {
                 Some(b) => format!("beat={b}"),
@@ -224,6 +242,11 @@ impl Link {
         }
         let mut link = Link { cursor: usize::MAX, ..Link::of_run(Config::default(), 42, Vec::new(), 0) };
         for field in hash.split('&').filter(|f| !f.is_empty()) {
+            // The one field that reads well as a bare word: `#embed`.
+            if field == "embed" {
+                link.embed = true;
+                continue;
+            }
             let (k, v) = field.split_once('=').ok_or_else(|| format!("{field:?} is not a key=value field"))?;
             let c = &mut link.config;
             let bad = |what: &str| format!("{k}={v:?} is not {what}");
@@ -271,6 +294,7 @@ impl Link {
                 "at" => link.cursor = v.parse().map_err(|_| bad("a step number"))?,
                 "beat" => link.beat = Some(v.parse().map_err(|_| bad("a beat number"))?),
                 "p" => link.presenter = v == "1",
+                "embed" => link.embed = v == "1",
                 _ => return Err(format!("unknown field {k:?}")),
             }
         }
@@ -376,6 +400,19 @@ mod tests {
         assert_eq!(run.to_hash(), "s=3&n=2.2.3.1&L=xyz&run=t");
         assert_eq!(Link::parse(&run.to_hash()).unwrap(), run);
         assert!(Link::parse("lesson=happy-path&L=xyz").unwrap_err().contains("cannot both"));
+    }
+
+    #[test]
+    fn embed_is_a_bare_word_that_goes_with_any_link() {
+        let bare = Link::parse("#embed").unwrap();
+        assert!(bare.embed && bare.commands.is_empty() && bare.lesson.is_none());
+        let lesson = Link::parse("embed&lesson=happy-path&beat=2").unwrap();
+        assert!(lesson.embed && lesson.is_lesson_script());
+        assert_eq!(lesson.to_hash(), "lesson=happy-path&beat=2&embed");
+        let run = Link { embed: true, ..Link::of_run(Config::default(), 7, vec![Command::Tick], 1) };
+        assert_eq!(Link::parse(&run.to_hash()).unwrap(), run);
+        assert!(Link::parse("s=1&embed=1").unwrap().embed);
+        assert!(!Link::parse("s=1&embed=0").unwrap().embed);
     }
 
     #[test]

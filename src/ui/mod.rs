@@ -3,6 +3,8 @@
 //! `sim::Command`s through it, never touching protocol state any other way.
 
 pub mod author;
+pub mod embed;
+pub mod export;
 pub mod format;
 pub mod guide;
 pub mod poll;

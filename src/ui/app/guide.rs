@@ -65,7 +65,7 @@ impl App {
     }
 
     /// The open lesson again, from step `at`.
-    fn reopen(&mut self, at: usize) {
+    pub(super) fn reopen(&mut self, at: usize) {
         if let Some(l) = self.lesson.clone() {
             if let Err(e) = self.start_lesson((*l).clone(), at) {
                 self.notice = Some(format!("The lesson could not be opened: {e}"));
@@ -105,7 +105,7 @@ impl App {
         }
     }
 
-    fn stop_beat(&mut self) {
+    pub(super) fn stop_beat(&mut self) {
         self.beat_target = None;
         self.beat_timer = None;
     }
