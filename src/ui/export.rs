@@ -134,7 +134,7 @@ mod tests {
         assert_eq!(end.caption, l.beats[2].caption);
         assert!(end.label.contains("beat 3 of"), "{}", end.label);
         let intro = &super::shots(&s, Some(&l), Unit::Beats, 1, 1).unwrap()[0];
-        assert_eq!((intro.step, intro.caption.as_str()), (0, l.teaches));
+        assert_eq!((intro.step, intro.caption.as_str()), (0, l.teaches.as_str()));
         assert!(steps(&s, Some(&l), Unit::Beats, 1, l.beats.len() + 1).is_err());
     }
 
