@@ -2,6 +2,7 @@
 //! opened from a link or a file, attempts at a challenge, and the grading table.
 
 use super::App;
+use super::{alert, news};
 use crate::sim::attempt::{self, Row};
 use crate::sim::authored::{Authored, LINK_BUDGET};
 use crate::sim::lessons::{Lesson, Turn};
@@ -42,7 +43,7 @@ impl App {
             (Author::Intro(s), Some(d)) => d.intro = s,
             (Author::Mark, Some(d)) => {
                 if let Err(e) = d.mark(t, t.cursor()) {
-                    self.notice = Some(e);
+                    self.notice = alert(e);
                 }
             }
             (Author::Caption(k, s), Some(d)) => {
@@ -68,13 +69,13 @@ impl App {
                     let prompt = if d.form.prompt.trim().is_empty() { goal.describe() } else { d.form.prompt.clone() };
                     b.turn = Some(Turn { prompt, goal });
                 }
-                (Err(e), Some(_)) => self.notice = Some(e),
+                (Err(e), Some(_)) => self.notice = alert(e),
                 (_, None) => {}
             },
             (Author::AddGoal, Some(d)) => match d.form.goal() {
                 Ok(g) if !d.goals.contains(&g) => d.goals.push(g),
                 Ok(_) => {}
-                Err(e) => self.notice = Some(e),
+                Err(e) => self.notice = alert(e),
             },
             (Author::RemoveGoal(i), Some(d)) if i < d.goals.len() => drop(d.goals.remove(i)),
             (Author::RemoveGoal(_), Some(_)) => {}
@@ -85,7 +86,7 @@ impl App {
                     .lesson()
                     .and_then(|_| files::download_text("paxoscope-lesson.json", "application/json", &a.to_json()));
                 if let Err(e) = r {
-                    self.notice = Some(format!("The lesson cannot be saved yet: {e}."));
+                    self.notice = alert(format!("The lesson cannot be saved yet: {e}."));
                 }
             }
         }
@@ -112,10 +113,10 @@ impl App {
             let name: String = self.student.chars().filter(char::is_ascii_alphanumeric).collect();
             files::download_text(&format!("attempt-{name}.json"), "application/json", &text)
         });
-        self.notice = Some(match r {
-            Ok(()) => "Your attempt is saved as a file: hand it in to your lecturer.".into(),
-            Err(e) => e,
-        });
+        self.notice = match r {
+            Ok(()) => news("Your attempt is saved as a file: hand it in to your lecturer."),
+            Err(e) => alert(e),
+        };
     }
 
     /// Reads every file handed in (too many, and none is read).
@@ -126,7 +127,7 @@ impl App {
         }
         if rows.len() + list.len() > attempt::MAX_FILES {
             self.notice =
-                Some(format!("That is too many files to grade at once; the limit is {}.", attempt::MAX_FILES));
+                alert(format!("That is too many files to grade at once; the limit is {}.", attempt::MAX_FILES));
             return;
         }
         for f in list {

@@ -2,6 +2,7 @@
 //! page never freezes), cancelled, and its counterexample loaded into the timeline.
 
 use super::App;
+use super::{alert, news};
 use crate::sim::explore::{Bounds, Explorer, Options, Verdict};
 use crate::ui::components::explorer;
 use crate::ui::explore_run::ExploreRun;
@@ -43,7 +44,7 @@ impl App {
                 self.explore = Some(ExploreRun { ex, progress, elapsed_ms: 0.0, verdict: None, stopped: None });
                 self.schedule_slice(ctx);
             }
-            Err(e) => self.notice = Some(format!("The explorer cannot start: {e}.")),
+            Err(e) => self.notice = alert(format!("The explorer cannot start: {e}.")),
         }
     }
 
@@ -114,13 +115,12 @@ impl App {
                 self.lesson = None;
                 self.explorer_open = false;
                 self.side_to_top = true;
-                self.notice = Some(
-                    "The explorer's counterexample is loaded and playing. The safety panel turns red at its last step."
-                        .into(),
+                self.notice = news(
+                    "The explorer's counterexample is loaded and playing. The safety panel turns red at its last step.",
                 );
                 self.restart_timer(ctx);
             }
-            Err(e) => self.notice = Some(format!("The counterexample could not be loaded: {e}")),
+            Err(e) => self.notice = alert(format!("The counterexample could not be loaded: {e}")),
         }
     }
 }

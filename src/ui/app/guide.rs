@@ -2,6 +2,7 @@
 //! and resuming it, and moving on to the next lesson.
 
 use super::App;
+use super::{alert, news};
 use crate::sim::lessons::{self, Lesson};
 use crate::ui::guide::{future_is_script, place};
 use crate::ui::msg::{Guide, Msg};
@@ -46,7 +47,7 @@ impl App {
     pub(super) fn open_lesson(&mut self, id: &str, at: usize) {
         match lessons::build(id).and_then(|l| self.start_lesson(l, at)) {
             Ok(()) => self.authored = None,
-            Err(e) => self.notice = Some(format!("The lesson could not be opened: {e}")),
+            Err(e) => self.notice = alert(format!("The lesson could not be opened: {e}")),
         }
     }
 
@@ -68,7 +69,7 @@ impl App {
     pub(super) fn reopen(&mut self, at: usize) {
         if let Some(l) = self.lesson.clone() {
             if let Err(e) = self.start_lesson((*l).clone(), at) {
-                self.notice = Some(format!("The lesson could not be opened: {e}"));
+                self.notice = alert(format!("The lesson could not be opened: {e}"));
             }
         }
     }
@@ -137,7 +138,7 @@ impl App {
             Some(t) => self.play_to(ctx, &l, t),
             None if self.end_offer => match lessons::next_after(&l.id) {
                 Some(next) => self.open_lesson(next, 0),
-                None => self.notice = Some("That was the last lesson. Free play is yours.".into()),
+                None => self.notice = news("That was the last lesson. Free play is yours."),
             },
             None => {
                 self.end_offer = true;

@@ -1,5 +1,6 @@
 //! How input becomes steps: the keyboard shortcuts and the auto-play timer.
 
+use super::alert;
 use super::App;
 use crate::ui::msg::{Export, Guide, Msg, Play, Predict, Show};
 use gloo_timers::callback::Interval;
@@ -16,7 +17,7 @@ impl App {
         let loss = sweep(&base, &[0, 10, 20, 30, 40], 20, 3_000, |c, p| c.loss = p as u8);
         match size.and_then(|a| loss.map(|b| (a, b))) {
             Ok(e) => self.experiment = Some(e),
-            Err(e) => self.notice = Some(format!("The experiment could not run: {e}")),
+            Err(e) => self.notice = alert(format!("The experiment could not run: {e}")),
         }
     }
 

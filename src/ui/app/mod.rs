@@ -39,7 +39,7 @@ pub struct App {
     menu: Option<Menu>,
     top_menu: Option<TopMenu>,
     help: bool,
-    notice: Option<String>,
+    notice: Option<Notice>,
     interval: Option<Interval>,
     last_hash: String,
     spacetime: bool,
@@ -84,6 +84,23 @@ pub struct App {
 
 /// Default seed for a new visitor.
 pub const DEFAULT_SEED: u64 = 42;
+
+/// The line across the top of the page: an alert (something was refused or went wrong) or news
+/// (something worked), told apart by colour and by how a screen reader announces it.
+struct Notice {
+    text: String,
+    news: bool,
+}
+
+/// An alert: something was refused, failed, or needs attention.
+fn alert(text: impl Into<String>) -> Option<Notice> {
+    Some(Notice { text: text.into(), news: false })
+}
+
+/// News: something the user asked for worked.
+fn news(text: impl Into<String>) -> Option<Notice> {
+    Some(Notice { text: text.into(), news: true })
+}
 
 impl Component for App {
     type Message = Msg;
@@ -266,8 +283,8 @@ impl Component for App {
                         presenter: self.presenter, predict: self.predict, dark: self.theme == Theme::Dark, done: &self.done }, send) }
                 }
                 if let Some(n) = &self.notice {
-                    <div class="notice" role="alert" data-testid="notice">
-                        <span>{n}</span>
+                    <div class={classes!("notice", n.news.then_some("news"))} role={if n.news { "status" } else { "alert" }} data-testid="notice">
+                        <span>{&n.text}</span>
                         <button class="ghost" onclick={send.reform(|_| Msg::Show(Show::DismissNotice))} aria-label="Dismiss">{"✕"}</button>
                     </div>
                 }
@@ -319,8 +336,8 @@ impl App {
         html! {
             <div class={classes!("app", "embed", self.presenter.then_some("presenter"), self.theme.class())}>
                 if let Some(n) = &self.notice {
-                    <div class="notice" role="alert" data-testid="notice">
-                        <span>{n}</span>
+                    <div class={classes!("notice", n.news.then_some("news"))} role={if n.news { "status" } else { "alert" }} data-testid="notice">
+                        <span>{&n.text}</span>
                         <button class="ghost" onclick={send.reform(|_| Msg::Show(Show::DismissNotice))} aria-label="Dismiss">{"✕"}</button>
                     </div>
                 }

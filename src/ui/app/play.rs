@@ -1,5 +1,6 @@
 //! Moving through the run: step, back, forward, play and its speed, seek; and world commands.
 
+use super::alert;
 use super::App;
 use crate::sim::{Command, Config};
 use crate::ui::msg::Play;
@@ -24,7 +25,7 @@ impl App {
                 self.session.playing = !self.session.playing && self.session.can_step();
                 if !self.session.can_step() {
                     self.notice =
-                        Some("Nothing is in flight and no timer is running: ask a client for a value first.".into());
+                        alert("Nothing is in flight and no timer is running: ask a client for a value first.");
                 }
                 self.restart_timer(ctx);
             }
@@ -44,7 +45,7 @@ impl App {
         }
         if !self.ask_first(ctx) {
             if let Err(e) = self.session.step() {
-                self.notice = Some(e);
+                self.notice = alert(e);
             }
             self.poll.outcome = None;
         }
@@ -72,7 +73,7 @@ impl App {
             self.session.playing = false;
             self.restart_timer(ctx);
             self.side_to_top = true;
-            self.notice = Some("Paused: safety broke at this step. The safety panel says how.".into());
+            self.notice = alert("Paused: safety broke at this step; the safety verdict says how.");
         }
     }
 
@@ -81,7 +82,7 @@ impl App {
         self.menu = None;
         match self.session.apply(cmd) {
             Ok(()) => self.notice = None,
-            Err(e) => self.notice = Some(e),
+            Err(e) => self.notice = alert(e),
         }
     }
 
@@ -94,7 +95,7 @@ impl App {
                 self.notice = None;
                 self.restart_timer(ctx);
             }
-            Err(e) => self.notice = Some(e),
+            Err(e) => self.notice = alert(e),
         }
     }
 }

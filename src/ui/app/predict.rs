@@ -2,6 +2,7 @@
 //! answer is revealed, and revealing takes the step. In presenter mode a pick does not reveal
 //! (the room votes; PageDown reveals).
 
+use super::alert;
 use super::App;
 use crate::sim::Command;
 use crate::ui::msg::Predict;
@@ -64,7 +65,7 @@ impl App {
     pub(super) fn reveal_step(&mut self) {
         if self.poll.reveal() {
             if let Err(e) = self.session.step() {
-                self.notice = Some(e);
+                self.notice = alert(e);
             }
         }
     }

@@ -2,6 +2,7 @@
 //! clipboard. Bad input leaves the session as it was and says why.
 
 use super::App;
+use super::{alert, news};
 use crate::sim::authored::Authored;
 use crate::sim::link::Link;
 use crate::sim::TraceFile;
@@ -20,7 +21,7 @@ impl App {
             Share::ExportSvg => {
                 self.top_menu = None;
                 if let Err(e) = files::export_svg("paxoscope.svg", &self.picture_footer()) {
-                    self.notice = Some(format!("Export failed: {e}"));
+                    self.notice = alert(format!("Export failed: {e}"));
                 }
             }
             Share::ExportPng => {
@@ -42,7 +43,7 @@ impl App {
             }
             Share::ExportDiagram => {
                 if let Err(e) = files::export_svg_of("svg.spacetime-svg", "paxoscope-spacetime.svg") {
-                    self.notice = Some(format!("Export failed: {e}"));
+                    self.notice = alert(format!("Export failed: {e}"));
                 }
             }
         }
@@ -93,7 +94,7 @@ impl App {
         self.top_menu = None;
         let json = self.session.trace().to_json_compact();
         if let Err(e) = files::download_text("paxoscope-trace.json", "application/json", &json) {
-            self.notice = Some(format!("Export failed: {e}"));
+            self.notice = alert(format!("Export failed: {e}"));
         }
     }
 
@@ -111,7 +112,7 @@ impl App {
         if let Some(text) = r.as_deref().ok().filter(|t| Authored::is_lesson_file(t)) {
             let opened = Authored::from_json(text).and_then(|(a, l)| self.open_authored(&a, l, None));
             if let Err(e) = opened {
-                self.notice = Some(format!("This lesson file could not be opened ({e}); nothing was changed."));
+                self.notice = alert(format!("This lesson file could not be opened ({e}); nothing was changed."));
             }
             return;
         }
@@ -120,9 +121,9 @@ impl App {
                 self.session = s;
                 self.lesson = None;
                 self.authored = None;
-                self.notice = Some(format!("Imported a trace of {} steps; every event matched.", self.session.len()));
+                self.notice = news(format!("Imported a trace of {} steps; every event matched.", self.session.len()));
             }
-            Err(e) => self.notice = Some(format!("Import refused, nothing changed: {e}")),
+            Err(e) => self.notice = alert(format!("Import refused, nothing changed: {e}")),
         }
         self.restart_timer(ctx);
     }
@@ -137,7 +138,7 @@ impl App {
                 let _ = c.write_text(&url);
             })
             .is_some();
-        self.notice = Some(if copied {
+        self.notice = news(if copied {
             "The link to this exact step is in your clipboard (it is also the page's address).".into()
         } else {
             format!("Share this address: {url}")
@@ -158,7 +159,7 @@ impl App {
                 self.embed |= embed;
                 self.spotlight = None;
             }
-            Err(e) => self.notice = Some(format!("This link could not be opened ({e}); nothing was changed.")),
+            Err(e) => self.notice = alert(format!("This link could not be opened ({e}); nothing was changed.")),
         }
     }
 

@@ -1,5 +1,6 @@
 //! Menus, panels, overlays and notices: what is open, and what the spotlight is on.
 
+use super::alert;
 use super::App;
 use crate::ui::msg::{Menu, Show, Spot};
 use crate::ui::prefs;
@@ -36,7 +37,7 @@ impl App {
                 self.theme = self.theme.toggled();
                 prefs::save_theme(self.theme);
             }
-            Show::Notice(s) => self.notice = Some(s),
+            Show::Notice(s) => self.notice = alert(s),
             Show::DismissNotice => self.notice = None,
             Show::Resized => {}
             Show::Canvas(w, h) => {
