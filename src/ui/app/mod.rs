@@ -12,7 +12,7 @@ mod sharing;
 mod show;
 
 use super::components::{
-    controls, explorer, help, lessons, metrics, predict as predict_card, presenter, side, spacetime, topbar,
+    controls, explorer, help, lessons, log_grid, metrics, predict as predict_card, presenter, side, spacetime, topbar,
 };
 use super::explore_run::ExploreRun;
 use super::files;
@@ -211,10 +211,11 @@ impl Component for App {
                     </div>
                 }
                 <main class="stage">
-                    <section class="canvas" aria-label="The cluster">
+                    <section class={classes!("canvas", s.world().log().is_some().then_some("with-log"))} aria-label="The cluster">
                         <div class="board">
                             { self.canvas_view(send) }
                         </div>
+                        { log_grid::view(s.world()) }
                     </section>
                     if !self.presenter { { side::view(s, follow.as_ref(), predict, self.explore_card(send), send) } }
                 </main>

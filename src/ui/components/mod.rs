@@ -9,6 +9,7 @@ pub mod explorer;
 pub mod failures;
 pub mod help;
 pub mod lessons;
+pub mod log_grid;
 pub mod menu;
 pub mod metrics;
 pub mod predict;
