@@ -217,3 +217,10 @@ fn a_client_may_only_send_the_next_command_of_its_stream() {
     let ev = w.apply(Command::Timeout { node: C1 });
     assert!(matches!(&ev[..], [Event::Rejected { .. }]));
 }
+
+#[test]
+fn the_explorer_refuses_multi_mode_rather_than_calling_it_safe() {
+    use paxoscope::sim::explore::{Bounds, Explorer};
+    let err = Explorer::new(multi(), 1, Bounds::default()).err().expect("refused");
+    assert!(err.contains("single-decree Paxos only"), "{err}");
+}

@@ -105,3 +105,67 @@ impl LogClient {
         *self = LogClient { leader: self.leader, sent: self.sent, ..LogClient::new(self.index) };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paxos::outbox::{test_ctx, Out};
+
+    const P1: NodeId = NodeId::proposer(0);
+    const P2: NodeId = NodeId::proposer(1);
+    fn x(n: u8) -> Cmd {
+        Cmd::new(0, n).unwrap()
+    }
+    fn sent(out: &Outbox) -> Vec<(NodeId, LogMsg)> {
+        out.items
+            .iter()
+            .filter_map(|o| match o {
+                Out::Send { to, msg: Msg::Log(m) } => Some((*to, *m)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_client_sends_its_stream_in_order_to_the_believed_leader() {
+        let mut c = LogClient::new(0);
+        assert_eq!(c.next(), Some(x(1)));
+        let mut out = Outbox::default();
+        c.submit(x(1), &mut out);
+        assert_eq!(sent(&out), vec![(P1, LogMsg::Submit { value: x(1), retry: false })]);
+        assert_eq!((c.next(), c.unanswered()), (Some(x(2)), Some(x(1))));
+    }
+
+    #[test]
+    fn a_redirect_resends_the_command_to_the_named_leader() {
+        let mut c = LogClient::new(0);
+        c.submit(x(1), &mut Outbox::default());
+        let mut out = Outbox::default();
+        c.handle(P1, Msg::Log(LogMsg::Redirect { value: x(1), leader: P2 }), &mut out);
+        assert_eq!(c.leader, P2);
+        assert_eq!(sent(&out), vec![(P2, LogMsg::Submit { value: x(1), retry: false })]);
+    }
+
+    #[test]
+    fn a_timeout_retries_the_oldest_unanswered_command_with_the_next_proposer() {
+        let mut c = LogClient::new(0);
+        c.submit(x(1), &mut Outbox::default());
+        c.submit(x(2), &mut Outbox::default());
+        c.handle(P1, Msg::Log(LogMsg::LogReply { slot: 0, value: x(1) }), &mut Outbox::default());
+        let mut out = Outbox::default();
+        c.on_timeout(&test_ctx(), &mut out);
+        assert_eq!(sent(&out), vec![(P2, LogMsg::Submit { value: x(2), retry: true })]);
+    }
+
+    #[test]
+    fn announced_entries_are_applied_only_as_a_gap_free_prefix() {
+        let mut c = LogClient::new(0);
+        let mut out = Outbox::default();
+        c.handle(NodeId::learner(0), Msg::Log(LogMsg::LogAnnounce { slot: 1, value: x(2) }), &mut out);
+        assert_eq!(c.applied, 0, "slot 1 is missing: nothing applied");
+        c.handle(NodeId::learner(0), Msg::Log(LogMsg::LogAnnounce { slot: 0, value: x(1) }), &mut out);
+        assert_eq!(c.applied, 2);
+        let applied: Vec<_> = out.items.iter().filter(|o| matches!(o, Out::Applied(..))).collect();
+        assert_eq!(applied, vec![&Out::Applied(0, x(1)), &Out::Applied(1, x(2))]);
+    }
+}

@@ -357,3 +357,150 @@ impl LogProposer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paxos::multi::Vote;
+    use crate::paxos::outbox::{test_ctx, Out};
+
+    const C1: NodeId = NodeId::client(0);
+    const P1: NodeId = NodeId::proposer(0);
+    const P2: NodeId = NodeId::proposer(1);
+    fn a(i: u8) -> NodeId {
+        NodeId::acceptor(i)
+    }
+    fn x(n: u8) -> Cmd {
+        Cmd::new(0, n).unwrap()
+    }
+    fn b(round: u32, p: u8) -> Ballot {
+        Ballot::new(round, p)
+    }
+    fn accepts(out: &Outbox) -> Vec<(Slot, Cmd)> {
+        let mut v: Vec<_> = out
+            .items
+            .iter()
+            .filter_map(|o| match o {
+                Out::Send { to, msg: Msg::Log(LogMsg::LogAccept { slot, value, .. }) } if *to == a(0) => {
+                    Some((*slot, *value))
+                }
+                _ => None,
+            })
+            .collect();
+        v.sort();
+        v
+    }
+    fn prepares(out: &Outbox) -> usize {
+        out.items.iter().filter(|o| matches!(o, Out::Send { msg: Msg::Log(LogMsg::LogPrepare { .. }), .. })).count()
+    }
+    fn vote(round: u32, p: u8, cmd: Cmd) -> Option<Vote> {
+        Some(Vote { ballot: b(round, p), cmd })
+    }
+
+    /// P1 led with ballot 1.1 and got X1 chosen in slot 1; it is a fresh leader for later tests.
+    fn leader() -> LogProposer {
+        let mut p = LogProposer::new(P1);
+        let mut out = Outbox::default();
+        p.on_submit(C1, x(1), false, &test_ctx(), &mut out);
+        p.on_promise(a(0), b(1, 0), Votes::default(), &test_ctx(), &mut out);
+        p.on_promise(a(1), b(1, 0), Votes::default(), &test_ctx(), &mut out);
+        p.on_accepted(a(0), 0, b(1, 0), x(1), &test_ctx(), &mut out);
+        p.on_accepted(a(1), 0, b(1, 0), x(1), &test_ctx(), &mut out);
+        assert_eq!((p.stage, p.chosen), (Stage::Leading, 1));
+        p
+    }
+
+    #[test]
+    fn phase1a_covers_every_slot_from_the_first_not_known_chosen() {
+        let mut p = leader();
+        let mut out = Outbox::default();
+        p.campaign(Campaign::Timeout, &test_ctx(), &mut out);
+        let sent: Vec<_> = out
+            .items
+            .iter()
+            .filter_map(|o| match o {
+                Out::Send { msg: Msg::Log(LogMsg::LogPrepare { ballot, from }), .. } => Some((*ballot, *from)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(sent, vec![(b(2, 0), 1); 3], "Prepare 2.1 from s2 to each acceptor");
+    }
+
+    #[test]
+    fn a_stable_leader_skips_phase1_one_accept_round_per_command() {
+        let mut p = leader();
+        let mut out = Outbox::default();
+        p.on_submit(C1, x(2), false, &test_ctx(), &mut out);
+        assert_eq!(prepares(&out), 0, "no Phase 1 while ballot 1.1 holds");
+        assert_eq!(accepts(&out), vec![(1, x(2))], "X2 goes to the next free slot, s2");
+    }
+
+    #[test]
+    fn p2c_per_slot_the_new_leader_reproposes_the_highest_ballot_vote_and_fills_holes_with_noops() {
+        let mut p = LogProposer::new(P2);
+        let mut out = Outbox::default();
+        p.on_submit(C1, x(4), true, &test_ctx(), &mut out);
+        let (mut v1, mut v2) = (Votes::default(), Votes::default());
+        v1.set(0, vote(1, 0, x(1)));
+        v1.set(2, vote(1, 0, x(2)));
+        v2.set(0, vote(1, 0, x(1)));
+        v2.set(2, vote(2, 0, x(3)));
+        p.on_promise(a(0), b(1, 1), v1, &test_ctx(), &mut out);
+        p.on_promise(a(1), b(1, 1), v2, &test_ctx(), &mut out);
+        assert_eq!(p.stage, Stage::Leading);
+        assert_eq!(
+            accepts(&out),
+            vec![(0, x(1)), (1, Cmd::NOOP), (2, x(3)), (3, x(4))],
+            "s1 X1; s2 a hole; s3 the 2.1 vote beats the 1.1 one; the new command in s4"
+        );
+    }
+
+    #[test]
+    fn skip_recovery_switch_gives_reported_slots_to_new_commands() {
+        let mut ctx = test_ctx();
+        ctx.switches = ctx.switches.with(Switch::SkipRecovery);
+        let mut p = LogProposer::new(P2);
+        let mut out = Outbox::default();
+        p.on_submit(C1, x(2), true, &ctx, &mut out);
+        let mut v = Votes::default();
+        v.set(0, vote(1, 0, x(1)));
+        p.on_promise(a(0), b(1, 1), v, &ctx, &mut out);
+        p.on_promise(a(1), b(1, 1), v, &ctx, &mut out);
+        assert_eq!(accepts(&out), vec![(0, x(2))], "slot 1 reused although X1 was reported there");
+    }
+
+    #[test]
+    fn a_nack_demotes_the_leader_and_it_follows_the_higher_ballot() {
+        let mut p = leader();
+        let mut out = Outbox::default();
+        p.on_nack(a(0), b(1, 0), b(2, 1), &mut out);
+        assert_eq!((p.stage, p.leader, p.max_round), (Stage::Follower, P2, 2));
+        let mut out = Outbox::default();
+        p.on_submit(C1, x(2), false, &test_ctx(), &mut out);
+        let redirect = Out::Send { to: C1, msg: Msg::Log(LogMsg::Redirect { value: x(2), leader: P2 }) };
+        assert!(out.items.contains(&redirect), "{out:?}");
+    }
+
+    #[test]
+    fn a_quorum_of_accepted_in_one_slot_commits_that_slot_only() {
+        let mut p = leader();
+        let mut out = Outbox::default();
+        p.on_submit(C1, x(2), false, &test_ctx(), &mut out);
+        p.on_submit(C1, x(3), false, &test_ctx(), &mut out);
+        p.on_accepted(a(0), 2, b(1, 0), x(3), &test_ctx(), &mut out);
+        p.on_accepted(a(2), 2, b(1, 0), x(3), &test_ctx(), &mut out);
+        assert_eq!(p.chosen, 0b101, "s3 chosen, s2 still open");
+        assert_eq!(p.open(), 0b10);
+        let mut out = Outbox::default();
+        p.on_timeout(&test_ctx(), &mut out);
+        assert_eq!(accepts(&out), vec![(1, x(2))], "the retry resends only the open slot");
+    }
+
+    #[test]
+    fn a_promise_for_an_old_ballot_is_stale() {
+        let mut p = leader();
+        let mut out = Outbox::default();
+        p.on_promise(a(2), b(1, 0), Votes::default(), &test_ctx(), &mut out);
+        assert!(matches!(out.decision, Some(Decision::Log(LogDecision::Stale { .. }))), "{out:?}");
+    }
+}
