@@ -85,6 +85,7 @@ pub enum LogDecision {
         cause: Campaign,
     },
     /// A command waits for Phase 1 to finish.
+    #[serde(rename = "log_queued")]
     Queued {
         /// The command.
         value: Cmd,
@@ -92,6 +93,7 @@ pub enum LogDecision {
         ballot: Ballot,
     },
     /// A promise counted, short of a quorum.
+    #[serde(rename = "log_promise_counted")]
     PromiseCounted {
         /// The ballot.
         ballot: Ballot,
@@ -143,6 +145,7 @@ pub enum LogDecision {
         value: Cmd,
     },
     /// A vote counted, short of a quorum.
+    #[serde(rename = "log_vote_counted")]
     VoteCounted {
         /// The slot.
         slot: Slot,
@@ -197,6 +200,7 @@ pub enum LogDecision {
 
     // ---- acceptor --------------------------------------------------------------------------
     /// Phase 1b for every slot ≥ `from`, reporting its votes there.
+    #[serde(rename = "log_promised")]
     Promised {
         /// The ballot.
         ballot: Ballot,
@@ -208,6 +212,7 @@ pub enum LogDecision {
         reported: Slots,
     },
     /// Phase 2b in one slot.
+    #[serde(rename = "log_voted")]
     Voted {
         /// The slot.
         slot: Slot,
@@ -219,6 +224,7 @@ pub enum LogDecision {
         promised: Option<Ballot>,
     },
     /// A Commit reached an acceptor.
+    #[serde(rename = "log_noted_commit")]
     NotedCommit {
         /// The slot.
         slot: Slot,
@@ -228,6 +234,7 @@ pub enum LogDecision {
 
     // ---- learner ---------------------------------------------------------------------------
     /// A vote counted for a slot, short of a quorum.
+    #[serde(rename = "log_tallied")]
     Tallied {
         /// The slot.
         slot: Slot,
@@ -241,6 +248,7 @@ pub enum LogDecision {
         need: u8,
     },
     /// A learner now knows a slot; it applies what it can and asks for what it misses.
+    #[serde(rename = "log_learned")]
     Learned {
         /// The slot.
         slot: Slot,
