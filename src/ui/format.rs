@@ -263,7 +263,13 @@ fn log_lines(w: &World, log: &crate::paxos::multi::LogNodes, id: NodeId) -> Vec<
         Role::Acceptor => {
             let a = &log.acceptors[i];
             let promised = a.promised.map_or("promised –".to_string(), |b| format!("promised {b}"));
-            vec![durable(promised), durable(format!("votes in {} slots", a.votes.iter().count()))]
+            vec![
+                durable(promised),
+                durable(match a.votes.iter().count() {
+                    1 => "votes in 1 slot".to_string(),
+                    n => format!("votes in {n} slots"),
+                }),
+            ]
         }
         Role::Learner => vec![line(format!("applied {}", prefix(log.learners[i].applied)))],
     }

@@ -16,6 +16,14 @@ fn cmd_text(c: Cmd) -> String {
     }
 }
 
+/// `s1` or `s1–s4`: the first `n` slots.
+fn span(n: u8) -> String {
+    match n {
+        1 => "s1".into(),
+        n => format!("s1–{}", slot_name(n - 1)),
+    }
+}
+
 /// The grid, or nothing in single-decree mode.
 pub fn view(w: &World) -> Html {
     let (Some(log), Some(oracle)) = (w.log(), w.oracle().log()) else {
@@ -45,7 +53,7 @@ pub fn view(w: &World) -> Html {
         <div class="log-watermark" data-testid="log-prefix" data-prefix={prefix.to_string()}
              style={format!("grid-column: 2 / span {}", n)}>
             <div class="log-watermark-bar" style={format!("width: {}%", prefix as u32 * 100 / n as u32)}></div>
-            <span>{if prefix == 0 { "nothing chosen from s1 yet".to_string() } else { format!("s1–{} chosen, no gap", slot_name(prefix - 1)) }}</span>
+            <span>{if prefix == 0 { "nothing chosen from s1 yet".to_string() } else { format!("{} chosen, no gap", span(prefix)) }}</span>
         </div>
     </> };
     let brackets = log.proposers.iter().filter(|p| p.stage != Stage::Follower && w.is_up(p.id)).map(|p| {
@@ -103,7 +111,7 @@ pub fn view(w: &World) -> Html {
         .map(|(i, l)| (NodeId::learner(i as u8), l.applied, l.known))
         .chain(log.clients.iter().enumerate().map(|(i, c)| (NodeId::client(i as u8), c.applied, c.known)))
         .map(|(id, applied, known)| {
-            let words = if applied == 0 { "applied –".to_string() } else { format!("applied s1–{}", slot_name(applied - 1)) };
+            let words = if applied == 0 { "applied –".to_string() } else { format!("applied {}", span(applied)) };
             let gaps = (applied..n).filter(|s| known[*s as usize].is_some()).count();
             let extra = if gaps > 0 { format!(" · {gaps} more known, waiting for a gap") } else { String::new() };
             html! { <>
