@@ -65,7 +65,7 @@ test('no token or label covers a node at any beat of any lesson, at every screen
     for (const id of LESSONS) {
       const beats = await (async () => {
         await go(page, `lesson=${id}&beat=0${size.presenter ? '&p=1' : ''}`);
-        const p = size.presenter ? page.getByTestId('presenter-bar') : page.getByTestId('lesson-card');
+        const p = size.presenter ? page.getByTestId('presenter-strip') : page.getByTestId('lesson-card');
         return Number((await p.getByTestId('lesson-progress').textContent()).match(/of (\d+)/)[1]);
       })();
       for (let k = 0; k <= beats; k++) {

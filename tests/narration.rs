@@ -82,7 +82,7 @@ fn failures_are_told_with_their_consequence() {
     let mut s = Script::new(cfg, 1).unwrap();
     s.request(C1, "X").deliver(Pick::kind(Kind::Request)).deliver(Pick::kind(Kind::Prepare).to(a(1)));
     s.run(Command::Crash { node: a(1) });
-    s.drop_msg(Pick::kind(Kind::Promise));
+    s.drop_msg(Pick::kind(Kind::Prepare).to(a(0)));
     s.run(Command::Restart { node: a(1) });
     s.run(Command::Partition { groups: vec![vec![P1, a(0)]] });
     s.deliver(Pick::kind(Kind::Prepare).to(a(2)));
@@ -91,9 +91,12 @@ fn failures_are_told_with_their_consequence() {
     let has = |needle: &str| lines.iter().any(|l| l.contains(needle));
     assert!(has("A2 crashes. Its promise (1.1) and its vote (none) are on disk and survive"));
     assert!(has("It is in amnesia mode, so its restart will wipe even those."));
+    assert!(has("The message it had in flight is lost with it."), "its Promise to P1 dies with it");
     assert!(has("is dropped: it will never arrive"));
     assert!(has("A2 restarts with amnesia: its promise and its vote are gone."));
-    assert!(has("Safety is broken: A2's promise went down from 1.1 to nothing"));
+    assert!(has(
+        "A rule of Paxos is broken (an acceptor's promise never goes down): A2's promise went down from 1.1 to nothing"
+    ));
     assert!(has("The network is split into {P1, A1} | {C1, C2, P2, A2, A3, L1}."));
     assert!(has("is lost: it cannot cross the partition."));
     assert!(has("The partition heals"));

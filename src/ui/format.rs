@@ -274,3 +274,16 @@ fn log_lines(w: &World, log: &crate::paxos::multi::LogNodes, id: NodeId) -> Vec<
         Role::Learner => vec![line(format!("applied {}", prefix(log.learners[i].applied)))],
     }
 }
+
+/// The safety badge for a world's breaches: its class and words. A rule of Paxos broken is told
+/// apart from harm (two values chosen, a value nobody asked for, someone told a wrong value), so
+/// the badge never says more than happened.
+pub fn safety(violations: &[(crate::sim::Invariant, String)]) -> (&'static str, &'static str) {
+    if violations.is_empty() {
+        ("ok", "✓ safe")
+    } else if violations.iter().any(|(i, _)| i.is_harm()) {
+        ("broken", "✗ safety broken")
+    } else {
+        ("rule", "✗ a rule broken")
+    }
+}

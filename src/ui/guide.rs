@@ -45,22 +45,25 @@ pub struct Place<'a> {
 pub fn place<'a>(s: &Session, l: &'a Lesson) -> Place<'a> {
     let on = on_script_steps(s, l);
     let cur = s.cursor();
-    let off = !same_cluster(s, l) || cur > on;
+    // Acting by hand replaces the recorded script after the cursor, even with the very step
+    // the script would take: from then on the run is the student's own, and a "your turn" goal
+    // is checked rather than the script's next captions shown.
+    let off = !same_cluster(s, l) || cur > on || s.len() != l.commands.len();
     let beat = if off { None } else { l.beat_at(cur) };
     let total = l.beats.len();
     let done = l.beats_done(cur.min(on));
     Place { on_script: on, off, beat, done, total, complete: !off && total > 0 && done == total }
 }
 
-/// The "your turn" point the student is working on: the turn of the last beat the run still
-/// shared with the script, once the run has left it there. Returns the turn and the step it
+/// The "your turn" point the student is working on: the last turn the run still shared with
+/// the script, once the student has taken over (even with the script's own steps). Returns the turn and the step it
 /// began at.
 pub fn active_turn<'a>(s: &Session, l: &'a Lesson) -> Option<(&'a Turn, usize)> {
     let p = place(s, l);
     if !p.off {
         return None;
     }
-    let at = l.beats.iter().map(|b| b.end).filter(|e| *e <= p.on_script).max()?;
+    let at = l.beats.iter().filter(|b| b.turn.is_some()).map(|b| b.end).filter(|e| *e <= p.on_script).max()?;
     l.turn(at).map(|t| (t, at))
 }
 
@@ -121,6 +124,19 @@ mod tests {
             }
         }
         assert!(goal_progress(&s, &l).unwrap().reached, "{:?}", goal_progress(&s, &l));
+    }
+
+    #[test]
+    fn doing_the_scripts_own_step_by_hand_keeps_the_turn_and_checks_its_goal() {
+        let l = build("durability").unwrap();
+        let b = l.beats.iter().find(|b| b.turn.is_some()).unwrap();
+        let mut s = at(&l, b.end);
+        // The script's own next step, taken by hand.
+        s.apply(l.commands[b.end].clone()).unwrap();
+        assert_eq!(on_script_steps(&s, &l), b.end + 1, "the steps still match the script");
+        assert!(place(&s, &l).off, "but the run is now the student's");
+        assert_eq!(active_turn(&s, &l).map(|t| t.1), Some(b.end));
+        assert!(goal_progress(&s, &l).is_some());
     }
 
     #[test]

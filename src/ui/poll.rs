@@ -96,11 +96,12 @@ mod tests {
 
     fn q() -> Question {
         Question {
-            prompt: "Will A2 promise, or refuse?".into(),
+            prompt: "Will A2 promise, refuse, or ignore it?".into(),
             choices: vec!["Promise 1.2".into(), "Refuse".into()],
             answer: 1,
             explain: "A2 refuses Prepare 1.2: it already promised 2.1.".into(),
             hint: "An acceptor promises only a ballot higher than every ballot it has promised.".into(),
+            msg: None,
         }
     }
 

@@ -19,6 +19,22 @@ pub struct Question {
     pub explain: String,
     /// The rule to apply, and the state it applies to, without the answer.
     pub hint: String,
+    /// The message it is about, marked on the canvas.
+    pub msg: Option<crate::sim::MsgId>,
+}
+
+/// The choices in an order that does not give the answer away: turned by an amount fixed by
+/// the prompt, so the same question always looks the same (on every screen of a class too).
+fn turned(mut q: Question) -> Question {
+    let n = q.choices.len();
+    if n < 3 {
+        // "Yes" before "No", "Accept" before "Refuse": the natural order reads best.
+        return q;
+    }
+    let k = q.prompt.bytes().fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize)) % n;
+    q.choices.rotate_left(k);
+    q.answer = (q.answer + n - k) % n;
+    q
 }
 
 fn yes_no(prompt: String, yes: bool) -> Question {
@@ -28,6 +44,7 @@ fn yes_no(prompt: String, yes: bool) -> Question {
         answer: if yes { 0 } else { 1 },
         explain: String::new(),
         hint: String::new(),
+        msg: None,
     }
 }
 
@@ -51,9 +68,10 @@ pub fn question(w: &World, cmd: &Command) -> Option<Question> {
     }
     let step = Step { command: cmd.clone(), events };
     let (_, decision) = step.decisions().find(|(node, _)| *node == m.to)?;
-    let mut q = about(w, &m, *decision)?;
+    let mut q = turned(about(w, &m, *decision)?);
     q.explain = narrate(w, &step, &after).text;
     q.hint = hint(w, &m);
+    q.msg = Some(id);
     Some(q)
 }
 
@@ -114,6 +132,7 @@ fn about(w: &World, m: &InFlight, d: Decision) -> Option<Question> {
             answer: if let Decision::Voted { .. } = d { 0 } else { 1 },
             explain: String::new(),
             hint: String::new(),
+            msg: None,
         }),
         Msg::Promise { ballot, .. } => {
             if let Decision::QuorumOfPromises { own, source, .. } = d {
@@ -177,16 +196,15 @@ fn log_question(m: &InFlight, lm: LogMsg, d: Decision) -> Option<Question> {
     Some(yes_no(prompt, yes))
 }
 
-/// "Will A2 promise, or refuse?" A third choice appears when the acceptor has already promised
-/// exactly this ballot, so that ignoring it is a possible answer.
-fn prepare(w: &World, m: &InFlight, ballot: crate::paxos::Ballot, d: Decision) -> Question {
+/// "Will A2 promise, refuse, or ignore it?" The same three choices every time, so the set of
+/// choices never hints at the answer.
+fn prepare(_w: &World, m: &InFlight, ballot: crate::paxos::Ballot, d: Decision) -> Question {
     let (to, from) = (m.to, m.from);
-    let mut choices = vec![format!("Promise {ballot}"), "Refuse".into()];
-    if w.acceptors()[to.index as usize].promised == Some(ballot) {
-        choices.push("Ignore it: it already answered this ballot".into());
-    }
-    // An acceptor ignores a Prepare only for the ballot it already promised, which is exactly
-    // when the third choice is offered.
+    let choices = vec![
+        format!("Promise {ballot}"),
+        "Refuse (send a Nack)".into(),
+        "Ignore it: it already answered this ballot".into(),
+    ];
     let answer = if let Decision::Promised { .. } = d {
         0
     } else if let Decision::Ignored { .. } = d {
@@ -195,11 +213,12 @@ fn prepare(w: &World, m: &InFlight, ballot: crate::paxos::Ballot, d: Decision) -
         1
     };
     Question {
-        prompt: format!("{from}'s Prepare {ballot} is about to reach {to}. Will {to} promise, or refuse?"),
+        prompt: format!("{from}'s Prepare {ballot} is about to reach {to}. Will {to} promise, refuse, or ignore it?"),
         choices,
         answer,
         explain: String::new(),
         hint: String::new(),
+        msg: None,
     }
 }
 
@@ -232,6 +251,7 @@ fn which_value(
         choices: values.iter().map(|v| v.to_string()).collect(),
         explain: String::new(),
         hint: String::new(),
+        msg: None,
     }
 }
 
@@ -251,8 +271,10 @@ mod tests {
         s.request(NodeId::client(0), "X").deliver(Pick::kind(Kind::Request));
         let id = s.find(Pick::kind(Kind::Prepare).to(NodeId::acceptor(0)))[0];
         let q = question(s.world(), &Command::Deliver { id }).unwrap();
-        assert!(q.prompt.contains("Will A1 promise, or refuse?"));
+        assert!(q.prompt.contains("Will A1 promise, refuse, or ignore it?"));
         assert_eq!(answer_text(&q), "Promise 1.1");
+        assert_eq!(q.choices.len(), 3, "the same three choices every time");
+        assert_eq!(q.msg, Some(id), "the message asked about is marked");
     }
 
     #[test]
@@ -285,8 +307,8 @@ mod tests {
                 assert!(q.answer < q.choices.len() && q.choices.len() >= 2);
                 let did =
                     |kind: Kind| s.events.iter().any(|e| matches!(e, Event::Sent { msg, .. } if msg.kind() == kind));
-                if q.prompt.contains("promise, or refuse") {
-                    assert_eq!(q.answer == 0, did(Kind::Promise), "{}", q.prompt);
+                if q.prompt.contains("promise, refuse, or ignore") {
+                    assert_eq!(answer_text(&q).starts_with("Promise"), did(Kind::Promise), "{}", q.prompt);
                 }
                 if q.prompt.contains("commit now") {
                     assert_eq!(q.answer == 0, did(Kind::Commit), "{}", q.prompt);
@@ -295,6 +317,20 @@ mod tests {
             let _ = w.apply(s.command.clone());
         }
         assert!(asked > 20, "only {asked} questions");
+    }
+
+    #[test]
+    fn the_right_answer_is_not_always_the_first_choice() {
+        let t = crate::sim::simulate(Config::default(), 4, 300, crate::sim::Faults::default()).unwrap();
+        let mut w = World::new(Config::default(), 4).unwrap();
+        let mut positions = std::collections::BTreeSet::new();
+        for s in t.steps() {
+            if let Some(q) = question(&w, &s.command).filter(|q| q.choices.len() >= 3) {
+                positions.insert(q.answer);
+            }
+            let _ = w.apply(s.command.clone());
+        }
+        assert!(positions.len() >= 2, "answers only at {positions:?}");
     }
 
     #[test]

@@ -69,7 +69,7 @@ fn read(caption: &str) -> Vec<Said> {
                 }
             }
         }
-        let broken = ["safety is broken", "safety breaks", "safety panel objects", "agreement is broken"];
+        let broken = ["safety is broken", "safety breaks", "safety rule is broken", "agreement is broken"];
         if broken.iter().any(|p| lower.contains(p)) {
             out.push(Said::SafetyBroken);
         }
@@ -135,7 +135,7 @@ mod tests {
         );
         assert_eq!(read("A3 refuses Accept 1.1 \"X\"."), vec![]);
         assert_eq!(
-            read("A2 crashes and restarts with amnesia: the safety panel objects."),
+            read("A2 crashes and restarts with amnesia: a safety rule is broken."),
             vec![Said::Crashed(NodeId::acceptor(1)), Said::Restarted(NodeId::acceptor(1)), Said::SafetyBroken]
         );
         assert_eq!(read("Nothing is chosen yet."), vec![]);

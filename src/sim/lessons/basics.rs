@@ -76,7 +76,7 @@ fn happy(b: &mut Builder) {
     );
     b.beat(
         Claim::Chosen { value: v("X") },
-        "A2 accepts too. This is the moment \"X\" is chosen: a majority accepted it in one ballot. Look at the banner: no node knows yet.",
+        "A2 accepts too. This is the moment \"X\" is chosen: a majority accepted it in one ballot. The Chosen banner says it: no node knows yet.",
         |s| {
             s.deliver(Pick::kind(Kind::Accept).to(a(1)));
         },
@@ -108,7 +108,7 @@ fn happy(b: &mut Builder) {
     );
     b.beat(
         Claim::Learns { node: C1, value: v("X") },
-        "C1 hears from P1 that \"X\" was chosen: its request is answered. Every node that counts now agrees on \"X\".",
+        "C1 hears from P1 that \"X\" was chosen: its request is answered. Every node that has found out agrees on \"X\".",
         |s| {
             s.deliver(Pick::kind(Kind::Reply).to(C1));
         },
@@ -420,7 +420,7 @@ fn majority(b: &mut Builder) {
         Claim::Lost { to: a(2) },
         "The network loses the Accept to A3. A3, the one acceptor still up, never voted.",
         |s| {
-            s.drop_msg(Pick::kind(Kind::Accept).to(a(2))).ticks(4);
+            s.drop_msg(Pick::kind(Kind::Accept).to(a(2)));
         },
     );
     b.act(|s| {
@@ -455,7 +455,7 @@ fn majority(b: &mut Builder) {
     );
     b.beat(
         Claim::Counts { by: P1 },
-        "Again only A3 can promise. Every retry will end this way: while a majority is down, nothing can be decided. Liveness is lost, yet the safety panel stays green.",
+        "Again only A3 can promise. Every retry will end this way: while a majority is down, nothing can be decided. Liveness is lost, yet safety holds: every check stays green.",
         |s| {
             s.ticks(4);
         },
@@ -612,7 +612,7 @@ fn conflict(b: &mut Builder) {
     );
     b.beat(
         Claim::Chosen { value: v("Y") },
-        "A3 has not seen a single Prepare yet, but it has promised nothing above 1.2, so it accepts \"Y\" too. With A1, that is a majority: \"Y\" is chosen.",
+        "A3 has seen no Prepare yet and promised nothing above 1.2, so it accepts \"Y\"; accepting 1.2 also makes 1.2 its promise. With A1, that is a majority: \"Y\" is chosen.",
         |s| {
             s.deliver(Pick::kind(Kind::Accept).to(a(2)));
         },

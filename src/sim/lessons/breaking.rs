@@ -256,7 +256,7 @@ fn lost(b: &mut Builder) {
     });
     b.beat(
         Claim::Duplicated,
-        "The network duplicates the Prepare to A1: two copies are now on the wire. Real networks do this, for instance when a sender retransmits.",
+        "The network duplicates the Prepare to A1: two copies are now on the wire. Real networks do this, for instance when a router or a retry layer resends a packet.",
         |s| {
             s.duplicate(Pick::kind(Kind::Prepare).to(a(0)));
         },
@@ -270,7 +270,7 @@ fn lost(b: &mut Builder) {
     );
     b.beat(
         Claim::Ignores { by: a(0) },
-        "The second copy arrives. A1 promises only a ballot higher than any it has promised, and 1.1 is not higher than 1.1: it ignores the copy and sends no second Promise.",
+        "The copy arrives. A1 promises only a ballot above its promise (as in Lamport's Paxos.tla), and 1.1 is not above 1.1: no second Promise. Resending the same one would be safe too.",
         |s| {
             s.deliver(Pick::kind(Kind::Prepare).to(a(0)));
         },
@@ -580,15 +580,16 @@ fn durability(b: &mut Builder) {
     b.beat(Claim::Starts { by: P2 }, "P2 starts ballot 1.2, with Prepares to A1, A2 and A3.", |s| {
         s.deliver(Pick::kind(Kind::Request).to(P2));
     });
+    b.act(|s| {
+        s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(0)));
+    });
     b.beat(
-        Claim::Promises { by: a(0) },
-        "A1 promises 1.2, and P2 counts it. An acceptor writes its promise to disk before it answers: the disk mark beside A1's promise.",
+        Claim::Counts { by: P2 },
+        "A1 promised 1.2, and its Promise reaches P2, which counts it. An acceptor writes its promise to disk before it answers: the disk mark beside A1's promise.",
         |s| {
-            s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(0)));
             s.deliver(Pick::kind(Kind::Promise).to(P2).from(a(0)));
         },
-    )
-    .also(Claim::Counts { by: P2 });
+    );
     b.beat(Claim::Crashes { node: a(0) }, "A1 crashes. What it kept in memory is gone; its disk is not.", |s| {
         s.run(Command::Crash { node: a(0) });
     });
@@ -661,7 +662,7 @@ fn durability(b: &mut Builder) {
     );
     b.beat(
         Claim::Restarts { node: a(1), amnesia: true },
-        "A2 restarts with amnesia: its disk is wiped, and its promise of 1.2 and its vote for \"Y\" are gone. Its promise went down, so the safety panel objects.",
+        "A2 restarts with amnesia: its disk is wiped, and its promise of 1.2 and its vote for \"Y\" are gone. Its promise went down: a safety rule is broken.",
         |s| {
             s.run(Command::Restart { node: a(1) });
         },
@@ -1024,7 +1025,7 @@ fn clock(b: &mut Builder) {
         },
     )
     .turn_to(
-        "Your turn: click P1 and switch on amnesia, then crash and restart it. Ask C1 for \"X\" again and step until P1 starts a ballot. Which ballot does it use, and what does the safety panel say?",
+        "Your turn: click P1 and switch on amnesia, then crash and restart it. Ask C1 for \"X\" again and step until P1 starts a ballot. Which ballot does it use, and what does the safety check say?",
         Goal::SafetyBreaks,
     );
 }

@@ -279,6 +279,12 @@ pub fn next_after(id: &str) -> Option<&'static str> {
     LESSONS.get(i + 1).map(|(m, _)| m.id)
 }
 
+/// The lesson before `id`, if there is one.
+pub fn previous_before(id: &str) -> Option<&'static str> {
+    let i = LESSONS.iter().position(|(m, _)| m.id == id)?;
+    i.checked_sub(1).map(|j| LESSONS[j].0.id)
+}
+
 /// Builds a lesson by id.
 pub fn build(id: &str) -> Result<Lesson, String> {
     let (i, (meta, recipe)) = LESSONS.iter().enumerate().find(|(_, (m, _))| m.id == id).ok_or_else(|| {
@@ -346,6 +352,8 @@ mod tests {
         assert_eq!(catalog().map(|c| c.1).collect::<Vec<_>>(), (1..=12).collect::<Vec<_>>());
         assert!(build("nope").unwrap_err().contains("happy-path"));
         assert_eq!(next_after("happy-path"), Some("one-acceptor"));
+        assert_eq!(previous_before("one-acceptor"), Some("happy-path"));
+        assert_eq!(previous_before("happy-path"), None);
         assert_eq!(next_after("generation-clock"), None);
     }
 }

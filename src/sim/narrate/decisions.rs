@@ -13,7 +13,7 @@ pub(super) fn sentence(sc: &Scene, node: NodeId, d: &Decision) -> String {
         ),
         Decision::Heard { value, from, first, asked } => heard(node, value, from, first, asked),
         Decision::Began { ballot, client, value } => format!(
-            "{node} receives {client}'s request for {value} and starts Phase 1 with ballot {ballot}, above every round it has seen. Prepare {ballot} goes to {}.",
+            "{node} receives {client}'s request for {value} and starts Phase 1 with ballot {ballot}, above every round it remembers. Prepare {ballot} goes to {}.",
             every_acceptor(sc.before.config().acceptors)
         ),
         Decision::Queued { client, running, working_for } => format!(
@@ -170,16 +170,16 @@ fn retry(sc: &Scene, node: NodeId, old: Option<Ballot>, ballot: Ballot, cause: C
     let old = ballot_or_nothing(old);
     match cause {
         Cause::Nack { from, promised } => format!(
-            "{from} refused {node}'s ballot {old} because it promised {promised}. {node} retries at once with ballot {ballot}, above every round it has seen."
+            "{from} refused {node}'s ballot {old} because it promised {promised}. {node} retries at once with ballot {ballot}, above every round it remembers."
         ),
         Cause::Timeout if matches!(sc.step.command, Command::Timeout { .. }) => format!(
-            "{node} times out because you told it to: it gives up on ballot {old} and retries with ballot {ballot}, above every round it has seen."
+            "{node} times out because you told it to: it gives up on ballot {old} and retries with ballot {ballot}, above every round it remembers."
         ),
         Cause::Timeout => format!(
             "{node}'s timer fires: ballot {old} did not finish in time (lost messages, a crash or a rival ballot). It retries with ballot {ballot}."
         ),
         Cause::BackoffOver => {
-            format!("{node}'s back-off is over: it tries again with ballot {ballot}, above every round it has seen.")
+            format!("{node}'s back-off is over: it tries again with ballot {ballot}, above every round it remembers.")
         }
     }
 }

@@ -25,6 +25,7 @@ impl App {
             hide_answers: self.poll.question.is_some(),
             hover: self.hover,
             spot: self.spotlight,
+            asked: self.poll.question.as_ref().and_then(|q| q.msg),
         };
         html! { <>
             { cluster::view(s, &now, &before, &marks, send) }

@@ -190,6 +190,16 @@ impl App {
             self.session.back();
             return;
         }
+        // At the start of a lesson, PageUp goes back to the end of the one before, so a
+        // clicker pressed once too often can always return.
+        if self.session.cursor() == 0 {
+            if let Some(prev) = lessons::previous_before(l.id) {
+                if let Ok(p) = lessons::build(prev) {
+                    self.open_lesson(prev, p.commands.len());
+                }
+            }
+            return;
+        }
         self.session.seek(l.previous_beat_end(self.session.cursor()));
     }
 }

@@ -221,7 +221,7 @@ impl Component for App {
                 </main>
                 if self.presenter { { presenter::strip(s, follow.as_ref(), &self.poll, self.spotlight, send) } }
                 if self.spacetime { { spacetime::view(s, self.hover, send) } }
-                if !self.presenter { { controls::view(s, self.lesson.is_none(), send) } }
+                if !self.presenter { { controls::view(s, self.lesson.is_none(), self.predict, send) } }
                 if self.explorer_open { { explorer::view(self.session.timeline().config(), self.explore.as_ref(), send) } }
                 if self.metrics_open { { metrics::view(&self.session.run_stats(), self.experiment.as_ref(), send) } }
                 if self.help { { help::view(send) } }

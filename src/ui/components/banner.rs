@@ -24,25 +24,22 @@ pub fn view(s: &Session, compact: bool) -> Html {
         Role::Learner => w.learners()[n.index as usize].learned.is_some(),
         Role::Client => w.clients()[n.index as usize].outcome.is_some(),
         Role::Proposer => w.proposers()[n.index as usize].decided.is_some(),
-        Role::Acceptor => false,
+        Role::Acceptor => w.acceptors()[n.index as usize].committed.is_some(),
     };
-    // Who has found out: proposers that saw a majority of votes, learners, and clients told.
-    let (learned, not_yet): (Vec<NodeId>, Vec<NodeId>) = w
-        .config()
-        .nodes()
-        .filter(|n| n.role != Role::Acceptor && (n.role != Role::Proposer || knows(n)))
-        .partition(knows);
+    // Who has found out, among every node: a proposer that saw a majority of votes, an acceptor
+    // or learner told by a Commit or the votes, a client told by a reply.
+    let (learned, not_yet): (Vec<NodeId>, Vec<NodeId>) = w.config().nodes().partition(knows);
     let list = |v: &[NodeId]| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
-    let learned_text = match (learned.is_empty(), not_yet.is_empty()) {
-        (true, _) if compact => "· nobody knows yet".to_string(),
-        (false, true) if compact => "· everyone knows".to_string(),
-        (false, false) if compact => format!("· known to {}", list(&learned)),
-        (true, _) => {
-            "Found out so far: nobody yet. Chosen is a fact about the acceptors; nodes learn it from messages."
-                .to_string()
-        }
-        (false, true) => format!("Everyone has found out: {}.", list(&learned)),
-        (false, false) => format!("Found out so far: {}; not yet: {}.", list(&learned), list(&not_yet)),
+    let total = learned.len() + not_yet.len();
+    let learned_text = match (learned.len(), not_yet.is_empty()) {
+        (0, _) if compact => "· nobody knows yet".to_string(),
+        (_, true) if compact => format!("· all {total} nodes know"),
+        (k, false) if compact && k <= 3 => format!("· known to {}", list(&learned)),
+        (k, false) if compact => format!("· {k} of {total} nodes know"),
+        (0, _) => "Found out so far: nobody yet. Chosen is a fact about the acceptors; nodes learn it from messages."
+            .to_string(),
+        (_, true) => "Every node has found out.".to_string(),
+        (_, false) => format!("Found out so far: {}; not yet: {}.", list(&learned), list(&not_yet)),
     };
     html! {
         <div class="chosen-banner" data-testid="chosen-banner" data-value={value.as_str().to_string()} role="status">

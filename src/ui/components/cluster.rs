@@ -27,6 +27,8 @@ pub struct Marks<'a> {
     pub hover: Option<MsgId>,
     /// The presenter's spotlight.
     pub spot: Option<Spot>,
+    /// The message a poll asks about.
+    pub asked: Option<MsgId>,
 }
 
 /// The whole canvas.

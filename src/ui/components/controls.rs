@@ -9,7 +9,9 @@ use yew::prelude::*;
 
 /// The bar. `show_time` is off in lessons, where steps are deliveries made by hand and the clock
 /// does not move.
-pub fn view(s: &Session, show_time: bool, send: &Callback<Msg>) -> Html {
+/// `hide_future` (predict mode) leaves out the marks of steps not yet reached, which would
+/// give answers away.
+pub fn view(s: &Session, show_time: bool, hide_future: bool, send: &Callback<Msg>) -> Html {
     let (cur, len) = (s.cursor(), s.len());
     let next = match s.world().next_due() {
         _ if cur < len => "Step: replay the next recorded step".to_string(),
@@ -26,7 +28,7 @@ pub fn view(s: &Session, show_time: bool, send: &Callback<Msg>) -> Html {
     let on_seek = send.reform(|e: InputEvent| {
         Msg::Play(Play::Seek(e.target_unchecked_into::<web_sys::HtmlInputElement>().value().parse().unwrap_or(0)))
     });
-    let marks = s.markers().into_iter().map(|(k, m)| {
+    let marks = s.markers().into_iter().filter(|(k, _)| !hide_future || *k <= cur).map(|(k, m)| {
         let left = if len == 0 { 0.0 } else { k as f64 / len as f64 * 100.0 };
         let (class, title) = match m {
             Marker::Phase(p) => (format!("mark phase-{p}"), format!("step {k}: Phase {p} begins")),

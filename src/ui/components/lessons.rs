@@ -36,8 +36,22 @@ pub fn progress(f: &Follow) -> Html {
             <span style={format!("width: {}%", crate::ui::format::px(pct))}></span></div>
         <div class="lesson-step" data-testid="lesson-progress">{format!("beat {} of {}", p.done, p.total)}
             if p.off { <span class="off-badge" data-testid="off-script">{" · off script"}</span> }
+            { playing(f, &p) }
         </div>
     </> }
+}
+
+/// Between beats, how far the next one has played: " · step 2 of 4".
+fn playing(f: &Follow, p: &Place) -> Html {
+    let cur = f.s.cursor();
+    if p.off || p.beat.is_some() || cur == 0 {
+        return Html::default();
+    }
+    let Some(end) = f.l.next_beat_end(cur) else {
+        return Html::default();
+    };
+    let start = f.l.previous_beat_end(cur);
+    html! { <span class="beat-playing" data-testid="beat-playing">{format!(" · step {} of {}", cur - start, end - start)}</span> }
 }
 
 /// The lesson's words at this step: the beat's caption, or what the student is doing.
@@ -45,9 +59,16 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
     let p = f.place();
     let cur = f.s.cursor();
     if p.off {
-        let from = p.on_script + 1;
+        let t = f.s.timeline();
+        let how = if t.config() != &f.l.config || t.seed() != f.l.seed {
+            "You are exploring on your own: the cluster's settings are not the lesson's. ".to_string()
+        } else if cur > p.on_script {
+            format!("You are exploring on your own: the run left the lesson's script at step {}. ", p.on_script + 1)
+        } else {
+            "You are exploring on your own: you have taken over the run, and the lesson waits. ".to_string()
+        };
         return html! { <p class="caption off" data-testid="caption">
-            {format!("You are exploring on your own: the run left the lesson's script at step {from}. ")}
+            {how}
             <button class="link" data-testid="lesson-resume-inline" onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
             {" to go back to the last beat you reached."}
         </p> };
@@ -81,21 +102,30 @@ pub fn turn(f: &Follow, send: &Callback<Msg>) -> Html {
     let Some(progress) = goal_progress(f.s, f.l) else {
         return Html::default();
     };
-    let next = lessons::next_after(f.l.id);
+    // The turn's own words stay up until the goal is reached, and the lesson resumes after
+    // it: only a turn at the last beat leads on to the next lesson.
+    let prompt = crate::ui::guide::active_turn(f.s, f.l).map(|(t, _)| t.prompt.trim_start_matches("Your turn: "));
+    let last = crate::ui::guide::active_turn(f.s, f.l).is_some_and(|(_, at)| f.l.next_beat_end(at).is_none());
+    let next = lessons::next_after(f.l.id).filter(|_| last && progress.reached);
     html! { <div class={classes!("your-turn", "goal-status", if progress.reached { "reached" } else { "pending" })}
                  data-testid="goal-status" data-reached={progress.reached.to_string()} role="status">
+        if let (Some(prompt), false) = (prompt, progress.reached) {
+            <p class="turn-prompt" data-testid="turn-prompt">{capitalized(prompt)}</p>
+        }
         <strong>{if progress.reached { "Goal reached. " } else { "Not yet. " }}</strong>{&progress.why}
         <div class="lesson-nav">
-            <button data-testid="goal-resume" onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
-            if progress.reached && next.is_some() {
+            <button class={classes!(next.is_none().then_some("primary"))} data-testid="goal-resume"
+                    onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
+            if next.is_some() {
                 <button class="primary" data-testid="goal-next-lesson" onclick={send.reform(|_| Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
             }
         </div>
     </div> }
 }
 
-/// Past the last beat: the lesson is done, and the next one is a key away.
-pub fn end(f: &Follow, send: &Callback<Msg>) -> Html {
+/// Past the last beat: the lesson is done, and the next one is a key away. `button` offers the
+/// next lesson here too (the card has it in its own buttons already).
+pub fn end(f: &Follow, send: &Callback<Msg>, button: bool) -> Html {
     let p = f.place();
     if !p.complete || f.l.next_beat_end(f.s.cursor()).is_some() {
         return Html::default();
@@ -106,7 +136,9 @@ pub fn end(f: &Follow, send: &Callback<Msg>) -> Html {
         { match next {
             Some((_, n, title, _)) => html! { <>
                 {format!(" Next: lesson {n}, {title}. ")}
-                <button class="primary" data-testid="lesson-next-lesson" onclick={send.reform(|_| Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
+                if button {
+                    <button class="primary" data-testid="lesson-next-lesson" onclick={send.reform(|_| Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
+                }
                 if f.end_offer { <span class="muted">{" (or press PageDown again)"}</span> }
             </> },
             None => html! { {" That was the last lesson: the cluster is yours."} },
@@ -129,10 +161,11 @@ pub fn view(f: &Follow, send: &Callback<Msg>) -> Html {
             { progress(f) }
             { caption(f, send) }
             { turn(f, send) }
-            { end(f, send) }
+            { end(f, send, false) }
             <div class="lesson-nav">
-                <button data-testid="lesson-prev" disabled={cur == 0} onclick={send.reform(|_| Msg::Guide(Guide::Prev))}
-                        title="Back to the previous beat (PageUp)">{"◀ Beat"}</button>
+                <button data-testid="lesson-prev" disabled={cur == 0 && lessons::previous_before(l.id).is_none()}
+                        onclick={send.reform(|_| Msg::Guide(Guide::Prev))}
+                        title="Back to the previous beat (PageUp); at the start, to the end of the lesson before">{"◀ Beat"}</button>
                 if p.off {
                     <button class="primary" data-testid="lesson-resume" onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"Resume lesson"}</button>
                 } else if p.complete && l.next_beat_end(cur).is_none() {

@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 /// The bar on top.
 pub fn header(s: &Session, follow: Option<&Follow>, send: &Callback<Msg>) -> Html {
-    let safe = s.world().oracle().violations().is_empty();
+    let (safety, safety_text) = crate::ui::format::safety(s.world().oracle().violations());
     let title = match follow {
         Some(f) => format!("Lesson {} · {}", f.l.number, f.l.title),
         None => "Paxoscope · free play".into(),
@@ -23,11 +23,9 @@ pub fn header(s: &Session, follow: Option<&Follow>, send: &Callback<Msg>) -> Htm
     html! {
         <header class="presenter-bar" data-testid="presenter-bar">
             <span class="pres-title" data-testid="presenter-title">{title}</span>
-            { follow.map(card::progress).unwrap_or_default() }
             <span class="spacer" />
             { super::banner::view(s, true) }
-            <span class={classes!("strip-safety", if safe { "ok" } else { "broken" })} data-testid="presenter-safety">
-                {if safe { "✓ safe" } else { "✗ safety broken" }}</span>
+            <span class={classes!("strip-safety", safety)} data-testid="presenter-safety">{safety_text}</span>
             <button class="ghost" data-testid="presenter-exit" onclick={send.reform(|_| Msg::Show(Show::Presenter))}
                     title="Leave presenter mode (P)">{"✕"}</button>
         </header>
@@ -40,12 +38,12 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, send: &Callback<Msg>
         return html! { <div class="strip-question" data-testid="strip-question">
             <p class="strip-text"><strong>{&q.prompt}</strong></p>
             { choices(poll, false, send) }
-            <p class="strip-hint">{"Vote with 1 to 4; PageDown reveals the answer."}</p>
+            <p class="strip-hint">{format!("Vote with 1 to {}; PageDown reveals the answer.", q.choices.len())}</p>
         </div> };
     }
-    if let Some(o) = &poll.outcome {
-        return outcome(o);
-    }
+    // After a reveal the answer shows as a smaller line under the lesson's words, so the
+    // beat's caption, the sentence the lesson is built around, is never replaced.
+    let answer = || poll.outcome.as_ref().map(|o| html! { <div class="strip-answer">{ outcome(o) }</div> });
     let narration = || {
         let text = s
             .narration()
@@ -53,14 +51,20 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, send: &Callback<Msg>
         html! { <p class="strip-text" data-testid="strip-narration">{text}</p> }
     };
     match follow {
+        // The lesson's one-line summary before its first step.
+        Some(f) if s.cursor() == 0 && !crate::ui::guide::place(f.s, f.l).off => html! { <>
+            <div class="strip-caption">{ card::caption(f, send) }</div>
+            <p class="strip-hint">{"PageDown plays the first beat."}</p>
+        </> },
         Some(f) if crate::ui::guide::place(f.s, f.l).beat.is_some() => html! { <>
             <div class="strip-caption">{ card::caption(f, send) }</div>
+            { answer().unwrap_or_default() }
         </> },
         Some(f) if crate::ui::guide::place(f.s, f.l).off => html! { <>
             <div class="strip-caption">{ card::caption(f, send) }</div>
             { narration() }
         </> },
-        Some(_) | None => narration(),
+        Some(_) | None => answer().unwrap_or_else(narration),
     }
 }
 
@@ -121,10 +125,13 @@ pub fn strip(s: &Session, follow: Option<&Follow>, poll: &Poll, spot: Option<Spo
             <div class="strip-main">
                 { words(s, follow, poll, send) }
                 { follow.map(|f| card::turn(f, send)).unwrap_or_default() }
-                { follow.map(|f| card::end(f, send)).unwrap_or_default() }
+                { follow.map(|f| card::end(f, send, true)).unwrap_or_default() }
                 { spot_actions(s.world(), spot, send) }
             </div>
             <div class="strip-nav">
+                // Beat progress sits by the clicker's buttons, leaving the top bar room for the
+                // title and the chosen banner on one line.
+                { follow.map(card::progress).unwrap_or_default() }
                 <button data-testid="strip-back" aria-label="Back" onclick={send.reform(back)}>{"◀"}</button>
                 if reveal {
                     <button class="primary" data-testid="strip-reveal" onclick={send.reform(|_| Msg::Predict(Predict::Reveal))}>{"Reveal"}</button>

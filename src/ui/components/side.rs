@@ -21,23 +21,25 @@ pub fn view(
     send: &Callback<Msg>,
 ) -> Html {
     let asking = follow.is_some_and(|f| f.asking);
+    // While predicting, what comes next must not be readable in the log.
+    let hide_future = predict.is_some();
     html! {
         <aside class="side" aria-label="Explanation and state">
             { follow.map(|f| lessons::view(f, send)).unwrap_or_default() }
             { predict.unwrap_or_default() }
-            { narration(s, asking, send) }
+            { narration(s, asking, follow.is_some(), send) }
             { explored.unwrap_or_default() }
             { super::banner::view(s, false) }
             { invariants(s) }
             { phases(s) }
             { failures::view(s, send) }
-            { log(s, send) }
+            { log(s, hide_future, send) }
             { config::view(s, send) }
         </aside>
     }
 }
 
-fn narration(s: &Session, asking: bool, send: &Callback<Msg>) -> Html {
+fn narration(s: &Session, asking: bool, lesson: bool, send: &Callback<Msg>) -> Html {
     let body = match s.narration() {
         // The narration of the step before a question may hint at its answer.
         Some(_) if asking => {
@@ -45,6 +47,9 @@ fn narration(s: &Session, asking: bool, send: &Callback<Msg>) -> Html {
         }
         Some(n) => {
             html! { <p class={classes!("narration-text", n.chosen.then_some("chosen"), n.violated.then_some("violated"))}>{&n.text}</p> }
+        }
+        None if lesson => {
+            html! { <p class="narration-text">{"Nothing has happened yet. Press Beat ▶ (or PageDown) to play the lesson's first beat."}</p> }
         }
         None => {
             let start = Command::Request { client: NodeId::client(0), value: crate::sim::world::default_value(0) };
@@ -57,15 +62,16 @@ fn narration(s: &Session, asking: bool, send: &Callback<Msg>) -> Html {
     html! {
         <section class="panel narration" data-testid="narration" aria-live="polite" aria-atomic="true">
             <h2>{format!("What just happened · step {}", s.cursor())}
-                if s.world().oracle().violations().is_empty() {
-                    <span class="safe-badge ok">{" · ✓ safe"}</span>
-                } else {
-                    <span class="safe-badge broken">{" · ✗ safety broken"}</span>
-                }
+                { badge(s) }
             </h2>
             { body }
         </section>
     }
+}
+
+fn badge(s: &Session) -> Html {
+    let (class, text) = crate::ui::format::safety(s.world().oracle().violations());
+    html! { <span class={classes!("safe-badge", class)}>{format!(" · {text}")}</span> }
 }
 
 fn phases(s: &Session) -> Html {
@@ -123,7 +129,11 @@ fn invariants(s: &Session) -> Html {
     html! {
         <section class={classes!("panel", "invariants", if ok { "all-ok" } else { "broken" })} data-testid="invariants"
                  data-state={if ok { "ok" } else { "violated" }} aria-label="Safety invariants">
-            <h2>{if ok { "Safety: every invariant holds" } else { "Safety BROKEN" }}</h2>
+            <h2>{match crate::ui::format::safety(broken).0 {
+                "ok" => "Safety: every invariant holds",
+                "rule" => "A rule of Paxos is broken (no value chosen or told wrongly yet)",
+                _ => "Safety BROKEN",
+            }}</h2>
             <ul>{ for rows }</ul>
         </section>
     }
@@ -136,11 +146,12 @@ fn first_sentence(t: &str) -> &str {
     }
 }
 
-fn log(s: &Session, send: &Callback<Msg>) -> Html {
+fn log(s: &Session, hide_future: bool, send: &Callback<Msg>) -> Html {
     let n = s.narrations();
     let cur = s.cursor();
     let lo = cur.saturating_sub(LOG_WINDOW / 2);
-    let hi = (lo + LOG_WINDOW).min(n.len());
+    let shown = if hide_future { cur.min(n.len()) } else { n.len() };
+    let hi = (lo + LOG_WINDOW).min(shown);
     let rows = (lo..hi).rev().map(|i| {
         let k = i + 1;
         let class = classes!(
@@ -163,6 +174,9 @@ fn log(s: &Session, send: &Callback<Msg>) -> Html {
     html! {
         <section class="panel log" aria-label="Event log">
             <h2>{format!("Event log · {} steps", n.len())}</h2>
+            if hide_future && shown < n.len() {
+                <p class="muted small" data-testid="log-hidden">{"Later steps are hidden while you predict."}</p>
+            }
             if n.is_empty() { <p class="muted">{"Steps appear here; click one to go back to it."}</p> }
             <ol reversed=true>{ for rows }</ol>
         </section>

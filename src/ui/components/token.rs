@@ -52,7 +52,8 @@ pub fn tokens(s: &Session, now: &Scene, before: &Scene, marks: &Marks, send: &Ca
         let selected = matches!(marks.menu, Some(Menu::Message(id)) if t.ids.contains(&id))
             || marks.hover.is_some_and(|h| t.ids.contains(&h));
         let start = now.node(t.from).map_or(t.rect.center(), |n| n.center);
-        out.push(token(now, t, start, lit, selected, send));
+        let asked = marks.asked.is_some_and(|a| t.ids.contains(&a));
+        out.push(token(now, t, start, lit, selected || asked, send));
     }
     for o in &now.overflow {
         let gap = o.gap as u8;
