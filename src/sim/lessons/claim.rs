@@ -186,11 +186,14 @@ impl Claim {
     pub fn holds(&self, before: &World, step: &Step, after: &World) -> bool {
         let ev = &step.events;
         match *self {
-            Claim::Asks { client, value } => {
-                decided(step, client, |d| matches!(d, Decision::Asked { value: v, .. } if *v == value))
-            }
+            Claim::Asks { client, value } => decided(step, client, |d| {
+                matches!(d, Decision::Asked { value: v, .. } if *v == value)
+                    || matches!(d, Decision::Log(LogDecision::Submitted { value: c, .. }) if c.value() == Some(value))
+            }),
             Claim::Starts { by } => decided(step, by, |d| d.started().is_some()),
-            Claim::Promises { by } => decided(step, by, |d| matches!(d, Decision::Promised { .. })),
+            Claim::Promises { by } => decided(step, by, |d| {
+                matches!(d, Decision::Promised { .. } | Decision::Log(LogDecision::Promised { .. }))
+            }),
             Claim::Refuses { by } => decided(step, by, |d| matches!(d, Decision::Refused { .. })),
             Claim::Ignores { by } => decided(step, by, |d| matches!(d, Decision::Ignored { .. })),
             Claim::Counts { by } => decided(step, by, |d| {
