@@ -12,8 +12,7 @@ before(async () => { srv = await serve(); b = await browser(); });
 after(async () => { await b?.close(); await srv?.close(); });
 
 const LESSONS = ['happy-path', 'one-acceptor', 'minority-crash', 'majority-crash', 'ballot-conflict', 'value-adoption',
-  'dueling-proposers', 'lost-and-duplicated', 'partition', 'durability', 'leader-estimates', 'generation-clock',
-  'stable-leader'];
+  'dueling-proposers', 'lost-and-duplicated', 'partition', 'durability', 'leader-estimates', 'generation-clock'];
 
 /** Boxes on the canvas as the browser drew them, and every pair that must not overlap but does. */
 function measure() {

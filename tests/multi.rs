@@ -118,6 +118,12 @@ fn leader_crash_new_leader_recovers_accepted_slots_and_fills_holes_with_noops() 
         _ => None,
     });
     assert_eq!(elected, Some((0b101, 0b10)), "X1 and X3 recovered, slot 2 a hole");
+    let told = s.narrations().join("\n");
+    assert!(
+        told.contains("P2 re-proposes \"X3\" in slot s3 because A2 reports it accepted in ballot 1.1")
+            && told.contains("Slot s2 is a hole, so P2 fills it with a no-op."),
+        "{told}"
+    );
     assert!(w.oracle().violations().is_empty(), "{:?}", w.oracle().violations());
     assert_eq!(w.log().unwrap().learners[0].applied, 4);
 }

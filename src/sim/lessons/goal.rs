@@ -52,11 +52,6 @@ pub enum Goal {
     },
     /// A safety property breaks (possible only with a rule switched off or amnesia).
     SafetyBreaks,
-    /// Multi-Paxos: the first `slots` slots of the log are chosen, with no gap.
-    Prefix {
-        /// How many slots.
-        slots: u8,
-    },
 }
 
 /// Where the student stands on a goal.
@@ -135,11 +130,6 @@ impl Goal {
                 Some(d) => reached(format!("Safety broke: {d}")),
                 None => not_yet("Every safety property still holds.".into()),
             },
-            Goal::Prefix { slots } => match now.oracle().log().map(|l| l.chosen_prefix()) {
-                Some(n) if n >= slots => reached(format!("Slots s1–s{n} are chosen, with no gap.")),
-                Some(0) | None => not_yet("No slot is chosen from s1 yet.".into()),
-                Some(n) => not_yet(format!("Slots s1–s{n} are chosen; the goal is s1–s{slots}.")),
-            },
         }
     }
 
@@ -155,7 +145,6 @@ impl Goal {
             Goal::Refused { ballot } => format!("get an acceptor to refuse a ballot of {ballot} or higher"),
             Goal::Round { proposer, round } => format!("push {proposer} to round {round}"),
             Goal::SafetyBreaks => "break safety".into(),
-            Goal::Prefix { slots } => format!("get slots s1–s{slots} of the log chosen"),
         }
     }
 
@@ -166,7 +155,7 @@ impl Goal {
             Goal::Heard { client, .. } => vec![client],
             Goal::Round { proposer, .. } => vec![proposer],
             Goal::Refused { ballot } => vec![ballot.proposer],
-            Goal::Chosen { .. } | Goal::AcceptorsDisagree | Goal::SafetyBreaks | Goal::Prefix { .. } => vec![],
+            Goal::Chosen { .. } | Goal::AcceptorsDisagree | Goal::SafetyBreaks => vec![],
         }
     }
 }

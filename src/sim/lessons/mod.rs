@@ -13,7 +13,6 @@ mod basics;
 mod breaking;
 pub mod claim;
 pub mod goal;
-mod multi;
 
 use super::command::{Command, Event, Step};
 use super::config::Config;
@@ -250,7 +249,7 @@ struct Meta {
 
 type Recipe = fn(&mut Builder);
 
-const LESSONS: [(Meta, Recipe); 13] = [
+const LESSONS: [(Meta, Recipe); 12] = [
     basics::HAPPY_PATH,
     basics::ONE_ACCEPTOR,
     basics::MINORITY_CRASH,
@@ -263,7 +262,6 @@ const LESSONS: [(Meta, Recipe); 13] = [
     breaking::DURABILITY,
     breaking::LEADER_ESTIMATES,
     breaking::GENERATION_CLOCK,
-    multi::STABLE_LEADER,
 ];
 
 /// How many lessons there are.
@@ -348,15 +346,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn there_are_thirteen_lessons_with_unique_ids() {
+    fn there_are_twelve_lessons_with_unique_ids() {
         let ids: std::collections::BTreeSet<_> = catalog().map(|c| c.0).collect();
-        assert_eq!(ids.len(), 13);
-        assert_eq!(catalog().map(|c| c.1).collect::<Vec<_>>(), (1..=13).collect::<Vec<_>>());
+        assert_eq!(ids.len(), 12);
+        assert_eq!(catalog().map(|c| c.1).collect::<Vec<_>>(), (1..=12).collect::<Vec<_>>());
         assert!(build("nope").unwrap_err().contains("happy-path"));
         assert_eq!(next_after("happy-path"), Some("one-acceptor"));
         assert_eq!(previous_before("one-acceptor"), Some("happy-path"));
         assert_eq!(previous_before("happy-path"), None);
-        assert_eq!(next_after("generation-clock"), Some("stable-leader"));
-        assert_eq!(next_after("stable-leader"), None);
+        assert_eq!(next_after("generation-clock"), None);
     }
 }

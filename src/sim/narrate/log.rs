@@ -192,10 +192,11 @@ fn elected(
     for slot in slots_of(recovered) {
         if let Some(v) = p.reported.get(slot) {
             s.push_str(&format!(
-                " {node} re-proposes {} in slot {} because {} reports it accepted it in ballot {}.",
+                " {node} re-proposes {} in slot {} because {} {} it accepted in ballot {}, the highest ballot reported there.",
                 v.cmd,
                 slot_name(slot),
                 names(p.reporters[slot as usize]),
+                if p.reporters[slot as usize].count_ones() == 1 { "reports" } else { "report" },
                 v.ballot
             ));
         }
