@@ -272,7 +272,7 @@ fn badges(w: &World, p: NodeId, center: Point, r: f64, t: Type) -> Vec<(Rect, No
         .enumerate()
         .map(|(k, ci)| {
             let right = center.x - r - 0.2 * t.f - k as f64 * (bw + 0.15 * t.f);
-            (Rect { x: right - bw, y: center.y - bh / 2.0, w: bw, h: bh }, NodeId::client(ci as u8))
+            (Rect { x: right - bw, y: center.y - bh / 2.0, w: bw, h: bh }, NodeId::client(ci))
         })
         .collect()
 }
