@@ -6,11 +6,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+export const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
 
-/** Serves dist/ (optionally under a sub-path) on a free port of 127.0.0.1. */
-export async function serve(prefix = '/') {
+/** Serves dist/ (or another built directory; optionally under a sub-path) on a free port of 127.0.0.1. */
+export async function serve(prefix = '/', root = dist) {
   if (!fs.existsSync(path.join(root, 'index.html'))) throw new Error('dist/ is missing: run `trunk build --release --public-url ./` first');
   const server = http.createServer((req, res) => {
     let url = decodeURIComponent(req.url.split('?')[0]);

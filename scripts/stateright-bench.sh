@@ -37,13 +37,24 @@ fn main() {
         (c.unique_state_count(), c.state_count())
     };
     let secs = t.elapsed().as_secs_f64();
-    println!("  stateright {mode}, {clients} clients, 1 thread: {unique} unique states ({total} generated) in {secs:.3} s: {:.0} unique states/s", unique as f64 / secs);
+    // Every generated state is one transition taken (stateright counts a state each time a
+    // successor is produced, before de-duplication).
+    println!("  stateright {mode}, {clients} clients, 1 thread: {unique} unique states, {total} transitions in {secs:.3} s: {:.0} states/s, {:.0} transitions/s", unique as f64 / secs, total as f64 / secs);
 }
 '''
 open(f"{root}/examples/paxos_st.rs", "w").write(src)
 open(f"{root}/Cargo.toml", "a").write('\n[[example]]\nname = "paxos_st"\npath = "examples/paxos_st.rs"\n')
 PY
 (cd "$WORK/stateright" && cargo build -q --release --example paxos_st 2>/dev/null)
+# Usage: stateright-bench.sh [CLIENTS] [RUNS]. Peak memory is the process's, from /usr/bin/time.
+CLIENTS=${1:-2}
+RUNS=${2:-3}
 for mode in bfs dfs; do
-  for i in 1 2 3; do "$WORK/stateright/target/release/examples/paxos_st" "$mode" 2; done
+  for _ in $(seq "$RUNS"); do
+    if [ -x /usr/bin/time ]; then
+      /usr/bin/time -f "    peak resident memory: %M KB" "$WORK/stateright/target/release/examples/paxos_st" "$mode" "$CLIENTS"
+    else
+      "$WORK/stateright/target/release/examples/paxos_st" "$mode" "$CLIENTS"
+    fi
+  done
 done

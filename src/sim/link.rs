@@ -6,6 +6,9 @@
 //!
 //! A lesson followed as written needs no run: `lesson=ballot-conflict&beat=3` opens it at its
 //! third beat, `&at=14` at a step, and `&p=1` in presenter mode.
+//!
+//! `embed` (a bare word, or `embed=1`) in any link shows only the canvas, the narration and the
+//! step controls, for an `<iframe>` (see docs/embed.md): `#embed&lesson=happy-path&beat=2`.
 
 use super::command::Command;
 use super::config::Config;
@@ -35,12 +38,14 @@ pub struct Link {
     pub beat: Option<usize>,
     /// Presenter mode.
     pub presenter: bool,
+    /// Embedded in another page: canvas, narration and step controls only.
+    pub embed: bool,
 }
 
 impl Link {
     /// A run and the step on screen, nothing else.
     pub fn of_run(config: Config, seed: u64, commands: Vec<Command>, cursor: usize) -> Self {
-        Link { config, seed, commands, cursor, lesson: None, beat: None, presenter: false }
+        Link { config, seed, commands, cursor, lesson: None, beat: None, presenter: false, embed: false }
     }
 
     /// A lesson followed as written, at step `at`: at its beat `beat` when the step ends one.
@@ -152,6 +157,9 @@ impl Link {
         if self.presenter {
             tail.push("p=1".to_string());
         }
+        if self.embed {
+            tail.push("embed".to_string());
+        }
         if self.is_lesson_script() {
             let id = lesson_id(self.lesson.as_deref().unwrap_or_default());
             let at = match self.beat {
@@ -215,6 +223,11 @@ impl Link {
         }
         let mut link = Link { cursor: usize::MAX, ..Link::of_run(Config::default(), 42, Vec::new(), 0) };
         for field in hash.split('&').filter(|f| !f.is_empty()) {
+            // The one field that reads well as a bare word: `#embed`.
+            if field == "embed" {
+                link.embed = true;
+                continue;
+            }
             let (k, v) = field.split_once('=').ok_or_else(|| format!("{field:?} is not a key=value field"))?;
             let c = &mut link.config;
             let bad = |what: &str| format!("{k}={v:?} is not {what}");
@@ -262,6 +275,7 @@ impl Link {
                 "at" => link.cursor = v.parse().map_err(|_| bad("a step number"))?,
                 "beat" => link.beat = Some(v.parse().map_err(|_| bad("a beat number"))?),
                 "p" => link.presenter = v == "1",
+                "embed" => link.embed = v == "1",
                 _ => return Err(format!("unknown field {k:?}")),
             }
         }
@@ -366,6 +380,19 @@ mod tests {
         let at_step = Link::parse("#lesson=ballot-conflict&at=14").unwrap();
         assert_eq!((at_step.cursor, at_step.beat, at_step.presenter), (14, None, false));
         assert!(Link::parse("s=1&run=t&beat=2").unwrap_err().contains("beat= needs a lesson"));
+    }
+
+    #[test]
+    fn embed_is_a_bare_word_that_goes_with_any_link() {
+        let bare = Link::parse("#embed").unwrap();
+        assert!(bare.embed && bare.commands.is_empty() && bare.lesson.is_none());
+        let lesson = Link::parse("embed&lesson=happy-path&beat=2").unwrap();
+        assert!(lesson.embed && lesson.is_lesson_script());
+        assert_eq!(lesson.to_hash(), "lesson=happy-path&beat=2&embed");
+        let run = Link { embed: true, ..Link::of_run(Config::default(), 7, vec![Command::Tick], 1) };
+        assert_eq!(Link::parse(&run.to_hash()).unwrap(), run);
+        assert!(Link::parse("s=1&embed=1").unwrap().embed);
+        assert!(!Link::parse("s=1&embed=0").unwrap().embed);
     }
 
     #[test]

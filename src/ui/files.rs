@@ -21,7 +21,8 @@ pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
     download_blob(name, &blob)
 }
 
-fn download_blob(name: &str, blob: &web_sys::Blob) -> Result<(), String> {
+/// Offers `blob` as a download called `name`.
+pub fn download_blob(name: &str, blob: &web_sys::Blob) -> Result<(), String> {
     let url = web_sys::Url::create_object_url_with_blob(blob).map_err(err)?;
     let a: web_sys::HtmlAnchorElement = document()?.create_element("a").map_err(err)?.unchecked_into();
     a.set_href(&url);
@@ -118,14 +119,7 @@ fn escape_xml(s: &str) -> String {
 /// just arrived or were lost, and with `footer` (the step and its words) under it. Returns the
 /// document and its size.
 pub fn cluster_svg(footer: &str) -> Result<(String, f64, f64), String> {
-    let svg = document()?.query_selector("svg.cluster").map_err(err)?.ok_or("the cluster is not on screen")?;
-    let copy: web_sys::Element = svg.clone_node_with_deep(true).map_err(err)?.unchecked_into();
-    while let Some(g) = copy.query_selector(".ghost").map_err(err)? {
-        g.remove();
-    }
-    let view = svg.get_attribute("viewBox").unwrap_or_else(|| "0 0 1000 600".into());
-    let dims: Vec<f64> = view.split(' ').filter_map(|x| x.parse().ok()).collect();
-    let (w, h) = (dims.get(2).copied().unwrap_or(1000.0), dims.get(3).copied().unwrap_or(600.0));
+    let (copy, w, h) = resting_cluster()?;
     let font = 18.0;
     let text = lines(footer, ((w - 40.0) / (font * 0.6)) as usize);
     let foot_h = 20.0 + text.len() as f64 * font * 1.3;
@@ -153,6 +147,34 @@ pub fn cluster_svg(footer: &str) -> Result<(String, f64, f64), String> {
         &extra,
     );
     Ok((doc, w * 2.0, total_h * 2.0))
+}
+
+/// A copy of the cluster on screen without the ghosts of messages that just arrived or were
+/// lost, and its size.
+fn resting_cluster() -> Result<(web_sys::Element, f64, f64), String> {
+    let svg = document()?.query_selector("svg.cluster").map_err(err)?.ok_or("the cluster is not on screen")?;
+    let copy: web_sys::Element = svg.clone_node_with_deep(true).map_err(err)?.unchecked_into();
+    while let Some(g) = copy.query_selector(".ghost").map_err(err)? {
+        g.remove();
+    }
+    let view = svg.get_attribute("viewBox").unwrap_or_else(|| "0 0 1000 600".into());
+    let dims: Vec<f64> = view.split(' ').filter_map(|x| x.parse().ok()).collect();
+    Ok((copy, dims.get(2).copied().unwrap_or(1000.0), dims.get(3).copied().unwrap_or(600.0)))
+}
+
+/// The cluster as it rests, at twice its size with no footer: a frame of an animated export,
+/// whose recorder burns in the words itself.
+pub fn frame_svg() -> Result<String, String> {
+    let (copy, w, h) = resting_cluster()?;
+    let (pw, ph) = ((w * 2.0).to_string(), (h * 2.0).to_string());
+    Ok(wrap_svg(
+        &copy.inner_html(),
+        &format!("0 0 {w} {h}"),
+        &pw,
+        &ph,
+        &copy.get_attribute("class").unwrap_or_default(),
+        "",
+    ))
 }
 
 /// Downloads the cluster as SVG.

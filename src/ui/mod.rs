@@ -2,6 +2,8 @@
 //! the Yew components exist only in the wasm32 build. Components read the session and send
 //! `sim::Command`s through it, never touching protocol state any other way.
 
+pub mod embed;
+pub mod export;
 pub mod format;
 pub mod guide;
 pub mod poll;

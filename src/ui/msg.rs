@@ -35,6 +35,10 @@ pub enum Msg {
     Explore(Explore),
     /// Predict mode.
     Predict(Predict),
+    /// The page that embeds the app asked for something (docs/embed.md).
+    Embed(Embed),
+    /// The animated export dialog and its recording.
+    Export(Export),
     /// A key went down anywhere.
     Key(KeyboardEvent),
 }
@@ -167,6 +171,43 @@ pub enum Predict {
     Hint,
     /// Exam mode on or off.
     Exam,
+}
+
+/// A `postMessage` that may be for the embedding API.
+pub enum Embed {
+    /// A message whose type says it is for us.
+    Message {
+        /// Its fields, or why it cannot be read.
+        message: Result<crate::ui::embed::Message, String>,
+        /// Its `id`, to send back with the answer.
+        id: Option<wasm_bindgen::JsValue>,
+        /// The window to answer.
+        source: Option<js_sys::Object>,
+    },
+}
+
+/// The animated export dialog and its recording.
+pub enum Export {
+    /// Open the dialog (or close it again, when nothing is recording).
+    Open,
+    /// Count the range in steps or in the lesson's beats.
+    Unit(crate::ui::export::Unit),
+    /// The first step or beat of the range.
+    From(usize),
+    /// The last step or beat of the range.
+    To(usize),
+    /// Hold each frame for this many seconds (an index into `export::HOLDS`).
+    Hold(usize),
+    /// Record the range.
+    Start,
+    /// The recorder is loaded and running; this handle cancels it.
+    Started(wasm_bindgen::JsValue),
+    /// The recorder wants the app at this step (for the next frame).
+    Goto(usize),
+    /// Stop recording and keep nothing.
+    Cancel,
+    /// The recording ended: the video, nothing (cancelled), or why it failed.
+    Finished(Result<Option<web_sys::Blob>, String>),
 }
 
 /// What the presenter's spotlight is on.

@@ -86,7 +86,7 @@ impl App {
         }
     }
 
-    fn stop_beat(&mut self) {
+    pub(super) fn stop_beat(&mut self) {
         self.beat_target = None;
         self.beat_timer = None;
     }

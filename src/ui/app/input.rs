@@ -1,7 +1,7 @@
 //! How input becomes steps: the keyboard shortcuts and the auto-play timer.
 
 use super::App;
-use crate::ui::msg::{Guide, Msg, Play, Predict, Show};
+use crate::ui::msg::{Export, Guide, Msg, Play, Predict, Show};
 use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -40,6 +40,10 @@ impl App {
         if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
             return false;
         }
+        // While a video records, the run must stay where the recorder puts it: Escape cancels.
+        if self.export.as_ref().is_some_and(|d| d.recording.is_some()) {
+            return e.key() == "Escape" && <Self as Component>::update(self, ctx, Msg::Export(Export::Cancel));
+        }
         // In a lesson the clicker moves beat by beat; Shift moves one step.
         let beats = self.lesson.is_some() && !e.shift_key();
         let msg = match e.key().as_str() {
@@ -62,6 +66,7 @@ impl App {
                 self.top_menu = None;
                 self.explorer_open = false;
                 self.metrics_open = false;
+                self.export = None;
                 Msg::Show(Show::CloseMenu)
             }
             _ => return false,

@@ -3,7 +3,9 @@
 //! explorer's run).
 
 mod canvas;
+mod embed;
 mod explore;
+mod export;
 mod guide;
 mod input;
 mod play;
@@ -12,7 +14,8 @@ mod sharing;
 mod show;
 
 use super::components::{
-    controls, explorer, help, lessons, log_grid, metrics, predict as predict_card, presenter, side, spacetime, topbar,
+    controls, embed as embed_view, explorer, export as export_view, help, lessons, log_grid, metrics,
+    predict as predict_card, presenter, side, spacetime, topbar,
 };
 use super::explore_run::ExploreRun;
 use super::files;
@@ -59,8 +62,17 @@ pub struct App {
     metrics_open: bool,
     experiment: Option<metrics::Experiment>,
     side_to_top: bool,
+    /// Shown as `#embed`: canvas, words and step controls only.
+    embed: bool,
+    /// Inside another page's frame, which hears of every change (see `app::embed`).
+    framed: bool,
+    /// The last state posted to that page.
+    last_status: String,
+    /// The animated export dialog, when open.
+    export: Option<export::Dialog>,
     _keys: Option<Closure<dyn Fn(KeyboardEvent)>>,
     _hash: Option<Closure<dyn Fn()>>,
+    _message: Option<Closure<dyn Fn(web_sys::MessageEvent)>>,
 }
 
 /// Default seed for a new visitor.
@@ -113,10 +125,20 @@ impl Component for App {
             metrics_open: false,
             experiment: None,
             side_to_top: false,
+            embed: false,
+            framed: embed::parent().is_some(),
+            last_status: String::new(),
+            export: None,
             _keys: Some(keys),
             _hash: Some(hash),
+            _message: embed::listen(ctx),
         };
         app.load_hash(&files::location_hash());
+        if app.framed {
+            // The embedding page hears the state as soon as the app is up.
+            app.sync_address();
+            app.post_status();
+        }
         app
     }
 
@@ -151,12 +173,21 @@ impl Component for App {
                 self.on_predict(p);
                 true
             }
+            Msg::Embed(e) => {
+                self.on_embed(ctx, e);
+                true
+            }
+            Msg::Export(e) => {
+                self.on_export(ctx, e);
+                true
+            }
             Msg::Key(e) => self.key(ctx, e),
         };
         self.note_lesson_progress();
         // The address holds the run on screen from the same turn, so a link copied right after a
         // key press holds that step.
         self.sync_address();
+        self.post_status();
         redraw
     }
 
@@ -195,6 +226,9 @@ impl Component for App {
             end_offer: self.end_offer,
             asking: self.poll.question.is_some(),
         });
+        if self.embed {
+            return self.embed_view(follow.as_ref(), send);
+        }
         let predict = (self.predict && !self.presenter).then(|| predict_card::view(&self.poll, send));
         html! {
             <div class={classes!("app", self.spacetime.then_some("with-drawer"), self.presenter.then_some("presenter"), self.theme.class())} style={style}>
@@ -225,6 +259,50 @@ impl Component for App {
                 if self.explorer_open { { explorer::view(self.session.timeline().config(), self.explore.as_ref(), send) } }
                 if self.metrics_open { { metrics::view(&self.session.run_stats(), self.experiment.as_ref(), send) } }
                 if self.help { { help::view(send) } }
+                { self.export_dialog(send) }
+            </div>
+        }
+    }
+}
+
+impl App {
+    fn export_dialog(&self, send: &Callback<Msg>) -> Html {
+        let Some(d) = &self.export else { return Html::default() };
+        let v = export_view::View {
+            unit: d.unit,
+            from: d.from,
+            to: d.to,
+            hold: d.hold,
+            progress: d.recording.as_ref().map(|r| (r.done, r.total)),
+            status: d.status.as_deref(),
+            steps: self.session.len(),
+            beats: self.lesson.as_deref().map(|l| l.beats.len()),
+        };
+        export_view::view(&v, send)
+    }
+
+    /// The embedded page: the canvas, then the words and the step controls.
+    fn embed_view(&self, follow: Option<&lessons::Follow>, send: &Callback<Msg>) -> Html {
+        let full = self.last_hash.split('&').filter(|f| *f != "embed").collect::<Vec<_>>().join("&");
+        let strip = embed_view::Strip {
+            follow,
+            playing: self.session.playing || self.beat_target.is_some(),
+            full: format!("./#{full}"),
+        };
+        html! {
+            <div class={classes!("app", "embed", self.presenter.then_some("presenter"), self.theme.class())}>
+                if let Some(n) = &self.notice {
+                    <div class="notice" role="alert" data-testid="notice">
+                        <span>{n}</span>
+                        <button class="ghost" onclick={send.reform(|_| Msg::Show(Show::DismissNotice))} aria-label="Dismiss">{"✕"}</button>
+                    </div>
+                }
+                <main class="stage">
+                    <section class="canvas" aria-label="The cluster">
+                        <div class="board">{ self.canvas_view(send) }</div>
+                    </section>
+                </main>
+                { embed_view::view(&self.session, &strip, send) }
             </div>
         }
     }

@@ -73,6 +73,7 @@ impl App {
             _ => self.session.link(self.lesson.as_ref().map(|l| l.id)),
         };
         link.presenter = self.presenter;
+        link.embed = self.embed;
         let h = link.to_hash();
         if h != self.last_hash {
             files::set_location_hash(&h);
@@ -134,10 +135,12 @@ impl App {
         if hash.is_empty() {
             return;
         }
-        let opened = Link::parse(hash).and_then(|link| self.open_link(&link).map(|()| link.presenter));
+        let opened = Link::parse(hash).and_then(|link| self.open_link(&link).map(|()| (link.presenter, link.embed)));
         match opened {
-            Ok(presenter) => {
+            Ok((presenter, embed)) => {
                 self.presenter = presenter;
+                // Once embedded, always: the embedding page may load links without the flag.
+                self.embed |= embed;
                 self.spotlight = None;
             }
             Err(e) => self.notice = Some(format!("This link could not be opened ({e}); nothing was changed.")),
@@ -146,7 +149,7 @@ impl App {
 
     /// Opens what a link describes: a lesson at a beat or a step, or a run (perhaps inside a
     /// lesson). Nothing changes on an error.
-    fn open_link(&mut self, link: &Link) -> Result<(), String> {
+    pub(super) fn open_link(&mut self, link: &Link) -> Result<(), String> {
         if let (true, Some(id)) = (link.is_lesson_script(), &link.lesson) {
             let l = crate::sim::lessons::build(id)?;
             let at = match link.beat {

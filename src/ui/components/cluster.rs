@@ -49,8 +49,11 @@ pub fn view(s: &Session, now: &Scene, before: &Scene, marks: &Marks, send: &Call
         let selected = marks.menu == Some(Menu::Node(n.id));
         node(w, now, n, received.contains(&n.id).then_some(pulse), selected, lit_node(n.id), send)
     });
+    // The canvas is measured to size this picture, so the picture must never size the canvas:
+    // positioned inline too, so a page without its stylesheet cannot grow it step after step.
     html! {
-        <svg class={classes!("cluster", marks.spot.is_some().then_some("spotlit"))} data-testid="cluster"
+        <svg class={classes!("cluster", marks.spot.is_some().then_some("spotlit"))} data-testid="cluster" data-step={s.cursor().to_string()}
+             style="position:absolute;inset:0;width:100%;height:100%"
              viewBox={format!("0 0 {} {}", px(now.frame.w), px(now.frame.h))} data-font={px(f)}
              role="group" aria-label="Paxos cluster: clients, proposers, acceptors and learners"
              onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>

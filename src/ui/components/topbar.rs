@@ -2,7 +2,7 @@
 
 use crate::sim::lessons::{catalog, Lesson};
 use crate::sim::Config;
-use crate::ui::msg::{Guide, Msg, Predict, Share, Show, TopMenu};
+use crate::ui::msg::{Export, Guide, Msg, Predict, Share, Show, TopMenu};
 use yew::prelude::*;
 
 /// What the bar shows.
@@ -70,6 +70,7 @@ pub fn view(bar: &Bar, send: &Callback<Msg>) -> Html {
                         </label>
                         <button onclick={send.reform(|_| Msg::Share(Share::ExportSvg))} data-testid="export-svg">{"Picture for slides (SVG)"}</button>
                         <button onclick={send.reform(|_| Msg::Share(Share::ExportPng))} data-testid="export-png">{"Picture for slides (PNG)"}</button>
+                        <button onclick={send.reform(|_| Msg::Export(Export::Open))} data-testid="export-video">{"Animation for slides (WebM)…"}</button>
                     </div>
                 }
             </div>

@@ -89,3 +89,17 @@ fn copies_of_one_message_travel_as_one_token_until_they_part() {
     let prep: Vec<&TokenBox> = scene.tokens.iter().filter(|t| t.lines[0] == "Prepare 1.1").collect();
     assert_eq!(prep[0].lines[1], "to A2 A3");
 }
+
+#[test]
+fn tiny_and_odd_frames_lay_out_without_hanging() {
+    // An embedded frame can start at any size, even zero, before its page is styled.
+    let cfg = Config { clients: 3, proposers: 5, acceptors: 9, learners: 5, ..Config::default() };
+    let t = simulate(cfg, 1, 60, Faults::ALL).unwrap();
+    let w = t.world_at(30);
+    for (fw, fh) in [(0.0, 0.0), (1.0, 1.0), (300.0, 150.0), (40.0, 900.0), (2000.0, 20.0), (1e6, 1e6)] {
+        for presenter in [false, true] {
+            let s = Scene::build(&w, Frame { w: fw, h: fh, presenter });
+            assert!(s.t.f.is_finite(), "{fw}x{fh}");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Writes dist/sw.js, the service worker that lets the built app work offline (see static/sw.js).
+// Trunk runs it after every build (a post_build hook in Trunk.toml), on the staging directory;
+// `node scripts/sw.mjs DIR` runs it on any built directory.
+//
+// The worker's version is a hash of every file's name and contents, so a new build (and only a
+// new build) gets a new worker, which replaces the old build's cache.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dir = process.argv[2] || process.env.TRUNK_STAGING_DIR;
+if (!dir || !fs.existsSync(path.join(dir, 'index.html'))) {
+  console.error('sw.mjs: give the built directory (it must hold index.html), or run it as a trunk hook');
+  process.exit(2);
+}
+
+// Not cached: the worker itself, and the single-file build (a megabyte nobody needs twice).
+const skip = new Set(['sw.js', 'paxoscope-offline.html']);
+const files = fs.readdirSync(dir, { withFileTypes: true })
+  .filter((f) => f.isFile() && !skip.has(f.name))
+  .map((f) => f.name)
+  .sort();
+const hash = crypto.createHash('sha256');
+for (const f of files) hash.update(f).update('\0').update(fs.readFileSync(path.join(dir, f))).update('\0');
+const version = hash.digest('hex').slice(0, 16);
+
+const template = fs.readFileSync(path.join(here, '..', 'static', 'sw.js'), 'utf8');
+const out = template
+  .replace("'__VERSION__'", JSON.stringify(version))
+  .replace('__FILES__', JSON.stringify(['./', ...files]));
+if (out.includes('__VERSION__') || out.includes('__FILES__')) {
+  console.error('sw.mjs: static/sw.js lost its __VERSION__ or __FILES__ placeholder');
+  process.exit(1);
+}
+fs.writeFileSync(path.join(dir, 'sw.js'), out);
+console.log(`sw.js: version ${version}, ${files.length} files cached`);
