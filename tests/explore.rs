@@ -282,7 +282,7 @@ fn cli_explore_prints_verdicts_and_replayable_counterexamples() {
     assert_eq!(code, 0);
     assert_eq!(
         out.trim(),
-        "ignore_reported_values acceptor_amnesia minority_quorum accept_below_promise shared_ballots"
+        "ignore_reported_values acceptor_amnesia minority_quorum accept_below_promise shared_ballots skip_recovery"
     );
     let (code, out, _) = cli(&["explore", "--clients", "1", "--proposers", "1"]);
     assert_eq!(code, 0, "{out}");

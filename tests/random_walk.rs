@@ -4,6 +4,7 @@
 //! Widen the search with `PAXOSCOPE_SEEDS=20000 cargo test --release --test random_walk`.
 //! A failure prints the seed and the CLI command that reproduces it.
 
+use paxoscope::paxos::multi::LogMsg;
 use paxoscope::paxos::{Ballot, Msg, NodeId, Role};
 use paxoscope::sim::{simulate, Config, Event, Faults, Step};
 use std::collections::{BTreeMap, BTreeSet};
@@ -51,7 +52,11 @@ fn promises_follow_phase1b(steps: &[Step]) -> Result<(), String> {
                     promised.remove(node);
                     voted.remove(node);
                 }
-                Event::Sent { from, msg: Msg::Promise { ballot, .. }, .. } if from.role == Role::Acceptor => {
+                Event::Sent {
+                    from,
+                    msg: Msg::Promise { ballot, .. } | Msg::Log(LogMsg::LogPromise { ballot, .. }),
+                    ..
+                } if from.role == Role::Acceptor => {
                     if voted.entry(*from).or_default().contains(ballot) {
                         return Err(format!("step {}: {from} promised {ballot} after voting in it", i + 1));
                     }
@@ -59,7 +64,11 @@ fn promises_follow_phase1b(steps: &[Step]) -> Result<(), String> {
                         return Err(format!("step {}: {from} sent a second Promise for {ballot}", i + 1));
                     }
                 }
-                Event::Sent { from, msg: Msg::Accepted { ballot, .. }, .. } if from.role == Role::Acceptor => {
+                Event::Sent {
+                    from,
+                    msg: Msg::Accepted { ballot, .. } | Msg::Log(LogMsg::LogAccepted { ballot, .. }),
+                    ..
+                } if from.role == Role::Acceptor => {
                     voted.entry(*from).or_default().insert(*ballot);
                 }
                 _ => {}
@@ -118,4 +127,18 @@ fn the_walk_does_catch_breaches_when_a_rule_is_broken() {
             .any(|e| matches!(e, Event::Violated { invariant: paxoscope::sim::Invariant::Agreement, .. }))
     });
     assert!(broken.is_some(), "no walk found the disagreement amnesia allows");
+}
+
+/// Multi-Paxos under every fault: per-slot agreement and validity, only chosen commands applied,
+/// and every log applied in order (the oracle checks all of it on every step).
+#[test]
+fn multi_paxos_safety_holds_on_every_random_walk_with_all_faults() {
+    let cfg = Config { loss: 10, duplicate: 10, mode: paxoscope::sim::Mode::Multi, ..Config::default() };
+    let (_, n) = walk(&cfg, "--mode multi --loss 10 --duplicate-rate 10");
+    let mut slots = 0;
+    for seed in 0..n.min(200) {
+        let t = simulate(cfg.clone(), seed, STEPS, Faults::ALL).unwrap();
+        slots += t.steps().iter().flat_map(|s| &s.events).filter(|e| matches!(e, Event::SlotChosen { .. })).count();
+    }
+    assert!(slots > 200, "only {slots} slots chosen in 200 walks");
 }

@@ -8,16 +8,17 @@
 use paxoscope::paxos::NodeId;
 use paxoscope::paxos::Switch;
 use paxoscope::sim::explore::{Bounds, Explorer, Options, Verdict};
-use paxoscope::sim::{simulate, Config, Faults, Timeline, Trace, TraceFile};
+use paxoscope::sim::{simulate_with, Config, Faults, Mode, Timeline, Trace, TraceFile};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  paxoscope-cli simulate [--seed N] [--steps N]
+  paxoscope-cli simulate [--seed N] [--steps N] [--mode single|multi] [--slots N] [--commands N]
                          [--clients N --proposers N --acceptors N --learners N]
                          [--loss P] [--duplicate-rate P] [--latency MIN,MAX] [--timeout T]
                          [--crashes] [--duplicates] [--drops] [--partitions]
                          [--no-nacks] [--backoff] [--amnesia A2,...] [--mutation NAME]...
-      Runs a seeded random schedule and prints its trace (JSON) on stdout.
+      Runs a seeded random schedule and prints its trace (JSON) on stdout. --mode multi runs
+      Multi-Paxos (a log of --slots slots, default 8); --commands caps the client commands sent.
   paxoscope-cli replay FILE
       Re-applies a trace's commands; exits 0 when every event matches.
   paxoscope-cli explore [cluster flags] [--no-nacks] [--amnesia A2,...] [--mutation NAME]...
@@ -124,6 +125,8 @@ fn config_flag(cfg: &mut Config, flag: &str, f: &mut Flags) -> Result<bool, Fail
             let p = |s: &str| s.parse::<u32>().map_err(|_| usage(format!("--latency needs MIN,MAX, not {v:?}")));
             (cfg.latency_min, cfg.latency_max) = (p(a)?, p(b)?);
         }
+        "--mode" => cfg.mode = Mode::parse(f.value(flag)?).map_err(usage)?,
+        "--slots" => cfg.slots = f.number(flag)?,
         "--no-nacks" => cfg.nacks = false,
         "--backoff" => cfg.backoff = true,
         "--amnesia" => {
@@ -158,11 +161,12 @@ fn parse_flags(
 }
 
 fn cmd_simulate(args: &[String]) -> Result<String, Fail> {
-    let (mut seed, mut steps, mut faults) = (42u64, 200usize, Faults::default());
+    let (mut seed, mut steps, mut faults, mut commands) = (42u64, 200usize, Faults::default(), None);
     let cfg = parse_flags("simulate", args, |flag, f| {
         match flag {
             "--seed" => seed = f.number(flag)?,
             "--steps" => steps = f.number(flag)?,
+            "--commands" => commands = Some(f.number(flag)?),
             "--crashes" => faults.crashes = true,
             "--duplicates" => faults.duplicates = true,
             "--drops" => faults.drops = true,
@@ -174,7 +178,7 @@ fn cmd_simulate(args: &[String]) -> Result<String, Fail> {
     if steps > paxoscope::sim::trace::MAX_STEPS {
         return Err(usage(format!("--steps must be at most {}", paxoscope::sim::trace::MAX_STEPS)));
     }
-    let t = simulate(cfg, seed, steps, faults).map_err(usage)?;
+    let t = simulate_with(cfg, seed, steps, faults, commands).map_err(usage)?;
     Ok(Trace::from_timeline(&t).to_json())
 }
 
@@ -185,9 +189,14 @@ fn cmd_replay(args: &[String]) -> Result<String, Fail> {
     let text = std::fs::read_to_string(file).map_err(|e| usage(format!("cannot read {file}: {e}")))?;
     let trace = TraceFile::parse(&text).map_err(|e| usage(format!("{file}: {e}")))?;
     let t = trace.replay().map_err(|e| Fail(1, format!("{file}: {e}")))?;
-    let verdict = match t.world().chosen() {
-        Some((b, v)) => format!("{v} chosen in ballot {b}"),
-        None => "no value chosen".into(),
+    let verdict = match (t.world().oracle().log(), t.world().chosen()) {
+        (Some(log), _) => {
+            let slots: Vec<String> =
+                (0..t.config().slots).filter_map(|s| log.chosen(s).map(|(_, c)| format!("s{} {c}", s + 1))).collect();
+            format!("{} slots chosen: {}", slots.len(), slots.join(", "))
+        }
+        (None, Some((b, v))) => format!("{v} chosen in ballot {b}"),
+        (None, None) => "no value chosen".into(),
     };
     Ok(format!("{file}: {} steps replayed, every event matches ({verdict}).", trace.steps.len()))
 }

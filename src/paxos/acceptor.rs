@@ -32,7 +32,8 @@ impl Acceptor {
             | Msg::Nack { .. }
             | Msg::Accepted { .. }
             | Msg::Reply { .. }
-            | Msg::Announce { .. } => out.decide(Decision::Ignored { why: Why::NotForRole { kind: msg.kind() } }),
+            | Msg::Announce { .. }
+            | Msg::Log(_) => out.decide(Decision::Ignored { why: Why::NotForRole { kind: msg.kind() } }),
         }
     }
 

@@ -33,7 +33,8 @@ impl Client {
             | Msg::Nack { .. }
             | Msg::Accept { .. }
             | Msg::Accepted { .. }
-            | Msg::Commit { .. } => out.decide(Decision::Ignored { why: Why::NotForRole { kind: msg.kind() } }),
+            | Msg::Commit { .. }
+            | Msg::Log(_) => out.decide(Decision::Ignored { why: Why::NotForRole { kind: msg.kind() } }),
         }
     }
 

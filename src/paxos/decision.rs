@@ -6,6 +6,7 @@
 //! compiler's errors (narration and every other reader match exhaustively).
 
 use super::msg::Kind;
+use super::multi::LogDecision;
 use super::proposer::Phase;
 use super::types::{Ballot, NodeId, Proposal, Value};
 use serde::{Deserialize, Serialize};
@@ -184,6 +185,9 @@ pub enum Decision {
         /// Why.
         why: Why,
     },
+    /// A Multi-Paxos decision (the `multi` mode); its own `type` names tell it apart.
+    #[serde(untagged)]
+    Log(LogDecision),
 }
 
 /// Where a proposer's Phase 2 value came from (*Paxos Made Simple* P2c).
@@ -313,6 +317,7 @@ impl Decision {
             Decision::Began { .. } | Decision::Retry { .. } => Some(1),
             Decision::QuorumOfPromises { .. } => Some(2),
             Decision::QuorumOfVotes { .. } => Some(3),
+            Decision::Log(d) => d.enters_phase(),
             Decision::Asked { .. }
             | Decision::Heard { .. }
             | Decision::Queued { .. }
@@ -334,6 +339,8 @@ impl Decision {
     pub fn started(&self) -> Option<Ballot> {
         match *self {
             Decision::Began { ballot, .. } | Decision::Retry { ballot, .. } => Some(ballot),
+            Decision::Log(LogDecision::Campaign { ballot, .. }) => Some(ballot),
+            Decision::Log(_) => None,
             Decision::Asked { .. }
             | Decision::Heard { .. }
             | Decision::Queued { .. }
@@ -355,7 +362,7 @@ impl Decision {
 
     /// The ballot a decision committed in (Phase 3), if it committed.
     pub fn committed(&self) -> Option<Ballot> {
-        if let Decision::QuorumOfVotes { ballot, .. } = *self {
+        if let Decision::QuorumOfVotes { ballot, .. } | Decision::Log(LogDecision::SlotChosen { ballot, .. }) = *self {
             Some(ballot)
         } else {
             None

@@ -39,7 +39,8 @@ impl Learner {
             | Msg::Nack { .. }
             | Msg::Accept { .. }
             | Msg::Reply { .. }
-            | Msg::Announce { .. } => out.decide(Decision::Ignored { why: Why::NotForRole { kind: msg.kind() } }),
+            | Msg::Announce { .. }
+            | Msg::Log(_) => out.decide(Decision::Ignored { why: Why::NotForRole { kind: msg.kind() } }),
         }
     }
 

@@ -29,6 +29,7 @@ pub mod client;
 pub mod decision;
 pub mod learner;
 pub mod msg;
+pub mod multi;
 pub mod node;
 pub mod outbox;
 pub mod planted;

@@ -1,5 +1,6 @@
 //! The messages nodes send each other, named as in the paper, with the phase in each doc line.
 
+use super::multi::LogMsg;
 use super::types::{Ballot, Proposal, Value};
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +63,9 @@ pub enum Msg {
         /// The learned value.
         value: Value,
     },
+    /// A Multi-Paxos message (the `multi` mode); its own `type` names tell it apart.
+    #[serde(untagged)]
+    Log(LogMsg),
 }
 
 /// The kind of a message, in phase order: legends, counters, colours and scripts use it.
@@ -86,11 +90,13 @@ pub enum Kind {
     Reply,
     /// Phase 3, learner to client.
     Announce,
+    /// Multi-Paxos: a follower names the leader to a client.
+    Redirect,
 }
 
 impl Kind {
     /// Every kind, in phase order.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Request,
         Kind::Prepare,
         Kind::Promise,
@@ -100,6 +106,7 @@ impl Kind {
         Kind::Commit,
         Kind::Reply,
         Kind::Announce,
+        Kind::Redirect,
     ];
 
     /// The name used in traces, CSS classes and `data-type` attributes.
@@ -114,6 +121,7 @@ impl Kind {
             Kind::Commit => "commit",
             Kind::Reply => "reply",
             Kind::Announce => "announce",
+            Kind::Redirect => "redirect",
         }
     }
 
@@ -134,6 +142,7 @@ impl Kind {
             Kind::Commit => "Commit",
             Kind::Reply => "Reply",
             Kind::Announce => "Learned",
+            Kind::Redirect => "Redirect",
         }
     }
 }
@@ -151,6 +160,7 @@ impl Msg {
             Msg::Commit { .. } => Kind::Commit,
             Msg::Reply { .. } => Kind::Reply,
             Msg::Announce { .. } => Kind::Announce,
+            Msg::Log(m) => m.kind(),
         }
     }
 
@@ -163,7 +173,16 @@ impl Msg {
             | Msg::Accept { ballot, .. }
             | Msg::Accepted { ballot, .. }
             | Msg::Commit { ballot, .. } => Some(ballot),
+            Msg::Log(m) => m.ballot(),
             Msg::Request { .. } | Msg::Reply { .. } | Msg::Announce { .. } => None,
+        }
+    }
+
+    /// The slot of the log it is about (Multi-Paxos messages about one slot only).
+    pub fn slot(&self) -> Option<u8> {
+        match self {
+            Msg::Log(m) => m.slot(),
+            _ => None,
         }
     }
 
@@ -174,6 +193,12 @@ impl Msg {
             Msg::Prepare { .. } | Msg::Promise { .. } => 1,
             Msg::Nack { .. } | Msg::Accept { .. } | Msg::Accepted { .. } => 2,
             Msg::Commit { .. } | Msg::Reply { .. } | Msg::Announce { .. } => 3,
+            Msg::Log(m) => match m.kind() {
+                Kind::Request | Kind::Redirect => 0,
+                Kind::Prepare | Kind::Promise => 1,
+                Kind::Nack | Kind::Accept | Kind::Accepted => 2,
+                Kind::Commit | Kind::Reply | Kind::Announce => 3,
+            },
         }
     }
 
@@ -192,6 +217,7 @@ impl Msg {
             Msg::Commit { ballot, value } => format!("Commit {ballot} {value}"),
             Msg::Reply { value } => format!("Reply {value}"),
             Msg::Announce { value } => format!("Learned {value}"),
+            Msg::Log(m) => m.label(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! the network, failures and observation; it never looks inside a message to decide what a node
 //! does.
 
+use super::multi::{Cmd, LogNodes};
 use super::outbox::{Ctx, Outbox};
 use super::types::{NodeId, Role, Value};
 use super::{Acceptor, Client, Learner, Msg, Proposer};
@@ -18,6 +19,8 @@ pub struct Cluster {
     pub acceptors: Vec<Acceptor>,
     /// Learners, by index.
     pub learners: Vec<Learner>,
+    /// In Multi-Paxos mode, every node's log state; the vectors above then stay idle.
+    pub log: Option<Box<LogNodes>>,
 }
 
 impl Cluster {
@@ -28,11 +31,28 @@ impl Cluster {
             proposers: (0..proposers).map(|i| Proposer::new(NodeId::proposer(i))).collect(),
             acceptors: vec![Acceptor::default(); acceptors as usize],
             learners: vec![Learner::default(); learners as usize],
+            log: None,
+        }
+    }
+
+    /// A fresh Multi-Paxos cluster of the given shape.
+    pub fn new_log(clients: u8, proposers: u8, acceptors: u8, learners: u8) -> Self {
+        let log = Some(Box::new(LogNodes::new(clients, proposers, acceptors, learners)));
+        Cluster { log, ..Cluster::new(clients, proposers, acceptors, learners) }
+    }
+
+    /// Multi-Paxos: a client sends its next command.
+    pub fn submit(&mut self, client: NodeId, cmd: Cmd, out: &mut Outbox) {
+        if let Some(log) = &mut self.log {
+            log.submit(client, cmd, out);
         }
     }
 
     /// `msg` from `from` reaches `to`: its role handles it and records what it sends, and why.
     pub fn deliver(&mut self, from: NodeId, to: NodeId, msg: Msg, ctx: &Ctx, out: &mut Outbox) {
+        if let Some(log) = &mut self.log {
+            return log.deliver(from, to, msg, ctx, out);
+        }
         let i = to.index as usize;
         match to.role {
             Role::Client => self.clients[i].handle(from, msg, out),
@@ -49,11 +69,17 @@ impl Cluster {
 
     /// A proposer's timer fires.
     pub fn timeout(&mut self, proposer: NodeId, ctx: &Ctx, out: &mut Outbox) {
+        if let Some(log) = &mut self.log {
+            return log.timeout(proposer, ctx, out);
+        }
         self.proposers[proposer.index as usize].on_timeout(ctx, out);
     }
 
     /// A node stops: it loses what it keeps only in memory.
     pub fn crash(&mut self, node: NodeId) {
+        if let Some(log) = &mut self.log {
+            return log.crash(node);
+        }
         let i = node.index as usize;
         match node.role {
             Role::Client => self.clients[i].crash(),
@@ -65,6 +91,9 @@ impl Cluster {
 
     /// A node starts again from what it kept on disk; with `amnesia`, from nothing.
     pub fn restart(&mut self, node: NodeId, amnesia: bool) {
+        if let Some(log) = &mut self.log {
+            return log.restart(node, amnesia);
+        }
         let i = node.index as usize;
         match node.role {
             // Clients and learners keep nothing on disk: a crash already emptied them.

@@ -3,6 +3,7 @@
 
 use super::decision::Decision;
 use super::msg::Msg;
+use super::multi::{Cmd, Slot};
 use super::rulebook::{Switch, Switches};
 use super::types::{NodeId, Value};
 
@@ -21,6 +22,10 @@ pub struct Ctx {
     pub nacks: bool,
     /// Whether a refused proposer waits a random back-off before retrying.
     pub backoff: bool,
+    /// Number of proposers (a Multi-Paxos client retries with the next one).
+    pub proposers: u8,
+    /// Slots in the log (Multi-Paxos).
+    pub slots: u8,
     /// Rules switched off (unsafe on purpose).
     pub switches: Switches,
 }
@@ -57,6 +62,8 @@ pub enum Out {
     CancelTimer,
     /// This node has learned the chosen value (learners and clients).
     Learned(Value),
+    /// Multi-Paxos: this node applied `slot` of the log (learners and clients, in order).
+    Applied(Slot, Cmd),
 }
 
 /// The recorded effects of one handler call, in order, and the decision behind them.
@@ -115,6 +122,11 @@ impl Outbox {
         self.items.push(Out::Learned(value));
     }
 
+    /// Records that this node applied a slot of the log.
+    pub fn applied(&mut self, slot: Slot, cmd: Cmd) {
+        self.items.push(Out::Applied(slot, cmd));
+    }
+
     /// Empties the outbox, handing back what was recorded.
     #[must_use]
     pub fn take(&mut self) -> Vec<Out> {
@@ -126,5 +138,15 @@ impl Outbox {
 /// The context the role unit tests share: 2 clients, 3 acceptors (quorum 2), 1 learner, Nacks on.
 #[cfg(test)]
 pub(crate) fn test_ctx() -> Ctx {
-    Ctx { clients: 2, acceptors: 3, learners: 1, quorum: 2, nacks: true, backoff: false, switches: Switches::default() }
+    Ctx {
+        clients: 2,
+        acceptors: 3,
+        learners: 1,
+        quorum: 2,
+        nacks: true,
+        backoff: false,
+        proposers: 2,
+        slots: 8,
+        switches: Switches::default(),
+    }
 }

@@ -112,7 +112,8 @@ impl Proposer {
             | Msg::Accept { .. }
             | Msg::Commit { .. }
             | Msg::Reply { .. }
-            | Msg::Announce { .. } => out.decide(Decision::Ignored { why: Why::NotForRole { kind: msg.kind() } }),
+            | Msg::Announce { .. }
+            | Msg::Log(_) => out.decide(Decision::Ignored { why: Why::NotForRole { kind: msg.kind() } }),
         }
     }
 
@@ -162,7 +163,13 @@ impl Proposer {
             Kind::Promise => self.phase == Phase::Preparing,
             Kind::Accepted => self.phase == Phase::Accepting,
             Kind::Nack => matches!(self.phase, Phase::Preparing | Phase::Accepting),
-            Kind::Request | Kind::Prepare | Kind::Accept | Kind::Commit | Kind::Reply | Kind::Announce => true,
+            Kind::Request
+            | Kind::Prepare
+            | Kind::Accept
+            | Kind::Commit
+            | Kind::Reply
+            | Kind::Announce
+            | Kind::Redirect => true,
         };
         (self.ballot != Some(ballot) || !waiting).then_some(Why::MovedOn {
             kind,

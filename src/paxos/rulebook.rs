@@ -21,17 +21,35 @@ pub enum Switch {
     AcceptBelowPromise,
     /// Every proposer stamps its ballots as P1's, so two proposers can share a ballot.
     SharedBallots,
+    /// Multi-Paxos: a new leader skips the recovery of accepted slots and gives new commands
+    /// the slots from the first one it does not know to be chosen.
+    SkipRecovery,
 }
 
 impl Switch {
     /// Every switch, in menu order.
-    pub const ALL: [Switch; 5] = [
+    pub const ALL: [Switch; 6] = [
+        Switch::IgnoreReportedValues,
+        Switch::AcceptorAmnesia,
+        Switch::MinorityQuorum,
+        Switch::AcceptBelowPromise,
+        Switch::SharedBallots,
+        Switch::SkipRecovery,
+    ];
+
+    /// The switches single-decree Paxos has (every one but the log's).
+    pub const SINGLE: [Switch; 5] = [
         Switch::IgnoreReportedValues,
         Switch::AcceptorAmnesia,
         Switch::MinorityQuorum,
         Switch::AcceptBelowPromise,
         Switch::SharedBallots,
     ];
+
+    /// Does the switch change anything in single-decree Paxos?
+    pub fn in_single(self) -> bool {
+        self != Switch::SkipRecovery
+    }
 
     /// The one name: in traces, links and on the command line.
     pub fn name(self) -> &'static str {
@@ -41,6 +59,7 @@ impl Switch {
             Switch::MinorityQuorum => "minority_quorum",
             Switch::AcceptBelowPromise => "accept_below_promise",
             Switch::SharedBallots => "shared_ballots",
+            Switch::SkipRecovery => "skip_recovery",
         }
     }
 
@@ -62,6 +81,9 @@ impl Switch {
             Switch::MinorityQuorum => "A quorum is ⌊n/2⌋ acceptors, so two quorums need not overlap.",
             Switch::AcceptBelowPromise => "Acceptors accept ballots below their promise (breaks P1a).",
             Switch::SharedBallots => "All proposers stamp their ballots as P1's, so two proposers share a ballot.",
+            Switch::SkipRecovery => {
+                "Multi-Paxos: a new leader skips the recovery of accepted slots and reuses them for new commands."
+            }
         }
     }
 

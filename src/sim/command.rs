@@ -1,6 +1,7 @@
 //! The boundary of the world: `Command`s go in, `Event`s come out. Both are plain data with a
 //! stable JSON form (see `docs/trace-format.md`).
 
+use crate::paxos::multi::{Cmd, Slot};
 use crate::paxos::{Ballot, Decision, Msg, NodeId, Value};
 use serde::{Deserialize, Serialize};
 
@@ -129,24 +130,34 @@ pub enum Invariant {
     AcceptRespectsPromise,
     /// Each ballot belongs to one proposer and carries one value; a proposer's ballots rise.
     BallotsUnique,
+    /// Multi-Paxos: every learner and client applies the log in slot order, without gaps.
+    AppliedInOrder,
 }
 
 impl Invariant {
     /// Every invariant, in panel order.
-    pub const ALL: [Invariant; 6] = [
+    pub const ALL: [Invariant; 7] = [
         Invariant::Agreement,
         Invariant::Validity,
         Invariant::OnlyChosenIsLearned,
         Invariant::PromisesNeverDecrease,
         Invariant::AcceptRespectsPromise,
         Invariant::BallotsUnique,
+        Invariant::AppliedInOrder,
     ];
+
+    /// Does the property exist in this mode (the log's order only in Multi-Paxos)?
+    pub fn in_mode(self, mode: crate::sim::Mode) -> bool {
+        self != Invariant::AppliedInOrder || mode == crate::sim::Mode::Multi
+    }
 
     /// Is breaking it harm (a value chosen or told wrongly), rather than a rule of the protocol
     /// broken? A rule broken matters for the harm it lets follow.
     pub fn is_harm(self) -> bool {
         match self {
-            Invariant::Agreement | Invariant::Validity | Invariant::OnlyChosenIsLearned => true,
+            Invariant::Agreement | Invariant::Validity | Invariant::OnlyChosenIsLearned | Invariant::AppliedInOrder => {
+                true
+            }
             Invariant::PromisesNeverDecrease | Invariant::AcceptRespectsPromise | Invariant::BallotsUnique => false,
         }
     }
@@ -160,6 +171,7 @@ impl Invariant {
             Invariant::PromisesNeverDecrease => "An acceptor's promise never goes down",
             Invariant::AcceptRespectsPromise => "No acceptor accepts below its promise",
             Invariant::BallotsUnique => "Each ballot has one owner and one value; a proposer's ballots rise",
+            Invariant::AppliedInOrder => "Learners and clients apply the log in slot order, without gaps",
         }
     }
 }
@@ -236,6 +248,24 @@ pub enum Event {
         ballot: Ballot,
         /// The value.
         value: Value,
+    },
+    /// Global view, Multi-Paxos: a majority of acceptors has now accepted `value` in `slot`.
+    SlotChosen {
+        /// The slot (0-based; `s1` is 0).
+        slot: Slot,
+        /// The ballot.
+        ballot: Ballot,
+        /// The command.
+        value: Cmd,
+    },
+    /// Multi-Paxos: a learner or client applied `slot` of the log.
+    Applied {
+        /// Who.
+        node: NodeId,
+        /// The slot.
+        slot: Slot,
+        /// Its command.
+        value: Cmd,
     },
     /// A learner or client now knows the outcome.
     Learned {

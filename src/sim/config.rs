@@ -14,6 +14,48 @@ pub const MAX_DUPLICATE_PERCENT: u8 = 50;
 /// Proposer timeout bounds in ticks.
 pub const TIMEOUT_RANGE: (u32, u32) = (5, 1000);
 
+/// Which protocol the cluster runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Single-decree Paxos: one value is chosen (lessons 1–12).
+    #[default]
+    Single,
+    /// Multi-Paxos: a replicated log of commands with a stable leader.
+    Multi,
+}
+
+impl Mode {
+    /// Is this single-decree Paxos?
+    pub fn is_single(&self) -> bool {
+        *self == Mode::Single
+    }
+
+    /// Its name in links and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Single => "single",
+            Mode::Multi => "multi",
+        }
+    }
+
+    /// Reads `single` or `multi`.
+    pub fn parse(s: &str) -> Result<Mode, String> {
+        match s {
+            "single" => Ok(Mode::Single),
+            "multi" => Ok(Mode::Multi),
+            _ => Err(format!("unknown mode {s:?}: the modes are single and multi")),
+        }
+    }
+}
+
+/// Slots in a Multi-Paxos log unless set.
+pub const DEFAULT_SLOTS: u8 = 8;
+
+fn is_default_slots(n: &u8) -> bool {
+    *n == DEFAULT_SLOTS
+}
+
 /// Everything needed, with the seed and the commands, to rebuild a run exactly.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -44,6 +86,12 @@ pub struct Config {
     pub timeout: u32,
     /// Whether proposers wait a random back-off after a Nack, and randomize their timeouts.
     pub backoff: bool,
+    /// Single-decree Paxos or Multi-Paxos (left out of traces when single).
+    #[serde(skip_serializing_if = "Mode::is_single")]
+    pub mode: Mode,
+    /// Multi-Paxos: slots in the log, 1–16 (left out when 8).
+    #[serde(skip_serializing_if = "is_default_slots")]
+    pub slots: u8,
 }
 
 impl Default for Config {
@@ -62,6 +110,8 @@ impl Default for Config {
             duplicate: 0,
             timeout: 40,
             backoff: false,
+            mode: Mode::Single,
+            slots: DEFAULT_SLOTS,
         }
     }
 }
@@ -105,6 +155,8 @@ impl Config {
             quorum: self.quorum(),
             nacks: self.nacks,
             backoff,
+            proposers: self.proposers,
+            slots: self.slots,
             switches: self.mutations.iter().copied().collect(),
         }
     }
@@ -120,6 +172,15 @@ impl Config {
             let n = self.count(role);
             if !(lo..=hi).contains(&n) {
                 return Err(format!("{}s must be between {lo} and {hi}, not {n}", role.name()));
+            }
+        }
+        let max = crate::paxos::multi::MAX_SLOTS;
+        if !(1..=max as u8).contains(&self.slots) {
+            return Err(format!("slots must be between 1 and {max}, not {}", self.slots));
+        }
+        if self.mode.is_single() {
+            if let Some(s) = self.mutations.iter().find(|s| !s.in_single()) {
+                return Err(format!("the switch {s} exists only in multi mode"));
             }
         }
         if let Some(n) = self.amnesia.iter().find(|n| !self.has(**n)) {

@@ -223,6 +223,12 @@ impl Link {
         if c.backoff != d.backoff {
             f.push(format!("bo={}", c.backoff as u8));
         }
+        if c.mode != d.mode {
+            f.push(format!("md={}", c.mode.name()));
+        }
+        if c.slots != d.slots {
+            f.push(format!("sl={}", c.slots));
+        }
         f.extend(self.lesson_field());
         if !self.commands.is_empty() {
             f.push(format!("run={}", self.commands.iter().map(encode_command).collect::<Vec<_>>().join("~")));
@@ -277,6 +283,8 @@ impl Link {
                 "dp" => c.duplicate = v.parse().map_err(|_| bad("a duplicate rate"))?,
                 "to" => c.timeout = v.parse().map_err(|_| bad("a timeout"))?,
                 "bo" => c.backoff = v == "1",
+                "md" => c.mode = crate::sim::Mode::parse(v)?,
+                "sl" => c.slots = v.parse().map_err(|_| bad("a number of slots"))?,
                 "lesson" => link.lesson = Some(unescape(v)?),
                 // Checked when it is unpacked; here it is only text of link characters.
                 "L" => link.authored = Some(v.to_string()),
@@ -326,6 +334,20 @@ impl Link {
 mod tests {
     use super::*;
     use crate::sim::{simulate, Faults};
+
+    #[test]
+    fn a_multi_run_round_trips_with_its_mode_and_slots() {
+        let cfg = Config { mode: crate::sim::Mode::Multi, slots: 5, ..Config::default() };
+        let t = simulate(cfg.clone(), 3, 80, Faults::ALL).unwrap();
+        let cmds: Vec<Command> = t.steps().iter().map(|s| s.command.clone()).collect();
+        let link = Link::of_run(cfg.clone(), 3, cmds.clone(), cmds.len());
+        let hash = link.to_hash();
+        assert!(hash.contains("md=multi") && hash.contains("sl=5"), "{hash}");
+        let back = Link::parse(&hash).unwrap();
+        assert_eq!((back.config, back.commands), (cfg, cmds));
+        assert!(Link::parse("s=1&md=paxos").unwrap_err().contains("unknown mode"));
+        assert!(Link::parse("s=1&md=multi&sl=17").unwrap_err().contains("slots"));
+    }
 
     #[test]
     fn every_command_round_trips() {

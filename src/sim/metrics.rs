@@ -50,7 +50,7 @@ pub fn stats(steps: &[Step], times: &[u64]) -> RunStats {
                     committed.extend(decision.committed());
                 }
                 Event::Dropped { .. } => s.lost += 1,
-                Event::Chosen { .. } => {
+                Event::Chosen { .. } | Event::SlotChosen { .. } => {
                     if s.steps_to_choice.is_none() {
                         s.steps_to_choice = Some(i + 1);
                         s.time_to_choice = times.get(i).copied();
@@ -63,6 +63,7 @@ pub fn stats(steps: &[Step], times: &[u64]) -> RunStats {
                 | Event::Restarted { .. }
                 | Event::TimedOut { .. }
                 | Event::Learned { .. }
+                | Event::Applied { .. }
                 | Event::Rejected { .. }
                 | Event::Violated { .. } => {}
             }

@@ -37,6 +37,8 @@ pub struct Oracle {
     violations: Vec<(Invariant, String)>,
     /// Verdicts of the current step, appended after its other events.
     pending: Vec<Event>,
+    /// Multi-Paxos: the same records per slot (see `super::log_oracle`).
+    pub(crate) log: Option<Box<super::log_oracle::LogOracle>>,
 }
 
 impl Oracle {
@@ -146,12 +148,17 @@ impl Oracle {
         self.pending.clear();
     }
 
+    /// Queues an event of this step (a chosen slot).
+    pub(crate) fn note(&mut self, e: Event) {
+        self.pending.push(e);
+    }
+
     /// Hands over this step's verdicts.
     pub fn drain_into(&mut self, ev: &mut Vec<Event>) {
         ev.append(&mut self.pending);
     }
 
-    fn violate(&mut self, invariant: Invariant, detail: String) {
+    pub(crate) fn violate(&mut self, invariant: Invariant, detail: String) {
         if !self.violations.iter().any(|(i, d)| *i == invariant && *d == detail) {
             self.pending.push(Event::Violated { invariant, detail: detail.clone() });
             self.violations.push((invariant, detail));

@@ -4,7 +4,7 @@
 
 use super::command::Command;
 use super::rng::Rng;
-use super::world::{default_value, World};
+use super::world::World;
 use crate::paxos::{NodeId, Role};
 
 /// Which faults the schedule may inject.
@@ -30,12 +30,21 @@ impl Faults {
 pub struct RandomScheduler {
     rng: Rng,
     faults: Faults,
+    /// Multi-Paxos: the most client commands to send in all (`simulate --commands N`).
+    commands: Option<usize>,
+    sent: usize,
 }
 
 impl RandomScheduler {
     /// A schedule fixed by `seed`.
     pub fn new(seed: u64, faults: Faults) -> Self {
-        RandomScheduler { rng: Rng::new(seed ^ 0x5EED_5C4E_D01E_0000), faults }
+        RandomScheduler { rng: Rng::new(seed ^ 0x5EED_5C4E_D01E_0000), faults, commands: None, sent: 0 }
+    }
+
+    /// The same schedule, sending at most `n` client requests in all.
+    pub fn with_commands(mut self, n: usize) -> Self {
+        self.commands = Some(n);
+        self
     }
 
     fn pick<T: Copy>(&mut self, items: &[T]) -> Option<T> {
@@ -67,12 +76,16 @@ impl RandomScheduler {
                 30..=59 => self.random_msg(w).map(|id| Command::Deliver { id }),
                 60..=65 => {
                     let c = self.random_node(w, Role::Client);
-                    Some(Command::Request { client: c, value: default_value(c.index) })
+                    Some(w.next_request(c)).filter(|_| self.commands.is_none_or(|n| self.sent < n))
                 }
                 66..=68 => {
                     let client = self.random_node(w, Role::Client);
                     let leader = self.random_node(w, Role::Proposer);
                     Some(Command::SetLeader { client, leader })
+                }
+                // In Multi-Paxos, clients have timers too.
+                69..=71 if w.log().is_some() && self.rng.percent(50) => {
+                    Some(Command::Timeout { node: self.random_node(w, Role::Client) })
                 }
                 69..=71 => Some(Command::Timeout { node: self.random_node(w, Role::Proposer) }),
                 72..=76 if f.drops => self.random_msg(w).map(|id| Command::Drop { id }),
@@ -90,13 +103,16 @@ impl RandomScheduler {
                 _ => None,
             };
             if let Some(cmd) = cmd.filter(|c| w.is_enabled(c)) {
+                self.sent += matches!(cmd, Command::Request { .. }) as usize;
                 return cmd;
             }
         }
-        let fallback = Command::Request { client: NodeId::client(0), value: default_value(0) };
-        if w.is_enabled(&Command::Tick) || !w.is_enabled(&fallback) {
+        let fallback = w.next_request(NodeId::client(0));
+        let more = self.commands.is_none_or(|n| self.sent < n);
+        if w.is_enabled(&Command::Tick) || !more || !w.is_enabled(&fallback) {
             Command::Tick
         } else {
+            self.sent += 1;
             fallback
         }
     }
@@ -105,8 +121,22 @@ impl RandomScheduler {
 /// Runs `steps` scheduled commands on a fresh world and returns the recorded run. This is
 /// `paxoscope-cli simulate`, so any run found by a test can be reproduced from the shell.
 pub fn simulate(config: super::Config, seed: u64, steps: usize, faults: Faults) -> Result<super::Timeline, String> {
+    simulate_with(config, seed, steps, faults, None)
+}
+
+/// [`simulate`], sending at most `commands` client requests when given (`--commands N`).
+pub fn simulate_with(
+    config: super::Config,
+    seed: u64,
+    steps: usize,
+    faults: Faults,
+    commands: Option<usize>,
+) -> Result<super::Timeline, String> {
     let mut t = super::Timeline::new(config, seed)?;
     let mut sched = RandomScheduler::new(seed, faults);
+    if let Some(n) = commands {
+        sched = sched.with_commands(n);
+    }
     // A refused command is not recorded, so allow a few extra attempts to fill `steps`.
     for _ in 0..steps * 2 {
         if t.len() == steps {

@@ -19,6 +19,8 @@ pub struct Pick {
     pub to: Option<NodeId>,
     /// Message kind.
     pub kind: Option<Kind>,
+    /// Multi-Paxos: the slot the message is about.
+    pub slot: Option<u8>,
 }
 
 impl Pick {
@@ -36,11 +38,17 @@ impl Pick {
         self.to = Some(n);
         self
     }
+    /// Narrows to a slot (0-based) of the log.
+    pub fn slot(mut self, s: u8) -> Self {
+        self.slot = Some(s);
+        self
+    }
     /// Does `m` match?
     pub fn matches(&self, m: &InFlight) -> bool {
         self.from.is_none_or(|f| f == m.from)
             && self.to.is_none_or(|t| t == m.to)
             && self.kind.is_none_or(|k| k == m.msg.kind())
+            && self.slot.is_none_or(|s| m.msg.slot() == Some(s))
     }
 }
 
@@ -125,6 +133,12 @@ impl Script {
         self.events.push(step.events);
         self.before_last = Some(before);
         self
+    }
+
+    /// A client asks for its next value (in Multi-Paxos, the next command of its stream).
+    pub fn next_command(&mut self, client: NodeId) -> &mut Self {
+        let cmd = self.world.next_request(client);
+        self.run(cmd)
     }
 
     /// A client asks for a value.

@@ -46,6 +46,9 @@ fn dots(what: &str, have: u32, need: u8) -> Line {
 /// The state of a node in words: at most three short lines, so that cards stay narrow. A
 /// proposer shows a value only once it proposes one; until then the ballot is not tied to any.
 pub fn node_lines(w: &World, id: NodeId) -> Vec<Line> {
+    if let Some(log) = w.log() {
+        return log_lines(w, log, id);
+    }
     let i = id.index as usize;
     match id.role {
         Role::Client => {
@@ -122,6 +125,10 @@ pub fn token_lines(msg: &Msg) -> Vec<String> {
         Msg::Commit { value, .. } => vec![format!("Commit {}", short(value))],
         Msg::Reply { value } => vec![format!("Reply {}", short(value))],
         Msg::Announce { value } => vec![format!("Learned {}", short(value))],
+        Msg::Log(crate::paxos::multi::LogMsg::LogPromise { ballot, from, votes }) => {
+            vec![format!("Promise {ballot}"), crate::paxos::multi::msg::votes_label(from, &votes)]
+        }
+        Msg::Log(m) => vec![m.label()],
     }
 }
 
@@ -208,6 +215,63 @@ mod px_tests {
         assert_eq!(px(-0.26), "-0.3");
         assert_eq!(px(-4.0), "-4");
         assert_eq!(int(2.5), "3");
+    }
+}
+
+/// "s1–s3", or "–" for none: the applied prefix of a log.
+fn prefix(n: u8) -> String {
+    match n {
+        0 => "–".into(),
+        1 => "s1".into(),
+        n => format!("s1–s{n}"),
+    }
+}
+
+/// Multi-Paxos cards: the log itself is drawn in the log grid, so cards say where each node
+/// stands (leader or follower, promise, applied prefix).
+fn log_lines(w: &World, log: &crate::paxos::multi::LogNodes, id: NodeId) -> Vec<Line> {
+    use crate::paxos::multi::Stage;
+    let i = id.index as usize;
+    match id.role {
+        Role::Client => {
+            let c = &log.clients[i];
+            let sent = c.sent.checked_sub(0).filter(|n| *n > 0).and_then(|n| crate::paxos::multi::Cmd::new(c.index, n));
+            let mut v = vec![line(format!("leader {}", c.leader))];
+            v.push(line(match sent {
+                Some(cmd) => format!("sent {cmd} · applied {}", prefix(c.applied)),
+                None => format!("applied {}", prefix(c.applied)),
+            }));
+            v
+        }
+        Role::Proposer => {
+            let p = &log.proposers[i];
+            let b = p.ballot.map_or(String::new(), |b| b.to_string());
+            match p.stage {
+                Stage::Follower if p.max_round == 0 => vec![line(format!("follower · {} leads", p.leader))],
+                Stage::Follower => {
+                    vec![durable(format!("follower · round {}", p.max_round)), line(format!("{} leads", p.leader))]
+                }
+                Stage::Preparing => vec![
+                    durable(format!("Phase 1 · {b} ≥s{}", p.from as u32 + 1)),
+                    dots("promises", p.promises.count_ones(), w.quorum()),
+                ],
+                Stage::Leading => {
+                    vec![durable(format!("leader · {b}")), line(format!("next slot s{}", p.next_free() as u32 + 1))]
+                }
+            }
+        }
+        Role::Acceptor => {
+            let a = &log.acceptors[i];
+            let promised = a.promised.map_or("promised –".to_string(), |b| format!("promised {b}"));
+            vec![
+                durable(promised),
+                durable(match a.votes.iter().count() {
+                    1 => "votes in 1 slot".to_string(),
+                    n => format!("votes in {n} slots"),
+                }),
+            ]
+        }
+        Role::Learner => vec![line(format!("applied {}", prefix(log.learners[i].applied)))],
     }
 }
 

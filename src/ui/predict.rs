@@ -1,6 +1,7 @@
 //! Predict mode: before a message arrives, ask what will happen, then let the world answer.
 //! The right answer comes from applying the step to a copy of the world, so it is never wrong.
 
+use crate::paxos::multi::{LogDecision, LogMsg};
 use crate::paxos::{Decision, Msg, Role, Source, Value};
 use crate::sim::narrate::narrate;
 use crate::sim::{Command, Due, Event, InFlight, Step, World};
@@ -109,7 +110,7 @@ fn hint(w: &World, m: &InFlight) -> String {
         Msg::Request { .. } => {
             "An idle proposer starts a new ballot for a request; a busy one keeps working for its first request.".into()
         }
-        Msg::Commit { .. } | Msg::Reply { .. } | Msg::Announce { .. } => String::new(),
+        Msg::Commit { .. } | Msg::Reply { .. } | Msg::Announce { .. } | Msg::Log(_) => String::new(),
     }
 }
 
@@ -161,7 +162,38 @@ fn about(w: &World, m: &InFlight, d: Decision) -> Option<Question> {
         ),
         // Commits and outcomes only spread the news: there is nothing to predict.
         Msg::Commit { .. } | Msg::Reply { .. } | Msg::Announce { .. } => None,
+        Msg::Log(lm) => log_question(m, lm, d),
     }
+}
+
+/// Multi-Paxos questions: the same rules, per slot, and the leader's fast path.
+fn log_question(m: &InFlight, lm: LogMsg, d: Decision) -> Option<Question> {
+    let (to, from) = (m.to, m.from);
+    let is = |f: fn(&LogDecision) -> bool| matches!(d, Decision::Log(ref l) if f(l));
+    let (prompt, yes) = match lm {
+        LogMsg::LogPrepare { ballot, from: k } if !matches!(d, Decision::Ignored { .. }) => (
+            format!("{from}'s Prepare {ballot} for every slot from s{} is about to reach {to}. Will {to} promise?", k + 1),
+            is(|l| matches!(l, LogDecision::Promised { .. })),
+        ),
+        LogMsg::LogAccept { slot, ballot, value } => (
+            format!("Accept s{} {ballot} {value} is about to reach {to}. Will {to} accept it?", slot + 1),
+            is(|l| matches!(l, LogDecision::Voted { .. })),
+        ),
+        LogMsg::LogPromise { ballot, .. } if to.role == Role::Proposer && !is(|l| matches!(l, LogDecision::Stale { .. })) => (
+            format!("{from}'s promise for {ballot} is about to reach {to}. Will {to} become the leader now?"),
+            is(|l| matches!(l, LogDecision::Elected { .. })),
+        ),
+        LogMsg::Submit { value, .. } if to.role == Role::Proposer => (
+            format!("{from}'s request for {value} is about to reach {to}. Will {to} put it in a slot at once, with no Phase 1?"),
+            is(|l| matches!(l, LogDecision::Assigned { .. })),
+        ),
+        LogMsg::LogAccepted { slot, ballot, .. } if to.role == Role::Proposer && !is(|l| matches!(l, LogDecision::Stale { .. } | LogDecision::AlreadyKnown { .. })) => (
+            format!("{from}'s vote for slot s{} in {ballot} is about to reach {to}. Will slot s{} be committed now?", slot + 1, slot + 1),
+            is(|l| matches!(l, LogDecision::SlotChosen { .. })),
+        ),
+        _ => return None,
+    };
+    Some(yes_no(prompt, yes))
 }
 
 /// "Will A2 promise, refuse, or ignore it?" The same three choices every time, so the set of

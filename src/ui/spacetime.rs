@@ -108,6 +108,8 @@ pub fn build(steps: &[Step], upto: usize) -> Diagram {
                 Event::Decided { .. }
                 | Event::TimedOut { .. }
                 | Event::Chosen { .. }
+                | Event::SlotChosen { .. }
+                | Event::Applied { .. }
                 | Event::Learned { .. }
                 | Event::Rejected { .. }
                 | Event::Violated { .. } => {}

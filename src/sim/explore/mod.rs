@@ -245,6 +245,11 @@ impl Explorer {
     /// A search with the given options.
     pub fn with(config: Config, seed: u64, bounds: Bounds, options: Options) -> Result<Self, String> {
         bounds.validate()?;
+        // Its state encoding and reductions are single-decree Paxos's; a log world would be
+        // searched as if it had nothing to do, so say so instead of calling it safe.
+        if config.mode == crate::sim::Mode::Multi {
+            return Err("the explorer searches single-decree Paxos only; multi mode is checked by the oracle on every step and by random walks (simulate --mode multi)".into());
+        }
         let roots = start(&config, seed, &bounds, &options)?;
         let values = ValueTable::new((0..config.clients).map(default_value));
         let mut e = Explorer {

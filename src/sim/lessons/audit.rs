@@ -81,8 +81,14 @@ fn read(caption: &str) -> Vec<Said> {
 fn true_of(said: &Said, w: &World, beat_steps: &[Step]) -> bool {
     let events = || beat_steps.iter().flat_map(|s| &s.events);
     match *said {
-        Said::Chosen(v) => w.oracle().chosen().iter().any(|(_, c)| *c == v),
-        Said::Accepted(n, v) => w.acceptors()[n.index as usize].accepted.is_some_and(|p| p.value == v),
+        Said::Chosen(v) => match w.oracle().log() {
+            Some(log) => (0..16).any(|s| log.chosen(s).is_some_and(|(_, c)| c.value() == Some(v))),
+            None => w.oracle().chosen().iter().any(|(_, c)| *c == v),
+        },
+        Said::Accepted(n, v) => match w.log() {
+            Some(log) => log.acceptors[n.index as usize].votes.iter().any(|(_, vote)| vote.cmd.value() == Some(v)),
+            None => w.acceptors()[n.index as usize].accepted.is_some_and(|p| p.value == v),
+        },
         Said::Crashed(n) => !w.is_up(n) || events().any(|e| matches!(e, Event::Crashed { node } if *node == n)),
         Said::Restarted(n) => w.is_up(n) && events().any(|e| matches!(e, Event::Restarted { node, .. } if *node == n)),
         Said::SafetyBroken => !w.oracle().violations().is_empty(),

@@ -2,6 +2,7 @@
 //! is bound to a claim ("when A2 restarts", "when \"Y\" is chosen") and is shown on the step where
 //! that claim holds; `tests/lessons.rs` replays every lesson and checks each one.
 
+use crate::paxos::multi::{slot_name, Cmd, LogDecision, Slot};
 use crate::paxos::{Decision, NodeId, Value};
 use crate::sim::command::{Command, Event, Invariant, Step};
 use crate::sim::world::World;
@@ -126,6 +127,54 @@ pub enum Claim {
         /// The proposer.
         by: NodeId,
     },
+    // Multi-Paxos
+    /// `value` becomes chosen in `slot` (0-based; the global view).
+    SlotChosen {
+        /// The slot.
+        slot: Slot,
+        /// The command.
+        value: Cmd,
+    },
+    /// A proposer's Phase 1 ends with a quorum: it leads.
+    Leads {
+        /// The proposer.
+        by: NodeId,
+    },
+    /// A leader gives a new command a slot, with no Phase 1.
+    Assigns {
+        /// The leader.
+        by: NodeId,
+        /// The slot.
+        slot: Slot,
+    },
+    /// An acceptor votes in a slot.
+    Votes {
+        /// The acceptor.
+        by: NodeId,
+        /// The slot.
+        slot: Slot,
+    },
+    /// A learner or client applies a slot.
+    Applies {
+        /// Who.
+        node: NodeId,
+        /// The slot.
+        slot: Slot,
+    },
+    /// A leader is preempted and steps down.
+    StepsDown {
+        /// The proposer.
+        by: NodeId,
+    },
+    /// A follower redirects a client to the leader it believes in.
+    Redirects {
+        /// The proposer.
+        by: NodeId,
+    },
+}
+
+fn log_decided(step: &Step, who: NodeId, f: impl Fn(&LogDecision) -> bool) -> bool {
+    decided(step, who, |d| matches!(d, Decision::Log(l) if f(l)))
 }
 
 /// A claim as it appears in JSON: a `type` and the fields that type takes, read flat and then
@@ -221,7 +270,14 @@ impl Claim {
             | Claim::Proposes { by, .. }
             | Claim::Accepts { by, .. }
             | Claim::Commits { by, .. }
-            | Claim::BacksOff { by } => vec![by],
+            | Claim::BacksOff { by }
+            | Claim::Leads { by }
+            | Claim::Assigns { by, .. }
+            | Claim::Votes { by, .. }
+            | Claim::StepsDown { by }
+            | Claim::Redirects { by } => vec![by],
+            Claim::Applies { node, .. } => vec![node],
+            Claim::SlotChosen { .. } => vec![],
             Claim::Learns { node, .. }
             | Claim::Crashes { node }
             | Claim::Restarts { node, .. }
@@ -246,11 +302,14 @@ impl Claim {
     pub fn holds(&self, before: &World, step: &Step, after: &World) -> bool {
         let ev = &step.events;
         match *self {
-            Claim::Asks { client, value } => {
-                decided(step, client, |d| matches!(d, Decision::Asked { value: v, .. } if *v == value))
-            }
+            Claim::Asks { client, value } => decided(step, client, |d| {
+                matches!(d, Decision::Asked { value: v, .. } if *v == value)
+                    || matches!(d, Decision::Log(LogDecision::Submitted { value: c, .. }) if c.value() == Some(value))
+            }),
             Claim::Starts { by } => decided(step, by, |d| d.started().is_some()),
-            Claim::Promises { by } => decided(step, by, |d| matches!(d, Decision::Promised { .. })),
+            Claim::Promises { by } => decided(step, by, |d| {
+                matches!(d, Decision::Promised { .. } | Decision::Log(LogDecision::Promised { .. }))
+            }),
             Claim::Refuses { by } => decided(step, by, |d| matches!(d, Decision::Refused { .. })),
             Claim::Ignores { by } => decided(step, by, |d| matches!(d, Decision::Ignored { .. })),
             Claim::Counts { by } => decided(step, by, |d| {
@@ -284,7 +343,7 @@ impl Claim {
                 ev.iter().any(|e| matches!(e, Event::Restarted { node: n, amnesia: a } if *n == node && *a == amnesia))
             }
             Claim::TimesOut { node } => ev.iter().any(|e| matches!(e, Event::TimedOut { node: n } if *n == node)),
-            Claim::Follows { client, leader } => after.clients()[client.index as usize].leader == leader,
+            Claim::Follows { client, leader } => after.client_leader(client) == leader,
             Claim::Splits => after.is_partitioned() && matches!(step.command, Command::Partition { .. }),
             Claim::Heals => !after.is_partitioned() && matches!(step.command, Command::Heal),
             Claim::Setting => matches!(
@@ -299,6 +358,21 @@ impl Claim {
                 ev.iter().any(|e| matches!(e, Event::Violated { invariant: i, .. } if *i == invariant))
             }
             Claim::BacksOff { by } => decided(step, by, |d| matches!(d, Decision::BackingOff { .. })),
+            Claim::SlotChosen { slot, value } => {
+                ev.iter().any(|e| matches!(e, Event::SlotChosen { slot: s, value: v, .. } if *s == slot && *v == value))
+            }
+            Claim::Leads { by } => log_decided(step, by, |d| matches!(d, LogDecision::Elected { .. })),
+            Claim::Assigns { by, slot } => {
+                log_decided(step, by, |d| matches!(d, LogDecision::Assigned { slot: s, .. } if *s == slot))
+            }
+            Claim::Votes { by, slot } => {
+                log_decided(step, by, |d| matches!(d, LogDecision::Voted { slot: s, .. } if *s == slot))
+            }
+            Claim::Applies { node, slot } => {
+                ev.iter().any(|e| matches!(e, Event::Applied { node: n, slot: s, .. } if *n == node && *s == slot))
+            }
+            Claim::StepsDown { by } => log_decided(step, by, |d| matches!(d, LogDecision::Demoted { .. })),
+            Claim::Redirects { by } => log_decided(step, by, |d| matches!(d, LogDecision::Redirect { .. })),
         }
     }
 }
@@ -317,10 +391,16 @@ impl Claim {
             if let Event::Chosen { value, .. } = e {
                 out.push(Claim::Chosen { value: *value });
             }
+            if let Event::SlotChosen { slot, value, .. } = e {
+                out.push(Claim::SlotChosen { slot: *slot, value: *value });
+            }
         }
         for e in &step.events {
             if let Event::Learned { node, value } = e {
                 out.push(Claim::Learns { node: *node, value: *value });
+            }
+            if let Event::Applied { node, slot, .. } = e {
+                out.push(Claim::Applies { node: *node, slot: *slot });
             }
         }
         for (n, d) in step.decisions() {
@@ -337,6 +417,8 @@ impl Claim {
                 | Event::Sent { .. }
                 | Event::Delivered { .. }
                 | Event::Chosen { .. }
+                | Event::SlotChosen { .. }
+                | Event::Applied { .. }
                 | Event::Learned { .. }
                 | Event::Rejected { .. }
                 | Event::Violated { .. } => {}
@@ -378,12 +460,46 @@ impl Claim {
             }
             Decision::Ignored { .. } => Claim::Ignores { by: n },
             Decision::BackingOff { .. } => Claim::BacksOff { by: n },
+            Decision::Log(l) => return Claim::of_log(n, &l),
             // Told by the events they cause (a learned value) or too small to caption alone.
             Decision::Heard { .. }
             | Decision::Queued { .. }
             | Decision::RepliedAtOnce { .. }
             | Decision::NotedCommit { .. }
             | Decision::Learned { .. } => return None,
+        })
+    }
+}
+
+impl Claim {
+    fn of_log(n: NodeId, d: &LogDecision) -> Option<Claim> {
+        Some(match *d {
+            LogDecision::Submitted { value, .. } => Claim::Asks { client: n, value: value.value()? },
+            LogDecision::Campaign { .. } => Claim::Starts { by: n },
+            LogDecision::Promised { .. } => Claim::Promises { by: n },
+            LogDecision::Voted { slot, .. } => Claim::Votes { by: n, slot },
+            LogDecision::Elected { .. } => Claim::Leads { by: n },
+            LogDecision::Assigned { slot, .. } => Claim::Assigns { by: n, slot },
+            LogDecision::Demoted { .. } => Claim::StepsDown { by: n },
+            LogDecision::Redirect { .. } => Claim::Redirects { by: n },
+            LogDecision::PromiseCounted { .. } | LogDecision::VoteCounted { .. } | LogDecision::Tallied { .. } => {
+                Claim::Counts { by: n }
+            }
+            LogDecision::Stale { .. } | LogDecision::AlreadyCounted { .. } | LogDecision::AlreadyKnown { .. } => {
+                Claim::Ignores { by: n }
+            }
+            LogDecision::Replied { .. }
+            | LogDecision::Redirected { .. }
+            | LogDecision::Applied { .. }
+            | LogDecision::Queued { .. }
+            | LogDecision::Known { .. }
+            | LogDecision::Full { .. }
+            | LogDecision::SlotChosen { .. }
+            | LogDecision::Resent { .. }
+            | LogDecision::Retransmit { .. }
+            | LogDecision::AskedForGap { .. }
+            | LogDecision::NotedCommit { .. }
+            | LogDecision::Learned { .. } => return None,
         })
     }
 }
@@ -414,6 +530,13 @@ impl fmt::Display for Claim {
             Claim::Setting => write!(f, "a setting changes"),
             Claim::Breaks { invariant } => write!(f, "safety breaks ({})", invariant.statement()),
             Claim::BacksOff { by } => write!(f, "{by} backs off"),
+            Claim::SlotChosen { slot, value } => write!(f, "{value} is chosen in slot {}", slot_name(*slot)),
+            Claim::Leads { by } => write!(f, "{by} becomes the leader"),
+            Claim::Assigns { by, slot } => write!(f, "{by} assigns slot {}", slot_name(*slot)),
+            Claim::Votes { by, slot } => write!(f, "{by} accepts in slot {}", slot_name(*slot)),
+            Claim::Applies { node, slot } => write!(f, "{node} applies slot {}", slot_name(*slot)),
+            Claim::StepsDown { by } => write!(f, "{by} steps down"),
+            Claim::Redirects { by } => write!(f, "{by} redirects a client"),
         }
     }
 }

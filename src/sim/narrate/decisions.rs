@@ -60,6 +60,7 @@ pub(super) fn sentence(sc: &Scene, node: NodeId, d: &Decision) -> String {
         }
         Decision::Learned { value, via } => learned(sc, node, value, via),
         Decision::Ignored { why } => ignored(node, why, from),
+        Decision::Log(d) => super::log::sentence(sc, node, &d),
     }
 }
 
@@ -258,7 +259,13 @@ fn ignored(node: NodeId, why: Why, from: Option<NodeId>) -> String {
                 Kind::Nack => format!(
                     "{node} ignores this Nack: it is about ballot {ballot}, and {node} has moved on (it is now {now})."
                 ),
-                Kind::Request | Kind::Prepare | Kind::Accept | Kind::Commit | Kind::Reply | Kind::Announce => {
+                Kind::Request
+                | Kind::Prepare
+                | Kind::Accept
+                | Kind::Commit
+                | Kind::Reply
+                | Kind::Announce
+                | Kind::Redirect => {
                     format!("{node} ignores {} {ballot}: it is now {now}.", kind.title())
                 }
             }

@@ -7,6 +7,7 @@
 
 mod decisions;
 mod faults;
+mod log;
 
 use super::command::{Command, Event, MsgId, Step};
 use super::network::InFlight;
@@ -75,6 +76,10 @@ pub fn narrate(before: &World, step: &Step, after: &World) -> Narration {
             n.chosen = true;
             let _ = write!(text, " That makes a majority: {value} is now chosen in ballot {ballot}. This is the global view; no node knows it yet.");
         }
+        if let Event::SlotChosen { slot, ballot, value } = e {
+            n.chosen = true;
+            let _ = write!(text, " That makes a majority: {value} is now chosen in slot {} (ballot {ballot}). This is the global view; no node knows it yet.", crate::paxos::multi::slot_name(*slot));
+        }
         if let Event::Violated { invariant, detail } = e {
             n.violated = true;
             if invariant.is_harm() {
@@ -129,6 +134,8 @@ fn handled_message(step: &Step) -> Option<MsgId> {
         | Event::Restarted { .. }
         | Event::TimedOut { .. }
         | Event::Chosen { .. }
+        | Event::SlotChosen { .. }
+        | Event::Applied { .. }
         | Event::Learned { .. }
         | Event::Rejected { .. }
         | Event::Violated { .. } => None,

@@ -5,7 +5,6 @@ use crate::paxos::{NodeId, Role};
 use crate::sim::command::{Command, MsgId};
 use crate::sim::config::{check_percent, MAX_DUPLICATE_PERCENT, MAX_LATENCY};
 use crate::sim::network::{slot, Network};
-use crate::sim::world::default_value;
 
 fn reject(reason: String) -> Result<(), String> {
     Err(reason)
@@ -49,16 +48,17 @@ impl World {
     /// Why `cmd` is not enabled now, or `Ok` if it is.
     pub fn check(&self, cmd: &Command) -> Result<(), String> {
         match cmd {
-            Command::Request { client, .. } => {
+            Command::Request { client, value } => {
                 self.exists(*client, Role::Client)?;
                 refuse_if(!self.is_up(*client), || {
                     format!("{client} is crashed; restart it before it can ask for a value.")
-                })
+                })?;
+                self.check_log_request(*client, *value)
             }
             Command::SetLeader { client, leader } => {
                 self.exists(*client, Role::Client)?;
                 self.exists(*leader, Role::Proposer)?;
-                let same = self.nodes.clients[client.index as usize].leader == *leader;
+                let same = self.client_leader(*client) == *leader;
                 refuse_if(same, || format!("{client} already believes {leader} is the leader."))
             }
             Command::Deliver { id } | Command::Drop { id } | Command::Duplicate { id } => self.in_flight_msg(*id),
@@ -98,6 +98,14 @@ impl World {
             Command::Restart { .. } => {
                 self.any_node(node)?;
                 refuse_if(up, || format!("{node} is running; only a crashed node can restart."))
+            }
+            _ if self.nodes.log.is_some() => {
+                if node.role != Role::Client {
+                    self.exists(node, Role::Proposer)?;
+                }
+                self.any_node(node)?;
+                refuse_if(!up, || format!("{node} is crashed; a crashed node has no timer."))?;
+                self.check_log_timeout(node)
             }
             _ => {
                 self.exists(node, Role::Proposer)?;
@@ -144,15 +152,20 @@ impl World {
         for m in self.net.in_flight() {
             v.extend([Command::Deliver { id: m.id }, Command::Drop { id: m.id }, Command::Duplicate { id: m.id }]);
         }
-        for p in &self.nodes.proposers {
+        if self.nodes.log.is_some() {
+            let nodes = (0..self.cfg.proposers).map(NodeId::proposer).chain((0..self.cfg.clients).map(NodeId::client));
+            v.extend(nodes.map(|node| Command::Timeout { node }).filter(|c| self.is_enabled(c)));
+        }
+        for p in self.nodes.proposers.iter().filter(|_| self.nodes.log.is_none()) {
             if self.is_up(p.id) && p.phase.in_progress() {
                 v.push(Command::Timeout { node: p.id });
             }
         }
         for i in 0..self.cfg.clients {
             let c = NodeId::client(i);
-            if self.is_up(c) {
-                v.push(Command::Request { client: c, value: default_value(i) });
+            let request = self.next_request(c);
+            if self.is_up(c) && self.is_enabled(&request) {
+                v.push(request);
             }
         }
         for i in 0..self.cfg.clients {

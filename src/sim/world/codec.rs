@@ -116,6 +116,8 @@ pub fn relevant(w: &World, m: &InFlight) -> bool {
             // a Nack it ignores still matters while it names a round above the proposer's own.
             match m.msg {
                 Msg::Nack { promised, .. } => p.moved_on(Kind::Nack, ballot).is_none() || promised.round > p.max_round,
+                // The explorer does not search Multi-Paxos worlds (it refuses the mode).
+                Msg::Log(_) => true,
                 Msg::Request { .. }
                 | Msg::Prepare { .. }
                 | Msg::Promise { .. }
@@ -137,6 +139,7 @@ fn acceptor_relevant(w: &World, m: &InFlight) -> bool {
     let promised = w.acceptors()[m.to.index as usize].promised;
     match m.msg {
         Msg::Commit { .. } => false,
+        Msg::Log(_) => true,
         Msg::Prepare { ballot } if w.last_ballots => promised.is_none_or(|p| ballot > p),
         Msg::Accept { ballot, .. } if w.last_ballots => {
             promised.is_none_or(|p| ballot >= p) || w.ctx.off(crate::paxos::Switch::AcceptBelowPromise)
@@ -164,6 +167,7 @@ fn put_msg(out: &mut impl Sink, vt: &ValueTable, m: &InFlight, perm: &Perm) {
         Msg::Accept { ballot, value } | Msg::Accepted { ballot, value } | Msg::Commit { ballot, value } => {
             (Some(ballot), Some(value), None)
         }
+        Msg::Log(_) => (m.msg.ballot(), None, None),
     };
     put_ballot(out, b);
     out.push(vt.put(v));
@@ -304,7 +308,7 @@ impl World {
         self.next_id = src.next_id;
         self.oracle.copy_history_from(&src.oracle);
         self.time = 0;
-        self.timers = [None; 5];
+        self.timers = [None; 8];
         self.last_ballots = src.last_ballots;
         self.requests_held = src.requests_held;
     }
@@ -434,7 +438,7 @@ impl World {
         self.next_id = n + 1;
         self.oracle.decode(&mut r, |b| vt.get(b), get_ballot);
         self.time = 0;
-        self.timers = [None; 5];
+        self.timers = [None; 8];
         r.i
     }
 }

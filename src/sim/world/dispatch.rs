@@ -2,7 +2,7 @@
 //! duplicates), timers, crashes and restarts. Protocol behaviour is the roles' business: a
 //! message that arrives goes to `Cluster::deliver` whatever it holds.
 
-use super::{Due, World};
+use super::{timer_index, Due, World};
 use crate::paxos::{Msg, NodeId, Role, TimerKind};
 use crate::sim::command::{DropReason, Event, MsgId};
 use crate::sim::network::{slot, InFlight};
@@ -77,15 +77,17 @@ impl World {
     pub(super) fn set_timer(&mut self, node: NodeId, kind: TimerKind) {
         let t = self.cfg.timeout as u64;
         let wait = match (kind, self.backoff) {
+            // A client waits longer than a proposer, so the leader's own retry comes first.
+            (TimerKind::Retry, _) if node.role == Role::Client => 2 * t,
             (TimerKind::Retry, false) => t,
             (TimerKind::Retry, true) => t + self.rng.below(t),
             (TimerKind::Backoff, _) => 1 + self.rng.below(t),
         };
-        self.timers[node.index as usize] = Some(self.time + wait);
+        self.timers[timer_index(node)] = Some(self.time + wait);
     }
 
     pub(super) fn fire_timer(&mut self, node: NodeId, ev: &mut Vec<Event>) {
-        self.timers[node.index as usize] = None;
+        self.timers[timer_index(node)] = None;
         ev.push(Event::TimedOut { node });
         let mut out = self.take_scratch();
         let ctx = self.ctx;
@@ -99,9 +101,10 @@ impl World {
     pub(super) fn crash(&mut self, node: NodeId, ev: &mut Vec<Event>) {
         self.down |= 1 << slot(node);
         self.nodes.crash(node);
-        if node.role == Role::Proposer {
-            self.timers[node.index as usize] = None;
+        if matches!(node.role, Role::Proposer | Role::Client) {
+            self.timers[timer_index(node)] = None;
         }
+        self.oracle.on_crash(node);
         ev.push(Event::Crashed { node });
         while let Some(id) = self.net.in_flight().iter().find(|m| m.from == node).map(|m| m.id) {
             self.net.take(id);

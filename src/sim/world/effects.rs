@@ -2,7 +2,7 @@
 //! event, sends go on the wire, timers are set, and what a node learned is announced. The oracle
 //! reads decisions (a vote, a ballot started, a value committed) rather than message contents.
 
-use super::World;
+use super::{timer_index, World};
 use crate::paxos::{Ballot, Decision, NodeId, Out, Outbox, Role};
 use crate::sim::command::Event;
 
@@ -15,14 +15,14 @@ impl World {
     /// down, whatever the call was.
     pub(super) fn watch(&self, node: NodeId) -> Option<Ballot> {
         match node.role {
-            Role::Acceptor => self.acceptors()[node.index as usize].promised,
+            Role::Acceptor => self.promise_of(node),
             Role::Client | Role::Proposer | Role::Learner => None,
         }
     }
 
     pub(super) fn observe(&mut self, node: NodeId, before: Option<Ballot>, why: &str) {
         if node.role == Role::Acceptor {
-            let after = self.acceptors()[node.index as usize].promised;
+            let after = self.promise_of(node);
             self.oracle.on_promise_change(node, before, after, why);
         }
     }
@@ -41,14 +41,21 @@ impl World {
                     ev.push(Event::Sent { id: m.id, from: node, to, msg, at: m.sent_at, due: m.due });
                 }
                 Out::SetTimer(kind) => self.set_timer(node, kind),
-                Out::CancelTimer => self.timers[node.index as usize] = None,
-                Out::Learned(_) => {}
+                Out::CancelTimer => self.timers[timer_index(node)] = None,
+                Out::Learned(_) | Out::Applied(..) => {}
             }
         }
         for item in &out.items {
-            if let Out::Learned(value) = *item {
-                ev.push(Event::Learned { node, value });
-                self.oracle.on_outcome(node, "learned", value);
+            match *item {
+                Out::Learned(value) => {
+                    ev.push(Event::Learned { node, value });
+                    self.oracle.on_outcome(node, "learned", value);
+                }
+                Out::Applied(slot, value) => {
+                    ev.push(Event::Applied { node, slot, value });
+                    self.oracle.on_apply(node, slot, value);
+                }
+                Out::Send { .. } | Out::SetTimer(_) | Out::CancelTimer => {}
             }
         }
         out.items.clear();
@@ -71,6 +78,7 @@ impl World {
             }
             Decision::QuorumOfVotes { value, .. } => self.oracle.on_outcome(node, "committed", value),
             Decision::RepliedAtOnce { value, .. } => self.oracle.on_outcome(node, "replied", value),
+            Decision::Log(d) => self.audit_log(node, &d),
             // Learned values are checked as they are announced, below; the rest change nothing
             // the oracle checks.
             Decision::Asked { .. }

@@ -14,13 +14,15 @@ mod check;
 pub mod codec;
 mod dispatch;
 mod effects;
+mod log;
 pub mod symmetry;
 
 use super::command::{Command, DropReason, Event, MsgId};
-use super::config::Config;
+use super::config::{Config, Mode};
 use super::network::{slot, InFlight, Network};
 use super::oracle::Oracle;
 use super::rng::Rng;
+use crate::paxos::multi::LogNodes;
 use crate::paxos::{Acceptor, Ballot, Client, Cluster, Ctx, Learner, NodeId, Outbox, Proposer, Role, Switch, Value};
 use std::sync::Arc;
 
@@ -30,6 +32,14 @@ pub const DEFAULT_VALUES: [&str; 3] = ["X", "Y", "Z"];
 /// The default value for client `index`.
 pub fn default_value(index: u8) -> Value {
     Value::new(DEFAULT_VALUES[index as usize % 3]).expect("default values are valid")
+}
+
+/// A node's place in the timer array: proposers first, then clients (Multi-Paxos only).
+fn timer_index(node: NodeId) -> usize {
+    match node.role {
+        Role::Client => 5 + node.index as usize,
+        Role::Proposer | Role::Acceptor | Role::Learner => node.index as usize,
+    }
 }
 
 /// What `Tick` would handle next.
@@ -63,7 +73,8 @@ pub struct World {
     down: u32,
     amnesia: u32,
     net: Network,
-    timers: [Option<u64>; 5],
+    /// Timers: proposers 0–4, then (Multi-Paxos) clients 5–7.
+    timers: [Option<u64>; 8],
     loss: u8,
     duplicate: u8,
     latency: (u32, u32),
@@ -89,16 +100,19 @@ impl World {
             time: 0,
             rng: Rng::new(seed),
             next_id: 1,
-            nodes: Cluster::new(cfg.clients, cfg.proposers, cfg.acceptors, cfg.learners),
+            nodes: match cfg.mode {
+                Mode::Single => Cluster::new(cfg.clients, cfg.proposers, cfg.acceptors, cfg.learners),
+                Mode::Multi => Cluster::new_log(cfg.clients, cfg.proposers, cfg.acceptors, cfg.learners),
+            },
             down: 0,
             amnesia,
             net: Network::default(),
-            timers: [None; 5],
+            timers: [None; 8],
             loss: cfg.loss,
             duplicate: cfg.duplicate,
             latency: (cfg.latency_min, cfg.latency_max),
             backoff: cfg.backoff,
-            oracle: Oracle::default(),
+            oracle: if cfg.mode == Mode::Multi { Oracle::for_log() } else { Oracle::default() },
             steps: 0,
             scratch: Outbox::default(),
             last_ballots: false,
@@ -166,9 +180,17 @@ impl World {
     pub fn connected(&self, a: NodeId, b: NodeId) -> bool {
         self.net.connected(a, b)
     }
-    /// A proposer's timer deadline, if running.
-    pub fn timer(&self, proposer: NodeId) -> Option<u64> {
-        self.timers.get(proposer.index as usize).copied().flatten()
+    /// A proposer's (or a Multi-Paxos client's) timer deadline, if running.
+    pub fn timer(&self, node: NodeId) -> Option<u64> {
+        self.timers.get(timer_index(node)).copied().flatten()
+    }
+    /// Single-decree Paxos or Multi-Paxos.
+    pub fn mode(&self) -> Mode {
+        self.cfg.mode
+    }
+    /// In Multi-Paxos mode, every node's log state.
+    pub fn log(&self) -> Option<&LogNodes> {
+        self.nodes.log.as_deref()
     }
     /// Loss chance in percent.
     pub fn loss(&self) -> u8 {
@@ -207,10 +229,13 @@ impl World {
     /// win ties with timers.
     pub fn next_due(&self) -> Option<Due> {
         let msg = self.net.earliest().map(|m| Due::Message { id: m.id, at: m.due });
+        let clients = if self.nodes.log.is_some() { self.cfg.clients } else { 0 };
         let timer = (0..self.cfg.proposers)
-            .filter_map(|i| self.timers[i as usize].map(|t| (t, i)))
+            .map(NodeId::proposer)
+            .chain((0..clients).map(NodeId::client))
+            .filter_map(|n| self.timers[timer_index(n)].map(|t| (t, timer_index(n), n)))
             .min()
-            .map(|(at, i)| Due::Timer { node: NodeId::proposer(i), at });
+            .map(|(at, _, node)| Due::Timer { node, at });
         match (msg, timer) {
             (Some(Due::Message { at: m, .. }), Some(Due::Timer { at: t, .. })) if t < m => timer,
             (Some(_), _) => msg,
@@ -239,10 +264,13 @@ impl World {
             Command::Request { client, value } => {
                 self.oracle.on_request(*value);
                 let mut out = self.take_scratch();
-                self.nodes.request(*client, *value, &mut out);
+                match crate::paxos::multi::Cmd::parse(value.as_str()) {
+                    Ok(cmd) if self.nodes.log.is_some() => self.nodes.submit(*client, cmd, &mut out),
+                    _ => self.nodes.request(*client, *value, &mut out),
+                }
                 self.effects(*client, out, ev);
             }
-            Command::SetLeader { client, leader } => self.nodes.clients[client.index as usize].leader = *leader,
+            Command::SetLeader { client, leader } => self.set_leader(*client, *leader),
             Command::Deliver { id } => {
                 if let Some(m) = self.net.take(*id) {
                     self.arrive(m, false, ev);

@@ -16,7 +16,7 @@ mod show;
 
 use super::components::{
     author as author_panel, controls, embed as embed_view, explorer, export as export_view, grades, help, lessons,
-    metrics, predict as predict_card, presenter, side, spacetime, topbar,
+    log_grid, metrics, predict as predict_card, presenter, side, spacetime, topbar,
 };
 use super::explore_run::ExploreRun;
 use super::files;
@@ -289,10 +289,11 @@ impl Component for App {
                     </div>
                 }
                 <main class="stage">
-                    <section class="canvas" aria-label="The cluster">
+                    <section class={classes!("canvas", s.world().log().is_some().then_some("with-log"))} aria-label="The cluster">
                         <div class="board">
                             { self.canvas_view(send) }
                         </div>
+                        { log_grid::view(s.world()) }
                     </section>
                     if !self.presenter { { side::view(s, follow.as_ref(), extra, self.explore_card(send), send) } }
                 </main>

@@ -4,7 +4,7 @@
 use crate::paxos::Role;
 use crate::paxos::Switch;
 use crate::sim::config::LIMITS;
-use crate::sim::Config;
+use crate::sim::{Config, Mode};
 use crate::ui::msg::{Msg, Show};
 use crate::ui::session::Session;
 use std::collections::BTreeSet;
@@ -42,11 +42,13 @@ fn ShapeForm(p: &ShapeProps) -> Html {
             c.acceptors.to_string(),
             c.learners.to_string(),
             p.seed.to_string(),
+            c.slots.to_string(),
         ]
     });
     let nacks = use_state(|| p.config.nacks);
+    let multi = use_state(|| p.config.mode == Mode::Multi);
     let muts = use_state(|| p.config.mutations.clone());
-    let switches = Switch::ALL.iter().map(|m| {
+    let switches = Switch::ALL.iter().filter(|m| *multi || m.in_single()).map(|m| {
         let m = *m;
         let on = muts.contains(&m);
         let muts = muts.clone();
@@ -80,12 +82,27 @@ fn ShapeForm(p: &ShapeProps) -> Html {
             </label>
         }
     });
+    let slots = {
+        let value = fields[5].clone();
+        let fields = fields.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let mut v = (*fields).clone();
+            v[5] = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            fields.set(v);
+        });
+        html! { <label class="field" for="count-slots">{"Log slots"}
+            <input id="count-slots" data-testid="count-slots" type="number" min="1" max="16" {value} {oninput} disabled={!*multi} />
+        </label> }
+    };
     let onsubmit = {
-        let (fields, nacks, base, muts) = (fields.clone(), nacks.clone(), p.config.clone(), muts.clone());
+        let (fields, nacks, base, muts, multi) =
+            (fields.clone(), nacks.clone(), p.config.clone(), muts.clone(), multi.clone());
         let (ok, err) = (p.on_apply.clone(), p.on_error.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let base = Config { mutations: (*muts).clone(), ..base.clone() };
+            let mode = if *multi { Mode::Multi } else { Mode::Single };
+            let mutations = muts.iter().copied().filter(|m| *multi || m.in_single()).collect();
+            let base = Config { mutations, mode, ..base.clone() };
             match parse(&fields, *nacks, &base) {
                 Ok(v) => ok.emit(v),
                 Err(m) => err.emit(m),
@@ -96,9 +113,15 @@ fn ShapeForm(p: &ShapeProps) -> Html {
         let nacks = nacks.clone();
         Callback::from(move |_| nacks.set(!*nacks))
     };
+    let flip = {
+        let multi = multi.clone();
+        Callback::from(move |_| multi.set(!*multi))
+    };
     html! {
         <form class="shape" novalidate=true {onsubmit}>
-            <div class="fields">{ for inputs }</div>
+            <label class="check"><input type="checkbox" checked={*multi} onchange={flip} data-testid="mode-multi" />
+                {"Multi-Paxos: a replicated log with a stable leader"}</label>
+            <div class="fields">{ for inputs }{ slots }</div>
             <label class="check"><input type="checkbox" checked={*nacks} onchange={toggle} data-testid="nacks" />{"Acceptors send Nacks when they refuse"}</label>
             <fieldset class="switches">
                 <legend>{"Rule-breaking switches (each one is unsafe on purpose)"}</legend>
@@ -124,6 +147,12 @@ fn parse(fields: &[String], nacks: bool, base: &Config) -> Result<(Config, u64),
             Role::Acceptor => cfg.acceptors = n,
             Role::Learner => cfg.learners = n,
         }
+    }
+    if cfg.mode == Mode::Multi {
+        cfg.slots = fields[5]
+            .trim()
+            .parse()
+            .map_err(|_| format!("Log slots must be a whole number from 1 to 16, not {:?}.", fields[5]))?;
     }
     cfg.validate().map_err(|e| format!("Not changed: {e}."))?;
     let seed = fields[4]

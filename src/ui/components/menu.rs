@@ -138,7 +138,7 @@ fn node_menu(w: &World, n: NodeId, send: &Callback<Msg>) -> Html {
 fn client_items(w: &World, c: NodeId, send: &Callback<Msg>) -> Html {
     let leaders = (0..w.config().proposers).map(|i| {
         let p = NodeId::proposer(i);
-        let current = w.clients()[c.index as usize].leader == p;
+        let current = w.client_leader(c) == p;
         html! {
             <button class={classes!("chip", current.then_some("current"))} data-testid={format!("leader-{p}")} disabled={current}
                     aria-pressed={current.to_string()}
@@ -150,8 +150,21 @@ fn client_items(w: &World, c: NodeId, send: &Callback<Msg>) -> Html {
         Err(e) => Msg::Show(Show::Notice(format!("{c} cannot ask for that: {e}."))),
     });
     let suggested = crate::sim::world::DEFAULT_VALUES[c.index as usize % 3].to_string();
+    let request = if w.log().is_some() {
+        let next = w.next_request(c);
+        let label = match &next {
+            Command::Request { value, .. } => format!("Send next command \"{}\"", value.as_str()),
+            _ => "Send next command".into(),
+        };
+        html! { <>
+            { command_button(w, &label, "request", next, send) }
+            { command_button(w, "Time out now: retry with the next proposer", "timeout", Command::Timeout { node: c }, send) }
+        </> }
+    } else {
+        html! { <RequestForm client={c} {suggested} enabled={w.is_up(c)} on_request={on_request} /> }
+    };
     html! { <>
-        <RequestForm client={c} {suggested} enabled={w.is_up(c)} on_request={on_request} />
+        { request }
         <div class="menu-row"><span class="menu-label">{"leader estimate →"}</span>{ for leaders }</div>
     </> }
 }
@@ -193,7 +206,10 @@ fn RequestForm(p: &RequestProps) -> Html {
 fn leader_note(w: &World, n: NodeId) -> String {
     match n.role {
         Role::Proposer => {
-            let l = w.proposers()[n.index as usize].leader;
+            let l = match w.log() {
+                Some(log) => log.proposers[n.index as usize].leader,
+                None => w.proposers()[n.index as usize].leader,
+            };
             if l == n {
                 " · believes it leads".into()
             } else {

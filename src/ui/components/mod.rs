@@ -13,6 +13,7 @@ pub mod failures;
 pub mod grades;
 pub mod help;
 pub mod lessons;
+pub mod log_grid;
 pub mod menu;
 pub mod metrics;
 pub mod predict;

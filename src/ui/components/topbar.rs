@@ -50,7 +50,7 @@ pub fn view(bar: &Bar, send: &Callback<Msg>) -> Html {
     html! {
         <header class="topbar">
             <h1 class="brand">{"Paxoscope"}</h1>
-            <span class="tagline">{"Single-decree Paxos, one message at a time"}</span>
+            <span class="tagline">{ if bar.config.mode.is_single() { "Single-decree Paxos, one message at a time" } else { "Multi-Paxos: a replicated log, one message at a time" } }</span>
             <div class="dropdown">
                 <button data-testid="lessons" aria-expanded={lessons_open.to_string()} aria-haspopup="true"
                         onclick={send.reform(|_| Msg::Show(Show::TopMenu(TopMenu::Lessons)))}>{"Lessons ▾"}</button>

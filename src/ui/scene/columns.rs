@@ -267,14 +267,12 @@ fn column(w: &World, role: Role, band: Rect, t: Type) -> (Vec<NodeBox>, bool) {
 /// Tags left of a proposer's glyph, one per client that believes it leads, in a row.
 fn badges(w: &World, p: NodeId, center: Point, r: f64, t: Type) -> Vec<(Rect, NodeId)> {
     let (bw, bh) = (badge_w(t), 1.15 * t.f);
-    w.clients()
-        .iter()
+    (0..w.config().clients)
+        .filter(|c| w.client_leader(NodeId::client(*c)) == p)
         .enumerate()
-        .filter(|(_, c)| c.leader == p)
-        .enumerate()
-        .map(|(k, (ci, _))| {
+        .map(|(k, ci)| {
             let right = center.x - r - 0.2 * t.f - k as f64 * (bw + 0.15 * t.f);
-            (Rect { x: right - bw, y: center.y - bh / 2.0, w: bw, h: bh }, NodeId::client(ci as u8))
+            (Rect { x: right - bw, y: center.y - bh / 2.0, w: bw, h: bh }, NodeId::client(ci))
         })
         .collect()
 }

@@ -49,6 +49,7 @@ pub fn abbrev(m: &Msg) -> String {
         Kind::Commit => "Com",
         Kind::Reply => "Rep",
         Kind::Announce => "Lrn",
+        Kind::Redirect => "Redir",
     };
     m.ballot().map_or(k.to_string(), |b| format!("{k} {b}"))
 }
