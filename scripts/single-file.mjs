@@ -31,8 +31,17 @@ const exporter = names.includes('export.js') ? fs.readFileSync(path.join(dist, '
 // The glue's default export is its init function; its name is the glue's own business.
 const init = glue.match(/export\s*\{[^}]*\b(\w+)\s+as\s+default\b/)?.[1] ?? glue.match(/export\s+default\s+(\w+)/)?.[1];
 if (!init) fail('the glue has no default export (did wasm-bindgen change its output?)');
-// Snippets would be imports of other files, which a file:// page cannot make.
-if (/^\s*import\s/m.test(glue)) fail('the glue imports other files (inline_js snippets?), which one file cannot hold');
+// Snippets (`inline_js`) are imports of other files, which a file:// page cannot make: each
+// becomes a local object holding the functions the snippet exports.
+const glueInlined = glue.replace(/^\s*import\s+\*\s+as\s+(\w+)\s+from\s+["'](\.\/snippets\/[^"']+)["'];?\s*$/gm, (_, name, rel) => {
+  const file = path.join(dist, rel);
+  if (!fs.existsSync(file)) fail(`the glue imports ${rel}, which is not in ${dist}`);
+  const code = fs.readFileSync(file, 'utf8');
+  const exported = [...code.matchAll(/^export\s+function\s+(\w+)/gm)].map((m) => m[1]);
+  if (/^export\s+(?!function\s)/m.test(code)) fail(`${rel} exports something other than functions`);
+  return `const ${name} = (() => {\n${code.replace(/^export\s+function\s/gm, 'function ')}\nreturn { ${exported.join(', ')} };\n})();`;
+});
+if (/^\s*import\s/m.test(glueInlined)) fail('the glue imports other files that one file cannot hold');
 
 const meta = (name) => index.match(new RegExp(`<meta[^>]*name=["']?${name}["']?[^>]*>`))?.[0] ?? '';
 const title = index.match(/<title>[^<]*<\/title>/)?.[0] ?? '<title>Paxoscope</title>';
@@ -53,7 +62,7 @@ ${meta('description')}
 <noscript>Paxoscope needs JavaScript and WebAssembly.</noscript>
 <script type="application/octet-stream" id="paxoscope-wasm">${wasm.toString('base64')}</script>
 <script type="module">
-${safe(glue)}
+${safe(glueInlined)}
 ${exporter ? `window.paxoscopeExportModule = ${JSON.stringify(`data:text/javascript;base64,${exporter.toString('base64')}`)};` : ''}
 {
   const text = atob(document.getElementById('paxoscope-wasm').textContent);

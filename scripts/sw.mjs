@@ -19,10 +19,14 @@ if (!dir || !fs.existsSync(path.join(dir, 'index.html'))) {
 
 // Not cached: the worker itself, and the single-file build (a megabyte nobody needs twice).
 const skip = new Set(['sw.js', 'paxoscope-offline.html']);
-const files = fs.readdirSync(dir, { withFileTypes: true })
-  .filter((f) => f.isFile() && !skip.has(f.name))
-  .map((f) => f.name)
-  .sort();
+// Sub-folders too: the glue imports wasm-bindgen's snippets from snippets/…, and an app that
+// cannot import them offline does not start at all.
+const walk = (rel) => fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((f) => {
+  const name = rel ? `${rel}/${f.name}` : f.name;
+  if (f.isDirectory()) return walk(name);
+  return f.isFile() && !skip.has(name) ? [name] : [];
+});
+const files = walk('').sort();
 const hash = crypto.createHash('sha256');
 for (const f of files) hash.update(f).update('\0').update(fs.readFileSync(path.join(dir, f))).update('\0');
 const version = hash.digest('hex').slice(0, 16);
