@@ -88,7 +88,7 @@ for (const r of fc.results) {
   console.log(`  ${r.mode.padEnd(8)} ${r.frames} frames in 4 s; scripting ${r.scriptMsPerFrame.toFixed(2)} ms/frame; all main-thread tasks ${r.taskMsPerFrame.toFixed(2)} ms/frame; in flight ${r.inFlight}`);
 }
 for (const r of await explorer()) {
-  console.log(`explorer in Chromium, default config (2 clients, 2 proposers, 3 acceptors, 1 learner, 2 rounds, no crashes): ${r.verdict.trim()} search ${r.search}, click to verdict ${r.wall} ms`);
+  console.log(`explorer in Chromium, default search: ${r.verdict.trim()} search ${r.search}, click to verdict ${r.wall} ms`);
 }
 await b.close();
 await srv.close();

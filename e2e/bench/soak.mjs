@@ -37,6 +37,7 @@ const act = (seed) => page.evaluate(async (seed) => {
   else if (r < 76) { click(pick('[data-testid^=cut-]')); click(document.querySelector(rnd(2) ? '[data-testid=split]' : '[data-testid=heal]')); }
   else if (r < 79) { click(pick('[data-testid^=toggle-], [data-testid^=timeout-]')); }
   else if (r < 81) { click(document.querySelector('[data-testid=lessons]')); click(pick('[data-testid=lessons-menu] button')); }
+  else if (r < 83 && document.querySelector('.app.presenter')) { key('p'); }
   else if (r < 83) { click(document.querySelector(['[data-testid=presenter]', '[data-testid=predict]', '[data-testid=theme]', '[data-testid=open-spacetime]'][rnd(4)])); }
   else if (r < 84) { click(document.querySelector('[data-testid=apply]')); }
   else if (r < 85) { click(pick('[data-testid^=log-], [data-testid^=st-row-]')); }
@@ -50,7 +51,13 @@ const sample = async (n) => {
   await cdp.send('HeapProfiler.collectGarbage');
   const m = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
   const wasm = await page.evaluate(() => window.__wasm?.memory?.buffer?.byteLength ?? 0);
-  const steps = await page.getByTestId('counter').textContent();
+  // Presenter mode has no step counter; a page with no cluster at all is a blank page, a failure.
+  const steps = await page.evaluate(() => {
+    const c = document.querySelector('[data-testid=counter]');
+    if (c) return c.textContent;
+    return document.querySelector('[data-testid=cluster]') ? '(presenter mode: no counter)' : 'BLANK PAGE';
+  });
+  if (steps === 'BLANK PAGE') errors.push(`after ${n} actions the page has no cluster`);
   const s = { n, heapMB: m.JSHeapUsedSize / 1e6, wasmMB: wasm / 1e6, nodes: m.Nodes, listeners: m.JSEventListeners, steps };
   console.log(`after ${String(n).padStart(5)} actions: JS heap ${s.heapMB.toFixed(1)} MB, wasm memory ${s.wasmMB.toFixed(1)} MB, DOM nodes ${s.nodes}, listeners ${s.listeners}, ${steps.trim()}`);
   return s;
