@@ -70,7 +70,7 @@ test('author a lesson, share it as a link, reopen it fresh and play it with a cl
   // A "your turn" point after beat 2, with a goal from the menu.
   await page.getByTestId('author-goal-kind').selectOption({ label: 'a value is chosen' });
   await page.getByTestId('author-turn').nth(1).click();
-  await text(page.getByTestId('author-turn').nth(1), /your turn: get a value chosen/);
+  await text(page.getByTestId('author-turn').nth(1), /✕ your turn: get a value chosen/);
   await page.getByTestId('author-share-link').click();
   const link = await until(() => page.getByTestId('author-link').inputValue().catch(() => ''), (v) => v.includes('#L='), 'the link');
   assert.ok(link.length <= 2000, `${link.length} characters`);

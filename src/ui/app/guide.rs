@@ -136,6 +136,8 @@ impl App {
         }
         match l.next_beat_end(self.session.cursor()) {
             Some(t) => self.play_to(ctx, &l, t),
+            // An authored lesson has no next one; its end card already says it is complete.
+            None if self.end_offer && l.is_authored() => {}
             None if self.end_offer => match lessons::next_after(&l.id) {
                 Some(next) => self.open_lesson(next, 0),
                 None => self.notice = news("That was the last lesson. Free play is yours."),

@@ -55,7 +55,11 @@ fn beats(d: &Draft, send: &Callback<Msg>) -> Html {
         let events = b.events.iter().enumerate().map(|(i, c)| html! { <option value={i.to_string()} selected={i == b.on}>{c.to_string()}</option> });
         let turn = match &b.turn {
             Some(t) => format!("✕ your turn: {}", t.goal.describe()),
-            None => "+ your turn (menu's goal)".into(),
+            // Names the goal it will add, so it is plain that the goal menu is filled in first.
+            None => match d.form.goal() {
+                Ok(g) => format!("+ your turn: {}", g.describe()),
+                Err(_) => "+ your turn (fill in the goal menu first)".into(),
+            },
         };
         html! { <li class="author-beat" data-testid="author-beat">
             <div class="lesson-head"><strong>{format!("Beat {} · step {}", k + 1, b.end)}</strong>

@@ -21,11 +21,11 @@ pub struct View<'a> {
 }
 
 fn number(send: &Callback<Msg>, id: &'static str, value: usize, max: usize, f: fn(usize) -> Export) -> Html {
-    let on = when(send, move |e: Event| {
+    let on = when(send, move |e: InputEvent| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         input.value().trim().parse::<usize>().ok().map(|n| Msg::Export(f(n)))
     });
-    html! { <input type="number" min="0" max={max.to_string()} value={value.to_string()} data-testid={id} onchange={on} /> }
+    html! { <input type="number" min="0" max={max.to_string()} value={value.to_string()} data-testid={id} oninput={on} /> }
 }
 
 /// The dialog.
