@@ -205,6 +205,13 @@ impl Session {
             .iter()
             .filter(|p| p.phase.in_progress() && self.world().is_up(p.id))
             .filter_map(|p| p.ballot)
+            // In Multi-Paxos a candidate's or leader's ballot is still in use, not wasted.
+            .chain(self.world().log().into_iter().flat_map(|l| {
+                l.proposers
+                    .iter()
+                    .filter(|p| p.stage != crate::paxos::multi::proposer::Stage::Follower && self.world().is_up(p.id))
+                    .filter_map(|p| p.ballot)
+            }))
             .collect();
         let wasted = started.iter().filter(|b| !committed.contains(b) && !running.contains(b)).count();
         BallotStats { started: started.len(), committed: committed.len(), wasted }

@@ -74,27 +74,49 @@ fn badge(s: &Session) -> Html {
     html! { <span class={classes!("safe-badge", class)}>{format!(" · {text}")}</span> }
 }
 
+/// Each proposer's phase (0–3) and what it is doing, in the mode the cluster runs.
+fn proposer_phases(w: &crate::sim::World) -> Vec<(crate::paxos::NodeId, u8, String)> {
+    use crate::paxos::multi::Stage;
+    if let Some(log) = w.log() {
+        // Multi-Paxos: a follower waits, a candidate runs Phase 1 once, a leader stays in Phase 2.
+        return log
+            .proposers
+            .iter()
+            .map(|p| match p.stage {
+                Stage::Follower => (p.id, 0, format!("follower · {} leads", p.leader)),
+                Stage::Preparing => (p.id, 1, format!("Phase 1 for slots ≥ s{}", u32::from(p.from) + 1)),
+                Stage::Leading => (p.id, 2, "leading: one Accept round per command".into()),
+            })
+            .collect();
+    }
+    w.proposers()
+        .iter()
+        .map(|p| {
+            let label = match p.phase {
+                Phase::Idle => "waiting for a request",
+                Phase::Preparing => "prepare / promise",
+                Phase::BackingOff => "backing off",
+                Phase::Accepting => "accept / accepted",
+                Phase::Done => "committed",
+            };
+            (p.id, p.phase.number(), label.to_string())
+        })
+        .collect()
+}
+
 fn phases(s: &Session) -> Html {
     let w = s.world();
-    let rows = w.proposers().iter().map(|p| {
-        let current = p.phase.number();
-        let label = match p.phase {
-            Phase::Idle => "waiting for a request",
-            Phase::Preparing => "prepare / promise",
-            Phase::BackingOff => "backing off",
-            Phase::Accepting => "accept / accepted",
-            Phase::Done => "committed",
-        };
+    let rows = proposer_phases(w).into_iter().map(|(id, current, label)| {
         let steps = (0..=3u8).map(|k| {
             let class = classes!("phase-dot", (k == current).then_some("current"), (k < current).then_some("past"));
             html! { <span class={class} aria-current={(k == current).then_some("step")}>{k.to_string()}</span> }
         });
-        let up = w.is_up(p.id);
+        let up = w.is_up(id);
         html! {
-            <li class={classes!("phase-row", (!up).then_some("crashed"))} data-testid={format!("phase-{}", p.id)}>
-                <span class="phase-node">{p.id.to_string()}</span>
+            <li class={classes!("phase-row", (!up).then_some("crashed"))} data-testid={format!("phase-{id}")}>
+                <span class="phase-node">{id.to_string()}</span>
                 <span class="phase-track">{ for steps }</span>
-                <span class="phase-label">{if up { label } else { "crashed" }}</span>
+                <span class="phase-label">{if up { label } else { "crashed".into() }}</span>
             </li>
         }
     });
