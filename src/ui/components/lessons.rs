@@ -96,9 +96,16 @@ pub fn turn(f: &Follow, send: &Callback<Msg>) -> Html {
         let Some(t) = f.l.turn(f.s.cursor()) else {
             return Html::default();
         };
+        // At the last beat there is nothing left to skip to: the goal is an extra, and the
+        // lesson is complete either way (its end note shows beside this one).
+        let skip = if f.l.next_beat_end(f.s.cursor()).is_some() {
+            "Next skips it."
+        } else {
+            "Optional: the lesson is complete either way."
+        };
         return html! { <div class="your-turn" data-testid="your-turn" role="note">
             <strong>{"Your turn. "}</strong>{capitalized(t.prompt.trim_start_matches("Your turn: "))}
-            <span class="goal">{format!(" Goal: {}. Next skips it.", t.goal.describe())}</span>
+            <span class="goal">{format!(" Goal: {}. {skip}", t.goal.describe())}</span>
         </div> };
     }
     let Some(progress) = goal_progress(f.s, f.l) else {
