@@ -10,7 +10,7 @@ use super::config::Config;
 use super::lessons::{Goal, Lesson, Progress};
 use super::link::Link;
 use super::timeline::Timeline;
-use super::trace::{canonical, Trace, TraceFile};
+use super::trace::{canonical, Head, Trace, TraceFile};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -54,14 +54,6 @@ struct Body<'a> {
     challenge: &'a ChallengeRef,
     results: &'a [GoalResult],
     trace: &'a Trace,
-}
-
-#[derive(Deserialize)]
-struct Head<'a> {
-    #[serde(borrow)]
-    format: Option<&'a RawValue>,
-    #[serde(borrow)]
-    version: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -216,13 +208,12 @@ fn read(file: &str, text: &str) -> Result<Row, String> {
         return Err(format!("it is {} KB; an attempt is at most {} KB", text.len() / 1024, MAX_BYTES / 1024));
     }
     let head: Head = serde_json::from_str(text).map_err(|e| format!("it is not valid JSON: {e}"))?;
-    match head.format.map(|f| f.get().trim()) {
-        Some(f) if f == format!("\"{FORMAT}\"") => {}
-        _ => return Err("it is not a Paxoscope attempt".into()),
+    if !head.names(FORMAT) {
+        return Err("it is not a Paxoscope attempt".into());
     }
-    match head.version.map(|v| v.get().trim().parse::<u64>()) {
-        Some(Ok(v)) if v == VERSION as u64 => {}
-        Some(Ok(v)) => return Err(format!("it is version {v}; this Paxoscope reads version {VERSION}")),
+    match head.version() {
+        Some(Some(v)) if v == VERSION as u64 => {}
+        Some(Some(v)) => return Err(format!("it is version {v}; this Paxoscope reads version {VERSION}")),
         _ => return Err("it has no version number".into()),
     }
     let f: FileIn = serde_json::from_str(text).map_err(|e| format!("it does not match the attempt format: {e}"))?;

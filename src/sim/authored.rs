@@ -12,10 +12,10 @@ use super::config::Config;
 use super::lessons::{Beat, Challenge, Claim, Goal, Highlight, Lesson, Turn};
 use super::link::Link;
 use super::pack;
+use super::trace::Head;
 use super::world::World;
 use crate::paxos::NodeId;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 
 /// The `format` field of a lesson file.
@@ -76,15 +76,6 @@ struct FileOut<'a> {
     version: u32,
     #[serde(flatten)]
     lesson: &'a Authored,
-}
-
-/// Just enough of a file to tell a lesson file of a version this build reads from anything else.
-#[derive(Deserialize)]
-struct Head<'a> {
-    #[serde(borrow)]
-    format: Option<&'a RawValue>,
-    #[serde(borrow)]
-    version: Option<&'a RawValue>,
 }
 
 /// The file as read, once its head is known to be right.
@@ -273,13 +264,13 @@ impl Authored {
         }
         let head: Head = serde_json::from_str(text).map_err(|e| format!("the file is not valid JSON: {e}"))?;
         match head.format.map(|f| f.get().trim()) {
-            Some(f) if f == format!("\"{FORMAT}\"") => {}
+            Some(_) if head.names(FORMAT) => {}
             Some(other) => return Err(format!("this is not a Paxoscope lesson: its format is {other}")),
             None => return Err(format!("this is not a Paxoscope lesson: it has no \"format\": \"{FORMAT}\" field")),
         }
-        match head.version.map(|v| v.get().trim().parse::<u64>()) {
-            Some(Ok(v)) if v == VERSION as u64 => {}
-            Some(Ok(v)) => {
+        match head.version() {
+            Some(Some(v)) if v == VERSION as u64 => {}
+            Some(Some(v)) => {
                 return Err(format!("this lesson file is version {v}; this Paxoscope reads version {VERSION}"))
             }
             _ => return Err("the lesson file has no version number".into()),
@@ -303,8 +294,7 @@ impl Authored {
 
     /// Does this text claim to be a lesson file (whether or not it is a good one)?
     pub fn is_lesson_file(text: &str) -> bool {
-        serde_json::from_str::<Head>(text)
-            .is_ok_and(|h| h.format.is_some_and(|f| f.get().trim() == format!("\"{FORMAT}\"")))
+        serde_json::from_str::<Head>(text).is_ok_and(|h| h.names(FORMAT))
     }
 
     /// The link code (what follows `L=` in the address). Checks the document first.

@@ -87,13 +87,26 @@ pub struct TraceFile {
     pub steps: Vec<RecordedStep>,
 }
 
-/// Just enough of a file to tell a Paxoscope trace of the right version from anything else.
+/// Just enough of any Paxoscope file (a trace, a lesson, an attempt) to tell one of the right
+/// kind and version from anything else, before its body is read.
 #[derive(Deserialize)]
-struct Head<'a> {
+pub(crate) struct Head<'a> {
     #[serde(borrow)]
-    format: Option<&'a RawValue>,
+    pub(crate) format: Option<&'a RawValue>,
     #[serde(borrow)]
-    version: Option<&'a RawValue>,
+    pub(crate) version: Option<&'a RawValue>,
+}
+
+impl Head<'_> {
+    /// Does the file say it is of `format`?
+    pub(crate) fn names(&self, format: &str) -> bool {
+        self.format.is_some_and(|f| f.get().trim().strip_prefix('"').and_then(|f| f.strip_suffix('"')) == Some(format))
+    }
+
+    /// The version number, if the file has one that is a whole number.
+    pub(crate) fn version(&self) -> Option<Option<u64>> {
+        self.version.map(|v| v.get().trim().parse::<u64>().ok())
+    }
 }
 
 /// A canonical form of JSON text: no whitespace between tokens and object keys sorted, so the
@@ -207,13 +220,13 @@ impl TraceFile {
         }
         let head: Head = serde_json::from_str(text).map_err(|e| format!("The trace is not valid JSON: {e}."))?;
         match head.format.map(|f| f.get().trim()) {
-            Some(f) if f == format!("\"{FORMAT}\"") => {}
+            Some(_) if head.names(FORMAT) => {}
             Some(other) => return Err(format!("This is not a Paxoscope trace: its format is {other}.")),
             None => return Err(format!("This is not a Paxoscope trace: it has no \"format\": \"{FORMAT}\" field.")),
         }
-        match head.version.map(|v| v.get().trim().parse::<u64>()) {
-            Some(Ok(v)) if (OLDEST_VERSION as u64..=VERSION as u64).contains(&v) => {}
-            Some(Ok(v)) => {
+        match head.version() {
+            Some(Some(v)) if (OLDEST_VERSION as u64..=VERSION as u64).contains(&v) => {}
+            Some(Some(v)) => {
                 return Err(format!(
                     "This trace is version {v}; this Paxoscope reads versions {OLDEST_VERSION} to {VERSION}."
                 ))
