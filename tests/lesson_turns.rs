@@ -108,3 +108,41 @@ fn turn_clock() {
         }
     });
 }
+
+// Multi-Paxos lessons 13-16: the goal is an applied prefix, reached by sending and stepping.
+
+/// Delivers the oldest message in flight until none is left.
+fn step_all(s: &mut Script) {
+    s.settle(300);
+}
+
+#[test]
+fn turn_stable_leader() {
+    reach("stable-leader", 0, |s| {
+        s.next_command(C1);
+        step_all(s);
+        assert_eq!(
+            s.all_events()
+                .filter(|e| matches!(e, paxoscope::sim::Event::Sent { msg, .. } if msg.kind() == Kind::Prepare))
+                .count(),
+            3,
+            "X4 costs no Prepare"
+        );
+    });
+}
+#[test]
+fn turn_leader_crash() {
+    reach("leader-crash", 0, step_all);
+}
+#[test]
+fn turn_two_leaders() {
+    reach("two-leaders", 0, step_all);
+}
+#[test]
+fn turn_learners_catch_up() {
+    reach("learners-catch-up", 0, |s| {
+        s.run(Command::Crash { node: L1 });
+        s.next_command(C1);
+        step_all(s);
+    });
+}

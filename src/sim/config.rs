@@ -18,7 +18,7 @@ pub const TIMEOUT_RANGE: (u32, u32) = (5, 1000);
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
-    /// Single-decree Paxos: one value is chosen (lessons 1–12).
+    /// Single-decree Paxos: one value is chosen (lessons 1–12; 13–16 run Multi-Paxos).
     #[default]
     Single,
     /// Multi-Paxos: a replicated log of commands with a stable leader.

@@ -242,7 +242,13 @@ impl LogProposer {
             self.log[s as usize] = Some(cmd);
             *set |= 1 << s;
         }
-        for c in queue.collect::<Vec<_>>() {
+        // A queued command that recovery has just put back in its slot (a client's retry of a
+        // command the old leader had proposed) is not given a second slot.
+        let queued: Vec<Cmd> = queue.collect();
+        for c in queued {
+            if self.log.contains(&Some(c)) {
+                continue;
+            }
             let s = self.next_free();
             if s < ctx.slots {
                 self.log[s as usize] = Some(c);

@@ -171,6 +171,11 @@ pub enum Claim {
         /// The proposer.
         by: NodeId,
     },
+    /// A learner that knows a slot above a gap asks a proposer for the slots it is missing.
+    AsksForGap {
+        /// The learner.
+        by: NodeId,
+    },
 }
 
 fn log_decided(step: &Step, who: NodeId, f: impl Fn(&LogDecision) -> bool) -> bool {
@@ -275,7 +280,8 @@ impl Claim {
             | Claim::Assigns { by, .. }
             | Claim::Votes { by, .. }
             | Claim::StepsDown { by }
-            | Claim::Redirects { by } => vec![by],
+            | Claim::Redirects { by }
+            | Claim::AsksForGap { by } => vec![by],
             Claim::Applies { node, .. } => vec![node],
             Claim::SlotChosen { .. } => vec![],
             Claim::Learns { node, .. }
@@ -373,6 +379,9 @@ impl Claim {
             }
             Claim::StepsDown { by } => log_decided(step, by, |d| matches!(d, LogDecision::Demoted { .. })),
             Claim::Redirects { by } => log_decided(step, by, |d| matches!(d, LogDecision::Redirect { .. })),
+            Claim::AsksForGap { by } => log_decided(step, by, |d| {
+                matches!(d, LogDecision::AskedForGap { .. } | LogDecision::Learned { asked: true, .. })
+            }),
         }
     }
 }
@@ -482,6 +491,7 @@ impl Claim {
             LogDecision::Assigned { slot, .. } => Claim::Assigns { by: n, slot },
             LogDecision::Demoted { .. } => Claim::StepsDown { by: n },
             LogDecision::Redirect { .. } => Claim::Redirects { by: n },
+            LogDecision::AskedForGap { .. } | LogDecision::Learned { asked: true, .. } => Claim::AsksForGap { by: n },
             LogDecision::PromiseCounted { .. } | LogDecision::VoteCounted { .. } | LogDecision::Tallied { .. } => {
                 Claim::Counts { by: n }
             }
@@ -497,7 +507,6 @@ impl Claim {
             | LogDecision::SlotChosen { .. }
             | LogDecision::Resent { .. }
             | LogDecision::Retransmit { .. }
-            | LogDecision::AskedForGap { .. }
             | LogDecision::NotedCommit { .. }
             | LogDecision::Learned { .. } => return None,
         })
@@ -537,6 +546,7 @@ impl fmt::Display for Claim {
             Claim::Applies { node, slot } => write!(f, "{node} applies slot {}", slot_name(*slot)),
             Claim::StepsDown { by } => write!(f, "{by} steps down"),
             Claim::Redirects { by } => write!(f, "{by} redirects a client"),
+            Claim::AsksForGap { by } => write!(f, "{by} asks for the slots it is missing"),
         }
     }
 }

@@ -52,6 +52,13 @@ pub enum Goal {
     },
     /// A safety property breaks (possible only with a rule switched off or amnesia).
     SafetyBreaks,
+    /// Multi-Paxos: `node` (a learner or client) has applied the log from s1 up to `slots` slots.
+    Applied {
+        /// The learner or client.
+        node: NodeId,
+        /// How many slots, from s1, with no gap.
+        slots: u8,
+    },
 }
 
 /// A goal as it appears in JSON, read flat and then checked (see `RawClaim` for why).
@@ -67,6 +74,7 @@ struct RawGoal {
     ballot: Option<Ballot>,
     proposer: Option<NodeId>,
     round: Option<u32>,
+    slots: Option<u8>,
 }
 
 impl TryFrom<RawGoal> for Goal {
@@ -82,6 +90,7 @@ impl TryFrom<RawGoal> for Goal {
             ("ballot", r.ballot.is_some()),
             ("proposer", r.proposer.is_some()),
             ("round", r.round.is_some()),
+            ("slots", r.slots.is_some()),
         ];
         let node = || r.node.ok_or_else(|| need("node"));
         let value = || r.value.ok_or_else(|| need("value"));
@@ -102,6 +111,9 @@ impl TryFrom<RawGoal> for Goal {
                 &["proposer", "round"],
             ),
             "safety_breaks" => (Goal::SafetyBreaks, &[]),
+            "applied" => {
+                (Goal::Applied { node: node()?, slots: r.slots.ok_or_else(|| need("slots"))? }, &["node", "slots"])
+            }
             other => return Err(format!("unknown goal type {other:?}")),
         };
         match present.iter().find(|(n, p)| *p && !takes.contains(n)) {
@@ -187,6 +199,7 @@ impl Goal {
                 Some(d) => reached(format!("Safety broke: {d}")),
                 None => not_yet("Every safety property still holds.".into()),
             },
+            Goal::Applied { node, slots } => applied(now, node, slots),
         }
     }
 
@@ -202,13 +215,14 @@ impl Goal {
             Goal::Refused { ballot } => format!("get an acceptor to refuse a ballot of {ballot} or higher"),
             Goal::Round { proposer, round } => format!("push {proposer} to round {round}"),
             Goal::SafetyBreaks => "break safety".into(),
+            Goal::Applied { node, slots } => format!("make {node} apply {}", span(*slots)),
         }
     }
 
     /// The nodes a goal names; each must exist in the lesson's cluster.
     pub fn nodes(&self) -> Vec<NodeId> {
         match *self {
-            Goal::ChosenWhileDown { node } | Goal::Learned { node, .. } => vec![node],
+            Goal::ChosenWhileDown { node } | Goal::Learned { node, .. } | Goal::Applied { node, .. } => vec![node],
             Goal::Heard { client, .. } => vec![client],
             Goal::Round { proposer, .. } => vec![proposer],
             Goal::Refused { ballot } => vec![ballot.proposer],
@@ -248,4 +262,29 @@ fn disagree(now: &World) -> Progress {
         }
     }
     not_yet("Every acceptor that has accepted something holds the same value.".into())
+}
+
+/// `s1` or `s1–s4`.
+fn span(slots: u8) -> String {
+    match slots {
+        0 | 1 => "s1".into(),
+        n => format!("s1–s{n}"),
+    }
+}
+
+fn applied(now: &World, node: NodeId, slots: u8) -> Progress {
+    let Some(log) = now.log() else {
+        return not_yet("This goal is about a Multi-Paxos log, and this cluster runs single-decree Paxos.".into());
+    };
+    let have = match node.role {
+        crate::paxos::Role::Learner => log.learners.get(node.index as usize).map(|l| l.applied),
+        crate::paxos::Role::Client => log.clients.get(node.index as usize).map(|c| c.applied),
+        crate::paxos::Role::Proposer | crate::paxos::Role::Acceptor => None,
+    };
+    match have {
+        Some(n) if n >= slots => reached(format!("{node} has applied {} with no gap.", span(n))),
+        Some(0) => not_yet(format!("{node} has applied nothing yet; the goal is {}.", span(slots))),
+        Some(n) => not_yet(format!("{node} has applied {}; the goal is {}.", span(n), span(slots))),
+        None => not_yet(format!("{node} applies no log: only learners and clients do.")),
+    }
 }

@@ -13,6 +13,7 @@ mod basics;
 mod breaking;
 pub mod claim;
 pub mod goal;
+mod multi;
 
 use super::command::{Command, Event, Step};
 use super::config::Config;
@@ -310,7 +311,7 @@ struct Meta {
 
 type Recipe = fn(&mut Builder);
 
-const LESSONS: [(Meta, Recipe); 12] = [
+const LESSONS: [(Meta, Recipe); 16] = [
     basics::HAPPY_PATH,
     basics::ONE_ACCEPTOR,
     basics::MINORITY_CRASH,
@@ -323,6 +324,10 @@ const LESSONS: [(Meta, Recipe); 12] = [
     breaking::DURABILITY,
     breaking::LEADER_ESTIMATES,
     breaking::GENERATION_CLOCK,
+    multi::STABLE_LEADER,
+    multi::LEADER_CRASH,
+    multi::TWO_LEADERS,
+    multi::CATCH_UP,
 ];
 
 /// How many lessons there are.
@@ -407,14 +412,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn there_are_twelve_lessons_with_unique_ids() {
+    fn there_are_sixteen_lessons_with_unique_ids() {
         let ids: std::collections::BTreeSet<_> = catalog().map(|c| c.0).collect();
-        assert_eq!(ids.len(), 12);
-        assert_eq!(catalog().map(|c| c.1).collect::<Vec<_>>(), (1..=12).collect::<Vec<_>>());
+        assert_eq!(ids.len(), 16);
+        assert_eq!(catalog().map(|c| c.1).collect::<Vec<_>>(), (1..=16).collect::<Vec<_>>());
         assert!(build("nope").unwrap_err().contains("happy-path"));
         assert_eq!(next_after("happy-path"), Some("one-acceptor"));
         assert_eq!(previous_before("one-acceptor"), Some("happy-path"));
         assert_eq!(previous_before("happy-path"), None);
-        assert_eq!(next_after("generation-clock"), None);
+        assert_eq!(next_after("generation-clock"), Some("stable-leader"));
+        assert_eq!(next_after("learners-catch-up"), None);
     }
 }
