@@ -236,25 +236,26 @@ fn log_lines(w: &World, log: &crate::paxos::multi::LogNodes, id: NodeId) -> Vec<
         Role::Client => {
             let c = &log.clients[i];
             let sent = c.sent.checked_sub(0).filter(|n| *n > 0).and_then(|n| crate::paxos::multi::Cmd::new(c.index, n));
+            // Short lines, one fact each: a projector at 1280 px has no width to spare.
             let mut v = vec![line(format!("leader {}", c.leader))];
-            v.push(line(match sent {
-                Some(cmd) => format!("sent {cmd} · applied {}", prefix(c.applied)),
-                None => format!("applied {}", prefix(c.applied)),
-            }));
+            v.extend(sent.map(|cmd| line(format!("sent {cmd}"))));
+            v.push(line(format!("applied {}", prefix(c.applied))));
             v
         }
         Role::Proposer => {
             let p = &log.proposers[i];
             let b = p.ballot.map_or(String::new(), |b| b.to_string());
+            // The slots a Phase 1 covers are on the log grid's bracket, not repeated here.
             match p.stage {
-                Stage::Follower if p.max_round == 0 => vec![line(format!("follower · {} leads", p.leader))],
-                Stage::Follower => {
-                    vec![durable(format!("follower · round {}", p.max_round)), line(format!("{} leads", p.leader))]
+                Stage::Follower if p.max_round == 0 => {
+                    vec![line(String::from("follower")), line(format!("{} leads", p.leader))]
                 }
-                Stage::Preparing => vec![
-                    durable(format!("Phase 1 · {b} ≥s{}", p.from as u32 + 1)),
-                    dots("promises", p.promises.count_ones(), w.quorum()),
-                ],
+                Stage::Follower => {
+                    vec![durable(format!("follower · r{}", p.max_round)), line(format!("{} leads", p.leader))]
+                }
+                Stage::Preparing => {
+                    vec![durable(format!("Phase 1 · {b}")), dots("promises", p.promises.count_ones(), w.quorum())]
+                }
                 Stage::Leading => {
                     vec![durable(format!("leader · {b}")), line(format!("next slot s{}", p.next_free() as u32 + 1))]
                 }
@@ -262,16 +263,11 @@ fn log_lines(w: &World, log: &crate::paxos::multi::LogNodes, id: NodeId) -> Vec<
         }
         Role::Acceptor => {
             let a = &log.acceptors[i];
-            let promised = a.promised.map_or("promised –".to_string(), |b| format!("promised {b}"));
-            vec![
-                durable(promised),
-                durable(match a.votes.iter().count() {
-                    1 => "votes in 1 slot".to_string(),
-                    n => format!("votes in {n} slots"),
-                }),
-            ]
+            // One line: the acceptor's votes are its row of the log grid, so the card keeps only
+            // the promise, and the cluster leaves the grid the height it needs on a projector.
+            vec![durable(a.promised.map_or("promised –".to_string(), |b| format!("promised {b}")))]
         }
-        Role::Learner => vec![line(format!("applied {}", prefix(log.learners[i].applied)))],
+        Role::Learner => vec![line(String::from("applied")), line(prefix(log.learners[i].applied))],
     }
 }
 

@@ -127,7 +127,11 @@ fn stable(b: &mut Builder) {
     );
     b.beat(Claim::Applies { node: C1, slot: 1 }, "C1 applies s1–s2. No Prepare was sent for \"X2\".", |s| {
         drain(s, C1)
-    });
+    })
+    .turn_to(
+        "Your turn: click C1 to send \"X3\", then step until C1 applies s1–s3. Is there a Prepare?",
+        Goal::Applied { node: C1, slots: 3 },
+    );
     b.act(|s| {
         s.next_command(C1);
     });
@@ -138,23 +142,14 @@ fn stable(b: &mut Builder) {
             s.deliver(Pick::kind(Kind::Request));
         },
     );
-    b.beat(
-        Claim::SlotChosen { slot: 2, value: x(3) },
-        "\"X3\" is chosen in s3: one round trip per command once the leader is stable.",
-        |s| {
-            s.deliver(Pick::kind(Kind::Accept).to(a(0))).deliver(Pick::kind(Kind::Accept).to(a(1)));
-        },
-    )
-    .turn_to(
-        "Your turn: click C1 to send \"X4\", then step until C1 applies s1–s4. Watch the messages: is there a Prepare?",
-        Goal::Applied { node: C1, slots: 4 },
-    );
+    b.beat(Claim::SlotChosen { slot: 2, value: x(3) }, "\"X3\" is chosen in s3: one round trip per command.", |s| {
+        s.deliver(Pick::kind(Kind::Accept).to(a(0))).deliver(Pick::kind(Kind::Accept).to(a(1)));
+    });
 }
 
 fn stable_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
     ensure((0..3).all(|i| chosen(w, i) == Some(x(i + 1))), "X1, X2, X3 are chosen in s1, s2, s3")?;
     ensure(sent(ev, Kind::Prepare) == 3, "one Prepare to each acceptor, once")?;
-    ensure(applied(w, C1) == 2, "C1 has applied s1–s2 when the turn begins")?;
     ensure(!any_violation(ev), "safety holds")
 }
 
@@ -210,12 +205,12 @@ fn crash(b: &mut Builder) {
             s.run(Command::Crash { node: P1 });
         },
     );
-    b.beat(
-        Claim::TimesOut { node: C1 },
-        "C1 hears nothing and times out. It sends \"X2\" again, this time to P2.",
-        |s| {
-            s.run(Command::Timeout { node: C1 });
-        },
+    b.beat(Claim::TimesOut { node: C1 }, "C1 times out and sends \"X2\" again, this time to P2.", |s| {
+        s.run(Command::Timeout { node: C1 });
+    })
+    .turn_to(
+        "Your turn: step until C1 applies s1–s4. What ends up in s2, and why?",
+        Goal::Applied { node: C1, slots: 4 },
     );
     b.beat(
         Claim::Starts { by: P2 },
@@ -254,14 +249,10 @@ fn crash(b: &mut Builder) {
     });
     b.beat(
         Claim::SlotChosen { slot: 2, value: x(3) },
-        "\"X3\" is chosen in s3 at ballot 1.2: the vote P1 left behind was not lost.",
+        "\"X3\" is chosen in s3: the vote P1 left behind was kept.",
         |s| {
             s.deliver(Pick::kind(Kind::Accept).to(a(1)).slot(2));
         },
-    )
-    .turn_to(
-        "Your turn: step until C1 applies s1–s4. In what order does it apply them, and why does it wait?",
-        Goal::Applied { node: C1, slots: 4 },
     );
 }
 
@@ -349,31 +340,27 @@ fn two(b: &mut Builder) {
     .highlight(&[P1, P2], "both believe they lead");
     b.beat(
         Claim::Refuses { by: a(0) },
-        "P1's slow Accept s2 1.1 reaches A1, which promised 1.2: A1 refuses it and sends a Nack.",
+        "P1's slow Accept s2 1.1 reaches A1, which promised 1.2: A1 refuses it. Preemption costs P1 that round trip.",
         |s| {
             s.deliver(Pick::kind(Kind::Accept).from(P1).to(a(0)));
         },
     );
-    b.beat(
-        Claim::StepsDown { by: P1 },
-        "The Nack reaches P1: a higher ballot exists, so P1 steps down. Preemption cost P1's Accept round for s2.",
-        |s| {
-            s.deliver(Pick::kind(Kind::Nack).to(P1));
-        },
+    b.beat(Claim::StepsDown { by: P1 }, "The Nack reaches P1: a higher ballot exists, so P1 steps down.", |s| {
+        s.deliver(Pick::kind(Kind::Nack).to(P1));
+    })
+    .turn_to(
+        "Your turn: step until C1 applies s1–s2. Which command can s2 still get?",
+        Goal::Applied { node: C1, slots: 2 },
     );
     b.act(|s| {
         s.deliver(Pick::kind(Kind::Accept).from(P2).to(a(0)).slot(1));
     });
     b.beat(
         Claim::SlotChosen { slot: 1, value: x(2) },
-        "A1 and A3 accept P2's Accept s2 1.2 \"X2\": \"X2\" is chosen in s2, the same command P1 had put there. No slot holds two values.",
+        "\"X2\" is chosen in s2 at 1.2: the command P1 had put there.",
         |s| {
             s.deliver(Pick::kind(Kind::Accept).from(P2).to(a(2)).slot(1));
         },
-    )
-    .turn_to(
-        "Your turn: step until C1 applies s1–s2. Then send \"X3\": which proposer puts it in the log?",
-        Goal::Applied { node: C1, slots: 2 },
     );
 }
 
@@ -445,13 +432,10 @@ fn catch(b: &mut Builder) {
             s.drop_all(Pick::kind(Kind::Accepted).to(L2));
         },
     );
-    b.beat(
-        Claim::Applies { node: L1, slot: 1 },
-        "L1 applies s1–s2. The chosen prefix is s1–s2, but L2 has applied only s1.",
-        |s| {
-            s.deliver_all(Pick::kind(Kind::Accepted).to(L1));
-        },
-    );
+    b.beat(Claim::Applies { node: L1, slot: 1 }, "L1 applies s1–s2. L2 has applied only s1.", |s| {
+        s.deliver_all(Pick::kind(Kind::Accepted).to(L1));
+    })
+    .turn_to("Your turn: step until L2 applies s1–s2. Who tells L2?", Goal::Applied { node: L2, slots: 2 });
     b.act(|s| {
         // Everything else about s2 is lost on its way to L2 too (A3's vote, P1's Commit).
         for _ in 0..200 {
@@ -485,18 +469,10 @@ fn catch(b: &mut Builder) {
             s.deliver_all(Pick::kind(Kind::Commit).to(L2));
         },
     );
-    b.beat(
-        Claim::Applies { node: L2, slot: 2 },
-        "P1 sends L2 the commits it asked for: L2 fills the gap and applies s2 and s3 in order. Its prefix has caught up with the chosen one.",
-        |s| {
-            s.deliver_all(Pick::kind(Kind::Request).from(L2));
-            s.deliver(Pick::kind(Kind::Commit).to(L2).slot(1));
-        },
-    )
-    .turn_to(
-        "Your turn: crash L1, send \"X4\" from C1 and step until C1 applies s1–s4. Then restart L1: how far has it applied?",
-        Goal::Applied { node: C1, slots: 4 },
-    );
+    b.beat(Claim::Applies { node: L2, slot: 2 }, "P1 resends: L2 fills the gap and applies s2, s3 in order.", |s| {
+        s.deliver_all(Pick::kind(Kind::Request).from(L2));
+        s.deliver(Pick::kind(Kind::Commit).to(L2).slot(1));
+    });
 }
 
 fn catch_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {

@@ -84,7 +84,15 @@ pub fn budget(w: &World) -> Budget {
 }
 
 /// The widest line a role's card can show under `b`, in characters (see `format::node_lines`).
-fn card_chars(role: Role, b: Budget) -> usize {
+fn card_chars(w: &World, role: Role, b: Budget) -> usize {
+    if w.log().is_some() {
+        // Multi-Paxos cards (see `format::log_lines`): short lines, the log is in the grid.
+        return match role {
+            Role::Client => 9usize.max(5 + b.value),
+            Role::Proposer => 9 + b.ballot.max(b.quorum),
+            Role::Acceptor | Role::Learner => 9 + b.ballot,
+        };
+    }
     match role {
         Role::Client => 9usize.max(6 + b.value),
         Role::Proposer => [10 + b.ballot, 13 + b.round, 9 + b.quorum, 9 + b.value, 12 + b.ballot, 12, 8 + b.value]
@@ -96,11 +104,15 @@ fn card_chars(role: Role, b: Budget) -> usize {
     }
 }
 
-/// Lines a role's card has at most.
-fn card_lines(role: Role) -> usize {
-    match role {
-        Role::Client | Role::Acceptor | Role::Learner => 2,
-        Role::Proposer => 3,
+/// Lines a role's card has at most (see `format::node_lines`). Multi-Paxos cards are shorter:
+/// the log grid under the cluster holds the log, and needs the height.
+fn card_lines(w: &World, role: Role) -> usize {
+    match (w.log().is_some(), role) {
+        (false, Role::Client | Role::Acceptor | Role::Learner) => 2,
+        (false, Role::Proposer) => 3,
+        (true, Role::Client) => 3,
+        (true, Role::Proposer | Role::Learner) => 2,
+        (true, Role::Acceptor) => 1,
     }
 }
 
@@ -150,7 +162,7 @@ fn band_width(w: &World, role: Role, t: Type, b: Budget) -> f64 {
         .map(|l| l.text.chars().count())
         .max()
         .unwrap_or(0);
-    let card = t.width(card_chars(role, b).max(actual)) + card_pad(role, t);
+    let card = t.width(card_chars(w, role, b).max(actual)) + card_pad(role, t);
     let tags = if role == Role::Proposer { 2.0 * (radius(t) + 0.2 * t.f + badges_width(w, t)) } else { 0.0 };
     // Room for the glyph and its amnesia mark, whatever the cards need.
     let one = card.max(tags).max(3.4 * radius(t));
@@ -196,7 +208,10 @@ fn layout(w: &World, frame: Frame, t: Type) -> Attempt {
     let need = widths.iter().sum::<f64>() + gap_min.iter().sum::<f64>() + 2.0 * outer;
     let spare = (frame.w - need).max(0.0) / 5.0;
     let strip = 1.4 * f;
-    let (top, bottom) = (2.0 * strip, frame.h - strip);
+    // Multi-Paxos gives the partition legend's strip back while there is no partition: the log
+    // grid has taken part of the canvas's height.
+    let legend = if w.log().is_some() && !w.is_partitioned() { 0.3 * f } else { strip };
+    let (top, bottom) = (2.0 * strip, frame.h - legend);
     let mut x = outer + spare;
     let mut bands = [Rect { x: 0.0, y: top, w: 0.0, h: bottom - top }; 4];
     let mut gaps = [Rect { x: 0.0, y: top, w: 0.0, h: bottom - top }; 3];
@@ -235,7 +250,7 @@ fn column(w: &World, role: Role, band: Rect, t: Type) -> (Vec<NodeBox>, bool) {
     let f = t.f;
     let n = w.config().count(role) as usize;
     let r = radius(t);
-    let card_h = card_lines(role) as f64 * t.line_h() + 0.3 * f;
+    let card_h = card_lines(w, role) as f64 * t.line_h() + 0.3 * f;
     let block = 2.0 * r + 0.3 * f + card_h;
     let zig = zigzag(w, role);
     let (pitch, fits) = if zig {
@@ -246,7 +261,7 @@ fn column(w: &World, role: Role, band: Rect, t: Type) -> (Vec<NodeBox>, bool) {
         (p, p >= block + 0.4 * f)
     };
     let sub_w = if zig { (band.w - 0.5 * f) / 2.0 } else { band.w };
-    let card_w = t.width(card_chars(role, budget(w))) + card_pad(role, t);
+    let card_w = t.width(card_chars(w, role, budget(w))) + card_pad(role, t);
     let nodes = (0..n)
         .map(|i| {
             let id = NodeId { role, index: i as u8 };
