@@ -47,7 +47,10 @@ impl App {
             .and_then(|d| d.query_selector(".board").ok().flatten())
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(b) = board {
-            let (w, h) = (b.client_width() as f64, b.client_height() as f64);
+            // The exact size, not the rounded client size: the log grid can leave the board a
+            // fractional height, and a view box half a pixel off would shrink every text a little.
+            let r = b.get_bounding_client_rect();
+            let (w, h) = (r.width(), r.height());
             if w > 0.0 && h > 0.0 && ((w - self.canvas.0).abs() >= 0.5 || (h - self.canvas.1).abs() >= 0.5) {
                 ctx.link().send_message(Msg::Show(Show::Canvas(w, h)));
             }
