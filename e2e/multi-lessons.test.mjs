@@ -140,3 +140,26 @@ test('a Multi-Paxos your-turn goal is checked: the student steps until L2 applie
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('in Multi-Paxos mode the metrics chart messages per command: a stable leader against single-decree Paxos', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=stable-leader&beat=9`);
+  await page.getByTestId('open-metrics').click();
+  const chart = page.getByTestId('log-cost');
+  await chart.waitFor();
+  // No single-decree sweep here: its "until a value is chosen" means nothing for a log.
+  assert.equal(await page.getByTestId('run-experiment').count(), 0);
+  const label = await chart.locator('svg').getAttribute('aria-label');
+  const series = (name) => Object.fromEntries([...label.match(new RegExp(`${name}[^;]*`))[0].matchAll(/(\d+) → ([\d.]+) msgs\/cmd/g)].map(([, x, y]) => [x, Number(y)]));
+  const single = series('Single-decree');
+  const multi = series('Multi-Paxos');
+  assert.deepEqual(Object.keys(multi), ['1', '2', '4', '8', '16']);
+  // One command costs the same either way; then the stable leader's cost per command falls
+  // towards the Phase 2 cost while single-decree Paxos pays Phase 1 every time.
+  assert.equal(multi['1'], single['1']);
+  assert.ok(multi['16'] < multi['8'] && multi['8'] < multi['4'] && multi['4'] < multi['2'] && multi['2'] < multi['1'], label);
+  assert.ok(single['16'] - multi['16'] >= 5, label);
+  await text(page.getByTestId('log-cost-note'), /Phase 1 once \(6 messages in all\)/);
+  await shot(page, '42-multi-metrics');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

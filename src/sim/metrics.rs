@@ -151,6 +151,77 @@ pub fn sweep(
         .collect()
 }
 
+/// One point of the log-cost chart: what a stream of `commands` commands costs, per command.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogCost {
+    /// Commands sent, one after another.
+    pub commands: u32,
+    /// Multi-Paxos with a stable leader (Phase 1 once, then Phase 2 per command): messages sent
+    /// per command, averaged over the seeds.
+    pub multi: f64,
+    /// The Phase 1 messages (Prepare, Promise) among `multi`, per command.
+    pub multi_phase1: f64,
+    /// Single-decree Paxos run afresh for each command (Phase 1 and Phase 2 each time): messages
+    /// sent per command, averaged over the seeds.
+    pub single: f64,
+}
+
+/// Sends C1's next `commands` commands one at a time, each run until nothing is in flight, and
+/// counts everything sent.
+fn stream(config: &Config, seed: u64, commands: u32, max_steps: usize) -> Result<RunStats, String> {
+    let mut w = World::new(config.clone(), seed)?;
+    let (mut steps, mut times) = (Vec::new(), Vec::new());
+    for _ in 0..commands {
+        let c = w.next_request(NodeId::client(0));
+        let mut cmds = vec![c];
+        let mut n = 0;
+        while let Some(c) = cmds.pop() {
+            let events = w.apply(c.clone());
+            steps.push(Step { command: c, events });
+            times.push(w.time());
+            n += 1;
+            if !w.in_flight().is_empty() && w.is_enabled(&Command::Tick) && n < max_steps {
+                cmds.push(Command::Tick);
+            }
+        }
+    }
+    Ok(stats(&steps, &times))
+}
+
+/// Messages per command against the number of commands, from real seeded runs of the world on
+/// `base`'s cluster (no faults): a Multi-Paxos stable leader against single-decree Paxos run
+/// once per command.
+pub fn log_cost(base: &Config, xs: &[u32], seeds: u64) -> Result<Vec<LogCost>, String> {
+    let clean = Config {
+        loss: 0,
+        duplicate: 0,
+        amnesia: Default::default(),
+        mutations: Default::default(),
+        slots: crate::paxos::multi::MAX_SLOTS as u8,
+        ..base.clone()
+    };
+    let multi = Config { mode: super::config::Mode::Multi, ..clean.clone() };
+    let single = Config { mode: super::config::Mode::Single, ..clean };
+    // One single-decree instance per command: each costs the same on average, whatever the count.
+    let mut one = 0.0;
+    for seed in 0..seeds {
+        one += stream(&single, seed, 1, 5_000)?.total() as f64;
+    }
+    let one = one / seeds.max(1) as f64;
+    xs.iter()
+        .map(|&n| {
+            let (mut all, mut p1) = (0.0, 0.0);
+            for seed in 0..seeds {
+                let r = stream(&multi, seed, n, 5_000)?;
+                all += r.total() as f64;
+                p1 += r.messages[1] as f64;
+            }
+            let per = (seeds.max(1) * n.max(1) as u64) as f64;
+            Ok(LogCost { commands: n, multi: all / per, multi_phase1: p1 / per, single: one })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +248,28 @@ mod tests {
         assert!(by_size.windows(2).all(|w| w[0].messages < w[1].messages), "{by_size:?}");
         let by_loss = sweep(&base, &[0, 30], 30, 3_000, |c, p| c.loss = p as u8).unwrap();
         assert!(by_loss[1].time > by_loss[0].time, "{by_loss:?}");
+    }
+
+    /// Paxos Made Simple, section 3: a stable leader runs Phase 1 once for all instances, so
+    /// each command after the first costs only Phase 2 (and the commit), while single-decree
+    /// Paxos pays Phase 1 for every command.
+    #[test]
+    fn a_stable_leader_pays_phase_1_once_and_approaches_the_phase_2_cost() {
+        let base = Config::default();
+        let pts = log_cost(&base, &[1, 2, 4, 8, 16], 4).unwrap();
+        let phase1 = 2.0 * base.acceptors as f64; // a Prepare to each acceptor, a Promise back
+        for p in &pts {
+            assert_eq!(p.multi_phase1 * p.commands as f64, phase1, "Phase 1 runs once: {p:?}");
+        }
+        // Without Phase 1, every command costs the same: the Phase 2 cost.
+        let phase2: Vec<f64> = pts.iter().map(|p| p.multi - p.multi_phase1).collect();
+        assert!(phase2.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-9), "{phase2:?}");
+        assert!(pts.windows(2).all(|w| w[1].multi < w[0].multi), "{pts:?}");
+        let last = pts.last().unwrap();
+        assert!(last.multi - phase2[0] <= phase1 / 16.0 + 1e-9, "{pts:?}");
+        // Single-decree Paxos pays at least Phase 1 again for every command.
+        assert!(pts.iter().all(|p| p.single >= phase2[0] + phase1 - 1e-9), "{pts:?}");
+        assert!(pts.iter().all(|p| p.single == pts[0].single));
     }
 
     #[test]

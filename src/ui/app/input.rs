@@ -2,12 +2,35 @@
 
 use super::alert;
 use super::App;
+use crate::ui::components::metrics;
 use crate::ui::msg::{Export, Guide, Msg, Play, Predict, Show};
 use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 impl App {
+    /// Opens or closes the metrics; in Multi-Paxos mode, opening runs the log-cost experiment on
+    /// this cluster (a few dozen short seeded runs).
+    pub(super) fn toggle_metrics(&mut self) {
+        self.metrics_open = !self.metrics_open;
+        let config = self.session.timeline().config();
+        self.log_cost = None;
+        if self.metrics_open && !config.mode.is_single() {
+            match crate::sim::metrics::log_cost(config, &[1, 2, 4, 8, 16], 4) {
+                Ok(pts) => self.log_cost = Some(pts),
+                Err(e) => self.notice = alert(format!("The log-cost experiment could not run: {e}")),
+            }
+        }
+    }
+
+    /// What the metrics show across many runs, for this mode.
+    pub(super) fn across(&self) -> metrics::Across<'_> {
+        match &self.log_cost {
+            Some(pts) => metrics::Across::Log(pts),
+            None => metrics::Across::Sweeps(self.experiment.as_ref()),
+        }
+    }
+
     /// Runs the metrics sweeps (by cluster size and by loss rate) on the current shape.
     pub(super) fn run_experiment(&mut self) {
         use crate::sim::metrics::sweep;

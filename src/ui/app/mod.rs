@@ -62,6 +62,8 @@ pub struct App {
     done: Vec<String>,
     metrics_open: bool,
     experiment: Option<metrics::Experiment>,
+    /// Multi-Paxos: the cost of a log, computed when the metrics open (cheap, but not per frame).
+    log_cost: Option<Vec<crate::sim::metrics::LogCost>>,
     side_to_top: bool,
     authoring: bool,
     draft: Option<crate::ui::author::Draft>,
@@ -148,6 +150,7 @@ impl Component for App {
             done: prefs::done_lessons(),
             metrics_open: false,
             experiment: None,
+            log_cost: None,
             side_to_top: false,
             authoring: false,
             draft: None,
@@ -301,7 +304,7 @@ impl Component for App {
                 if self.spacetime { { spacetime::view(s, self.hover, send) } }
                 if !self.presenter { { controls::view(s, self.lesson.is_none(), self.predict, send) } }
                 if self.explorer_open { { explorer::view(self.session.timeline().config(), self.explore.as_ref(), send) } }
-                if self.metrics_open { { metrics::view(&self.session.run_stats(), self.experiment.as_ref(), send) } }
+                if self.metrics_open { { metrics::view(&self.session.run_stats(), self.across(), send) } }
                 if self.help { { help::view(send) } }
                 if let Some(rows) = &self.grades { { grades::view(rows, send) } }
                 { self.export_dialog(send) }

@@ -27,7 +27,7 @@ impl App {
                 self.explorer_open = !self.explorer_open;
                 self.top_menu = None;
             }
-            Show::Metrics => self.metrics_open = !self.metrics_open,
+            Show::Metrics => self.toggle_metrics(),
             Show::Presenter => {
                 self.presenter = !self.presenter;
                 self.spotlight = None;

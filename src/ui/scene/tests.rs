@@ -107,4 +107,3 @@ fn tiny_and_odd_frames_lay_out_without_hanging() {
         }
     }
 }
-
