@@ -163,3 +163,24 @@ test('in Multi-Paxos mode the metrics chart messages per command: a stable leade
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a picture for slides of a Multi-Paxos run shows the log grid under the cluster', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=leader-crash&beat=11`);
+  await text(slotHead(page, 3), /★ X3/);
+  await page.getByTestId('share').click();
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  const svg = await new Promise((ok, fail) => dl.createReadStream().then((s) => {
+    let t = '';
+    s.on('data', (c) => { t += c; });
+    s.on('end', () => ok(t));
+    s.on('error', fail);
+  }));
+  assert.match(svg, /data-testid="log-picture"/);
+  assert.match(svg, /s2 ★ no-op/);
+  assert.match(svg, /s3 ★ X3/);
+  assert.match(svg, /1\.2 X3/, 'the acceptors\' votes');
+  assert.match(svg, /P2: Phase 1 done for slots ≥ s1, ballot 1\.2/);
+  assert.match(svg, /Lesson 14, beat 11: "X3" is chosen in s3/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -115,11 +115,100 @@ fn escape_xml(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
+/// Fill of a log-grid cell or bar in a picture, by its classes on screen.
+fn log_fill(class: &str) -> &'static str {
+    let has = |c: &str| class.split(' ').any(|x| x == c);
+    if has("chosen") {
+        "#fde68a"
+    } else if has("accepted") {
+        "#dbeafe"
+    } else if has("log-applied") {
+        "rgba(16,185,129,.35)"
+    } else if has("log-watermark") {
+        "rgba(217,119,6,.45)"
+    } else if has("leading") {
+        "rgba(37,99,235,.08)"
+    } else {
+        "none"
+    }
+}
+
+/// The Multi-Paxos log grid on screen, drawn again as SVG for a picture: one row per grid row, a
+/// label, then its cells (or one bar across the slots it spans, filled to the width shown), so a
+/// picture of a log shows what the screen showed. Empty with no grid (single-decree). Returns the
+/// SVG and its height; it is `w` wide and starts at `top`.
+fn log_picture(w: f64, top: f64) -> Result<(String, f64), String> {
+    let Some(grid) = document()?.query_selector("[data-testid=log-grid]").map_err(err)? else {
+        return Ok((String::new(), 0.0));
+    };
+    let slots = grid.query_selector_all(".log-head").map_err(err)?.length().max(1) as f64;
+    let (font, row, label_w) = (16.0, 24.0, 150.0);
+    let col = (w - label_w - 20.0) / slots;
+    let (mut out, mut y, mut x) = (String::new(), top + 8.0, 0.0);
+    let kids = grid.children();
+    for i in 0..kids.length() {
+        let Some(el) = kids.item(i) else { continue };
+        let class = el.get_attribute("class").unwrap_or_default();
+        // A column head is the slot and its mark, two spans: keep a space between them.
+        let parts = el.children();
+        let words: Vec<String> = if class.contains("log-head") {
+            (0..parts.length()).filter_map(|k| parts.item(k)).filter_map(|c| c.text_content()).collect()
+        } else {
+            vec![el.text_content().unwrap_or_default()]
+        };
+        let words = escape_xml(words.join(" ").trim());
+        if class.contains("log-label") {
+            y += row;
+            x = 10.0 + label_w;
+            out += &format!(
+                "<text x=\"10\" y=\"{}\" font-size=\"{font}\" font-weight=\"700\" fill=\"#55555d\">{words}</text>",
+                y - 7.0
+            );
+            continue;
+        }
+        // "grid-column: 2 / span 4": a bar across slots, filled as far as its inner bar says.
+        let style = el.get_attribute("style").unwrap_or_default();
+        let span = style.split("span ").nth(1).and_then(|t| t.trim().trim_end_matches(';').parse::<f64>().ok());
+        let start = style
+            .split("grid-column:")
+            .nth(1)
+            .and_then(|t| t.split('/').next())
+            .and_then(|t| t.trim().parse::<f64>().ok());
+        let cell_x = start.map_or(x, |s| 10.0 + label_w + (s - 2.0) * col);
+        let cell_w = span.map_or(col, |n| n * col) - 2.0;
+        let inner = el.first_element_child().and_then(|c| c.get_attribute("style")).unwrap_or_default();
+        let pct = inner.split("width:").nth(1).and_then(|t| t.trim().trim_end_matches(['%', ';']).parse::<f64>().ok());
+        let fill = log_fill(&class);
+        let (fw, stroke) = match (pct, class.contains("log-bracket")) {
+            (Some(p), _) => (cell_w * p / 100.0, "none"),
+            (None, true) => (cell_w, "#2563eb"),
+            (None, false) => (cell_w, if class.contains("log-cell") && fill != "none" { "#60a5fa" } else { "none" }),
+        };
+        out += &format!(
+            "<rect x=\"{cell_x}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{fill}\" stroke=\"{stroke}\"/>",
+            y - row + 2.0,
+            fw.max(0.0),
+            row - 3.0
+        );
+        let centred = class.contains("log-cell") || class.contains("log-head");
+        let tx = if centred { cell_x + cell_w / 2.0 } else { cell_x + 6.0 };
+        let anchor = if centred { "middle" } else { "start" };
+        out += &format!(
+            "<text x=\"{tx}\" y=\"{}\" font-size=\"{font}\" text-anchor=\"{anchor}\" font-family=\"monospace\" fill=\"#16161a\" class=\"log-picture\">{words}</text>",
+            y - 7.0
+        );
+        x = cell_x + cell_w + 2.0;
+    }
+    Ok((format!("<g class=\"log-picture\" data-testid=\"log-picture\">{out}</g>"), y - top + 10.0))
+}
+
 /// The cluster as a standalone SVG document, as it rests: without the ghosts of messages that
-/// just arrived or were lost, and with `footer` (the step and its words) under it. Returns the
-/// document and its size.
+/// just arrived or were lost, the log grid under it in Multi-Paxos mode, and `footer` (the step
+/// and its words) under that. Returns the document and its size.
 pub fn cluster_svg(footer: &str) -> Result<(String, f64, f64), String> {
     let (copy, w, h) = resting_cluster()?;
+    let (log, log_h) = log_picture(w, h)?;
+    let h = h + log_h;
     let font = 18.0;
     let text = lines(footer, ((w - 40.0) / (font * 0.6)) as usize);
     let foot_h = 20.0 + text.len() as f64 * font * 1.3;
@@ -136,7 +225,7 @@ pub fn cluster_svg(footer: &str) -> Result<(String, f64, f64), String> {
         })
         .collect();
     let extra =
-        format!("<line x1=\"0\" x2=\"{w}\" y1=\"{h}\" y2=\"{h}\" stroke=\"#16161a\" stroke-width=\"2\"/>{rows}");
+        format!("{log}<line x1=\"0\" x2=\"{w}\" y1=\"{h}\" y2=\"{h}\" stroke=\"#16161a\" stroke-width=\"2\"/>{rows}");
     let total_h = h + foot_h;
     let doc = wrap_svg(
         &copy.inner_html(),
@@ -166,6 +255,8 @@ fn resting_cluster() -> Result<(web_sys::Element, f64, f64), String> {
 /// whose recorder burns in the words itself.
 pub fn frame_svg() -> Result<String, String> {
     let (copy, w, h) = resting_cluster()?;
+    let (log, log_h) = log_picture(w, h)?;
+    let h = h + log_h;
     let (pw, ph) = ((w * 2.0).to_string(), (h * 2.0).to_string());
     Ok(wrap_svg(
         &copy.inner_html(),
@@ -173,7 +264,7 @@ pub fn frame_svg() -> Result<String, String> {
         &pw,
         &ph,
         &copy.get_attribute("class").unwrap_or_default(),
-        "",
+        &log,
     ))
 }
 
