@@ -28,6 +28,8 @@ const GAP: f64 = 6.0;
 pub fn tag(m: &Msg) -> String {
     let title = m.kind().title();
     match (m, m.ballot()) {
+        // Multi-Paxos: the token's own words, which name the slot (`Accept s2 1.1 "X2"`).
+        (Msg::Log(_), _) => m.label(),
         (Msg::Accept { value, .. }, Some(b)) => format!("{title} {b} {}", short(*value)),
         (Msg::Request { value } | Msg::Reply { value } | Msg::Announce { value }, _) => {
             format!("{title} {}", short(*value))
@@ -51,7 +53,11 @@ pub fn abbrev(m: &Msg) -> String {
         Kind::Announce => "Lrn",
         Kind::Redirect => "Redir",
     };
-    m.ballot().map_or(k.to_string(), |b| format!("{k} {b}"))
+    let k = match m.slot() {
+        Some(s) => format!("{k} {}", crate::paxos::multi::slot_name(s)),
+        None => k.to_string(),
+    };
+    m.ballot().map_or(k.clone(), |b| format!("{k} {b}"))
 }
 
 /// A label placed on the diagram.
