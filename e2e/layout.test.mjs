@@ -135,6 +135,18 @@ test('when the canvas changes size, tokens jump to their new places instead of g
     bad.push(...(await watching).map((x) => `${name}: ${x}`));
   }
   assert.deepEqual([...new Set(bad)].slice(0, 10), [], `${bad.length} overlaps seen while the layout changed`);
+  // What arrived or was lost at this step fades away; none stays drawn on the node it reached.
+  await until(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running').length), (n) => n === 0, 'the motion to end');
+  const visibleGhosts = (p) => p.evaluate(() => [...document.querySelectorAll('.token.ghost')]
+    .filter((g) => getComputedStyle(g).visibility !== 'hidden' && parseFloat(getComputedStyle(g).opacity) > 0.01).length);
+  assert.equal(await visibleGhosts(page), 0, 'ghosts left drawn on the canvas after the layout changed');
+  // Opened straight at a beat where a message arrives: the first drawing is a change of size too.
+  const fresh = await open(b, `${srv.url}#lesson=happy-path&beat=3`, { width: 768, height: 1024 });
+  await until(() => fresh.page.evaluate(() => document.querySelectorAll('.token.ghost').length), (n) => n > 0, 'the arrived Prepare');
+  await until(() => fresh.page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running').length), (n) => n === 0, 'the motion to end');
+  assert.equal(await visibleGhosts(fresh.page), 0, 'the arrived Prepare is left drawn over A1');
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context.close();
   assert.deepEqual(errors, []);
   await context.close();
 });
