@@ -1,6 +1,7 @@
 //! Browser glue for files and pictures: download a text file, read a chosen file, and turn the
 //! cluster SVG into a standalone SVG or a PNG for slides. Failures come back as messages.
 
+use crate::ui::format::px;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -161,23 +162,23 @@ fn log_picture(w: f64, top: f64) -> Result<(String, f64), String> {
             y += row;
             x = 10.0 + label_w;
             out += &format!(
-                "<text x=\"10\" y=\"{}\" font-size=\"{font}\" font-weight=\"700\" fill=\"#55555d\">{words}</text>",
-                y - 7.0
+                "<text x=\"10\" y=\"{}\" font-size=\"{}\" font-weight=\"700\" fill=\"#55555d\">{words}</text>",
+                px(y - 7.0),
+                px(font)
             );
             continue;
         }
         // "grid-column: 2 / span 4": a bar across slots, filled as far as its inner bar says.
         let style = el.get_attribute("style").unwrap_or_default();
-        let span = style.split("span ").nth(1).and_then(|t| t.trim().trim_end_matches(';').parse::<f64>().ok());
-        let start = style
-            .split("grid-column:")
-            .nth(1)
-            .and_then(|t| t.split('/').next())
-            .and_then(|t| t.trim().parse::<f64>().ok());
+        // Integers only: the grid writes whole columns and whole percents (and f64's parser is
+        // kept out of the wasm, see `resting_cluster`).
+        let whole = |t: &str| t.trim().trim_end_matches(['%', ';']).trim().parse::<u32>().ok().map(f64::from);
+        let span = style.split("span ").nth(1).and_then(whole);
+        let start = style.split("grid-column:").nth(1).and_then(|t| t.split('/').next()).and_then(whole);
         let cell_x = start.map_or(x, |s| 10.0 + label_w + (s - 2.0) * col);
         let cell_w = span.map_or(col, |n| n * col) - 2.0;
         let inner = el.first_element_child().and_then(|c| c.get_attribute("style")).unwrap_or_default();
-        let pct = inner.split("width:").nth(1).and_then(|t| t.trim().trim_end_matches(['%', ';']).parse::<f64>().ok());
+        let pct = inner.split("width:").nth(1).and_then(whole);
         let fill = log_fill(&class);
         let (fw, stroke) = match (pct, class.contains("log-bracket")) {
             (Some(p), _) => (cell_w * p / 100.0, "none"),
@@ -185,17 +186,20 @@ fn log_picture(w: f64, top: f64) -> Result<(String, f64), String> {
             (None, false) => (cell_w, if class.contains("log-cell") && fill != "none" { "#60a5fa" } else { "none" }),
         };
         out += &format!(
-            "<rect x=\"{cell_x}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{fill}\" stroke=\"{stroke}\"/>",
-            y - row + 2.0,
-            fw.max(0.0),
-            row - 3.0
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{fill}\" stroke=\"{stroke}\"/>",
+            px(cell_x),
+            px(y - row + 2.0),
+            px(fw.max(0.0)),
+            px(row - 3.0)
         );
         let centred = class.contains("log-cell") || class.contains("log-head");
         let tx = if centred { cell_x + cell_w / 2.0 } else { cell_x + 6.0 };
         let anchor = if centred { "middle" } else { "start" };
         out += &format!(
-            "<text x=\"{tx}\" y=\"{}\" font-size=\"{font}\" text-anchor=\"{anchor}\" font-family=\"monospace\" fill=\"#16161a\" class=\"log-picture\">{words}</text>",
-            y - 7.0
+            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"{anchor}\" font-family=\"monospace\" fill=\"#16161a\" class=\"log-picture\">{words}</text>",
+            px(tx),
+            px(y - 7.0),
+            px(font)
         );
         x = cell_x + cell_w + 2.0;
     }
@@ -205,6 +209,7 @@ fn log_picture(w: f64, top: f64) -> Result<(String, f64), String> {
 /// The cluster as a standalone SVG document, as it rests: without the ghosts of messages that
 /// just arrived or were lost, the log grid under it in Multi-Paxos mode, and `footer` (the step
 /// and its words) under that. Returns the document and its size.
+// Numbers are written with `format::px`, not f64's Display (see `ui::embed::number`).
 pub fn cluster_svg(footer: &str) -> Result<(String, f64, f64), String> {
     let (copy, w, h) = resting_cluster()?;
     let (log, log_h) = log_picture(w, h)?;
@@ -218,20 +223,23 @@ pub fn cluster_svg(footer: &str) -> Result<(String, f64, f64), String> {
         .map(|(i, l)| {
             let y = h + 14.0 + (i as f64 + 1.0) * font * 1.3;
             format!(
-                "<text x=\"20\" y=\"{}\" font-size=\"{font}\" class=\"export-footer\">{}</text>",
+                "<text x=\"20\" y=\"{}\" font-size=\"18\" class=\"export-footer\">{}</text>",
                 y as i64,
                 escape_xml(l)
             )
         })
         .collect();
-    let extra =
-        format!("{log}<line x1=\"0\" x2=\"{w}\" y1=\"{h}\" y2=\"{h}\" stroke=\"#16161a\" stroke-width=\"2\"/>{rows}");
+    let extra = format!(
+        "{log}<line x1=\"0\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#16161a\" stroke-width=\"2\"/>{rows}",
+        px(w),
+        y = px(h)
+    );
     let total_h = h + foot_h;
     let doc = wrap_svg(
         &copy.inner_html(),
-        &format!("0 0 {w} {total_h}"),
-        &(w * 2.0).to_string(),
-        &(total_h * 2.0).to_string(),
+        &format!("0 0 {} {}", px(w), px(total_h)),
+        &px(w * 2.0),
+        &px(total_h * 2.0),
         &copy.get_attribute("class").unwrap_or_default(),
         &extra,
     );
@@ -247,7 +255,8 @@ fn resting_cluster() -> Result<(web_sys::Element, f64, f64), String> {
         g.remove();
     }
     let view = svg.get_attribute("viewBox").unwrap_or_else(|| "0 0 1000 600".into());
-    let dims: Vec<f64> = view.split(' ').filter_map(|x| x.parse().ok()).collect();
+    // The browser's parseFloat: Rust's f64 parser is 4 KB of wasm for this one line.
+    let dims: Vec<f64> = view.split(' ').map(js_sys::parse_float).filter(|x| x.is_finite()).collect();
     Ok((copy, dims.get(2).copied().unwrap_or(1000.0), dims.get(3).copied().unwrap_or(600.0)))
 }
 
@@ -257,10 +266,10 @@ pub fn frame_svg() -> Result<String, String> {
     let (copy, w, h) = resting_cluster()?;
     let (log, log_h) = log_picture(w, h)?;
     let h = h + log_h;
-    let (pw, ph) = ((w * 2.0).to_string(), (h * 2.0).to_string());
+    let (pw, ph) = (px(w * 2.0), px(h * 2.0));
     Ok(wrap_svg(
         &copy.inner_html(),
-        &format!("0 0 {w} {h}"),
+        &format!("0 0 {} {}", px(w), px(h)),
         &pw,
         &ph,
         &copy.get_attribute("class").unwrap_or_default(),
