@@ -253,6 +253,11 @@ impl Builder {
     /// `on`, which must happen at that step.
     fn beat(&mut self, on: Claim, caption: &str, f: impl FnOnce(&mut Script)) -> &mut Self {
         f(&mut self.s);
+        self.end_beat(on, caption)
+    }
+
+    /// The part of `beat` that is not generic: one copy in the wasm, not one per recipe closure.
+    fn end_beat(&mut self, on: Claim, caption: &str) -> &mut Self {
         let end = self.s.len();
         self.beats.push(Beat { end, on, also: vec![], caption: caption.into(), highlight: None, turn: None });
         self
