@@ -12,7 +12,8 @@ before(async () => { srv = await serve(); b = await browser(); });
 after(async () => { await b?.close(); await srv?.close(); });
 
 const LESSONS = ['happy-path', 'one-acceptor', 'minority-crash', 'majority-crash', 'ballot-conflict', 'value-adoption',
-  'dueling-proposers', 'lost-and-duplicated', 'partition', 'durability', 'leader-estimates', 'generation-clock'];
+  'dueling-proposers', 'lost-and-duplicated', 'partition', 'durability', 'leader-estimates', 'generation-clock',
+  'stable-leader', 'leader-crash', 'two-leaders', 'learners-catch-up'];
 
 /** Boxes on the canvas as the browser drew them, and every pair that must not overlap but does. */
 function measure() {

@@ -125,7 +125,7 @@ test('your turn: the goal is checked as the student acts, then the next lesson i
   await text(page.getByTestId('goal-status'), /Goal reached\. C2 heard that "X" was chosen/);
   await shot(page, '41-goal-reached');
   await page.getByTestId('goal-next-lesson').click();
-  await text(page.getByTestId('lesson-card'), /Lesson 2 of 12/);
+  await text(page.getByTestId('lesson-card'), /Lesson 2 of 16/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -36,7 +36,7 @@ test('open a lesson by URL and play it beat by beat to the end', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption`);
   const card = page.getByTestId('lesson-card');
   await card.waitFor();
-  assert.match(await card.textContent(), /Lesson 6 of 12/);
+  assert.match(await card.textContent(), /Lesson 6 of 16/);
   assert.match(await card.textContent(), /Value adoption/);
   let sawHighlight = false;
   const beats = await playLesson(page, async () => {
@@ -57,7 +57,7 @@ test('open a lesson by URL and play it beat by beat to the end', async () => {
   await page.keyboard.press('PageDown');
   await attr(page.getByTestId('lesson-end'), 'class', /offered/);
   await page.keyboard.press('PageDown');
-  await text(page.getByTestId('lesson-card'), /Lesson 7 of 12/);
+  await text(page.getByTestId('lesson-card'), /Lesson 7 of 16/);
   // The finished lesson is marked in the menu.
   await page.getByTestId('lessons').click();
   await attr(page.getByTestId('lesson-value-adoption'), 'data-done', 'true');
@@ -67,10 +67,10 @@ test('open a lesson by URL and play it beat by beat to the end', async () => {
 
 test('every lesson opens from the menu', async () => {
   const { page, errors, context } = await open(b, srv.url);
-  for (let n = 1; n <= 12; n++) {
+  for (let n = 1; n <= 16; n++) {
     await page.getByTestId('lessons').click();
     await page.getByTestId('lessons-menu').locator('button').nth(n - 1).click();
-    await text(page.getByTestId('lesson-card'), new RegExp(`Lesson ${n} of 12`));
+    await text(page.getByTestId('lesson-card'), new RegExp(`Lesson ${n} of 16`));
     await text(page.getByTestId('lesson-progress'), /beat 0 of \d+/);
   }
   assert.deepEqual(errors, []);
