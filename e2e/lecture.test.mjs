@@ -69,6 +69,46 @@ test('presenter spotlight dims everything else and puts actions in the strip, no
   await page.keyboard.press('Escape');
   await attr(svg, 'class', /^(?!.*spotlit)/);
   await shot(page, '31-spotlight');
+  // The spotlight serves one action: once it is done, nothing stays dimmed for the next caption.
+  await page.getByTestId('node-A2').click();
+  await attr(svg, 'class', /spotlit/);
+  await page.getByTestId('spot-actions').getByText('Crash A2').click();
+  await attr(svg, 'class', /^(?!.*spotlit)/);
+  await attr(page.getByTestId('node-A2'), 'class', /crashed/);
+  // Clicking a node and then the clicker: the spotlight goes too.
+  await page.getByTestId('node-A3').click();
+  await attr(svg, 'class', /spotlit/);
+  await page.keyboard.press('PageDown');
+  await attr(svg, 'class', /^(?!.*spotlit)/);
+  // Off script with a spotlight, at 1280×720, the strip still shows all it holds: no part a
+  // clicker would have to scroll to.
+  await page.getByTestId('node-A1').click();
+  await text(page.getByTestId('spot-actions'), /Crash A1/);
+  const fits = () => page.getByTestId('presenter-strip').evaluate((e) => e.scrollHeight <= e.clientHeight + 1);
+  assert.ok(await fits(), 'the strip overflows');
+  await text(page.getByTestId('off-script'), /off script/);
+  // The fullest strip: a "your turn" taken up after a crash, with a node in the spotlight.
+  await page.evaluate(() => { location.hash = 'lesson=happy-path&beat=14&p=1'; });
+  await text(page.getByTestId('lesson-progress'), /beat 14 of 14/);
+  await page.getByTestId('node-A2').click();
+  await page.getByTestId('spot-actions').getByText('Crash A2').click();
+  await page.getByTestId('node-A2').click();
+  await text(page.getByTestId('spot-actions'), /Restart A2/);
+  await text(page.getByTestId('goal-status'), /Not yet/);
+  await text(page.getByTestId('off-script'), /your turn/);
+  assert.ok(await fits(), 'the strip overflows with a your-turn and a spotlight');
+  await shot(page, '32-presenter-your-turn-spotlight');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the top bar never runs off a 1280 px screen, even with the unsafe-rules badge', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=ignore_reported_values`);
+  await page.getByTestId('unsafe-badge').waitFor();
+  const over = await page.evaluate(() => [...document.querySelectorAll('.topbar > *')]
+    .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).map((e) => e.textContent));
+  assert.deepEqual(over, []);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'the page scrolls sideways');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -20,7 +20,7 @@ use super::components::{
 };
 use super::explore_run::ExploreRun;
 use super::files;
-use super::msg::{Menu, Msg, Share, Show, Spot, TopMenu};
+use super::msg::{Guide, Menu, Msg, Play, Share, Show, Spot, TopMenu};
 use super::poll::Poll;
 use super::prefs::{self, Theme};
 use super::session::Session;
@@ -178,6 +178,18 @@ impl Component for App {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        // The presenter's spotlight serves one action or one question: doing something or moving
+        // through the run ends it, so it never dims the node the next caption is about.
+        if matches!(
+            msg,
+            Msg::Do(_)
+                | Msg::Play(Play::Step | Play::Back | Play::Forward | Play::Seek(_) | Play::Toggle)
+                | Msg::Guide(
+                    Guide::Next | Guide::Prev | Guide::Open(_) | Guide::Exit | Guide::Resume | Guide::NextLesson
+                )
+        ) {
+            self.spotlight = None;
+        }
         let redraw = match msg {
             Msg::Play(p) => {
                 self.on_play(ctx, p);
