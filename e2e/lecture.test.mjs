@@ -135,6 +135,17 @@ test('predict mode asks before a delivery, checks the answer and keeps a score',
   await page.getByTestId('skip-question').click();
   assert.equal(await page.getByTestId('score').textContent(), '1 of 2 right', 'skipping does not score');
   await shot(page, '32-predict');
+  // A number key answers as clicking that choice does (no PageDown needed outside presenter mode).
+  for (let i = 0; i < 30 && (await page.getByTestId('question').count()) === 0; i++) {
+    const before = await counter(page);
+    await page.getByTestId('step').click();
+    await until(async () => [await counter(page), await page.getByTestId('question').count()], ([c, n]) => c !== before || n > 0, 'a step or a question');
+  }
+  await page.getByTestId('question').waitFor();
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('1');
+  await text(page.getByTestId('predict-feedback'), /^(Right|Not quite)/);
+  await until(() => page.getByTestId('score').textContent(), (s) => s.endsWith('of 3 right'), 'the keyed answer scored');
   assert.deepEqual(errors, []);
   await context.close();
 });
