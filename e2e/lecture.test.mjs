@@ -333,3 +333,25 @@ test('dist/ works from a sub-path', async () => {
     await sub.close();
   }
 });
+
+test('on a 1280×720 projector the space-time diagram is drawn large enough to read', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=8`);
+  await page.getByTestId('open-spacetime').click();
+  await page.getByTestId('spacetime').waitFor();
+  await page.keyboard.press('p');
+  await page.getByTestId('presenter-strip').waitFor();
+  // The drawing is zoomed, so computed font sizes stay 13 px: what counts is the size on screen,
+  // read from each label's box (a line of 20 px type is about 23 px tall).
+  const smallest = await until(() => page.evaluate(() => Math.min(...[...document.querySelectorAll('.spacetime svg text, .st-head')]
+    .map((t) => t.getBoundingClientRect().height).filter((h) => h > 0))), (h) => Number.isFinite(h), 'the diagram drawn');
+  assert.ok(smallest >= 22, `the smallest label in the diagram is ${smallest.toFixed(1)} px tall`);
+  // The current step's row is in view.
+  const inView = await page.evaluate(() => {
+    const cur = document.querySelector('.st-row.current rect').getBoundingClientRect();
+    const box = document.getElementById('st-scroll').getBoundingClientRect();
+    return cur.top >= box.top && cur.bottom <= box.bottom + 1;
+  });
+  assert.ok(inView, 'the current step is scrolled out of view');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

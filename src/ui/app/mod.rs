@@ -257,7 +257,9 @@ impl Component for App {
             // Keep the current step's row in view, as a scrubber would.
             let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("st-scroll"));
             if let Some(el) = el {
-                let y = self.session.cursor() as f64 * spacetime::ROW;
+                // The drawing is zoomed in presenter mode (see `.app.presenter .spacetime-svg`).
+                let zoom = if self.presenter { spacetime::PRESENTER_ZOOM } else { 1.0 };
+                let y = self.session.cursor() as f64 * spacetime::ROW * zoom;
                 let h = el.client_height() as f64;
                 let top = el.scroll_top() as f64;
                 if y < top + 20.0 || y > top + h - 20.0 {
