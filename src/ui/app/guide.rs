@@ -136,8 +136,11 @@ impl App {
         }
         match l.next_beat_end(self.session.cursor()) {
             Some(t) => self.play_to(ctx, &l, t),
-            // An authored lesson has no next one; its end card already says it is complete.
-            None if self.end_offer && l.is_authored() => {}
+            // An authored lesson has no next one: a clicker pressed again is told so, rather
+            // than seeming dead.
+            None if self.end_offer && l.is_authored() => {
+                self.notice = news(format!("That is the end of \u{201c}{}\u{201d}. PageUp goes back a beat.", l.title));
+            }
             None if self.end_offer => match lessons::next_after(&l.id) {
                 Some(next) => self.open_lesson(next, 0),
                 None => self.notice = news("That was the last lesson. Free play is yours."),
