@@ -1019,7 +1019,7 @@ fn clock(b: &mut Builder) {
     );
     b.beat(
         Claim::Learns { node: C2, value: v("X") },
-        "C1 and C2 hear \"X\". Five ballots in all (1.1, 1.2, 2.1, 3.1, 4.2): each owned by one proposer, each above its owner's last, even across P1's crash.",
+        "C1 and C2 hear \"X\". Five ballots (1.1 to 4.2), each owned by one proposer and above its owner's last, even across P1's crash.",
         |s| {
             s.deliver(Pick::kind(Kind::Announce).to(C1)).deliver(Pick::kind(Kind::Announce).to(C2));
         },

@@ -58,7 +58,7 @@ fn drain(s: &mut Script, last: NodeId) {
 pub const STABLE_LEADER: (Meta, Recipe) = (
     Meta {
         id: "stable-leader",
-        title: "Multi-Paxos: a stable leader skips Phase 1",
+        title: "Multi-Paxos: a stable leader",
         teaches: "A log of commands: the leader runs Phase 1 once, then each command costs one round trip.",
         check: stable_check,
     },
@@ -158,7 +158,7 @@ fn stable_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 pub const LEADER_CRASH: (Meta, Recipe) = (
     Meta {
         id: "leader-crash",
-        title: "Multi-Paxos: the leader crashes mid-stream",
+        title: "Multi-Paxos: the leader crashes",
         teaches: "A new leader's Phase 1 recovers every accepted slot and fills the holes with no-ops.",
         check: crash_check,
     },
