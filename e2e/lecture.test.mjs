@@ -21,9 +21,13 @@ test('presenter mode: large type, beats on the clicker, and full screen', async 
   assert.ok(await strip.isVisible());
   await text(page.getByTestId('presenter-title'), /Lesson 1 · The happy path/);
   const progress = page.getByTestId('lesson-progress');
+  // PageUp before the first lesson's first beat cannot go back, and says so.
+  await page.keyboard.press('PageUp');
+  await text(page.getByTestId('notice'), /start of the lesson/);
   // Clickers: PageDown plays to the next beat, PageUp goes back one, Shift steps.
   await page.keyboard.press('PageDown');
   await text(progress, /beat 1 of 14/);
+  await count(page.getByTestId('notice'), 0);
   await page.keyboard.press('PageDown');
   await text(progress, /beat 2 of 14/);
   await until(() => page.url(), (u) => /#lesson=happy-path&beat=2&p=1$/.test(u), 'the address to hold the beat');
