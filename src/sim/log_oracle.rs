@@ -24,6 +24,16 @@ impl LogOracle {
         self.chosen.get(slot as usize).copied().flatten()
     }
 
+    /// Hashes the records with each set of voters renamed by `voters` (the explorer's symmetry;
+    /// the votes stay in order, as they are sorted by slot, ballot and command).
+    pub(crate) fn hash_renamed(&self, h: &mut impl std::hash::Hasher, voters: impl Fn(u16) -> u16) {
+        use std::hash::Hash;
+        for (s, b, c, who) in &self.votes {
+            (s, b, c, voters(*who)).hash(h);
+        }
+        (self.votes.len(), self.chosen, self.applied).hash(h);
+    }
+
     /// How many slots from the start are chosen, without a gap: the chosen prefix.
     pub fn chosen_prefix(&self) -> u8 {
         self.chosen.iter().take_while(|c| c.is_some()).count() as u8

@@ -1,0 +1,182 @@
+//! The Multi-Paxos explorer's view of a world: which messages are part of its state, and a
+//! fingerprint of that state (the log's counterpart of `codec`, for the search in
+//! `explore::multi`).
+//!
+//! Left out of the state, and never delivered by the search: everything bound for a learner, a
+//! Commit to an acceptor, and a Reply to a client. None of them can change a vote, a promise or a
+//! proposer: a learner only answers with announcements to clients and catch-up requests (which
+//! only make a proposer resend Commits), an acceptor only notes a Commit for display, and a Reply
+//! only stops a client from retrying (so a client that never hears it can do everything one that
+//! does can). Commits and Replies are checked by the oracle when they are sent.
+
+use super::World;
+use crate::paxos::multi::{LogMsg, Stage, MAX_SLOTS};
+use crate::paxos::{Msg, NodeId, Role};
+use crate::sim::network::InFlight;
+use std::hash::{Hash, Hasher};
+
+/// A fast 64-bit hasher for fingerprints (multiply-rotate per word, a final mix). Not for
+/// untrusted keys: the explorer hashes only its own states.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FpHasher(u64);
+
+impl Hasher for FpHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(*b as u64);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    // Lengths hash the same on every platform, so native and wasm searches agree.
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+    fn finish(&self) -> u64 {
+        let mut h = self.0 ^ 0x243F_6A88_85A3_08D3;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+        h ^ (h >> 33)
+    }
+}
+
+/// Is this message part of the Multi-Paxos explorer's state in `w` (see the module comment)?
+///
+/// Also left out: a Promise or Accepted its proposer will ignore from now on, because it is for
+/// a ballot or phase the proposer has left, or from an acceptor it already counted (its ballot
+/// only rises, unless it restarts with amnesia, so then nothing is left out).
+pub fn log_relevant(w: &World, m: &InFlight) -> bool {
+    match (m.to.role, m.msg) {
+        (Role::Learner, _) => false,
+        (Role::Acceptor, Msg::Log(LogMsg::LogCommit { .. })) => false,
+        (Role::Client, Msg::Log(LogMsg::LogReply { .. } | LogMsg::LogAnnounce { .. })) => false,
+        (Role::Proposer, Msg::Log(LogMsg::LogPromise { ballot, .. })) if !w.is_amnesiac(m.to) => {
+            let p = w.log().map(|l| l.proposers[m.to.index as usize]);
+            p.is_some_and(|p| {
+                p.ballot == Some(ballot) && p.stage == Stage::Preparing && p.promises & (1 << m.from.index) == 0
+            })
+        }
+        (Role::Proposer, Msg::Log(LogMsg::LogAccepted { slot, ballot, .. })) if !w.is_amnesiac(m.to) => {
+            let p = w.log().map(|l| l.proposers[m.to.index as usize]);
+            p.is_some_and(|p| {
+                let s = slot as usize % MAX_SLOTS;
+                p.ballot == Some(ballot)
+                    && p.stage == Stage::Leading
+                    && p.chosen & (1 << s) == 0
+                    && p.accepts[s] & (1 << m.from.index) == 0
+            })
+        }
+        (Role::Client | Role::Proposer | Role::Acceptor, _) => true,
+    }
+}
+
+/// Renamings of the acceptors the fingerprint is taken under (`acc[old] = new`): every one, for
+/// up to four interchangeable acceptors; none when some acceptor alone restarts with amnesia
+/// (then they are not interchangeable) or there are more (24 orders at most).
+pub fn acceptor_perms(w: &World) -> Vec<[u8; 9]> {
+    let n = w.config().acceptors as usize;
+    let id = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+    let alone = (0..n as u8).any(|i| w.is_amnesiac(NodeId::acceptor(i)) != w.is_amnesiac(NodeId::acceptor(0)));
+    if n > 4 || alone {
+        return vec![id];
+    }
+    let mut out = Vec::new();
+    permute(&mut id.clone(), 0, n, &mut out);
+    out
+}
+
+fn permute(a: &mut [u8; 9], k: usize, n: usize, out: &mut Vec<[u8; 9]>) {
+    if k == n {
+        out.push(*a);
+        return;
+    }
+    for i in k..n {
+        a.swap(k, i);
+        permute(a, k + 1, n, out);
+        a.swap(k, i);
+    }
+}
+
+/// A set of acceptors renamed by `acc`.
+fn rename_bits(acc: &[u8; 9], bits: u16) -> u16 {
+    (0..9).filter(|i| bits & (1 << i) != 0).fold(0, |b, i| b | 1 << acc[i])
+}
+
+fn rename(acc: &[u8; 9], n: NodeId) -> NodeId {
+    match n.role {
+        Role::Acceptor => NodeId::acceptor(acc[n.index as usize]),
+        Role::Client | Role::Proposer | Role::Learner => n,
+    }
+}
+
+impl World {
+    /// Takes every message that is not part of the log explorer's state off the wire. Ids are
+    /// not reused, so the messages that stay keep their ids and their order.
+    pub(crate) fn keep_log_relevant(&mut self) {
+        let keep: Vec<bool> = self.net.in_flight().iter().map(|m| log_relevant(self, m)).collect();
+        let mut k = keep.into_iter();
+        self.net.retain(|_| k.next().unwrap_or(true));
+    }
+
+    /// A fingerprint of this Multi-Paxos world as the explorer sees it, after `prefix` (the
+    /// search's own counters): the smallest over `perms`, so that worlds that differ only in
+    /// what their acceptors are called share it. Message ids, clocks, timers and send order are
+    /// left out; so are learners (see the module comment), what only narration or display reads
+    /// (who reported a vote, which Commits an acceptor noted, which replies and announcements a
+    /// client heard), and the oracle's list of breaches (history that changes nothing next).
+    /// Call it on a world holding only relevant messages ([`World::keep_log_relevant`]).
+    pub fn log_fingerprint(&self, prefix: &[u8], perms: &[[u8; 9]]) -> u64 {
+        perms.iter().map(|p| self.log_fingerprint_as(prefix, p)).min().unwrap_or(0)
+    }
+
+    fn log_fingerprint_as(&self, prefix: &[u8], acc: &[u8; 9]) -> u64 {
+        let mut h = FpHasher::default();
+        prefix.hash(&mut h);
+        let down = (0..32)
+            .filter(|s| self.down & (1 << s) != 0)
+            .fold(0u32, |d, s| d | 1 << if (8..17).contains(&s) { 8 + acc[s as usize - 8] as u32 } else { s });
+        down.hash(&mut h);
+        if let Some(log) = self.log() {
+            for p in &log.proposers {
+                let mut p = *p;
+                p.reporters = Default::default();
+                p.promises = rename_bits(acc, p.promises);
+                p.accepts = p.accepts.map(|a| rename_bits(acc, a));
+                p.hash(&mut h);
+            }
+            let mut inv = [0u8; 9];
+            for (old, new) in acc.iter().enumerate() {
+                inv[*new as usize] = old as u8;
+            }
+            for new in 0..log.acceptors.len() {
+                let a = &log.acceptors[inv[new] as usize];
+                (a.promised, a.votes).hash(&mut h);
+            }
+            for c in &log.clients {
+                (c.leader, c.sent).hash(&mut h);
+            }
+        }
+        // The messages as a multiset: each hashed alone, the hashes summed.
+        let mut wire = 0u64;
+        for m in self.net.in_flight() {
+            let mut mh = FpHasher::default();
+            (rename(acc, m.from), rename(acc, m.to), m.msg).hash(&mut mh);
+            wire = wire.wrapping_add(mh.finish());
+        }
+        (wire, self.net.in_flight().len()).hash(&mut h);
+        self.oracle.hash_log_history(&mut h, |bits| rename_bits(acc, bits));
+        h.finish()
+    }
+}
