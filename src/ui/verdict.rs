@@ -24,15 +24,37 @@ fn bounds(b: &Bounds, rounds: (&str, &str)) -> String {
     )
 }
 
-/// The cluster searched: "2 clients, 2 proposers, 3 acceptors, 1 learner".
+/// The cluster searched: "2 clients, 2 proposers, 3 acceptors, 1 learner" (and for a log, "a
+/// log of 8 slots").
 pub fn cluster(c: &Config) -> String {
+    let log = match c.mode {
+        crate::sim::Mode::Multi => format!(", a log of {}", count(c.slots, "slot", "slots")),
+        crate::sim::Mode::Single => String::new(),
+    };
     format!(
-        "{}, {}, {}, {}",
+        "{}, {}, {}, {}{log}",
         count(c.clients, "client", "clients"),
         count(c.proposers, "proposer", "proposers"),
         count(c.acceptors, "acceptor", "acceptors"),
         count(c.learners, "learner", "learners")
     )
+}
+
+/// Where the browser stops a Multi-Paxos search without a verdict: it stores whole worlds,
+/// about 1.5 kB each.
+pub const MULTI_STATE_LIMIT: usize = 250_000;
+
+/// What the bounds cover for `c`: for a log, what the Multi-Paxos search tries and leaves out.
+pub fn covers_in(b: &Bounds, c: &Config) -> String {
+    match c.mode {
+        crate::sim::Mode::Single => covers(b),
+        crate::sim::Mode::Multi => format!(
+            "Multi-Paxos: each client's first command goes to P1; {} in all{}, and at most one client retry, which asks the next proposer to take over. Every slot is checked: one command chosen per slot, only commands asked for, commits and replies only of what is chosen. Learners are left out (nothing they do changes a vote). Two ballots already make millions of states, so the browser stops at {} states; paxoscope-cli explore --mode multi goes further.",
+            count(b.max_rounds, "ballot", "ballots"),
+            if b.max_rounds >= 2 { ": the first leader's and one leader change" } else { ": one leader, no change" },
+            MULTI_STATE_LIMIT
+        ),
+    }
 }
 
 /// What the bounds can and cannot catch, in the terms of the classic mistakes.
