@@ -55,13 +55,25 @@ test('author a lesson, share it as a link, reopen it fresh and play it with a cl
     if (!polled && (await page.getByTestId('author-beat').count()) === 1 && (await page.getByTestId('author-poll').isEnabled())) {
       await page.getByTestId('author-poll').click();
       polled = (await at(page)) + 1;
+      // In free play the step asked about is not recorded yet: the panel says so at once.
+      await count(page.getByTestId('author-poll-unrecorded'), 1);
     }
   }
   await count(page.getByTestId('author-beat'), 3);
   assert.ok(polled > 0, 'a predict question was added');
+  await count(page.getByTestId('author-poll-unrecorded'), 0);
   const runBefore = await state(page);
   const captions = ['First beat: P1 starts.', 'Second beat: votes come in.', 'Third beat: on it goes.'];
   for (const [i, c] of captions.entries()) await page.getByTestId('author-caption').nth(i).fill(c);
+  // Beat 1 marks two acceptors on the canvas; a node the cluster lacks is refused at once.
+  await page.getByTestId('author-highlight-label').nth(0).fill('a quorum');
+  await page.getByTestId('author-highlight-nodes').nth(0).fill('A1 A9');
+  await text(page.getByTestId('author-highlight-error'), 'this cluster has no A9');
+  await page.getByTestId('author-share-link').click();
+  await text(page.getByTestId('author-link-error'), /beat 1's highlight: this cluster has no A9/);
+  await page.getByTestId('author-highlight-nodes').nth(0).fill('A1 A2');
+  await count(page.getByTestId('author-highlight-error'), 0);
+  assert.equal(await page.getByTestId('author-highlight-label').nth(0).inputValue(), 'a quorum', 'typed words are kept');
   // Closing the panel keeps the draft.
   await page.getByTestId('author-close').click();
   await count(page.getByTestId('author-panel'), 0);
@@ -95,6 +107,7 @@ test('author a lesson, share it as a link, reopen it fresh and play it with a cl
   await text(p.getByTestId('presenter-title'), 'Two phases, my way');
   await p.keyboard.press('PageDown');
   await text(p.getByTestId('caption'), captions[0]);
+  await text(p.getByTestId('highlight-label'), 'A1, A2: a quorum');
   // The lecturer's predict question stops the clicker before its step; PageDown reveals it.
   await p.keyboard.press('PageDown');
   await p.getByTestId('strip-question').waitFor();
@@ -150,7 +163,15 @@ test('solve a challenge, hand in the attempt, grade a folder of attempts with on
     const file = path.join(dir, `${name}.json`);
     await dl.saveAs(file);
     const solved = (await sp.locator('[data-testid=challenge-goal][data-reached=true]').count()) === 2;
-    if (solved) await shot(sp, '43-challenge-solved');
+    if (solved) {
+      await shot(sp, '43-challenge-solved');
+      // On the projector the goals stay in view, ticked.
+      await sp.locator('body').click({ position: { x: 5, y: 5 } });
+      await sp.keyboard.press('p');
+      await text(sp.getByTestId('strip-challenge'), /Challenge: Drive the cluster until a value is chosen/);
+      await count(sp.getByTestId('presenter-strip').locator('[data-testid=challenge-goal][data-reached=true]'), 2);
+      await shot(sp, '45-challenge-presenter');
+    }
     assert.deepEqual(s.errors, []);
     await s.context.close();
     return { file, solved };

@@ -106,3 +106,47 @@ test('no token or label covers a node in 50 seeded free-play runs of the largest
   console.log(`layout: ${checked} free-play states of the 3/5/9/5 cluster measured at ${SIZES.length} screen sizes: ${bad.length} overlaps`);
   assert.deepEqual(bad.slice(0, 20), [], `${bad.length} overlaps`);
 });
+
+test('when the canvas changes size, tokens jump to their new places instead of gliding over cards', async () => {
+  // Motion on: the bug was a token gliding from where it sat in the old layout to its new place,
+  // across cards that were already in theirs.
+  const { page, errors, context } = await open(b, srv.url, { width: 1920, height: 1080 });
+  const run = ['l-C2-P2', 'l-C3-P3', 'l-C2-P4', 'q-C1-X', 'q-C2-Y', 'q-C3-Z', ...Array(30).fill('t')].join('~');
+  await go(page, `s=3&n=3.5.9.5&ls=5&dp=10&run=${run}&at=24`);
+  const frames = () => page.evaluate((measureSrc) => new Promise((done) => {
+    const m = new Function(`return (${measureSrc})()`);
+    const bad = [];
+    let n = 0;
+    const tick = () => { bad.push(...m().bad); if (++n < 40) requestAnimationFrame(tick); else done(bad); };
+    requestAnimationFrame(tick);
+  }), measure.toString());
+  // The step's own motion (tokens launched at this step) ends first.
+  await until(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running').length), (n) => n === 0, 'the step\'s motion to end');
+  const tokens = await page.evaluate(() => document.querySelectorAll('.token:not(.ghost)').length);
+  assert.ok(tokens >= 3, `${tokens} tokens in flight to watch`);
+  const bad = [];
+  for (const [name, change] of [
+    ['presenter on', () => page.keyboard.press('p')],
+    ['1280×720', () => page.setViewportSize({ width: 1280, height: 720 })],
+    ['presenter off', () => page.keyboard.press('p')],
+  ]) {
+    const watching = frames();
+    await change();
+    bad.push(...(await watching).map((x) => `${name}: ${x}`));
+  }
+  assert.deepEqual([...new Set(bad)].slice(0, 10), [], `${bad.length} overlaps seen while the layout changed`);
+  // What arrived or was lost at this step fades away; none stays drawn on the node it reached.
+  await until(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running').length), (n) => n === 0, 'the motion to end');
+  const visibleGhosts = (p) => p.evaluate(() => [...document.querySelectorAll('.token.ghost')]
+    .filter((g) => getComputedStyle(g).visibility !== 'hidden' && parseFloat(getComputedStyle(g).opacity) > 0.01).length);
+  assert.equal(await visibleGhosts(page), 0, 'ghosts left drawn on the canvas after the layout changed');
+  // Opened straight at a beat where a message arrives: the first drawing is a change of size too.
+  const fresh = await open(b, `${srv.url}#lesson=happy-path&beat=3`, { width: 768, height: 1024 });
+  await until(() => fresh.page.evaluate(() => document.querySelectorAll('.token.ghost').length), (n) => n > 0, 'the arrived Prepare');
+  await until(() => fresh.page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running').length), (n) => n === 0, 'the motion to end');
+  assert.equal(await visibleGhosts(fresh.page), 0, 'the arrived Prepare is left drawn over A1');
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context.close();
+  assert.deepEqual(errors, []);
+  await context.close();
+});

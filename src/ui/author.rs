@@ -4,7 +4,7 @@
 
 use crate::paxos::{Ballot, NodeId, Role, Value};
 use crate::sim::authored::Authored;
-use crate::sim::lessons::{Beat, Challenge, Claim, Goal, Turn};
+use crate::sim::lessons::{Beat, Challenge, Claim, Goal, Highlight, Turn};
 use crate::sim::timeline::Timeline;
 
 /// The goals on the menu: the name shown, the role of the node it names (if any), and whether
@@ -79,6 +79,12 @@ pub struct DraftBeat {
     pub caption: String,
     /// A "your turn" point after it.
     pub turn: Option<Turn>,
+    /// Nodes marked on the canvas at this beat, with why.
+    pub highlight: Option<Highlight>,
+    /// The mark's fields as typed (names, label).
+    pub mark: (String, String),
+    /// What is wrong with them, if anything.
+    pub mark_error: Option<String>,
 }
 
 /// The whole draft.
@@ -114,15 +120,49 @@ impl Draft {
             return Err(format!("Nothing happens at step {end} that a caption could be about."));
         }
         let at = self.beats.partition_point(|b| b.end < end);
-        self.beats.insert(at, DraftBeat { end, events, on: 0, caption: String::new(), turn: None });
+        self.beats.insert(
+            at,
+            DraftBeat {
+                end,
+                events,
+                on: 0,
+                caption: String::new(),
+                turn: None,
+                highlight: None,
+                mark: Default::default(),
+                mark_error: None,
+            },
+        );
         Ok(())
     }
 
-    /// Asks the class to predict step `step` (the next delivery) before it happens.
+    /// Asks the class to predict step `step` (the next delivery) before it happens. In free play
+    /// that step is not recorded yet; the panel says so until the run passes it.
     pub fn poll(&mut self, step: usize) {
         if !self.polls.contains(&step) {
             self.polls.push(step);
             self.polls.sort_unstable();
+        }
+    }
+
+    /// Marks the nodes named in `names` (e.g. "A1 A2") on the canvas at beat `k`, with `label`
+    /// as the reason; no names clears the mark. What is typed is kept as typed, and a name the
+    /// cluster lacks is reported at once (and blocks sharing), not only at share time.
+    pub fn highlight(&mut self, t: &Timeline, k: usize, names: &str, label: &str) {
+        let Some(b) = self.beats.get_mut(k) else { return };
+        b.mark = (names.to_string(), label.to_string());
+        match parse_mark(t, names, label) {
+            Ok(h) => (b.highlight, b.mark_error) = (h, None),
+            Err(e) => (b.highlight, b.mark_error) = (None, Some(e)),
+        }
+    }
+
+    /// What stops the draft from being shared that only the panel knows of (the rest is
+    /// `Authored::lesson`'s to say).
+    pub fn check(&self) -> Result<(), String> {
+        match self.beats.iter().enumerate().find_map(|(k, b)| b.mark_error.as_ref().map(|e| (k, e))) {
+            Some((k, e)) => Err(format!("beat {}'s highlight: {e}", k + 1)),
+            None => Ok(()),
         }
     }
 
@@ -140,7 +180,7 @@ impl Draft {
                 on: b.events[b.on.min(b.events.len() - 1)].clone(),
                 also: vec![],
                 caption: b.caption.clone(),
-                highlight: None,
+                highlight: b.highlight.clone(),
                 turn: b.turn.clone(),
             });
             (beats.collect(), self.polls.clone(), None)
@@ -157,6 +197,21 @@ impl Draft {
         }
         .cleaned()
     }
+}
+
+/// The mark the fields describe, or why they do not.
+fn parse_mark(t: &Timeline, names: &str, label: &str) -> Result<Option<Highlight>, String> {
+    let mut nodes = Vec::new();
+    for name in names.split([' ', ',']).filter(|n| !n.is_empty()) {
+        let n = NodeId::parse(name)?;
+        if !t.config().has(n) {
+            return Err(format!("this cluster has no {n}"));
+        }
+        if !nodes.contains(&n) {
+            nodes.push(n);
+        }
+    }
+    Ok((!nodes.is_empty()).then(|| Highlight { nodes, label: label.trim().to_string() }))
 }
 
 #[cfg(test)]
@@ -187,7 +242,18 @@ mod tests {
         d.beats[0].caption = "First.".into();
         d.beats[1].caption = "Second,\nthen.".into();
         d.poll(5);
+        d.highlight(&t, 1, "A1 A9", "a quorum");
+        assert!(d.check().unwrap_err().contains("beat 2's highlight: this cluster has no A9"));
+        assert_eq!(d.beats[1].mark, ("A1 A9".to_string(), "a quorum".to_string()), "kept as typed");
+        d.highlight(&t, 1, "B1", "");
+        assert!(d.check().is_err());
+        d.highlight(&t, 1, "A1, A2 A1", "a quorum");
+        assert_eq!(d.check(), Ok(()));
         let a = d.authored(&t);
+        assert_eq!(
+            a.beats[1].highlight,
+            Some(Highlight { nodes: vec![NodeId::acceptor(0), NodeId::acceptor(1)], label: "a quorum".into() })
+        );
         assert_eq!(a.commands.len(), 8, "the run ends at the last beat");
         assert_eq!(a.beats[1].caption, "Second, then.");
         let (back, lesson) = Authored::from_link(&a.to_link().unwrap()).unwrap();

@@ -59,6 +59,8 @@ pub enum Author {
     Caption(usize, String),
     /// Bind beat `k`'s caption to its `i`-th event.
     Event(usize, usize),
+    /// Beat `k`'s canvas mark: the nodes named ("A1 A2") and the label, as typed.
+    Highlight(usize, String, String),
     /// Remove beat `k`.
     Remove(usize),
     /// Ask the class to predict the next step.

@@ -59,6 +59,7 @@ impl App {
             (Author::Remove(k), Some(d)) if k < d.beats.len() => drop(d.beats.remove(k)),
             (Author::Remove(_), Some(_)) => {}
             (Author::Poll, Some(d)) => d.poll(t.cursor() + 1),
+            (Author::Highlight(k, names, label), Some(d)) => d.highlight(t, k, &names, &label),
             (Author::Unpoll(i), Some(d)) if i < d.polls.len() => drop(d.polls.remove(i)),
             (Author::Unpoll(_), Some(_)) => {}
             (Author::Challenge(on), Some(d)) => d.challenge = on,
@@ -79,11 +80,15 @@ impl App {
             },
             (Author::RemoveGoal(i), Some(d)) if i < d.goals.len() => drop(d.goals.remove(i)),
             (Author::RemoveGoal(_), Some(_)) => {}
-            (Author::ShareLink, Some(d)) => self.shared = Some(share_link(&d.authored(t))),
+            (Author::ShareLink, Some(d)) => {
+                let r = d.check().map_err(|e| format!("The lesson cannot be shared yet: {e}."));
+                self.shared = Some(r.and_then(|()| share_link(&d.authored(t))));
+            }
             (Author::ShareFile, Some(d)) => {
                 let a = d.authored(t);
-                let r = a
-                    .lesson()
+                let r = d
+                    .check()
+                    .and_then(|()| a.lesson())
                     .and_then(|_| files::download_text("paxoscope-lesson.json", "application/json", &a.to_json()));
                 if let Err(e) = r {
                     self.notice = alert(format!("The lesson cannot be saved yet: {e}."));

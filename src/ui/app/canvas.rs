@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 impl App {
-    fn frame(&self) -> Frame {
+    pub(super) fn frame(&self) -> Frame {
         Frame { w: self.canvas.0, h: self.canvas.1, presenter: self.presenter }
     }
 

@@ -55,6 +55,10 @@ pub struct App {
     predict: bool,
     poll: Poll,
     beat_target: Option<usize>,
+    /// The frame the canvas was last drawn for. When it changes (a resize, presenter mode),
+    /// everything is laid out again, and tokens jump to their new places instead of gliding
+    /// there over cards that are already in theirs.
+    drawn: Option<crate::ui::scene::Frame>,
     beat_timer: Option<Interval>,
     ask_at_target: bool,
     end_offer: bool,
@@ -141,6 +145,7 @@ impl Component for App {
             predict: false,
             poll: Poll::default(),
             beat_target: None,
+            drawn: None,
             beat_timer: None,
             ask_at_target: false,
             end_offer: false,
@@ -226,6 +231,7 @@ impl Component for App {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, _first: bool) {
+        self.drawn = Some(self.frame());
         self.measure_canvas(ctx);
         if std::mem::take(&mut self.side_to_top) {
             // Bring the narration and the safety verdict back into view.
@@ -290,7 +296,7 @@ impl Component for App {
                 }
                 <main class="stage">
                     <section class={classes!("canvas", s.world().log().is_some().then_some("with-log"))} aria-label="The cluster">
-                        <div class="board">
+                        <div class={classes!("board", (self.drawn != Some(self.frame())).then_some("resized"))}>
                             { self.canvas_view(send) }
                         </div>
                         { log_grid::view(s.world()) }
@@ -344,7 +350,7 @@ impl App {
                 }
                 <main class="stage">
                     <section class="canvas" aria-label="The cluster">
-                        <div class="board">{ self.canvas_view(send) }</div>
+                        <div class={classes!("board", (self.drawn != Some(self.frame())).then_some("resized"))}>{ self.canvas_view(send) }</div>
                     </section>
                 </main>
                 { embed_view::view(&self.session, &strip, send) }

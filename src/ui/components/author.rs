@@ -3,7 +3,7 @@
 //! goals; then the lesson as a link or a file. It edits only the draft.
 
 use crate::sim::authored::LINK_BUDGET;
-use crate::ui::author::{Draft, GOALS};
+use crate::ui::author::{Draft, DraftBeat, GOALS};
 use crate::ui::msg::{Author, GoalField, Msg};
 use crate::ui::session::Session;
 use yew::prelude::*;
@@ -50,7 +50,7 @@ fn goal_menu(d: &Draft, s: &Session, send: &Callback<Msg>) -> Html {
     </div> }
 }
 
-fn beats(d: &Draft, send: &Callback<Msg>) -> Html {
+fn beats(d: &Draft, recorded: usize, send: &Callback<Msg>) -> Html {
     let rows = d.beats.iter().enumerate().map(|(k, b)| {
         let events = b.events.iter().enumerate().map(|(i, c)| html! { <option value={i.to_string()} selected={i == b.on}>{c.to_string()}</option> });
         let turn = match &b.turn {
@@ -67,11 +67,30 @@ fn beats(d: &Draft, send: &Callback<Msg>) -> Html {
             <select aria-label="The event the caption is about" data-testid="author-event" onchange={select(send, move |v| Author::Event(k, v.parse().unwrap_or(0)))}>{ for events }</select>
             <textarea data-testid="author-caption" rows="2" placeholder="Caption for this beat" value={b.caption.clone()}
                       oninput={send.reform(move |e: InputEvent| { let el: web_sys::HtmlTextAreaElement = e.target_unchecked_into(); Msg::Author(Author::Caption(k, el.value())) })} />
+            { highlight(k, b, send) }
             { button(send, "author-turn", turn, move || Author::Turn(k)) }
         </li> }
     });
-    let polls = d.polls.iter().enumerate().map(|(i, p)| html! { <li>{format!("Predict step {p} ")}{ button(send, "author-unpoll", "✕".into(), move || Author::Unpoll(i)) }</li> });
+    // A question about a step the run has not taken yet cannot be shared: say so now, not only
+    // when the lecturer shares.
+    let polls = d.polls.iter().enumerate().map(|(i, p)| html! { <li data-testid="author-poll-item">{format!("Predict step {p} ")}
+        if *p > recorded { <span class="author-warn" data-testid="author-poll-unrecorded">{format!("(not recorded yet: step past step {p} before sharing) ")}</span> }
+        { button(send, "author-unpoll", "✕".into(), move || Author::Unpoll(i)) }</li> });
     html! { <><ol class="author-beats">{ for rows }</ol><ul class="author-polls">{ for polls }</ul></> }
+}
+
+/// Beat `k`'s canvas mark: which nodes, and why, kept as typed; a name the cluster lacks is
+/// said under the fields at once.
+fn highlight(k: usize, b: &DraftBeat, send: &Callback<Msg>) -> Html {
+    let (names, label) = b.mark.clone();
+    let (n2, l2) = (names.clone(), label.clone());
+    html! { <div class="author-highlight">
+        <input data-testid="author-highlight-nodes" size="7" placeholder="mark: A1 A2" aria-label="Nodes to mark on the canvas"
+               value={names} oninput={input(send, move |v| Author::Highlight(k, v, l2.clone()))} />
+        <input data-testid="author-highlight-label" placeholder="why (shown on the canvas)" aria-label="Why they are marked"
+               value={label} oninput={input(send, move |v| Author::Highlight(k, n2.clone(), v))} />
+        if let Some(e) = &b.mark_error { <span class="author-warn" data-testid="author-highlight-error">{e}</span> }
+    </div> }
 }
 
 fn share(shared: Option<&Result<String, String>>, send: &Callback<Msg>) -> Html {
@@ -114,7 +133,7 @@ pub fn view(d: &Draft, s: &Session, shared: Option<&Result<String, String>>, sen
                     <button class="small" data-testid="author-poll" disabled={!can_poll} onclick={send.reform(|_| Msg::Author(Author::Poll))}
                             title="The next step must be a delivery">{format!("Predict step {}", cur + 1)}</button>
                 </div>
-                { beats(d, send) }
+                { beats(d, s.timeline().len(), send) }
             }
             { goal_menu(d, s, send) }
             if d.challenge {

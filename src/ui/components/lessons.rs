@@ -30,6 +30,12 @@ impl Follow<'_> {
 
 /// "Beat 3 of 16" and a bar.
 pub fn progress(f: &Follow) -> Html {
+    // A challenge has no beats and no script to be off: it counts the steps taken from its
+    // starting situation instead.
+    if f.l.challenge.is_some() {
+        let taken = f.s.cursor().saturating_sub(f.l.commands.len());
+        return html! { <div class="lesson-step" data-testid="lesson-progress">{format!("{taken} step{} taken", if taken == 1 { "" } else { "s" })}</div> };
+    }
     let p = f.place();
     let pct = if p.total == 0 { 0.0 } else { p.done as f64 / p.total as f64 * 100.0 };
     html! { <>
@@ -155,9 +161,9 @@ pub fn end(f: &Follow, send: &Callback<Msg>, button: bool) -> Html {
     </div> }
 }
 
-/// A challenge: its prompt, each goal checked from the starting situation on, and the attempt
-/// to hand in.
-fn challenge(f: &Follow, c: &lessons::Challenge, send: &Callback<Msg>) -> Html {
+/// A challenge's goals, each checked from the starting situation on, and whether the run on
+/// screen still starts from that situation (only then do the checks mean anything).
+pub fn challenge_goals(f: &Follow, c: &lessons::Challenge) -> (Html, bool) {
     let start = f.l.commands.len();
     let t = f.s.timeline();
     let fresh = crate::sim::attempt::challenge_ref(f.l).is_some_and(|r| crate::sim::attempt::starts_as(&r, t));
@@ -171,6 +177,13 @@ fn challenge(f: &Follow, c: &lessons::Challenge, send: &Callback<Msg>) -> Html {
             if let Some(p) = p { <span class="muted">{format!(" ({})", p.why)}</span> }
         </li> }
     });
+    (html! { <ul class="plain challenge-goals">{ for goals }</ul> }, fresh && t.cursor() >= start)
+}
+
+/// A challenge: its prompt, its goals, and the attempt to hand in.
+fn challenge(f: &Follow, c: &lessons::Challenge, send: &Callback<Msg>) -> Html {
+    let start = f.l.commands.len();
+    let (goals, fresh) = challenge_goals(f, c);
     let name = send.reform(|e: InputEvent| {
         let el: web_sys::HtmlInputElement = e.target_unchecked_into();
         Msg::Author(Author::Student(el.value()))
@@ -182,8 +195,8 @@ fn challenge(f: &Follow, c: &lessons::Challenge, send: &Callback<Msg>) -> Html {
         </div>
         <h3 class="lesson-title">{&f.l.title}</h3>
         <p class="caption" data-testid="caption">{if c.prompt.is_empty() { "Reach the goals from here." } else { &c.prompt }}</p>
-        <ul class="plain challenge-goals">{ for goals }</ul>
-        if !fresh || t.cursor() < start {
+        { goals }
+        if !fresh {
             <p class="muted" data-testid="challenge-restart">{format!("Your run must start from the challenge's {start} steps: ")}
                 <button class="link" onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"restart the challenge"}</button></p>
         }

@@ -51,6 +51,17 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, send: &Callback<Msg>
             .map_or("Press PageDown to step; click a client to ask for a value.".to_string(), |n| n.text.clone());
         html! { <p class="strip-text" data-testid="strip-narration">{text}</p> }
     };
+    // A challenge has no beats: its prompt and goals (ticked as they are reached) stay in view
+    // for the whole class, with the narration of the step on screen.
+    if let Some((f, c)) = follow.and_then(|f| f.l.challenge.as_ref().map(|c| (f, c))) {
+        let (goals, _) = card::challenge_goals(f, c);
+        return html! { <>
+            <p class="strip-text strip-challenge" data-testid="strip-challenge"><strong>{"Challenge: "}</strong>
+                {if c.prompt.is_empty() { "reach the goals from here." } else { &c.prompt }}</p>
+            <div class="strip-goals">{ goals }</div>
+            { narration() }
+        </> };
+    }
     match follow {
         // The lesson's one-line summary before its first step.
         Some(f) if s.cursor() == 0 && !crate::ui::guide::place(f.s, f.l).off => html! { <>
