@@ -34,6 +34,13 @@ impl LogOracle {
         (self.votes.len(), self.chosen, self.applied).hash(h);
     }
 
+    /// Copies `src`, reusing this record's allocation.
+    pub(crate) fn copy_from(&mut self, src: &LogOracle) {
+        self.votes.clone_from(&src.votes);
+        self.chosen = src.chosen;
+        self.applied = src.applied;
+    }
+
     /// How many slots from the start are chosen, without a gap: the chosen prefix.
     pub fn chosen_prefix(&self) -> u8 {
         self.chosen.iter().take_while(|c| c.is_some()).count() as u8

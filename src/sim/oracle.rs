@@ -154,6 +154,9 @@ impl Oracle {
         self.chosen.clone_from(&src.chosen);
         self.last_started = src.last_started;
         self.max_started = src.max_started;
+        if let (Some(dst), Some(src)) = (self.log.as_deref_mut(), src.log.as_deref()) {
+            dst.copy_from(src);
+        }
         self.violations.clear();
         self.pending.clear();
     }

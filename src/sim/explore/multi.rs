@@ -57,6 +57,8 @@ pub(super) struct MultiSearch {
     rule: Option<(Invariant, String)>,
     events: Vec<Event>,
     actions: Vec<Action>,
+    /// Scratch world each move is tried on (copied only when it is a new state).
+    work: World,
     /// Renamings of the acceptors states are fingerprinted under (just the identity without
     /// `Options::symmetry`).
     perms: Vec<[u8; 9]>,
@@ -82,6 +84,7 @@ pub(super) fn setup(config: &Config, seed: u64) -> Result<(World, Vec<Command>),
 impl MultiSearch {
     pub(super) fn new(config: &Config, seed: u64, bounds: Bounds, options: Options) -> Result<Self, String> {
         let (root, prefix) = setup(config, seed)?;
+        let work = root.clone();
         let mut start = root.clone();
         start.keep_log_relevant();
         let counters = [0; 5];
@@ -106,6 +109,7 @@ impl MultiSearch {
             rule: None,
             events: Vec::new(),
             actions: Vec::new(),
+            work,
             perms,
         })
     }
@@ -182,7 +186,8 @@ impl MultiSearch {
             let action = self.actions[ai];
             let mut c = *counters;
             bump(&mut c, action);
-            let mut w = world.clone();
+            let w = &mut self.work;
+            w.restore_log_from(world);
             self.events.clear();
             for cmd in action.commands(|k| world.in_flight().get(k as usize).map_or(0, |m| m.id)) {
                 w.apply_into(&cmd, &mut self.events);
@@ -211,7 +216,7 @@ impl MultiSearch {
             w.keep_log_relevant();
             let nfp = w.log_fingerprint(&c, &self.perms);
             if self.seen.insert(nfp, *fp, action.pack()) {
-                self.next.push(Node { world: w, counters: c, fp: nfp });
+                self.next.push(Node { world: w.clone(), counters: c, fp: nfp });
             }
         }
     }

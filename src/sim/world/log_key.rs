@@ -22,9 +22,13 @@ pub struct FpHasher(u64);
 
 impl Hasher for FpHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(*b as u64);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.write_u64(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
         }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.write_u64(u64::from_le_bytes(tail) ^ (bytes.len() as u64) << 59);
     }
     fn write_u8(&mut self, i: u8) {
         self.write_u64(i as u64);
@@ -122,6 +126,26 @@ fn rename(acc: &[u8; 9], n: NodeId) -> NodeId {
 }
 
 impl World {
+    /// Copies the Multi-Paxos explorer's state of `src` (a world with the same config) into
+    /// this one, reusing its allocations: much cheaper than a clone for every move. The oracle's
+    /// list of breaches is not copied (the search stops at harm, and notes a rule once).
+    pub fn restore_log_from(&mut self, src: &World) {
+        if let (Some(dst), Some(s)) = (self.nodes.log.as_deref_mut(), src.nodes.log.as_deref()) {
+            dst.proposers.copy_from_slice(&s.proposers);
+            dst.acceptors.copy_from_slice(&s.acceptors);
+            dst.clients.copy_from_slice(&s.clients);
+            dst.learners.copy_from_slice(&s.learners);
+        }
+        self.down = src.down;
+        self.net.clone_from(&src.net);
+        self.next_id = src.next_id;
+        self.oracle.copy_history_from(&src.oracle);
+        self.time = src.time;
+        self.timers = src.timers;
+        self.steps = src.steps;
+        self.rng.clone_from(&src.rng);
+    }
+
     /// Takes every message that is not part of the log explorer's state off the wire. Ids are
     /// not reused, so the messages that stay keep their ids and their order.
     pub(crate) fn keep_log_relevant(&mut self) {
@@ -137,8 +161,50 @@ impl World {
     /// (who reported a vote, which Commits an acceptor noted, which replies and announcements a
     /// client heard), and the oracle's list of breaches (history that changes nothing next).
     /// Call it on a world holding only relevant messages ([`World::keep_log_relevant`]).
+    ///
+    /// Only the renamings that list the acceptors in the order of their signatures (what each
+    /// is, whatever it is called: its promise, votes, whether it is up, and its messages) are
+    /// tried: two renamed worlds have the same signatures, so they try the same renamed worlds
+    /// and share the smallest fingerprint, and mostly only one renaming is left to hash.
     pub fn log_fingerprint(&self, prefix: &[u8], perms: &[[u8; 9]]) -> u64 {
-        perms.iter().map(|p| self.log_fingerprint_as(prefix, p)).min().unwrap_or(0)
+        let sigs = self.acceptor_signatures();
+        let sorted = |p: &[u8; 9]| {
+            let mut inv = [0usize; 9];
+            for (old, new) in p.iter().enumerate().take(sigs.len()) {
+                inv[*new as usize] = old;
+            }
+            (1..sigs.len()).all(|j| sigs[inv[j - 1]] <= sigs[inv[j]])
+        };
+        perms.iter().filter(|p| sorted(p)).map(|p| self.log_fingerprint_as(prefix, p)).min().unwrap_or(0)
+    }
+
+    /// Each acceptor's signature: its own state and the messages to and from it (whose other
+    /// end is never an acceptor), so no renaming of acceptors changes it.
+    fn acceptor_signatures(&self) -> Vec<u64> {
+        let Some(log) = self.log() else { return Vec::new() };
+        let mut sigs: Vec<u64> = log
+            .acceptors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let mut h = FpHasher::default();
+                (a.promised, a.votes, self.is_up(NodeId::acceptor(i as u8))).hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        for m in self.net.in_flight() {
+            let (me, other, dir) = match (m.from.role, m.to.role) {
+                (_, Role::Acceptor) => (m.to.index, m.from, 0u8),
+                (Role::Acceptor, _) => (m.from.index, m.to, 1),
+                _ => continue,
+            };
+            let mut h = FpHasher::default();
+            (other, dir, m.msg).hash(&mut h);
+            if let Some(s) = sigs.get_mut(me as usize) {
+                *s = s.wrapping_add(h.finish());
+            }
+        }
+        sigs
     }
 
     fn log_fingerprint_as(&self, prefix: &[u8], acc: &[u8; 9]) -> u64 {
