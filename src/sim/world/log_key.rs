@@ -166,7 +166,11 @@ impl World {
     /// is, whatever it is called: its promise, votes, whether it is up, and its messages) are
     /// tried: two renamed worlds have the same signatures, so they try the same renamed worlds
     /// and share the smallest fingerprint, and mostly only one renaming is left to hash.
+    /// `perms` is one renaming (used as it is) or all of them ([`acceptor_perms`]).
     pub fn log_fingerprint(&self, prefix: &[u8], perms: &[[u8; 9]]) -> u64 {
+        if let [only] = perms {
+            return self.log_fingerprint_as(prefix, only);
+        }
         let sigs = self.acceptor_signatures();
         let sorted = |p: &[u8; 9]| {
             let mut inv = [0usize; 9];
