@@ -14,6 +14,11 @@
 //! timeout only re-sends the Accepts of its open slots, copies of messages already sent, so it
 //! is left out; a candidate's timeout starts a new ballot and counts as one.
 //!
+//! Reductions, each behind its switch in [`Options`] (the others do not apply here): symmetry
+//! (acceptors are interchangeable) and last ballots (once no ballot may start and no node may
+//! crash, Nacks that can change nothing, and the Prepares and Accepts refused with them, are
+//! left out; see `world::log_key::log_relevant`).
+//!
 //! Every move is exactly one command (a crash and a restart are two moves), so breadth-first
 //! order makes the first breach found a shortest run, counting every step.
 
@@ -42,6 +47,7 @@ struct Node {
 /// A Multi-Paxos search in progress.
 pub(super) struct MultiSearch {
     bounds: Bounds,
+    options: Options,
     stop_at_rule: bool,
     root: World,
     prefix: Vec<Command>,
@@ -94,6 +100,7 @@ impl MultiSearch {
         seen.insert(fp, 0, Action::root(0));
         Ok(MultiSearch {
             bounds,
+            options,
             stop_at_rule: options.stop_at_rule,
             root,
             prefix,
@@ -141,6 +148,7 @@ impl MultiSearch {
     /// Has the search stored this world, reached with these counters?
     pub(super) fn has_seen(&self, w: &World, counters: Counters) -> bool {
         let mut w = w.clone();
+        w.mark_last_ballots(last(&counters, &self.bounds, w.config(), &self.options));
         w.keep_log_relevant();
         self.seen.get(w.log_fingerprint(&counters, &self.perms)).is_some()
     }
@@ -199,6 +207,7 @@ impl MultiSearch {
                 continue;
             }
             self.transitions += 1;
+            w.mark_last_ballots(last(&c, &self.bounds, w.config(), &self.options));
             let broke = self.events.iter().find_map(|e| match e {
                 Event::Violated { invariant, detail } => Some((*invariant, detail.clone())),
                 _ => None,
@@ -243,12 +252,17 @@ impl MultiSearch {
         let mut real = self.root.clone();
         let mut commands = self.prefix.clone();
         let (mut broken_at, mut harm_at) = (None, None);
+        let mut c: Counters = [0; 5];
         for a in path {
+            real.mark_last_ballots(last(&c, &self.bounds, real.config(), &self.options));
+            bump(&mut c, *a);
             let id =
                 |k: u8| real.in_flight().iter().filter(|m| log_relevant(&real, m)).nth(k as usize).map_or(0, |m| m.id);
             for cmd in a.commands(id) {
                 let events = real.apply(cmd.clone());
                 commands.push(cmd);
+                let started = events.iter().filter(|e| is_ballot_start(e)).count();
+                c[3] = c[3].saturating_add(started as u8);
                 for e in &events {
                     if let Event::Violated { invariant, .. } = e {
                         let at = if is_harm(*invariant) { &mut harm_at } else { &mut broken_at };
@@ -259,6 +273,12 @@ impl MultiSearch {
         }
         Verdict::Violation { commands, invariant, detail, states: self.seen.len(), broken_at, harm_at }
     }
+}
+
+/// May the search leave out what only a new ballot or a crash could make matter (see
+/// `world::log_key::log_relevant`)? Only with two proposers at most, once neither can come.
+fn last(c: &Counters, b: &Bounds, config: &Config, o: &Options) -> bool {
+    o.last_ballots && config.proposers <= 2 && c[3] as u32 >= b.max_rounds && c[1] >= b.max_crashes
 }
 
 /// Counts a move against its bound.

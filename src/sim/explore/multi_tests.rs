@@ -105,3 +105,42 @@ fn symmetry_keeps_the_shortest_counterexample() {
     let (v, _) = search(&cfg, Bounds::for_config(&cfg), plain);
     assert!(matches!(&v, Verdict::Violation { commands, invariant: Invariant::Agreement, .. } if commands.len() == 17));
 }
+
+#[test]
+fn the_reductions_keep_every_verdict_and_its_length() {
+    // Each reduction against the search without it, on every switch that shows within the
+    // bounds (and on the correct log with one ballot).
+    let gist = |v: &Verdict| match v {
+        Verdict::Safe { .. } => "safe".to_string(),
+        Verdict::NoHarm { invariant, .. } => format!("no harm ({invariant:?})"),
+        Verdict::Violation { commands, invariant, broken_at, .. } => {
+            format!("{invariant:?} in {} steps, rule first: {}", commands.len(), broken_at.is_some())
+        }
+    };
+    let plain = Options { symmetry: false, last_ballots: false, ..Options::default() };
+    for switch in [Switch::MinorityQuorum, Switch::SkipRecovery, Switch::AcceptBelowPromise, Switch::SharedBallots] {
+        let cfg = log_config(Some(switch));
+        let b = Bounds::for_config(&cfg);
+        let (v, p) = search(&cfg, b, Options::default());
+        let (w, q) = search(&cfg, b, plain);
+        assert_eq!(gist(&v), gist(&w), "{switch}");
+        assert!(p.states <= q.states, "{switch}: {} states reduced, {} plain", p.states, q.states);
+    }
+}
+
+#[test]
+fn the_correct_log_of_one_slot_is_safe_through_a_leader_change() {
+    // Two ballots: P1 leads, then a client's retry makes P2 take over and recover the slot.
+    // Safe with and without the last-ballots reduction, which must not change the verdict.
+    let cfg = Config { slots: 1, ..log_config(None) };
+    let b = Bounds::for_config(&cfg);
+    let (v, p) = search(&cfg, b, Options::default());
+    assert!(matches!(v, Verdict::Safe { .. }), "{v:?}");
+    let (w, q) = search(&cfg, b, Options { last_ballots: false, ..Options::default() });
+    assert!(matches!(w, Verdict::Safe { .. }), "{w:?}");
+    assert!(p.states < q.states, "{} states reduced, {} without last ballots", p.states, q.states);
+    // The same slot with the switch: the new leader does not recover it, and breaks agreement.
+    let cfg = Config { slots: 1, ..log_config(Some(Switch::SkipRecovery)) };
+    let (v, _) = search(&cfg, b, Options::default());
+    assert!(matches!(v, Verdict::Violation { invariant: Invariant::Agreement, .. }), "{v:?}");
+}

@@ -61,8 +61,24 @@ impl Hasher for FpHasher {
 /// Also left out: a Promise or Accepted its proposer will ignore from now on, because it is for
 /// a ballot or phase the proposer has left, or from an acceptor it already counted (its ballot
 /// only rises, unless it restarts with amnesia, so then nothing is left out).
+///
+/// And once no ballot may start and no node may crash ([`World::mark_last_ballots`], with at
+/// most two proposers): a Nack that can change nothing, and a Prepare or Accept the acceptor
+/// will refuse with such a Nack. A Nack then only matters if it demotes the candidate or leader
+/// of its ballot, or changes whom its proposer follows; with two proposers, a proposer that
+/// follows the other one can only ever be told the same again, and without crashes or new
+/// ballots nothing undoes a demotion. (The highest round a proposer saw only picks its next
+/// ballot, so the fingerprint leaves it out then.)
 pub fn log_relevant(w: &World, m: &InFlight) -> bool {
     match (m.to.role, m.msg) {
+        (Role::Proposer, Msg::Nack { ballot, promised }) if w.last_ballots => {
+            !nack_is_noop(w, m.to, ballot, Some(promised.proposer))
+        }
+        (Role::Acceptor, Msg::Log(LogMsg::LogPrepare { ballot, .. } | LogMsg::LogAccept { ballot, .. }))
+            if w.last_ballots && refused(w, m) =>
+        {
+            w.config().nacks && !nack_is_noop(w, m.from, ballot, None)
+        }
         (Role::Learner, _) => false,
         (Role::Acceptor, Msg::Log(LogMsg::LogCommit { .. })) => false,
         (Role::Client, Msg::Log(LogMsg::LogReply { .. } | LogMsg::LogAnnounce { .. })) => false,
@@ -83,6 +99,37 @@ pub fn log_relevant(w: &World, m: &InFlight) -> bool {
             })
         }
         (Role::Client | Role::Proposer | Role::Acceptor, _) => true,
+    }
+}
+
+/// Would a Nack for `ballot` naming `owner` (any owner, if `None`) leave proposer `p` as it is,
+/// now and (with no ballot to start and no crash to come) forever?
+fn nack_is_noop(w: &World, p: NodeId, ballot: crate::paxos::Ballot, owner: Option<NodeId>) -> bool {
+    let Some(q) = w.log().and_then(|l| l.proposers.get(p.index as usize)) else { return true };
+    let demotes = q.ballot == Some(ballot) && q.stage != Stage::Follower;
+    let follows = |o: NodeId| o == p || q.leader == o;
+    !demotes
+        && match owner {
+            Some(o) => follows(o),
+            None => (0..w.config().proposers).all(|i| follows(NodeId::proposer(i))),
+        }
+}
+
+/// Will the acceptor refuse (or ignore) this Prepare or Accept, now and forever? Its promise
+/// only rises, unless it restarts with amnesia.
+fn refused(w: &World, m: &InFlight) -> bool {
+    if w.is_amnesiac(m.to) {
+        return false;
+    }
+    let Some(promised) = w.log().and_then(|l| l.acceptors.get(m.to.index as usize)).and_then(|a| a.promised) else {
+        return false;
+    };
+    match m.msg {
+        Msg::Log(LogMsg::LogPrepare { ballot, .. }) => ballot <= promised,
+        Msg::Log(LogMsg::LogAccept { ballot, .. }) => {
+            ballot < promised && !w.ctx.off(crate::paxos::Switch::AcceptBelowPromise)
+        }
+        _ => false,
     }
 }
 
@@ -144,6 +191,7 @@ impl World {
         self.timers = src.timers;
         self.steps = src.steps;
         self.rng.clone_from(&src.rng);
+        self.last_ballots = src.last_ballots;
     }
 
     /// Takes every message that is not part of the log explorer's state off the wire. Ids are
@@ -222,6 +270,9 @@ impl World {
             for p in &log.proposers {
                 let mut p = *p;
                 p.reporters = Default::default();
+                if self.last_ballots {
+                    p.max_round = 0;
+                }
                 p.promises = rename_bits(acc, p.promises);
                 p.accepts = p.accepts.map(|a| rename_bits(acc, a));
                 p.hash(&mut h);
