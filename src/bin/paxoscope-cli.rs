@@ -37,8 +37,8 @@ const USAGE: &str = "usage:
       --mode multi searches Multi-Paxos: C1 \"X1\" and C2 \"Y1\" sent to P1, a log of --slots
       slots (default 2), 2 ballots in all (the first leader's and one leader change), at most
       one client retry; per-slot agreement and validity, and commits and replies, are checked.
-      It runs on one thread, stores whole worlds (default cap 1000000 states) and uses only
-      the symmetry reduction; learners are left out of its state.
+      It runs on one thread and stores whole worlds, about 2.5 kB each (default cap 1000000
+      states; acceptor_amnesia needs --max-states 3000000); learners are left out of its state.
   paxoscope-cli explore --list-mutations
       Prints the rule-breaking switch names, separated by spaces.
   paxoscope-cli help";
@@ -217,7 +217,7 @@ fn cmd_explore(args: &[String]) -> Result<String, Fail> {
         if !args.iter().any(|a| a == "--slots") {
             cfg.slots = 2;
         }
-        // It stores whole worlds, about 1 kB each, and runs on one thread.
+        // It stores whole worlds, about 2.5 kB each, and runs on one thread.
         if !args.iter().any(|a| a == "--max-states") {
             set.max_states = MULTI_MAX_STATES;
         }

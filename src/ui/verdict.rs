@@ -41,15 +41,15 @@ pub fn cluster(c: &Config) -> String {
 }
 
 /// Where the browser stops a Multi-Paxos search without a verdict: it stores whole worlds,
-/// about 1.5 kB each.
-pub const MULTI_STATE_LIMIT: usize = 250_000;
+/// about 2.5 kB each.
+pub const MULTI_STATE_LIMIT: usize = 150_000;
 
 /// What the bounds cover for `c`: for a log, what the Multi-Paxos search tries and leaves out.
 pub fn covers_in(b: &Bounds, c: &Config) -> String {
     match c.mode {
         crate::sim::Mode::Single => covers(b),
         crate::sim::Mode::Multi => format!(
-            "Multi-Paxos: each client's first command goes to P1; {} in all{}, and at most one client retry, which asks the next proposer to take over. Every slot is checked: one command chosen per slot, only commands asked for, commits and replies only of what is chosen. Learners are left out (nothing they do changes a vote). Two ballots already make millions of states, so the browser stops at {} states; paxoscope-cli explore --mode multi goes further.",
+            "Multi-Paxos: each client's first command goes to P1; {} in all{}, and at most one client retry, which asks the next proposer to take over. Every slot is checked: one command chosen per slot, only commands asked for, commits and replies only of what is chosen. Learners are left out (nothing they do changes a vote). The browser stops at {} states: enough for the counterexamples of skip_recovery, ignore_reported_values, minority_quorum and accept_below_promise, not for acceptor_amnesia's (a crash: about 2 million states) nor to prove the correct log safe through a leader change (paxoscope-cli explore --mode multi finds the first; with --slots 1 it proves one slot safe).",
             count(b.max_rounds, "ballot", "ballots"),
             if b.max_rounds >= 2 { ": the first leader's and one leader change" } else { ": one leader, no change" },
             MULTI_STATE_LIMIT

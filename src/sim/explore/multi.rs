@@ -326,11 +326,18 @@ fn list(w: &World, c: Counters, b: &Bounds, acts: &mut Vec<Action>) {
     }
 }
 
-/// About how many bytes a stored world holds.
+/// About how many bytes a stored world holds: its own size and what it points to (every node's
+/// log state, the messages, the oracle's records).
 fn world_bytes(w: &World) -> usize {
-    std::mem::size_of::<World>()
-        + std::mem::size_of::<crate::paxos::multi::LogNodes>()
-        + w.in_flight().len() * std::mem::size_of::<crate::sim::network::InFlight>()
-        + 64 * w.oracle().log().map_or(0, |_| 1)
-        + std::mem::size_of::<Node>()
+    use crate::paxos::multi::{LogAcceptor, LogClient, LogLearner, LogNodes, LogProposer};
+    use std::mem::size_of;
+    let nodes = w.log().map_or(0, |l| {
+        size_of::<LogNodes>()
+            + l.proposers.len() * size_of::<LogProposer>()
+            + l.acceptors.len() * size_of::<LogAcceptor>()
+            + l.clients.len() * size_of::<LogClient>()
+            + l.learners.len() * size_of::<LogLearner>()
+    });
+    let oracle = size_of::<crate::sim::log_oracle::LogOracle>() + 32 * w.oracle().requested().len() + 128;
+    size_of::<Node>() + nodes + w.in_flight().len() * size_of::<crate::sim::network::InFlight>() + oracle
 }
