@@ -49,10 +49,10 @@ pub fn covers_in(b: &Bounds, c: &Config) -> String {
     match c.mode {
         crate::sim::Mode::Single => covers(b),
         crate::sim::Mode::Multi => format!(
-            "Multi-Paxos: each client's first command goes to P1; {} in all{}, and at most one client retry, which asks the next proposer to take over. Every slot is checked: one command chosen per slot, only commands asked for, commits and replies only of what is chosen. Learners are left out (nothing they do changes a vote). The browser stops at {} states: enough for the counterexamples of skip_recovery, ignore_reported_values, minority_quorum and accept_below_promise, not for acceptor_amnesia's (a crash: about 2 million states) nor to prove the correct log safe through a leader change (paxoscope-cli explore --mode multi finds the first; with --slots 1 it proves one slot safe).",
+            "Multi-Paxos: each client's first command goes to P1; {} in all{}, at most one client retry. Every slot is checked; learners are left out (nothing they do changes a vote). The browser stops at {} states: enough for skip_recovery, ignore_reported_values, minority_quorum and accept_below_promise, not for acceptor_amnesia or to prove the correct log safe (use paxoscope-cli explore --mode multi).",
             count(b.max_rounds, "ballot", "ballots"),
-            if b.max_rounds >= 2 { ": the first leader's and one leader change" } else { ": one leader, no change" },
-            MULTI_STATE_LIMIT
+            if b.max_rounds >= 2 { " (the first leader's and one leader change)" } else { " (one leader, no change)" },
+            format!("{},{:03}", MULTI_STATE_LIMIT / 1000, MULTI_STATE_LIMIT % 1000)
         ),
     }
 }
@@ -128,6 +128,17 @@ fn steps(broken_at: Option<usize>, harm_at: Option<usize>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_log_search_says_what_it_covers_and_where_it_stops() {
+        let c = Config { mode: crate::sim::Mode::Multi, slots: 2, ..Config::default() };
+        let b = Bounds::for_config(&c);
+        let t = covers_in(&b, &c);
+        assert!(t.contains("2 ballots in all (the first leader's and one leader change)"), "{t}");
+        assert!(t.contains("stops at 150,000 states"), "{t}");
+        assert!(cluster(&c).ends_with("a log of 2 slots"));
+        assert_eq!(covers_in(&Bounds::default(), &Config::default()), covers(&Bounds::default()));
+    }
     use crate::sim::Invariant;
 
     #[test]
