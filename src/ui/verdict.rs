@@ -48,12 +48,15 @@ pub const MULTI_STATE_LIMIT: usize = 150_000;
 pub fn covers_in(b: &Bounds, c: &Config) -> String {
     match c.mode {
         crate::sim::Mode::Single => covers(b),
-        crate::sim::Mode::Multi => format!(
+        crate::sim::Mode::Multi => {
+            let limit = format!("{},{:03}", MULTI_STATE_LIMIT / 1000, MULTI_STATE_LIMIT % 1000);
+            format!(
             "Multi-Paxos: each client's first command goes to P1; {} in all{}, at most one client retry. Every slot is checked; learners are left out (nothing they do changes a vote). The browser stops at {} states: enough for skip_recovery, ignore_reported_values, minority_quorum and accept_below_promise, not for acceptor_amnesia or to prove the correct log safe (use paxoscope-cli explore --mode multi).",
             count(b.max_rounds, "ballot", "ballots"),
             if b.max_rounds >= 2 { " (the first leader's and one leader change)" } else { " (one leader, no change)" },
-            format!("{},{:03}", MULTI_STATE_LIMIT / 1000, MULTI_STATE_LIMIT % 1000)
-        ),
+            limit
+        )
+        }
     }
 }
 

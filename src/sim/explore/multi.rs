@@ -339,5 +339,5 @@ fn world_bytes(w: &World) -> usize {
             + l.learners.len() * size_of::<LogLearner>()
     });
     let oracle = size_of::<crate::sim::log_oracle::LogOracle>() + 32 * w.oracle().requested().len() + 128;
-    size_of::<Node>() + nodes + w.in_flight().len() * size_of::<crate::sim::network::InFlight>() + oracle
+    size_of::<Node>() + nodes + std::mem::size_of_val(w.in_flight()) + oracle
 }

@@ -281,8 +281,8 @@ impl World {
             for (old, new) in acc.iter().enumerate() {
                 inv[*new as usize] = old as u8;
             }
-            for new in 0..log.acceptors.len() {
-                let a = &log.acceptors[inv[new] as usize];
+            for old in inv.iter().take(log.acceptors.len()) {
+                let a = &log.acceptors[*old as usize];
                 (a.promised, a.votes).hash(&mut h);
             }
             for c in &log.clients {
