@@ -14,7 +14,7 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
  * out of reach. They sit a few KB above the size measured when they were last set (see the
  * README's Performance table); lower them whenever the build shrinks.
  */
-export const CEILING = { first: 455_000, total: 470_000 };
+export const CEILING = { first: 420_000, total: 425_000 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 

@@ -19,4 +19,5 @@
 
 pub mod paxos;
 pub mod sim;
+pub mod small_sort;
 pub mod ui;

@@ -227,7 +227,7 @@ impl Authored {
             last = b.end;
         }
         let mut polls = self.polls.clone();
-        polls.sort_unstable();
+        crate::small_sort::sort(&mut polls);
         polls.dedup();
         if let Some(p) = polls.iter().find(|p| **p == 0 || **p > len) {
             return Err(format!("a poll asks about step {p}, but the run has steps 1 to {len}"));

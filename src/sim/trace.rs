@@ -155,7 +155,7 @@ impl Canon<'_> {
                         self.i += 1;
                     }
                 }
-                fields.sort();
+                crate::small_sort::sort(&mut fields);
                 let inner: Vec<String> = fields.into_iter().map(|(k, v)| format!("{k}:{v}")).collect();
                 Ok(format!("{{{}}}", inner.join(",")))
             }

@@ -141,7 +141,7 @@ impl Draft {
     pub fn poll(&mut self, step: usize) {
         if !self.polls.contains(&step) {
             self.polls.push(step);
-            self.polls.sort_unstable();
+            crate::small_sort::sort(&mut self.polls);
         }
     }
 

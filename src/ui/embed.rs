@@ -115,9 +115,34 @@ fn shown(f: Option<&Field>) -> String {
     match f {
         None => "nothing".into(),
         Some(Field::Text(t)) => format!("{t:?}"),
-        Some(Field::Number(n)) => n.to_string(),
+        Some(Field::Number(n)) => number(*n),
         Some(Field::Other(o)) => o.clone(),
     }
+}
+
+/// A number as a page would have written it, to six decimals at most, without f64's Display (its
+/// float formatting is about 11 KB of wasm, which every use of it in the browser build keeps).
+fn number(n: f64) -> String {
+    if !n.is_finite() {
+        return if n.is_nan() {
+            "NaN".into()
+        } else if n > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
+    }
+    if n.abs() >= 1e15 {
+        return "a number too large to show".into();
+    }
+    let scaled = (n.abs() * 1e6).round() as u64;
+    let (whole, frac) = (scaled / 1_000_000, scaled % 1_000_000);
+    let sign = if n < 0.0 && scaled > 0 { "-" } else { "" };
+    if frac == 0 {
+        return format!("{sign}{whole}");
+    }
+    let digits = format!("{frac:06}");
+    format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
 }
 
 /// What the app tells the embedding page: the step, the beat, what is chosen, and whether
@@ -249,6 +274,9 @@ mod tests {
             (req("beat", &[("beat", Field::Number(-1.0))]), "not -1"),
             (req("beat", &[("beat", t("2"))]), "not \"2\""),
             (req("beat", &[("beat", Field::Number(1.5))]), "not 1.5"),
+            (req("beat", &[("beat", Field::Number(-0.125))]), "not -0.125"),
+            (req("beat", &[("beat", Field::Number(f64::NAN))]), "not NaN"),
+            (req("beat", &[("beat", Field::Number(2e9))]), "not 2000000000"),
             (req("beat", &[("beat", Field::Other("[2]".into()))]), "not [2]"),
             (req("load", &[]), "needs \"link\""),
             (req("load", &[("link", Field::Number(3.0))]), "not 3"),

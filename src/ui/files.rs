@@ -1,6 +1,7 @@
 //! Browser glue for files and pictures: download a text file, read a chosen file, and turn the
 //! cluster SVG into a standalone SVG or a PNG for slides. Failures come back as messages.
 
+use crate::ui::format::px;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -118,6 +119,7 @@ fn escape_xml(s: &str) -> String {
 /// The cluster as a standalone SVG document, as it rests: without the ghosts of messages that
 /// just arrived or were lost, and with `footer` (the step and its words) under it. Returns the
 /// document and its size.
+// Numbers are written with `format::px`, not f64's Display (see `ui::embed::number`).
 pub fn cluster_svg(footer: &str) -> Result<(String, f64, f64), String> {
     let (copy, w, h) = resting_cluster()?;
     let font = 18.0;
@@ -129,20 +131,23 @@ pub fn cluster_svg(footer: &str) -> Result<(String, f64, f64), String> {
         .map(|(i, l)| {
             let y = h + 14.0 + (i as f64 + 1.0) * font * 1.3;
             format!(
-                "<text x=\"20\" y=\"{}\" font-size=\"{font}\" class=\"export-footer\">{}</text>",
+                "<text x=\"20\" y=\"{}\" font-size=\"18\" class=\"export-footer\">{}</text>",
                 y as i64,
                 escape_xml(l)
             )
         })
         .collect();
-    let extra =
-        format!("<line x1=\"0\" x2=\"{w}\" y1=\"{h}\" y2=\"{h}\" stroke=\"#16161a\" stroke-width=\"2\"/>{rows}");
+    let extra = format!(
+        "<line x1=\"0\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#16161a\" stroke-width=\"2\"/>{rows}",
+        px(w),
+        y = px(h)
+    );
     let total_h = h + foot_h;
     let doc = wrap_svg(
         &copy.inner_html(),
-        &format!("0 0 {w} {total_h}"),
-        &(w * 2.0).to_string(),
-        &(total_h * 2.0).to_string(),
+        &format!("0 0 {} {}", px(w), px(total_h)),
+        &px(w * 2.0),
+        &px(total_h * 2.0),
         &copy.get_attribute("class").unwrap_or_default(),
         &extra,
     );
@@ -158,7 +163,8 @@ fn resting_cluster() -> Result<(web_sys::Element, f64, f64), String> {
         g.remove();
     }
     let view = svg.get_attribute("viewBox").unwrap_or_else(|| "0 0 1000 600".into());
-    let dims: Vec<f64> = view.split(' ').filter_map(|x| x.parse().ok()).collect();
+    // The browser's parseFloat: Rust's f64 parser is 4 KB of wasm for this one line.
+    let dims: Vec<f64> = view.split(' ').map(js_sys::parse_float).filter(|x| x.is_finite()).collect();
     Ok((copy, dims.get(2).copied().unwrap_or(1000.0), dims.get(3).copied().unwrap_or(600.0)))
 }
 
@@ -166,10 +172,10 @@ fn resting_cluster() -> Result<(web_sys::Element, f64, f64), String> {
 /// whose recorder burns in the words itself.
 pub fn frame_svg() -> Result<String, String> {
     let (copy, w, h) = resting_cluster()?;
-    let (pw, ph) = ((w * 2.0).to_string(), (h * 2.0).to_string());
+    let (pw, ph) = (px(w * 2.0), px(h * 2.0));
     Ok(wrap_svg(
         &copy.inner_html(),
-        &format!("0 0 {w} {h}"),
+        &format!("0 0 {} {}", px(w), px(h)),
         &pw,
         &ph,
         &copy.get_attribute("class").unwrap_or_default(),

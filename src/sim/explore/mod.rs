@@ -612,7 +612,7 @@ fn start(config: &Config, seed: u64, b: &Bounds, o: &Options) -> Result<Vec<Root
     let all = (1u32 << config.clients) - 1;
     let mut sets: Vec<u32> = (1..=all).collect();
     // All requests first, then fewer and fewer, so ties go to the run with every request.
-    sets.sort_by_key(|m| (std::cmp::Reverse(m.count_ones()), *m));
+    crate::small_sort::sort_by_key(&mut sets, |m| (std::cmp::Reverse(m.count_ones()), *m));
     let requests: Vec<(u8, u32)> = base
         .in_flight()
         .iter()

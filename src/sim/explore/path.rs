@@ -116,7 +116,7 @@ fn nth_message(ex: &Explorer, w: &World, k: u8, perm: &Perm) -> u32 {
         .filter(|m| m.to.role != Role::Learner && relevant(w, m))
         .map(|m| (message_record(&ex.values, m, perm), m.id))
         .collect();
-    recs.sort();
+    crate::small_sort::sort(&mut recs);
     recs.get(k as usize).map_or(0, |r| r.1)
 }
 

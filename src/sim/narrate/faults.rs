@@ -80,7 +80,7 @@ pub fn partition_groups(w: &World) -> String {
         }
     }
     // Group 0 holds the nodes nobody listed.
-    groups.sort_by_key(|(g, _)| if *g == 0 { u8::MAX } else { *g });
+    crate::small_sort::sort_by_key(&mut groups, |(g, _)| if *g == 0 { u8::MAX } else { *g });
     groups.iter().map(|(_, v)| format!("{{{}}}", v.join(", "))).collect::<Vec<_>>().join(" | ")
 }
 

@@ -373,7 +373,7 @@ impl World {
                 tallies.extend_from_slice(&l.tallies);
             }
             out.push(tallies.len() as u8);
-            tallies.sort_unstable_by_key(|t| (t.ballot, t.value));
+            crate::small_sort::sort_by_key(tallies, |t| (t.ballot, t.value));
             for t in tallies.iter() {
                 put_ballot(out, Some(t.ballot));
                 out.push(vt.put(Some(t.value)));
@@ -387,7 +387,7 @@ impl World {
             (r[0], r[1]) = (perm.slot(r[0]), perm.slot(r[1]));
             r
         }));
-        renamed.sort_unstable();
+        crate::small_sort::sort(renamed);
         out.push(renamed.len().min(255) as u8);
         for m in renamed.iter() {
             out.extend(m);

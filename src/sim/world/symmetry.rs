@@ -142,7 +142,7 @@ fn learner_signature(w: &World, j: usize, vt: &ValueTable, recs: &[[u8; MSG_BYTE
 fn base_order(sigs: &[u64]) -> ([u8; 9], bool) {
     let mut order = [0, 1, 2, 3, 4, 5, 6, 7, 8];
     let o = &mut order[..sigs.len()];
-    o.sort_unstable_by_key(|i| (sigs[*i as usize], *i));
+    crate::small_sort::sort_by_key(o, |i| (sigs[*i as usize], *i));
     let ties = o.windows(2).any(|p| sigs[p[0] as usize] == sigs[p[1] as usize]);
     (order, ties)
 }

@@ -47,7 +47,7 @@ pub fn view(v: &View, send: &Callback<Msg>) -> Html {
         </select></label> }
     });
     let holds = HOLDS.iter().enumerate().map(|(i, s)| {
-        html! { <option value={i.to_string()} selected={i == v.hold}>{format!("{s} s")}</option> }
+        html! { <option value={i.to_string()} selected={i == v.hold}>{format!("{} s", crate::ui::format::px(*s))}</option> }
     });
     let on_hold = when(send, |e: Event| {
         let s: web_sys::HtmlSelectElement = e.target_unchecked_into();

@@ -60,7 +60,7 @@ pub fn gap_of(from: NodeId, to: NodeId) -> usize {
 /// The second line of a token of several copies: where they go.
 fn receivers(to: &[NodeId]) -> String {
     let mut distinct: Vec<NodeId> = to.to_vec();
-    distinct.sort();
+    crate::small_sort::sort(&mut distinct);
     distinct.dedup();
     let copies = |n: &NodeId| to.iter().filter(|t| *t == n).count();
     match distinct.len() {
@@ -160,7 +160,7 @@ pub fn place(w: &World, cols: &Columns) -> (Vec<TokenBox>, Vec<Overflow>) {
                 (y, tb)
             })
             .collect();
-        items.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.key.cmp(&b.1.key)));
+        crate::small_sort::sort_by(&mut items, |a, b| a.0.total_cmp(&b.0).then_with(|| a.1.key.cmp(&b.1.key)).is_lt());
         let mut kept: Vec<TokenBox> = items.into_iter().map(|(_, tb)| tb).collect();
         let space = 0.25 * t.f;
         let chip_h = t.line_h() + 0.35 * t.f;
