@@ -42,7 +42,7 @@ pub fn cluster(c: &Config) -> String {
 
 /// Where the browser stops a Multi-Paxos search without a verdict: it stores whole worlds,
 /// about 2.5 kB each.
-pub const MULTI_STATE_LIMIT: usize = 150_000;
+pub const MULTI_STATE_LIMIT: usize = 250_000;
 
 /// What the bounds cover for `c`: for a log, what the Multi-Paxos search tries and leaves out.
 pub fn covers_in(b: &Bounds, c: &Config) -> String {
@@ -51,7 +51,7 @@ pub fn covers_in(b: &Bounds, c: &Config) -> String {
         crate::sim::Mode::Multi => {
             let limit = format!("{},{:03}", MULTI_STATE_LIMIT / 1000, MULTI_STATE_LIMIT % 1000);
             format!(
-            "Multi-Paxos: each client's first command goes to P1; {} in all{}, at most one client retry. Every slot is checked; learners are left out (nothing they do changes a vote). The browser stops at {} states: enough for skip_recovery, ignore_reported_values, minority_quorum and accept_below_promise, not for acceptor_amnesia or to prove the correct log safe (use paxoscope-cli explore --mode multi).",
+            "Multi-Paxos: each client's first command goes to P1; {} in all{}, at most one client retry. Every slot is checked; learners are left out (nothing they do changes a vote). The browser stops at {} states: enough for skip_recovery, ignore_reported_values, minority_quorum and accept_below_promise, and to prove a log of 1 slot safe through a leader change; not for acceptor_amnesia, nor to prove a longer log safe (use paxoscope-cli explore --mode multi).",
             count(b.max_rounds, "ballot", "ballots"),
             if b.max_rounds >= 2 { " (the first leader's and one leader change)" } else { " (one leader, no change)" },
             limit
@@ -138,7 +138,7 @@ mod tests {
         let b = Bounds::for_config(&c);
         let t = covers_in(&b, &c);
         assert!(t.contains("2 ballots in all (the first leader's and one leader change)"), "{t}");
-        assert!(t.contains("stops at 150,000 states"), "{t}");
+        assert!(t.contains("stops at 250,000 states"), "{t}");
         assert!(cluster(&c).ends_with("a log of 2 slots"));
         assert_eq!(covers_in(&Bounds::default(), &Config::default()), covers(&Bounds::default()));
     }
