@@ -39,6 +39,7 @@ const USAGE: &str = "usage:
       one client retry; per-slot agreement and validity, and commits and replies, are checked.
       It runs on one thread and stores whole worlds, about 2.5 kB each (default cap 1000000
       states; acceptor_amnesia needs --max-states 3000000); learners are left out of its state.
+      Of the reductions, symmetry and last-ballots apply there; the other two do not.
   paxoscope-cli explore --list-mutations
       Prints the rule-breaking switch names, separated by spaces.
   paxoscope-cli help";
