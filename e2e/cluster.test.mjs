@@ -192,3 +192,20 @@ test('Reset starts again from step 0 with the seed typed, and refuses a bad seed
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a message's menu opens away from its receivers, whose state it is about", async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=9`, { width: 1920, height: 1080 });
+  await page.locator('.token:not(.ghost)', { hasText: 'Prepare 2.1' }).first().click();
+  await page.getByTestId('menu').waitFor();
+  const covered = await page.evaluate(() => {
+    const m = document.querySelector('[data-testid=menu]').getBoundingClientRect();
+    const hit = (a) => a.left < m.right && m.left < a.right && a.top < m.bottom && m.top < a.bottom;
+    return [...document.querySelectorAll('.node')]
+      .filter((n) => /node-A/.test(n.getAttribute('data-testid')))
+      .filter((n) => hit(n.querySelector('.card-bg').getBoundingClientRect()) || hit(n.querySelector('.glyph').getBoundingClientRect()))
+      .map((n) => n.getAttribute('data-testid'));
+  });
+  assert.deepEqual(covered, [], 'the menu covers a receiver of the message');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

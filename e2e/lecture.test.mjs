@@ -21,9 +21,13 @@ test('presenter mode: large type, beats on the clicker, and full screen', async 
   assert.ok(await strip.isVisible());
   await text(page.getByTestId('presenter-title'), /Lesson 1 · The happy path/);
   const progress = page.getByTestId('lesson-progress');
+  // PageUp before the first lesson's first beat cannot go back, and says so.
+  await page.keyboard.press('PageUp');
+  await text(page.getByTestId('notice'), /start of the lesson/);
   // Clickers: PageDown plays to the next beat, PageUp goes back one, Shift steps.
   await page.keyboard.press('PageDown');
   await text(progress, /beat 1 of 14/);
+  await count(page.getByTestId('notice'), 0);
   await page.keyboard.press('PageDown');
   await text(progress, /beat 2 of 14/);
   await until(() => page.url(), (u) => /#lesson=happy-path&beat=2&p=1$/.test(u), 'the address to hold the beat');
@@ -69,6 +73,46 @@ test('presenter spotlight dims everything else and puts actions in the strip, no
   await page.keyboard.press('Escape');
   await attr(svg, 'class', /^(?!.*spotlit)/);
   await shot(page, '31-spotlight');
+  // The spotlight serves one action: once it is done, nothing stays dimmed for the next caption.
+  await page.getByTestId('node-A2').click();
+  await attr(svg, 'class', /spotlit/);
+  await page.getByTestId('spot-actions').getByText('Crash A2').click();
+  await attr(svg, 'class', /^(?!.*spotlit)/);
+  await attr(page.getByTestId('node-A2'), 'class', /crashed/);
+  // Clicking a node and then the clicker: the spotlight goes too.
+  await page.getByTestId('node-A3').click();
+  await attr(svg, 'class', /spotlit/);
+  await page.keyboard.press('PageDown');
+  await attr(svg, 'class', /^(?!.*spotlit)/);
+  // Off script with a spotlight, at 1280×720, the strip still shows all it holds: no part a
+  // clicker would have to scroll to.
+  await page.getByTestId('node-A1').click();
+  await text(page.getByTestId('spot-actions'), /Crash A1/);
+  const fits = () => page.getByTestId('presenter-strip').evaluate((e) => e.scrollHeight <= e.clientHeight + 1);
+  assert.ok(await fits(), 'the strip overflows');
+  await text(page.getByTestId('off-script'), /off script/);
+  // The fullest strip: a "your turn" taken up after a crash, with a node in the spotlight.
+  await page.evaluate(() => { location.hash = 'lesson=happy-path&beat=14&p=1'; });
+  await text(page.getByTestId('lesson-progress'), /beat 14 of 14/);
+  await page.getByTestId('node-A2').click();
+  await page.getByTestId('spot-actions').getByText('Crash A2').click();
+  await page.getByTestId('node-A2').click();
+  await text(page.getByTestId('spot-actions'), /Restart A2/);
+  await text(page.getByTestId('goal-status'), /Not yet/);
+  await text(page.getByTestId('off-script'), /your turn/);
+  assert.ok(await fits(), 'the strip overflows with a your-turn and a spotlight');
+  await shot(page, '32-presenter-your-turn-spotlight');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the top bar never runs off a 1280 px screen, even with the unsafe-rules badge', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=ignore_reported_values`);
+  await page.getByTestId('unsafe-badge').waitFor();
+  const over = await page.evaluate(() => [...document.querySelectorAll('.topbar > *')]
+    .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).map((e) => e.textContent));
+  assert.deepEqual(over, []);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'the page scrolls sideways');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -95,6 +139,17 @@ test('predict mode asks before a delivery, checks the answer and keeps a score',
   await page.getByTestId('skip-question').click();
   assert.equal(await page.getByTestId('score').textContent(), '1 of 2 right', 'skipping does not score');
   await shot(page, '32-predict');
+  // A number key answers as clicking that choice does (no PageDown needed outside presenter mode).
+  for (let i = 0; i < 30 && (await page.getByTestId('question').count()) === 0; i++) {
+    const before = await counter(page);
+    await page.getByTestId('step').click();
+    await until(async () => [await counter(page), await page.getByTestId('question').count()], ([c, n]) => c !== before || n > 0, 'a step or a question');
+  }
+  await page.getByTestId('question').waitFor();
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('1');
+  await text(page.getByTestId('predict-feedback'), /^(Right|Not quite)/);
+  await until(() => page.getByTestId('score').textContent(), (s) => s.endsWith('of 3 right'), 'the keyed answer scored');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -281,4 +336,26 @@ test('dist/ works from a sub-path', async () => {
   } finally {
     await sub.close();
   }
+});
+
+test('on a 1280×720 projector the space-time diagram is drawn large enough to read', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=8`);
+  await page.getByTestId('open-spacetime').click();
+  await page.getByTestId('spacetime').waitFor();
+  await page.keyboard.press('p');
+  await page.getByTestId('presenter-strip').waitFor();
+  // The drawing is zoomed, so computed font sizes stay 13 px: what counts is the size on screen,
+  // read from each label's box (a line of 20 px type is about 23 px tall).
+  const smallest = await until(() => page.evaluate(() => Math.min(...[...document.querySelectorAll('.spacetime svg text, .st-head')]
+    .map((t) => t.getBoundingClientRect().height).filter((h) => h > 0))), (h) => Number.isFinite(h), 'the diagram drawn');
+  assert.ok(smallest >= 22, `the smallest label in the diagram is ${smallest.toFixed(1)} px tall`);
+  // The current step's row is in view.
+  const inView = await page.evaluate(() => {
+    const cur = document.querySelector('.st-row.current rect').getBoundingClientRect();
+    const box = document.getElementById('st-scroll').getBoundingClientRect();
+    return cur.top >= box.top && cur.bottom <= box.bottom + 1;
+  });
+  assert.ok(inView, 'the current step is scrolled out of view');
+  assert.deepEqual(errors, []);
+  await context.close();
 });

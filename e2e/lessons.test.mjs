@@ -118,6 +118,9 @@ test('your turn: the goal is checked as the student acts, then the next lesson i
   await page.getByTestId('request').click();
   await attr(page.getByTestId('goal-status'), 'data-reached', 'false');
   await text(page.getByTestId('goal-status'), /Not yet/);
+  // Doing what the lesson asked is not leaving it.
+  await text(page.getByTestId('caption'), /^Your turn: you drive the cluster/);
+  await text(page.getByTestId('off-script'), /your turn/);
   for (let i = 0; i < 30 && (await page.getByTestId('goal-status').getAttribute('data-reached')) !== 'true'; i++) {
     await page.getByTestId('step').click();
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));

@@ -21,6 +21,10 @@ fn malformed_json_is_refused() {
 fn wrong_format_or_version_is_refused() {
     let j = good_json();
     assert!(parse_err(&j.replacen("paxoscope-trace", "raftscope", 1)).contains("not a Paxoscope trace"));
+    assert!(
+        parse_err(&j.replacen("paxoscope-trace", "paxoscope-attempt", 1)).contains("Grade challenge attempts"),
+        "an attempt opened as a trace says where it goes"
+    );
     assert!(parse_err(&j.replacen("\"version\": 2", "\"version\": 3", 1)).contains("version 3"));
     assert!(parse_err(&j.replacen("\"version\": 2", "\"version\": 0", 1)).contains("versions 1 to 2"));
     assert!(parse_err("{\"version\": 1}").contains("format"));

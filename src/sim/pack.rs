@@ -314,7 +314,7 @@ impl Model {
             let len = self.length(c, 0);
             let dist = self.distance(c, 0);
             if dist > w.len() || w.len() + len > end {
-                return Err("the data is damaged".into());
+                return Err("it refers back past its own start".into());
             }
             for _ in 0..len {
                 w.push(w[w.len() - dist]);
@@ -429,7 +429,7 @@ pub fn compress(data: &[u8]) -> Result<Vec<u8>, String> {
 
 /// Restores what [`compress`] packed; damaged input is an error, never a panic.
 pub fn decompress(packed: &[u8]) -> Result<Vec<u8>, String> {
-    let (n, used) = read_varint(packed).ok_or("the data is empty or damaged")?;
+    let (n, used) = read_varint(packed).ok_or("it is empty or cut short")?;
     if n > MAX_INPUT {
         return Err("the data claims to be larger than any link holds".into());
     }

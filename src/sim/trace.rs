@@ -221,6 +221,12 @@ impl TraceFile {
         let head: Head = serde_json::from_str(text).map_err(|e| format!("The trace is not valid JSON: {e}."))?;
         match head.format.map(|f| f.get().trim()) {
             Some(_) if head.names(FORMAT) => {}
+            // An attempt handed in at a challenge is opened by the grading table, not as a run.
+            Some(_) if head.names(crate::sim::attempt::FORMAT) => {
+                return Err(
+                    "This is a challenge attempt, not a trace: grade it with Share ▸ Grade challenge attempts.".into()
+                )
+            }
             Some(other) => return Err(format!("This is not a Paxoscope trace: its format is {other}.")),
             None => return Err(format!("This is not a Paxoscope trace: it has no \"format\": \"{FORMAT}\" field.")),
         }

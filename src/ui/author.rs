@@ -160,10 +160,21 @@ impl Draft {
     /// What stops the draft from being shared that only the panel knows of (the rest is
     /// `Authored::lesson`'s to say).
     pub fn check(&self) -> Result<(), String> {
-        match self.beats.iter().enumerate().find_map(|(k, b)| b.mark_error.as_ref().map(|e| (k, e))) {
-            Some((k, e)) => Err(format!("beat {}'s highlight: {e}", k + 1)),
+        if let Some((k, e)) = self.beats.iter().enumerate().find_map(|(k, b)| b.mark_error.as_ref().map(|e| (k, e))) {
+            return Err(format!("beat {}'s highlight: {e}", k + 1));
+        }
+        match self.polls.iter().find(|p| self.unasked(**p)) {
+            Some(p) => {
+                Err(format!("the question about step {p} would never be asked: mark a beat at step {p} or later"))
+            }
             None => Ok(()),
         }
+    }
+
+    /// Whether a question about step `p` would never be asked: the clicker asks while playing
+    /// to a beat, so a question after the last beat (of a lesson, not a challenge) is never reached.
+    pub fn unasked(&self, p: usize) -> bool {
+        !self.challenge && self.beats.last().is_none_or(|b| b.end < p)
     }
 
     /// The document for the run in `t`: a lesson's run up to its last beat or poll, a

@@ -723,7 +723,7 @@ fn adoption(b: &mut Builder) {
     .highlight(&[a(0), a(1)], "the quorum that chose \"X\"");
     b.beat(
         Claim::Lost { to: L1 },
-        "The network loses every other message of ballot 1.1: A3 hears nothing, and neither P1 nor L1 sees a vote. \"X\" is chosen, and no node knows it.",
+        "The network loses all of ballot 1.1's other messages: A3 hears nothing, and neither P1 nor L1 sees a vote. \"X\" is chosen, and no node knows it.",
         |s| {
             s.drop_all(Pick::kind(Kind::Prepare))
                 .drop_all(Pick::kind(Kind::Accept))

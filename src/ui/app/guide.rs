@@ -31,8 +31,16 @@ impl App {
                 self.authored = None;
             }
             Guide::Resume => self.resume(),
-            Guide::Next => self.next_beat(ctx),
-            Guide::Prev => self.prev_beat(),
+            // A notice is about what happened before the press: moving on clears it (a press
+            // that has something to say sets a new one).
+            Guide::Next => {
+                self.notice = None;
+                self.next_beat(ctx);
+            }
+            Guide::Prev => {
+                self.notice = None;
+                self.prev_beat();
+            }
             Guide::Tick => self.beat_tick(),
             Guide::NextLesson => {
                 if let Some(next) = self.lesson.as_ref().and_then(|l| lessons::next_after(&l.id)) {
@@ -136,8 +144,11 @@ impl App {
         }
         match l.next_beat_end(self.session.cursor()) {
             Some(t) => self.play_to(ctx, &l, t),
-            // An authored lesson has no next one; its end card already says it is complete.
-            None if self.end_offer && l.is_authored() => {}
+            // An authored lesson has no next one: a clicker pressed again is told so, rather
+            // than seeming dead.
+            None if self.end_offer && l.is_authored() => {
+                self.notice = news(format!("That is the end of \u{201c}{}\u{201d}. PageUp goes back a beat.", l.title));
+            }
             None if self.end_offer => match lessons::next_after(&l.id) {
                 Some(next) => self.open_lesson(next, 0),
                 None => self.notice = news("That was the last lesson. Free play is yours."),
@@ -217,10 +228,11 @@ impl App {
         // At the start of a lesson, PageUp goes back to the end of the one before, so a
         // clicker pressed once too often can always return.
         if self.session.cursor() == 0 {
-            if let Some(prev) = lessons::previous_before(&l.id) {
-                if let Ok(p) = lessons::build(prev) {
-                    self.open_lesson(prev, p.commands.len());
-                }
+            match lessons::previous_before(&l.id).map(|prev| (prev, lessons::build(prev))) {
+                Some((prev, Ok(p))) => self.open_lesson(prev, p.commands.len()),
+                Some((_, Err(e))) => self.notice = alert(format!("The lesson before could not be opened: {e}")),
+                // A press that cannot go back says so, so the clicker never seems dead.
+                None => self.notice = news("This is the start of the lesson: there is nothing before it."),
             }
             return;
         }

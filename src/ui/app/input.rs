@@ -53,8 +53,10 @@ impl App {
             "ArrowLeft" | "PageUp" if beats => Msg::Guide(Guide::Prev),
             "ArrowRight" | "PageDown" => Msg::Play(Play::Step),
             "ArrowLeft" | "PageUp" => Msg::Play(Play::Back),
+            // A number key does what clicking that choice does: in presenter mode it is the
+            // room's vote (PageDown reveals), for a student alone it answers at once.
             k @ ("1" | "2" | "3" | "4") if self.poll.question.is_some() => {
-                Msg::Predict(Predict::Choose(k.parse::<usize>().unwrap_or(1) - 1))
+                Msg::Predict(Predict::Answer(k.parse::<usize>().unwrap_or(1) - 1))
             }
             " " | "." => Msg::Play(Play::Toggle),
             "f" | "F" => Msg::Show(Show::Fullscreen),

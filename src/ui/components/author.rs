@@ -75,6 +75,7 @@ fn beats(d: &Draft, recorded: usize, send: &Callback<Msg>) -> Html {
     // when the lecturer shares.
     let polls = d.polls.iter().enumerate().map(|(i, p)| html! { <li data-testid="author-poll-item">{format!("Predict step {p} ")}
         if *p > recorded { <span class="author-warn" data-testid="author-poll-unrecorded">{format!("(not recorded yet: step past step {p} before sharing) ")}</span> }
+        if d.unasked(*p) { <span class="author-warn" data-testid="author-poll-unasked">{format!("(after the last beat, so never asked: mark a beat at step {p} or later) ")}</span> }
         { button(send, "author-unpoll", "✕".into(), move || Author::Unpoll(i)) }</li> });
     html! { <><ol class="author-beats">{ for rows }</ol><ul class="author-polls">{ for polls }</ul></> }
 }

@@ -43,7 +43,8 @@ pub fn progress(f: &Follow) -> Html {
              aria-valuenow={p.done.to_string()} aria-label="Lesson progress">
             <span style={format!("width: {}%", crate::ui::format::px(pct))}></span></div>
         <div class="lesson-step" data-testid="lesson-progress">{format!("beat {} of {}", p.done, p.total)}
-            if p.off { <span class="off-badge" data-testid="off-script">{" · off script"}</span> }
+            if p.off { <span class="off-badge" data-testid="off-script">
+                {if crate::ui::guide::active_turn(f.s, f.l).is_some() { " · your turn" } else { " · off script" }}</span> }
             { playing(f, &p) }
         </div>
     </> }
@@ -68,7 +69,16 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
     let cur = f.s.cursor();
     if p.off {
         let t = f.s.timeline();
-        let how = if t.config() != &f.l.config || t.seed() != f.l.seed {
+        let same = t.config() == &f.l.config && t.seed() == f.l.seed;
+        // Acting on a "your turn" is what the lesson asked for, not leaving it: the goal's
+        // status below says how it goes, and offers the way back.
+        if let Some((_, at)) = crate::ui::guide::active_turn(f.s, f.l).filter(|_| same) {
+            let beat = f.l.beats.iter().position(|b| b.end == at).map_or(0, |k| k + 1);
+            return html! { <p class="caption off" data-testid="caption">
+                {format!("Your turn: you drive the cluster, and the narration tells each step. The lesson waits at beat {beat}.")}
+            </p> };
+        }
+        let how = if !same {
             "You are exploring on your own: the cluster's settings are not the lesson's. ".to_string()
         } else if cur > p.on_script {
             format!("You are exploring on your own: the run left the lesson's script at step {}. ", p.on_script + 1)
@@ -111,7 +121,13 @@ pub fn turn(f: &Follow, send: &Callback<Msg>) -> Html {
         };
         return html! { <div class="your-turn" data-testid="your-turn" role="note">
             <strong>{"Your turn. "}</strong>{capitalized(t.prompt.trim_start_matches("Your turn: "))}
-            <span class="goal">{format!(" Goal: {}. {skip}", t.goal.describe())}</span>
+            // A prompt that is the goal's own words (an authored turn with none typed) is not
+            // said twice.
+            if t.prompt.trim_start_matches("Your turn: ").eq_ignore_ascii_case(&t.goal.describe()) {
+                <span class="goal">{format!(" {skip}")}</span>
+            } else {
+                <span class="goal">{format!(" Goal: {}. {skip}", t.goal.describe())}</span>
+            }
         </div> };
     }
     let Some(progress) = goal_progress(f.s, f.l) else {
@@ -149,6 +165,8 @@ pub fn end(f: &Follow, send: &Callback<Msg>, button: bool) -> Html {
     html! { <div class={classes!("lesson-end", f.end_offer.then_some("offered"))} data-testid="lesson-end" role="status">
         <strong>{"✓ Lesson complete."}</strong>
         { match next {
+            // A lecturer's own lesson stands alone: there is no next one to offer.
+            _ if f.l.is_authored() => html! { {format!(" That is the end of \u{201c}{}\u{201d}. PageUp goes back a beat.", f.l.title)} },
             Some((_, n, title, _)) => html! { <>
                 {format!(" Next: lesson {n}, {title}. ")}
                 if button {

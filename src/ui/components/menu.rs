@@ -10,15 +10,36 @@ use crate::ui::scene::{Point, Scene, TokenBox};
 use crate::ui::session::Session;
 use yew::prelude::*;
 
+/// The room a menu takes beside its anchor: its width and the gap CSS leaves (`.menu`).
+const MENU_ROOM: f64 = 300.0;
+
 /// The open menu, if any, placed beside what was clicked, in the canvas's pixels.
 pub fn view(s: &Session, sc: &Scene, menu: Option<Menu>, show_time: bool, send: &Callback<Msg>) -> Html {
     let Some(menu) = menu else {
         return Html::default();
     };
     let w = s.world();
+    // A message's menu opens away from its receivers: what they will do with it is the question
+    // being asked, so their state stays in view.
+    let message_side = |t: &TokenBox| {
+        let to: Vec<f64> = t.to.iter().filter_map(|n| sc.node(*n)).map(|b| b.center.x).collect();
+        let towards = to.iter().sum::<f64>() / to.len().max(1) as f64;
+        match (to.is_empty(), towards > t.rect.center().x) {
+            (false, true) if t.rect.x > MENU_ROOM => (Point { x: t.rect.x, y: t.rect.y }, Some("open-left")),
+            (false, false) if t.rect.right() < sc.frame.w - MENU_ROOM => {
+                (Point { x: t.rect.right(), y: t.rect.y }, Some("open-right"))
+            }
+            _ => (Point { x: t.rect.right(), y: t.rect.y }, None),
+        }
+    };
+    let mut chosen = None;
     let (anchor, body) = match menu {
         Menu::Message(id) => match sc.tokens.iter().find(|t| t.ids.contains(&id)) {
-            Some(t) => (Point { x: t.rect.right(), y: t.rect.y }, message_menu(w, t, show_time, send)),
+            Some(t) => {
+                let (anchor, side) = message_side(t);
+                chosen = side;
+                (anchor, message_menu(w, t, show_time, send))
+            }
             None => return Html::default(),
         },
         Menu::Overflow(gap) => match sc.overflow.iter().find(|o| o.gap == gap as usize) {
@@ -30,8 +51,8 @@ pub fn view(s: &Session, sc: &Scene, menu: Option<Menu>, show_time: bool, send: 
             None => return Html::default(),
         },
     };
-    // It opens on whichever side of the anchor has room.
-    let side = if anchor.x > sc.frame.w * 0.6 { "open-left" } else { "open-right" };
+    // Otherwise it opens on whichever side of the anchor has room.
+    let side = chosen.unwrap_or(if anchor.x > sc.frame.w * 0.6 { "open-left" } else { "open-right" });
     let vert = if anchor.y > sc.frame.h * 0.55 { "open-up" } else { "open-down" };
     html! {
         <div class={classes!("menu", side, vert)} data-testid="menu" role="dialog" aria-label="Actions"

@@ -72,6 +72,9 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, send: &Callback<Msg>
             <div class="strip-caption">{ card::caption(f, send) }</div>
             { answer().unwrap_or_default() }
         </> },
+        // Acting on a "your turn": its box below says what to do and how it goes, so the strip
+        // gives the narration and leaves the room to the box.
+        Some(f) if crate::ui::guide::active_turn(f.s, f.l).is_some() => narration(),
         Some(f) if crate::ui::guide::place(f.s, f.l).off => html! { <>
             <div class="strip-caption">{ card::caption(f, send) }</div>
             { narration() }
@@ -138,7 +141,6 @@ pub fn strip(s: &Session, follow: Option<&Follow>, poll: &Poll, spot: Option<Spo
                 { words(s, follow, poll, send) }
                 { follow.map(|f| card::turn(f, send)).unwrap_or_default() }
                 { follow.map(|f| card::end(f, send, true)).unwrap_or_default() }
-                { spot_actions(s.world(), spot, send) }
             </div>
             <div class="strip-nav">
                 // Beat progress sits by the clicker's buttons, leaving the top bar room for the
@@ -150,6 +152,9 @@ pub fn strip(s: &Session, follow: Option<&Follow>, poll: &Poll, spot: Option<Spo
                 } else {
                     <button class="primary" data-testid="strip-next" aria-label="Next" onclick={send.reform(next)}>{"▶"}</button>
                 }
+                // The spotlight's actions sit under the clicker's buttons, in room the words
+                // do not use, so the strip does not grow past what a clicker can see.
+                { spot_actions(s.world(), spot, send) }
             </div>
         </div>
     }

@@ -11,6 +11,10 @@ use crate::ui::session::Session;
 use crate::ui::spacetime::{build, labels, Arrow, End};
 use yew::prelude::*;
 
+/// How much larger the diagram is drawn in presenter mode, so its 13 px labels show at 20 px
+/// (style.css says the same number).
+pub const PRESENTER_ZOOM: f64 = 1.54;
+
 /// Height of a step's row: room for a 13 px label above an arrow's start.
 pub const ROW: f64 = 20.0;
 const LEFT: f64 = 46.0;
