@@ -80,7 +80,8 @@ impl Oracle {
         majority: u8,
     ) {
         if let Some(p) = promised.filter(|p| ballot < *p) {
-            let detail = format!("In slot {}, {a} accepted ballot {ballot} although it had promised {p}.", slot + 1);
+            let detail =
+                format!("In slot {}, {a} accepted ballot {ballot} although it had promised {p}.", slot_name(slot));
             self.violate(Invariant::AcceptRespectsPromise, detail);
         }
         let requested = cmd.is_noop() || cmd.value().is_some_and(|v| self.requested().contains(&v));
