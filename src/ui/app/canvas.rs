@@ -33,6 +33,12 @@ impl App {
         </> }
     }
 
+    /// The board's classes: `resized` while the frame differs from the one last drawn (see
+    /// `App::drawn`), which turns the tokens' motion off for that render.
+    pub(super) fn board_class(&self) -> Classes {
+        classes!("board", (self.drawn != Some(self.frame())).then_some("resized"))
+    }
+
     /// The lesson's highlight at this step, while the run follows the lesson.
     fn highlight(&self) -> Option<&crate::sim::lessons::Highlight> {
         let l = self.lesson.as_deref()?;

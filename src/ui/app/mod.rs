@@ -310,7 +310,7 @@ impl Component for App {
                 }
                 <main class="stage">
                     <section class={classes!("canvas", s.world().log().is_some().then_some("with-log"))} aria-label="The cluster">
-                        <div class={classes!("board", (self.drawn != Some(self.frame())).then_some("resized"))}>
+                        <div class={self.board_class()}>
                             { self.canvas_view(send) }
                         </div>
                         { log_grid::view(s.world()) }
@@ -364,7 +364,7 @@ impl App {
                 }
                 <main class="stage">
                     <section class="canvas" aria-label="The cluster">
-                        <div class={classes!("board", (self.drawn != Some(self.frame())).then_some("resized"))}>{ self.canvas_view(send) }</div>
+                        <div class={self.board_class()}>{ self.canvas_view(send) }</div>
                     </section>
                 </main>
                 { embed_view::view(&self.session, &strip, send) }
