@@ -224,11 +224,23 @@ fn a_client_may_only_send_the_next_command_of_its_stream() {
     assert!(matches!(&ev[..], [Event::Rejected { .. }]));
 }
 
+/// The explorer searches the log too: with a minority quorum, P1 commits "X1" in slot s1 while
+/// only one acceptor holds it, and the run it returns replays to that breach.
 #[test]
-fn the_explorer_refuses_multi_mode_rather_than_calling_it_safe() {
-    use paxoscope::sim::explore::{Bounds, Explorer};
-    let err = Explorer::new(multi(), 1, Bounds::default()).err().expect("refused");
-    assert!(err.contains("single-decree Paxos only"), "{err}");
+fn the_explorer_searches_multi_mode_and_its_run_replays() {
+    use paxoscope::sim::explore::{Bounds, Explorer, Verdict};
+    use paxoscope::sim::{Invariant, Timeline};
+    let mut cfg = Config { slots: 2, ..multi() };
+    cfg.mutations.insert(paxoscope::paxos::Switch::MinorityQuorum);
+    let mut ex = Explorer::new(cfg.clone(), 1, Bounds::for_config(&cfg)).expect("multi mode is searched");
+    while !ex.run(10_000).done {}
+    let Some(Verdict::Violation { commands, invariant, detail, .. }) = ex.verdict().cloned() else {
+        panic!("{:?}", ex.verdict());
+    };
+    assert_eq!(invariant, Invariant::OnlyChosenIsLearned);
+    assert!(detail.contains("slot s1"), "{detail}");
+    let t = Timeline::replay(cfg, 1, &commands).unwrap();
+    assert!(t.world_at(t.len()).oracle().violations().iter().any(|(i, d)| *i == invariant && d.contains("slot s1")));
 }
 
 /// Trace format version 2 carries multi mode: every log message and decision reads back as

@@ -34,6 +34,12 @@ const USAGE: &str = "usage:
       Prints states, time, states per second and the verdict (progress on stderr); a
       counterexample follows as a trace. Exits 0 when no harm is found, 1 with a
       counterexample, 3 at the cap without a verdict, 2 on bad usage.
+      --mode multi searches Multi-Paxos: C1 \"X1\" and C2 \"Y1\" sent to P1, a log of --slots
+      slots (default 2), 2 ballots in all (the first leader's and one leader change), at most
+      one client retry; per-slot agreement and validity, and commits and replies, are checked.
+      It runs on one thread and stores whole worlds, about 2.5 kB each (default cap 1000000
+      states; acceptor_amnesia needs --max-states 3000000); learners are left out of its state.
+      Of the reductions, symmetry and last-ballots apply there; the other two do not.
   paxoscope-cli explore --list-mutations
       Prints the rule-breaking switch names, separated by spaces.
   paxoscope-cli help";
@@ -206,7 +212,18 @@ fn cmd_explore(args: &[String]) -> Result<String, Fail> {
         return Ok(Switch::ALL.iter().map(|m| m.name()).collect::<Vec<_>>().join(" "));
     }
     let mut set = ExploreFlags::default();
-    let cfg = parse_flags("explore", args, |flag, f| set.parse(flag, f))?;
+    let mut cfg = parse_flags("explore", args, |flag, f| set.parse(flag, f))?;
+    if cfg.mode == paxoscope::sim::Mode::Multi {
+        // The log the Multi-Paxos search is sized for; a longer one only when asked for.
+        if !args.iter().any(|a| a == "--slots") {
+            cfg.slots = 2;
+        }
+        // It stores whole worlds, about 2.5 kB each, and runs on one thread.
+        if !args.iter().any(|a| a == "--max-states") {
+            set.max_states = MULTI_MAX_STATES;
+        }
+        set.threads = 1;
+    }
     let bounds = set.bounds(&cfg)?;
     let mut ex = Explorer::with(cfg.clone(), set.seed, bounds, set.options).map_err(usage)?;
     ex.set_threads(set.threads);
@@ -236,7 +253,7 @@ fn cmd_explore(args: &[String]) -> Result<String, Fail> {
         if set.threads == 1 { "" } else { "s" },
         p.states as f64 / secs.max(1e-9),
         ex.peak_bytes() as f64 / 1e6,
-        describe(&bounds)
+        describe(&bounds, &cfg)
     );
     match ex.verdict() {
         Some(Verdict::Safe { states }) => Ok(format!("{head}\nverdict: safe: no violation in {states} states")),
@@ -260,6 +277,9 @@ fn cmd_explore(args: &[String]) -> Result<String, Fail> {
         None => Err(usage("the search stopped without a verdict")),
     }
 }
+
+/// The default cap of a Multi-Paxos search.
+const MULTI_MAX_STATES: usize = 1_000_000;
 
 /// `explore`'s own flags.
 struct ExploreFlags {
@@ -326,7 +346,7 @@ impl ExploreFlags {
     /// for less than a switch needs is refused, with the flag that fixes it.
     fn bounds(&self, cfg: &Config) -> Result<Bounds, Fail> {
         let mut b = Bounds::for_config(cfg);
-        let raised = b != Bounds::default() && self.crashes.is_none();
+        let raised = b.max_crashes > 0 && self.crashes.is_none();
         b.max_rounds = self.rounds.unwrap_or(b.max_rounds);
         b.max_crashes = self.crashes.unwrap_or(b.max_crashes);
         b.max_duplicates = self.duplicates.unwrap_or(b.max_duplicates);
@@ -376,10 +396,19 @@ fn plural(n: u8, one: &str, many: &str) -> String {
     }
 }
 
-/// "3 rounds in all, 0 crashes, 0 duplicates, 0 drops".
-fn describe(b: &Bounds) -> String {
+/// "3 rounds in all, 0 crashes, 0 duplicates, 0 drops" (and, for a log, its slots and the
+/// client retry).
+fn describe(b: &Bounds, cfg: &Config) -> String {
+    let log = match cfg.mode {
+        paxoscope::sim::Mode::Multi => format!(
+            ", {} retry by a client; a log of {}",
+            paxoscope::sim::explore::MAX_RETRIES,
+            plural(cfg.slots, "slot", "slots")
+        ),
+        paxoscope::sim::Mode::Single => String::new(),
+    };
     format!(
-        "{} rounds in all, {}, {}, {}",
+        "{} rounds in all, {}, {}, {}{log}",
         b.max_rounds,
         plural(b.max_crashes, "crash", "crashes"),
         plural(b.max_duplicates, "duplicate", "duplicates"),

@@ -24,6 +24,23 @@ impl LogOracle {
         self.chosen.get(slot as usize).copied().flatten()
     }
 
+    /// Hashes the records with each set of voters renamed by `voters` (the explorer's symmetry;
+    /// the votes stay in order, as they are sorted by slot, ballot and command).
+    pub(crate) fn hash_renamed(&self, h: &mut impl std::hash::Hasher, voters: impl Fn(u16) -> u16) {
+        use std::hash::Hash;
+        for (s, b, c, who) in &self.votes {
+            (s, b, c, voters(*who)).hash(h);
+        }
+        (self.votes.len(), self.chosen, self.applied).hash(h);
+    }
+
+    /// Copies `src`, reusing this record's allocation.
+    pub(crate) fn copy_from(&mut self, src: &LogOracle) {
+        self.votes.clone_from(&src.votes);
+        self.chosen = src.chosen;
+        self.applied = src.applied;
+    }
+
     /// How many slots from the start are chosen, without a gap: the chosen prefix.
     pub fn chosen_prefix(&self) -> u8 {
         self.chosen.iter().take_while(|c| c.is_some()).count() as u8
@@ -63,7 +80,8 @@ impl Oracle {
         majority: u8,
     ) {
         if let Some(p) = promised.filter(|p| ballot < *p) {
-            let detail = format!("In slot {}, {a} accepted ballot {ballot} although it had promised {p}.", slot + 1);
+            let detail =
+                format!("In slot {}, {a} accepted ballot {ballot} although it had promised {p}.", slot_name(slot));
             self.violate(Invariant::AcceptRespectsPromise, detail);
         }
         let requested = cmd.is_noop() || cmd.value().is_some_and(|v| self.requested().contains(&v));

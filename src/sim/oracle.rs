@@ -138,12 +138,25 @@ impl Oracle {
         self.pending.clear();
     }
 
+    /// Hashes the history the Multi-Paxos explorer keeps: each proposer's ballots (for
+    /// uniqueness) and the log's votes, chosen slots and applied prefixes.
+    pub(crate) fn hash_log_history(&self, h: &mut impl std::hash::Hasher, voters: impl Fn(u16) -> u16) {
+        use std::hash::Hash;
+        (self.last_started, self.max_started).hash(h);
+        if let Some(log) = self.log.as_deref() {
+            log.hash_renamed(h, voters);
+        }
+    }
+
     /// Copies the explorer-relevant history of `src`, reusing allocations.
     pub(crate) fn copy_history_from(&mut self, src: &Oracle) {
         self.votes.clone_from(&src.votes);
         self.chosen.clone_from(&src.chosen);
         self.last_started = src.last_started;
         self.max_started = src.max_started;
+        if let (Some(dst), Some(src)) = (self.log.as_deref_mut(), src.log.as_deref()) {
+            dst.copy_from(src);
+        }
         self.violations.clear();
         self.pending.clear();
     }

@@ -24,15 +24,40 @@ fn bounds(b: &Bounds, rounds: (&str, &str)) -> String {
     )
 }
 
-/// The cluster searched: "2 clients, 2 proposers, 3 acceptors, 1 learner".
+/// The cluster searched: "2 clients, 2 proposers, 3 acceptors, 1 learner" (and for a log, "a
+/// log of 8 slots").
 pub fn cluster(c: &Config) -> String {
+    let log = match c.mode {
+        crate::sim::Mode::Multi => format!(", a log of {}", count(c.slots, "slot", "slots")),
+        crate::sim::Mode::Single => String::new(),
+    };
     format!(
-        "{}, {}, {}, {}",
+        "{}, {}, {}, {}{log}",
         count(c.clients, "client", "clients"),
         count(c.proposers, "proposer", "proposers"),
         count(c.acceptors, "acceptor", "acceptors"),
         count(c.learners, "learner", "learners")
     )
+}
+
+/// Where the browser stops a Multi-Paxos search without a verdict: it stores whole worlds,
+/// about 2.5 kB each.
+pub const MULTI_STATE_LIMIT: usize = 250_000;
+
+/// What the bounds cover for `c`: for a log, what the Multi-Paxos search tries and leaves out.
+pub fn covers_in(b: &Bounds, c: &Config) -> String {
+    match c.mode {
+        crate::sim::Mode::Single => covers(b),
+        crate::sim::Mode::Multi => {
+            let limit = format!("{},{:03}", MULTI_STATE_LIMIT / 1000, MULTI_STATE_LIMIT % 1000);
+            format!(
+            "Multi-Paxos: each client's first command goes to P1; {} in all{}, at most one client retry. Every slot is checked; learners are left out (nothing they do changes a vote). The browser stops at {} states: enough for skip_recovery, ignore_reported_values, minority_quorum and accept_below_promise, and to prove a log of 1 slot safe through a leader change; not for acceptor_amnesia, nor to prove a longer log safe (use paxoscope-cli explore --mode multi).",
+            count(b.max_rounds, "ballot", "ballots"),
+            if b.max_rounds >= 2 { " (the first leader's and one leader change)" } else { " (one leader, no change)" },
+            limit
+        )
+        }
+    }
 }
 
 /// What the bounds can and cannot catch, in the terms of the classic mistakes.
@@ -106,6 +131,17 @@ fn steps(broken_at: Option<usize>, harm_at: Option<usize>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_log_search_says_what_it_covers_and_where_it_stops() {
+        let c = Config { mode: crate::sim::Mode::Multi, slots: 2, ..Config::default() };
+        let b = Bounds::for_config(&c);
+        let t = covers_in(&b, &c);
+        assert!(t.contains("2 ballots in all (the first leader's and one leader change)"), "{t}");
+        assert!(t.contains("stops at 250,000 states"), "{t}");
+        assert!(cluster(&c).ends_with("a log of 2 slots"));
+        assert_eq!(covers_in(&Bounds::default(), &Config::default()), covers(&Bounds::default()));
+    }
     use crate::sim::Invariant;
 
     #[test]

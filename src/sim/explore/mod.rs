@@ -23,6 +23,9 @@
 //!   and a lost message is no different, for safety, from one never delivered.
 
 mod frontier;
+mod multi;
+#[cfg(test)]
+mod multi_tests;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
 mod path;
@@ -68,6 +71,9 @@ impl Bounds {
     /// switch or on chosen nodes, only shows after a crash and a restart.
     pub fn for_config(config: &Config) -> Bounds {
         let mut b = Bounds::default();
+        if config.mode == crate::sim::Mode::Multi {
+            b.max_rounds = MULTI_ROUNDS;
+        }
         if needs_crash(config) {
             b.max_crashes = 1;
         }
@@ -94,6 +100,11 @@ impl Bounds {
         Ok(())
     }
 }
+
+/// Ballots in all in a Multi-Paxos search by default: the first leader's, and one leader change.
+pub const MULTI_ROUNDS: u32 = 2;
+
+pub use multi::MAX_RETRIES;
 
 /// How to search: where to stop, and which reductions to use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -233,6 +244,8 @@ pub struct Explorer {
     rule: Option<(Invariant, String)>,
     worker: Worker,
     threads: usize,
+    /// The search itself, in Multi-Paxos mode (the fields above then hold only its setup).
+    multi: Option<Box<multi::MultiSearch>>,
 }
 
 impl Explorer {
@@ -245,10 +258,8 @@ impl Explorer {
     /// A search with the given options.
     pub fn with(config: Config, seed: u64, bounds: Bounds, options: Options) -> Result<Self, String> {
         bounds.validate()?;
-        // Its state encoding and reductions are single-decree Paxos's; a log world would be
-        // searched as if it had nothing to do, so say so instead of calling it safe.
         if config.mode == crate::sim::Mode::Multi {
-            return Err("the explorer searches single-decree Paxos only; multi mode is checked by the oracle on every step and by random walks (simulate --mode multi)".into());
+            return Explorer::multi(config, seed, bounds, options);
         }
         let roots = start(&config, seed, &bounds, &options)?;
         let values = ValueTable::new((0..config.clients).map(default_value));
@@ -272,6 +283,7 @@ impl Explorer {
             best: None,
             rule: None,
             threads: 1,
+            multi: None,
         };
         let mut bytes = Vec::new();
         for (i, r) in e.roots.iter().enumerate() {
@@ -282,6 +294,34 @@ impl Explorer {
         }
         e.check_setup();
         Ok(e)
+    }
+
+    /// A Multi-Paxos search (see `multi`): it runs on one thread, and the setup is its root.
+    fn multi(config: Config, seed: u64, bounds: Bounds, options: Options) -> Result<Self, String> {
+        let search = multi::MultiSearch::new(&config, seed, bounds, options)?;
+        let (world, prefix) = multi::setup(&config, seed)?;
+        Ok(Explorer {
+            bounds,
+            options,
+            values: ValueTable::default(),
+            seed,
+            config,
+            worker: Worker::new(&world),
+            roots: vec![Root { world, prefix, counters: [0; COUNTERS] }],
+            seen: Seen::new(),
+            level: Frontier::default(),
+            next: Frontier::default(),
+            cursor: 0,
+            expanded: 0,
+            transitions: 0,
+            depth: 0,
+            peak_frontier: 0,
+            verdict: None,
+            best: None,
+            rule: None,
+            threads: 1,
+            multi: Some(Box::new(search)),
+        })
     }
 
     /// A breach in the setup itself (a rule switch can break a rule as the first ballots start):
@@ -323,11 +363,17 @@ impl Explorer {
 
     /// The verdict, once the search is over.
     pub fn verdict(&self) -> Option<&Verdict> {
+        if let Some(m) = &self.multi {
+            return m.verdict();
+        }
         self.verdict.as_ref()
     }
 
     /// Where the search stands.
     pub fn progress(&self) -> Progress {
+        if let Some(m) = &self.multi {
+            return m.progress();
+        }
         Progress {
             states: self.seen.len(),
             expanded: self.expanded,
@@ -340,12 +386,20 @@ impl Explorer {
 
     /// Peak bytes held by the search: the seen-table plus the largest two levels.
     pub fn peak_bytes(&self) -> usize {
+        if let Some(m) = &self.multi {
+            return m.peak_bytes();
+        }
         self.seen.bytes() + self.peak_frontier
     }
 
     /// Has the search stored `w` (with learners settled), reached with these path counters
     /// `[duplicates, crashes, drops, ballots]`?
+    /// (In Multi-Paxos mode the counters also hold client retries, which this leaves at 0.)
     pub fn has_seen(&self, w: &World, counters: [u8; 4]) -> bool {
+        if let Some(m) = &self.multi {
+            let [d, c, r, b] = counters;
+            return m.has_seen(w, [d, c, r, b, 0]);
+        }
         self.seen.get(fingerprint(&path::stored_form(self, w, counters))).is_some()
     }
 
@@ -353,6 +407,9 @@ impl Explorer {
     /// every request's delivery. (The search also starts from the worlds where only some of the
     /// requests are ever delivered.)
     pub fn prefix(&self) -> &[Command] {
+        if let Some(m) = &self.multi {
+            return m.prefix();
+        }
         &self.roots[0].prefix
     }
 
@@ -378,6 +435,9 @@ impl Explorer {
 
     /// Expands up to `budget` states; returns where the search stands.
     pub fn run(&mut self, budget: usize) -> Progress {
+        if let Some(m) = &mut self.multi {
+            return m.run(budget);
+        }
         let mut left = budget;
         while left > 0 && self.verdict.is_none() {
             if self.cursor == self.level.len() && !self.next_level() {

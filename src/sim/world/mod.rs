@@ -15,6 +15,7 @@ pub mod codec;
 mod dispatch;
 mod effects;
 mod log;
+pub mod log_key;
 pub mod symmetry;
 
 use super::command::{Command, DropReason, Event, MsgId};

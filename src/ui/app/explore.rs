@@ -18,6 +18,14 @@ fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
+/// Where the browser stops a search of `config` without a verdict.
+fn state_limit(config: &crate::sim::Config) -> usize {
+    match config.mode {
+        crate::sim::Mode::Multi => crate::ui::verdict::MULTI_STATE_LIMIT,
+        crate::sim::Mode::Single => BROWSER_STATE_LIMIT,
+    }
+}
+
 impl App {
     pub(super) fn on_explore(&mut self, ctx: &Context<Self>, e: Explore) {
         match e {
@@ -64,9 +72,13 @@ impl App {
             if run.progress.done {
                 run.verdict = run.ex.verdict().cloned();
                 found = matches!(run.verdict, Some(Verdict::Violation { .. }));
-            } else if run.progress.states >= BROWSER_STATE_LIMIT {
+            } else if run.progress.states >= state_limit(run.ex.config()) {
+                let cli = match run.ex.config().mode {
+                    crate::sim::Mode::Multi => "paxoscope-cli explore --mode multi",
+                    crate::sim::Mode::Single => "paxoscope-cli explore",
+                };
                 run.stopped = Some(format!(
-                    "Stopped at {} states without a verdict: tighten the bounds (or use paxoscope-cli explore).",
+                    "Stopped at {} states without a verdict: tighten the bounds (or use {cli}).",
                     run.progress.states
                 ));
             } else {

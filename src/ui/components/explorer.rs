@@ -146,7 +146,7 @@ fn BoundsForm(p: &BoundsProps) -> Html {
     };
     html! { <>
         <div class="fields explore-bounds">{ for inputs }</div>
-        <p class="small" data-testid="explore-covers">{ problem.clone().unwrap_or_else(|| verdict::covers(&bounds)) }</p>
+        <p class="small" data-testid="explore-covers">{ problem.clone().unwrap_or_else(|| verdict::covers_in(&bounds, &p.config)) }</p>
         <label class="check small">
             <input type="checkbox" data-testid="explore-stop-at-rule" checked={*stop_at_rule} onchange={toggle_stop} />
             {" Stop at the first broken rule (instead of searching on for the harm it allows)"}
