@@ -32,6 +32,8 @@ test('step through the happy path until the chosen banner shows', async () => {
   // Chosen is the global view; learning comes later, and P2, which took no part, never does.
   await stepUntil(page, async () => /Found out so far: C1, C2, P1, A1, A2, A3, L1; not yet: P2\./.test(await banner.textContent()));
   assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'ok');
+  // Only single-decree's properties, in its words: no log, no slots.
+  assert.doesNotMatch(await page.getByTestId('invariants').textContent(), /slot|log/);
   assert.match(await page.getByTestId('node-L1').getAttribute('data-label'), /learned "X"/);
   await page.waitForTimeout(700);
   await shot(page, '03-learned');

@@ -73,6 +73,8 @@ test('multi mode fits at 1920x1080 and 1280x720 without overlaps', async () => {
     const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&md=multi&run=q-C1-X1`, { width, height });
     await page.getByTestId('log-grid').waitFor();
     await stepUntil(page, async () => (await prefix(page)) >= 1);
+    // The safety panel speaks of the log: one value per slot, applied in slot order.
+    await text(page.getByTestId('invariants'), /At most one value is chosen in each slot[\s\S]*apply the log in slot order/);
     const boxes = await page.evaluate(() => {
       const r = (el) => el.getBoundingClientRect();
       const grid = r(document.querySelector('[data-testid=log-grid]'));

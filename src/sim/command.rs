@@ -162,6 +162,21 @@ impl Invariant {
         }
     }
 
+    /// The statement as it reads in `mode`: in Multi-Paxos the value-level properties hold for
+    /// each slot of the log.
+    pub fn statement_in(self, mode: crate::sim::Mode) -> &'static str {
+        match (self, mode) {
+            (Invariant::Agreement, crate::sim::Mode::Multi) => "At most one value is chosen in each slot",
+            (Invariant::Validity, crate::sim::Mode::Multi) => {
+                "Only a command some client sent (or a no-op) can be chosen in a slot"
+            }
+            (Invariant::OnlyChosenIsLearned, crate::sim::Mode::Multi) => {
+                "Learners, commits and replies carry only each slot's chosen value"
+            }
+            (inv, _) => inv.statement(),
+        }
+    }
+
     /// A one-line statement of the property.
     pub fn statement(self) -> &'static str {
         match self {

@@ -136,13 +136,15 @@ fn phases(s: &Session) -> Html {
 fn invariants(s: &Session) -> Html {
     let broken = s.world().oracle().violations();
     let ok = broken.is_empty();
-    let rows = Invariant::ALL.iter().map(|inv| {
+    let mode = s.timeline().config().mode;
+    // Only the properties of the protocol on screen, worded for it.
+    let rows = Invariant::ALL.iter().filter(|inv| inv.in_mode(mode)).map(|inv| {
         let details: Vec<&String> = broken.iter().filter(|(i, _)| i == inv).map(|(_, d)| d).collect();
         let good = details.is_empty();
         html! {
             <li class={if good { "inv ok" } else { "inv broken" }}>
                 <span class="inv-mark" aria-hidden="true">{if good { "✓" } else { "✗" }}</span>
-                <span class="inv-text">{inv.statement()}
+                <span class="inv-text">{inv.statement_in(mode)}
                     { for details.iter().take(2).map(|d| html! { <span class="inv-detail">{d.as_str()}</span> }) }
                 </span>
             </li>
