@@ -246,13 +246,12 @@ fn log_lines(w: &World, log: &crate::paxos::multi::LogNodes, id: NodeId) -> Vec<
             let p = &log.proposers[i];
             let b = p.ballot.map_or(String::new(), |b| b.to_string());
             // The slots a Phase 1 covers are on the log grid's bracket, not repeated here.
+            // A follower whose estimate names itself (after a crash, say) knows of no leader; the words
+            // are short, as the card budget in `scene::columns` expects.
+            let estimate = if p.leader == id { String::from("no leader") } else { format!("{} leads", p.leader) };
             match p.stage {
-                Stage::Follower if p.max_round == 0 => {
-                    vec![line(String::from("follower")), line(format!("{} leads", p.leader))]
-                }
-                Stage::Follower => {
-                    vec![durable(format!("follower · r{}", p.max_round)), line(format!("{} leads", p.leader))]
-                }
+                Stage::Follower if p.max_round == 0 => vec![line(String::from("follower")), line(estimate)],
+                Stage::Follower => vec![durable(format!("follower · r{}", p.max_round)), line(estimate)],
                 Stage::Preparing => {
                     vec![durable(format!("Phase 1 · {b}")), dots("promises", p.promises.count_ones(), w.quorum())]
                 }
