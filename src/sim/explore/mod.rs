@@ -263,7 +263,29 @@ impl Explorer {
         }
         let roots = start(&config, seed, &bounds, &options)?;
         let values = ValueTable::new((0..config.clients).map(default_value));
-        let mut e = Explorer {
+        let mut e = Explorer::fresh(config, seed, bounds, options, values, roots, None);
+        let mut bytes = Vec::new();
+        for (i, r) in e.roots.iter().enumerate() {
+            Worker::encode(&r.world, r.counters, &e.values, &e.options, &mut bytes);
+            if e.seen.insert(fingerprint(&bytes), 0, Action::root(i)) {
+                e.level.push(&bytes);
+            }
+        }
+        e.check_setup();
+        Ok(e)
+    }
+
+    /// A search not yet started from `roots`: nothing seen, nothing expanded, one thread.
+    fn fresh(
+        config: Config,
+        seed: u64,
+        bounds: Bounds,
+        options: Options,
+        values: ValueTable,
+        roots: Vec<Root>,
+        multi: Option<Box<multi::MultiSearch>>,
+    ) -> Self {
+        Explorer {
             bounds,
             options,
             values,
@@ -283,45 +305,16 @@ impl Explorer {
             best: None,
             rule: None,
             threads: 1,
-            multi: None,
-        };
-        let mut bytes = Vec::new();
-        for (i, r) in e.roots.iter().enumerate() {
-            Worker::encode(&r.world, r.counters, &e.values, &e.options, &mut bytes);
-            if e.seen.insert(fingerprint(&bytes), 0, Action::root(i)) {
-                e.level.push(&bytes);
-            }
+            multi,
         }
-        e.check_setup();
-        Ok(e)
     }
 
     /// A Multi-Paxos search (see `multi`): it runs on one thread, and the setup is its root.
     fn multi(config: Config, seed: u64, bounds: Bounds, options: Options) -> Result<Self, String> {
         let search = multi::MultiSearch::new(&config, seed, bounds, options)?;
         let (world, prefix) = multi::setup(&config, seed)?;
-        Ok(Explorer {
-            bounds,
-            options,
-            values: ValueTable::default(),
-            seed,
-            config,
-            worker: Worker::new(&world),
-            roots: vec![Root { world, prefix, counters: [0; COUNTERS] }],
-            seen: Seen::new(),
-            level: Frontier::default(),
-            next: Frontier::default(),
-            cursor: 0,
-            expanded: 0,
-            transitions: 0,
-            depth: 0,
-            peak_frontier: 0,
-            verdict: None,
-            best: None,
-            rule: None,
-            threads: 1,
-            multi: Some(Box::new(search)),
-        })
+        let roots = vec![Root { world, prefix, counters: [0; COUNTERS] }];
+        Ok(Explorer::fresh(config, seed, bounds, options, ValueTable::default(), roots, Some(Box::new(search))))
     }
 
     /// A breach in the setup itself (a rule switch can break a rule as the first ballots start):
