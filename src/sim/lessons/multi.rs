@@ -165,7 +165,9 @@ pub const LEADER_CRASH: (Meta, Recipe) = (
     crash,
 );
 
-fn crash(b: &mut Builder) {
+/// The opening lessons 14 and 15 share: two proposers, P1 runs Phase 1 and gets C1's first
+/// command chosen in s1 (beat 1).
+fn p1_leads_and_x1_is_chosen(b: &mut Builder) {
     reconfigure(b, small(2, 1));
     b.act(|s| {
         s.next_command(C1).deliver(Pick::kind(Kind::Request));
@@ -180,6 +182,10 @@ fn crash(b: &mut Builder) {
             s.deliver(Pick::kind(Kind::Accept).to(a(1)));
         },
     );
+}
+
+fn crash(b: &mut Builder) {
+    p1_leads_and_x1_is_chosen(b);
     b.beat(Claim::Applies { node: C1, slot: 0 }, "The news spreads: C1 applies s1.", |s| drain(s, C1));
     b.act(|s| {
         s.next_command(C1).next_command(C1).deliver(Pick::kind(Kind::Request));
@@ -281,20 +287,7 @@ pub const TWO_LEADERS: (Meta, Recipe) = (
 );
 
 fn two(b: &mut Builder) {
-    reconfigure(b, small(2, 1));
-    b.act(|s| {
-        s.next_command(C1).deliver(Pick::kind(Kind::Request));
-        s.deliver_all(Pick::kind(Kind::Prepare));
-        s.deliver(Pick::kind(Kind::Promise)).deliver(Pick::kind(Kind::Promise));
-        s.deliver(Pick::kind(Kind::Accept).to(a(0)));
-    });
-    b.beat(
-        Claim::SlotChosen { slot: 0, value: x(1) },
-        "P1 ran Phase 1 with ballot 1.1 and leads. C1's first command, \"X1\", is chosen in s1.",
-        |s| {
-            s.deliver(Pick::kind(Kind::Accept).to(a(1)));
-        },
-    );
+    p1_leads_and_x1_is_chosen(b);
     b.act(|s| drain(s, C1));
     b.act(|s| {
         s.next_command(C1);
