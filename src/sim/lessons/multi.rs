@@ -165,27 +165,25 @@ pub const LEADER_CRASH: (Meta, Recipe) = (
     crash,
 );
 
-/// The opening lessons 14 and 15 share: two proposers, P1 runs Phase 1 and gets C1's first
-/// command chosen in s1 (beat 1).
-fn p1_leads_and_x1_is_chosen(b: &mut Builder) {
-    reconfigure(b, small(2, 1));
+/// The opening lessons 14 to 16 share: on the cluster `config`, P1 runs Phase 1 and gets C1's
+/// first command chosen in s1, told by `caption` (beat 1).
+fn p1_leads_and_x1_is_chosen(b: &mut Builder, config: Config, caption: &str) {
+    reconfigure(b, config);
     b.act(|s| {
         s.next_command(C1).deliver(Pick::kind(Kind::Request));
         s.deliver_all(Pick::kind(Kind::Prepare));
         s.deliver(Pick::kind(Kind::Promise)).deliver(Pick::kind(Kind::Promise));
         s.deliver(Pick::kind(Kind::Accept).to(a(0)));
     });
-    b.beat(
-        Claim::SlotChosen { slot: 0, value: x(1) },
-        "P1 ran Phase 1 with ballot 1.1 and leads. C1's first command, \"X1\", is chosen in s1.",
-        |s| {
-            s.deliver(Pick::kind(Kind::Accept).to(a(1)));
-        },
-    );
+    b.beat(Claim::SlotChosen { slot: 0, value: x(1) }, caption, |s| {
+        s.deliver(Pick::kind(Kind::Accept).to(a(1)));
+    });
 }
 
+const P1_LEADS: &str = "P1 ran Phase 1 with ballot 1.1 and leads. C1's first command, \"X1\", is chosen in s1.";
+
 fn crash(b: &mut Builder) {
-    p1_leads_and_x1_is_chosen(b);
+    p1_leads_and_x1_is_chosen(b, small(2, 1), P1_LEADS);
     b.beat(Claim::Applies { node: C1, slot: 0 }, "The news spreads: C1 applies s1.", |s| drain(s, C1));
     b.act(|s| {
         s.next_command(C1).next_command(C1).deliver(Pick::kind(Kind::Request));
@@ -287,7 +285,7 @@ pub const TWO_LEADERS: (Meta, Recipe) = (
 );
 
 fn two(b: &mut Builder) {
-    p1_leads_and_x1_is_chosen(b);
+    p1_leads_and_x1_is_chosen(b, small(2, 1), P1_LEADS);
     b.act(|s| drain(s, C1));
     b.act(|s| {
         s.next_command(C1);
@@ -378,19 +376,10 @@ pub const CATCH_UP: (Meta, Recipe) = (
 );
 
 fn catch(b: &mut Builder) {
-    reconfigure(b, small(1, 2));
-    b.act(|s| {
-        s.next_command(C1).deliver(Pick::kind(Kind::Request));
-        s.deliver_all(Pick::kind(Kind::Prepare));
-        s.deliver(Pick::kind(Kind::Promise)).deliver(Pick::kind(Kind::Promise));
-        s.deliver(Pick::kind(Kind::Accept).to(a(0)));
-    });
-    b.beat(
-        Claim::SlotChosen { slot: 0, value: x(1) },
+    p1_leads_and_x1_is_chosen(
+        b,
+        small(1, 2),
         "Two learners this time. P1 leads with ballot 1.1, and \"X1\" is chosen in s1.",
-        |s| {
-            s.deliver(Pick::kind(Kind::Accept).to(a(1)));
-        },
     );
     b.act(|s| {
         let not_l2 = |m: &crate::sim::network::InFlight| m.to != L2;
