@@ -24,6 +24,7 @@
 
 mod frontier;
 mod multi;
+mod multi_order;
 #[cfg(test)]
 mod multi_tests;
 #[cfg(not(target_arch = "wasm32"))]
@@ -120,6 +121,10 @@ pub struct Options {
     pub requests_first: bool,
     /// A crashed node restarts at once.
     pub instant_restarts: bool,
+    /// Multi-Paxos only: in the last phase, make at once a delivery that commutes with every
+    /// other move (a partial-order reduction, used only to prove a log with no rule switched
+    /// off safe; see `multi_order`).
+    pub partial_order: bool,
 }
 
 impl Default for Options {
@@ -130,6 +135,7 @@ impl Default for Options {
             last_ballots: true,
             requests_first: true,
             instant_restarts: true,
+            partial_order: true,
         }
     }
 }
@@ -142,6 +148,7 @@ impl Options {
         last_ballots: false,
         requests_first: false,
         instant_restarts: false,
+        partial_order: false,
     };
 }
 

@@ -19,6 +19,9 @@
 //! crash, Nacks that can change nothing, and the Prepares and Accepts refused with them, are
 //! left out; see `world::log_key::log_relevant`).
 //!
+//! And a partial-order reduction (`Options::partial_order`, see `multi_order`), only to prove a
+//! log with no rule switched off safe: a breach it finds is searched for again without it.
+//!
 //! Every move is exactly one command (a crash and a restart are two moves), so breadth-first
 //! order makes the first breach found a shortest run, counting every step.
 
@@ -30,6 +33,7 @@ use crate::sim::command::{Command, Event, Invariant};
 use crate::sim::config::Config;
 use crate::sim::world::log_key::{acceptor_perms, log_relevant};
 use crate::sim::world::World;
+use super::multi_order::ample;
 
 /// Path counters: duplicates, crashes, drops, ballots started, client retries.
 type Counters = [u8; 5];
@@ -68,6 +72,14 @@ pub(super) struct MultiSearch {
     /// Renamings of the acceptors states are fingerprinted under (just the identity without
     /// `Options::symmetry`).
     perms: Vec<[u8; 9]>,
+    /// Is the partial-order reduction on (see `multi_order`)?
+    pub(super) order: bool,
+    /// Search again without it when it finds a breach (for a shortest run)?
+    pub(super) recheck: bool,
+    /// With it: the fingerprints first found at the next depth.
+    fresh: std::collections::HashSet<u64>,
+    config: Config,
+    seed: u64,
 }
 
 /// The setup every search starts from: each client asks the proposer it believes leads (P1)
@@ -95,6 +107,9 @@ impl MultiSearch {
         start.keep_log_relevant();
         let counters = [0; 5];
         let perms = if options.symmetry { acceptor_perms(&root) } else { vec![[0, 1, 2, 3, 4, 5, 6, 7, 8]] };
+        // Only where no rule is off: the reduction's argument leans on the rules (a proposer
+        // commits only what a quorum voted for).
+        let order = options.partial_order && config.mutations.is_empty() && config.amnesia.is_empty();
         let fp = start.log_fingerprint(&counters, &perms);
         let mut seen = Seen::new();
         seen.insert(fp, 0, Action::root(0));
@@ -118,6 +133,11 @@ impl MultiSearch {
             actions: Vec::new(),
             work,
             perms,
+            order,
+            recheck: true,
+            fresh: Default::default(),
+            config: config.clone(),
+            seed,
         })
     }
 
@@ -178,36 +198,44 @@ impl MultiSearch {
                 Some((invariant, detail)) => Verdict::NoHarm { states, invariant, detail },
                 None => Verdict::Safe { states },
             });
+            self.recheck_without_order();
             return false;
         }
         self.level = std::mem::take(&mut self.next);
+        self.fresh.clear();
         self.cursor = 0;
         self.depth += 1;
         true
     }
 
+    /// A verdict other than safe, found with the partial-order reduction, may rest on a run
+    /// longer than needed: the search starts again without it.
+    fn recheck_without_order(&mut self) {
+        if !(self.order && self.recheck) || matches!(self.verdict, Some(Verdict::Safe { .. })) {
+            return;
+        }
+        let options = Options { partial_order: false, ..self.options };
+        if let Ok(plain) = MultiSearch::new(&self.config, self.seed, self.bounds, options) {
+            *self = plain;
+        }
+    }
+
     /// Every move from level state `i`.
     fn expand(&mut self, i: usize) {
-        let Node { world, counters, fp } = &self.level[i];
+        let Node { world, counters, .. } = &self.level[i];
         list(world, *counters, &self.bounds, &mut self.actions);
+        if self.order && last_phase(world, counters, &self.bounds) {
+            if let Some(part) = ample(world, &self.actions) {
+                if !self.closes_a_cycle(i, &part) {
+                    self.actions = part;
+                }
+            }
+        }
+        let fp = self.level[i].fp;
         for ai in 0..self.actions.len() {
             let action = self.actions[ai];
-            let mut c = *counters;
-            bump(&mut c, action);
-            let w = &mut self.work;
-            w.restore_log_from(world);
-            self.events.clear();
-            for cmd in action.commands(|k| world.in_flight().get(k as usize).map_or(0, |m| m.id)) {
-                w.apply_into(&cmd, &mut self.events);
-            }
-            let started = self.events.iter().filter(|e| is_ballot_start(e)).count();
-            c[3] = c[3].saturating_add(started as u8);
-            // A move that starts more ballots than the bounds allow is outside them.
-            if c[3] as u32 > self.bounds.max_rounds {
-                continue;
-            }
+            let Some(c) = self.try_move(i, action) else { continue };
             self.transitions += 1;
-            w.mark_last_ballots(last(&c, &self.bounds, w.config(), &self.options));
             let broke = self.events.iter().find_map(|e| match e {
                 Event::Violated { invariant, detail } => Some((*invariant, detail.clone())),
                 _ => None,
@@ -215,19 +243,67 @@ impl MultiSearch {
             if let Some((invariant, detail)) = broke {
                 if is_harm(invariant) || self.stop_at_rule {
                     // Breadth-first, one command a move: the first breach is a shortest one.
-                    let mut path = self.path_to(*fp);
+                    let mut path = self.path_to(fp);
                     path.push(action);
                     self.verdict = Some(self.rebuild(&path, invariant, detail));
+                    self.recheck_without_order();
                     return;
                 }
                 self.rule.get_or_insert((invariant, detail));
             }
-            w.keep_log_relevant();
-            let nfp = w.log_fingerprint(&c, &self.perms);
-            if self.seen.insert(nfp, *fp, action.pack()) {
-                self.next.push(Node { world: w.clone(), counters: c, fp: nfp });
+            let nfp = self.work_fingerprint(&c);
+            if self.seen.insert(nfp, fp, action.pack()) {
+                if self.order {
+                    self.fresh.insert(nfp);
+                }
+                self.next.push(Node { world: self.work.clone(), counters: c, fp: nfp });
             }
         }
+    }
+
+    /// Makes `action` from level state `i` on the scratch world; its path counters, or `None`
+    /// when it starts more ballots than the bounds allow (then it is outside them).
+    fn try_move(&mut self, i: usize, action: Action) -> Option<Counters> {
+        let Node { world, counters, .. } = &self.level[i];
+        let mut c = *counters;
+        bump(&mut c, action);
+        let w = &mut self.work;
+        w.restore_log_from(world);
+        self.events.clear();
+        for cmd in action.commands(|k| world.in_flight().get(k as usize).map_or(0, |m| m.id)) {
+            w.apply_into(&cmd, &mut self.events);
+        }
+        let started = self.events.iter().filter(|e| is_ballot_start(e)).count();
+        c[3] = c[3].saturating_add(started as u8);
+        if c[3] as u32 > self.bounds.max_rounds {
+            return None;
+        }
+        w.mark_last_ballots(last(&c, &self.bounds, w.config(), &self.options));
+        Some(c)
+    }
+
+    /// The fingerprint of the scratch world, as stored (after the move's events are read).
+    fn work_fingerprint(&mut self, c: &Counters) -> u64 {
+        let w = &mut self.work;
+        w.keep_log_relevant();
+        if self.order {
+            w.forget_counted_accepts();
+        }
+        w.log_fingerprint(c, &self.perms)
+    }
+
+    /// Would trying only `part` from level state `i` lead back to a state seen at this depth
+    /// or before? Any cycle of the reduced search has such a step, and the state it leaves is
+    /// then expanded in full, so no move is put off forever around a cycle (the cycle proviso
+    /// of the partial-order reduction). States first found at the next depth cannot close one.
+    fn closes_a_cycle(&mut self, i: usize, part: &[Action]) -> bool {
+        part.iter().any(|a| match self.try_move(i, *a) {
+            Some(c) => {
+                let nfp = self.work_fingerprint(&c);
+                self.seen.get(nfp).is_some() && !self.fresh.contains(&nfp)
+            }
+            None => false,
+        })
     }
 
     /// The moves from the root to a stored state.
@@ -279,6 +355,18 @@ impl MultiSearch {
 /// `world::log_key::log_relevant`)? Only with two proposers at most, once neither can come.
 fn last(c: &Counters, b: &Bounds, config: &Config, o: &Options) -> bool {
     o.last_ballots && config.proposers <= 2 && c[3] as u32 >= b.max_rounds && c[1] >= b.max_crashes
+}
+
+/// Is `w` in the last phase of the search, where every move left is a delivery: no ballot may
+/// start, no node may crash or is down, no message may be dropped or copied, no client may retry?
+fn last_phase(w: &World, c: &Counters, b: &Bounds) -> bool {
+    let [dups, crashes, drops, ballots, retries] = *c;
+    ballots as u32 >= b.max_rounds
+        && crashes >= b.max_crashes
+        && dups >= b.max_duplicates
+        && drops >= b.max_drops
+        && retries >= MAX_RETRIES
+        && w.config().nodes().all(|n| w.is_up(n))
 }
 
 /// Counts a move against its bound.

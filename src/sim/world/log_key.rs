@@ -194,6 +194,22 @@ impl World {
         self.last_ballots = src.last_ballots;
     }
 
+    /// Forgets which acceptors each proposer counted in a slot it knows is chosen: nothing reads
+    /// them again (a later Accepted for that slot is ignored before its sender is looked up,
+    /// and a new ballot starts every count afresh), so worlds that differ only there behave
+    /// alike. For the explorer's partial-order reduction, where Accepteds arrive in one order.
+    pub(crate) fn forget_counted_accepts(&mut self) {
+        if let Some(log) = self.nodes.log.as_deref_mut() {
+            for p in log.proposers.iter_mut() {
+                for s in 0..MAX_SLOTS {
+                    if p.chosen & (1 << s) != 0 {
+                        p.accepts[s] = 0;
+                    }
+                }
+            }
+        }
+    }
+
     /// Takes every message that is not part of the log explorer's state off the wire. Ids are
     /// not reused, so the messages that stay keep their ids and their order.
     pub(crate) fn keep_log_relevant(&mut self) {

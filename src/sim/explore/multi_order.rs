@@ -1,0 +1,171 @@
+//! The Multi-Paxos explorer's partial-order reduction (`Options::partial_order`): in the last
+//! phase of a search, a delivery that commutes with everything that can still happen is made
+//! at once, as the only move from its state, instead of in every order with the others.
+//!
+//! The last phase: no ballot may start, no node may crash or is down, no message may be dropped
+//! or duplicated, and no client may retry. Every move left is a delivery, and a delivery changes
+//! only its receiver (and the oracle's records of votes); deliveries to different nodes commute.
+//! Two kinds of delivery also commute with every delivery to the same node, now and later:
+//!
+//! - **an Accept to an acceptor** when every message to that acceptor is an Accept of the same
+//!   ballot, and every proposer that may still send Accepts (a candidate, or a leader while a
+//!   Submit or Redirect is in flight) uses that ballot. Then all it will ever receive are
+//!   Accepts of one ballot, which set its votes per slot and its promise to that ballot in any
+//!   order. (No Prepare can be sent in the last phase: Prepares start ballots.)
+//! - **an Accepted to the leader of its ballot** when no Nack can ever reach that leader: none
+//!   is in flight, and no ballot above its own exists (no acceptor promised one, no proposer
+//!   holds one, none is on the wire), nor an older ballot of its own on the wire. Accepteds of
+//!   one ballot only add to a slot's count, and once the slot is chosen the rest are ignored;
+//!   a Submit to the leader finds its slot or takes a free one either way. (Which acceptors were
+//!   counted in a chosen slot is never read again, so the search forgets it: see
+//!   `World::forget_counted_accepts`.)
+//!
+//! Such a move is independent of every other move on any path, it stays enabled, and it can
+//! only add votes: the votes cast along a run, and so whether two commands are ever chosen in a
+//! slot or one nobody asked for, do not depend on when it is made; a proposer commits or
+//! replies only what a quorum voted for. So a reachable breach stays reachable (the ample-set
+//! conditions: the move is persistent, and each such move removes a message and adds at most an
+//! Accepted, so no cycle is made of them alone). But a run to a breach can get longer, so the
+//! search uses it only to prove a correct log safe: for a config with a rule switched off it is
+//! not used, and any breach it finds is searched again without it, for a shortest run.
+
+use super::step::Action;
+use crate::paxos::multi::{LogMsg, Stage};
+use crate::paxos::{Ballot, Msg, NodeId, Role};
+use crate::sim::network::InFlight;
+use crate::sim::world::World;
+
+/// The moves to try from `w` (in the last phase), a part of `all` (its deliveries), or `None`
+/// for all of them: one delivery that commutes with everything, or else the deliveries to the
+/// smallest set of nodes that no node outside it can ever send to ([`closed_set`]).
+pub(super) fn ample(w: &World, all: &[Action]) -> Option<Vec<Action>> {
+    let msg = |a: &Action| match a {
+        Action::Deliver(k) => w.in_flight().get(*k as usize),
+        Action::Drop(_)
+        | Action::Duplicate(_)
+        | Action::Crash(_)
+        | Action::Restart(_)
+        | Action::Reboot(_)
+        | Action::Timeout(_) => None,
+    };
+    if let Some(a) = all.iter().find(|a| msg(a).is_some_and(|m| commutes_with_all(w, m))) {
+        return Some(vec![*a]);
+    }
+    let mut best: Option<Vec<Action>> = None;
+    for seed in all.iter().filter_map(msg).map(|m| m.to) {
+        let set = closed_set(w, seed);
+        let part: Vec<Action> = all.iter().copied().filter(|a| msg(a).is_some_and(|m| set & bit(m.to) != 0)).collect();
+        if part.len() < best.as_ref().map_or(all.len(), Vec::len) {
+            best = Some(part);
+        }
+    }
+    best
+}
+
+/// A node as one bit of a set.
+fn bit(n: NodeId) -> u32 {
+    1 << ((n.role as u32) * 8 + n.index as u32 % 8)
+}
+
+/// The smallest set of nodes holding `seed` and every node that may ever send a message to a
+/// node in the set (in the last phase, without learners). Deliveries to nodes outside it touch
+/// other nodes, and can never put a message on the wire for a node inside it, so until a
+/// delivery inside it is made, everything outside it is independent of it: its deliveries are
+/// a persistent set (the ample-set condition for a partial-order reduction).
+fn closed_set(w: &World, seed: NodeId) -> u32 {
+    let mut set = bit(seed);
+    loop {
+        let mut grown = set;
+        for n in w.config().nodes().filter(|n| set & bit(*n) != 0) {
+            grown |= senders(w, n);
+        }
+        if grown == set {
+            return set;
+        }
+        set = grown;
+    }
+}
+
+/// The nodes that may still send a message to `n`, in the last phase: no ballot starts (so no
+/// Prepare is sent), no client retries, and learners, Commits and Replies are not part of the
+/// search's state.
+fn senders(w: &World, n: NodeId) -> u32 {
+    let Some(log) = w.log() else { return u32::MAX };
+    let wire = w.in_flight();
+    match n.role {
+        // Accepts come from a candidate once elected, or from a leader given a command (and
+        // commands move only as Submits and Redirects).
+        Role::Acceptor => {
+            let commands_move =
+                wire.iter().any(|o| matches!(o.msg, Msg::Log(LogMsg::Submit { .. } | LogMsg::Redirect { .. })));
+            log.proposers
+                .iter()
+                .filter(|p| p.stage == Stage::Preparing || (p.stage == Stage::Leading && commands_move))
+                .fold(0, |s, p| s | bit(p.id))
+        }
+        // An acceptor answers a Prepare or Accept of this proposer's; a client sends a command
+        // where a Redirect tells it to.
+        Role::Proposer => wire.iter().fold(0, |s, o| match (o.to.role, o.msg) {
+            (Role::Acceptor, Msg::Log(LogMsg::LogPrepare { .. } | LogMsg::LogAccept { .. })) if o.from == n => {
+                s | bit(o.to)
+            }
+            (Role::Client, Msg::Log(LogMsg::Redirect { leader, .. })) if leader == n => s | bit(o.to),
+            _ => s,
+        }),
+        // A follower redirects a client's command.
+        Role::Client => wire.iter().fold(0, |s, o| match o.msg {
+            Msg::Log(LogMsg::Submit { .. }) if o.from == n => s | bit(o.to),
+            _ => s,
+        }),
+        Role::Learner => 0,
+    }
+}
+
+/// May message `m` (part of the search's state in `w`, in the last phase) be delivered as the
+/// only move from `w`?
+fn commutes_with_all(w: &World, m: &InFlight) -> bool {
+    match (m.to.role, m.msg) {
+        (Role::Acceptor, Msg::Log(LogMsg::LogAccept { ballot, .. })) => one_ballot_to(w, m, ballot),
+        (Role::Proposer, Msg::Log(LogMsg::LogAccepted { ballot, .. })) => no_nack_can_come(w, m, ballot),
+        (Role::Client | Role::Proposer | Role::Acceptor | Role::Learner, _) => false,
+    }
+}
+
+/// Is every message to `m`'s acceptor, now and to come, an Accept of `ballot`?
+fn one_ballot_to(w: &World, m: &InFlight, ballot: Ballot) -> bool {
+    let Some(log) = w.log() else { return false };
+    let only_accepts = w
+        .in_flight()
+        .iter()
+        .filter(|o| o.to == m.to)
+        .all(|o| matches!(o.msg, Msg::Log(LogMsg::LogAccept { ballot: b, .. }) if b == ballot));
+    // A leader sends new Accepts only for a command it is given, and commands move only as
+    // Submits and Redirects (clients cannot retry in the last phase).
+    let commands_move = w
+        .in_flight()
+        .iter()
+        .any(|o| matches!(o.msg, Msg::Log(LogMsg::Submit { .. } | LogMsg::Redirect { .. })));
+    let senders_agree = log.proposers.iter().all(|p| match p.stage {
+        Stage::Follower => true,
+        Stage::Preparing => p.ballot == Some(ballot),
+        Stage::Leading => p.ballot == Some(ballot) || !commands_move,
+    });
+    only_accepts && senders_agree
+}
+
+/// Is `m`'s proposer the leader of `ballot`, with no Nack in flight to it and none to come?
+fn no_nack_can_come(w: &World, m: &InFlight, ballot: Ballot) -> bool {
+    let Some(log) = w.log() else { return false };
+    let Some(p) = log.proposers.get(m.to.index as usize) else { return false };
+    let leads = p.stage == Stage::Leading && p.ballot == Some(ballot);
+    let no_higher = log.acceptors.iter().all(|a| a.promised.is_none_or(|b| b <= ballot))
+        && log.proposers.iter().all(|q| q.ballot.is_none_or(|b| b <= ballot));
+    let wire_ok = w.in_flight().iter().all(|o| match o.msg {
+        Msg::Nack { .. } => o.to != m.to,
+        Msg::Log(LogMsg::LogPrepare { ballot: b, .. } | LogMsg::LogAccept { ballot: b, .. }) => {
+            b <= ballot && (o.from != m.to || b == ballot)
+        }
+        _ => true,
+    });
+    leads && no_higher && wire_ok
+}
