@@ -25,6 +25,7 @@
 //! Every move is exactly one command (a crash and a restart are two moves), so breadth-first
 //! order makes the first breach found a shortest run, counting every step.
 
+use super::multi_order::{ample, commutes_with_all};
 use super::step::Action;
 use super::{is_ballot_start, is_harm, Bounds, Options, Progress, Seen, Verdict};
 use crate::paxos::multi::Stage;
@@ -33,7 +34,6 @@ use crate::sim::command::{Command, Event, Invariant};
 use crate::sim::config::Config;
 use crate::sim::world::log_key::{acceptor_perms, log_relevant};
 use crate::sim::world::World;
-use super::multi_order::ample;
 
 /// Path counters: duplicates, crashes, drops, ballots started, client retries.
 type Counters = [u8; 5];
@@ -76,8 +76,6 @@ pub(super) struct MultiSearch {
     pub(super) order: bool,
     /// Search again without it when it finds a breach (for a shortest run)?
     pub(super) recheck: bool,
-    /// With it: the fingerprints first found at the next depth.
-    fresh: std::collections::HashSet<u64>,
     config: Config,
     seed: u64,
 }
@@ -135,7 +133,6 @@ impl MultiSearch {
             perms,
             order,
             recheck: true,
-            fresh: Default::default(),
             config: config.clone(),
             seed,
         })
@@ -202,7 +199,6 @@ impl MultiSearch {
             return false;
         }
         self.level = std::mem::take(&mut self.next);
-        self.fresh.clear();
         self.cursor = 0;
         self.depth += 1;
         true
@@ -226,9 +222,7 @@ impl MultiSearch {
         list(world, *counters, &self.bounds, &mut self.actions);
         if self.order && last_phase(world, counters, &self.bounds) {
             if let Some(part) = ample(world, &self.actions) {
-                if !self.closes_a_cycle(i, &part) {
-                    self.actions = part;
-                }
+                self.actions = part;
             }
         }
         let fp = self.level[i].fp;
@@ -253,9 +247,6 @@ impl MultiSearch {
             }
             let nfp = self.work_fingerprint(&c);
             if self.seen.insert(nfp, fp, action.pack()) {
-                if self.order {
-                    self.fresh.insert(nfp);
-                }
                 self.next.push(Node { world: self.work.clone(), counters: c, fp: nfp });
             }
         }
@@ -279,6 +270,15 @@ impl MultiSearch {
             return None;
         }
         w.mark_last_ballots(last(&c, &self.bounds, w.config(), &self.options));
+        // A delivery that commutes with everything is the only move from its state: make it
+        // now, and every such one after it, rather than store each state on the way.
+        if self.order && last_phase(w, &c, &self.bounds) {
+            loop {
+                w.keep_log_relevant();
+                let Some(id) = w.in_flight().iter().find(|m| commutes_with_all(w, m)).map(|m| m.id) else { break };
+                w.apply_into(&Command::Deliver { id }, &mut self.events);
+            }
+        }
         Some(c)
     }
 
@@ -290,20 +290,6 @@ impl MultiSearch {
             w.forget_counted_accepts();
         }
         w.log_fingerprint(c, &self.perms)
-    }
-
-    /// Would trying only `part` from level state `i` lead back to a state seen at this depth
-    /// or before? Any cycle of the reduced search has such a step, and the state it leaves is
-    /// then expanded in full, so no move is put off forever around a cycle (the cycle proviso
-    /// of the partial-order reduction). States first found at the next depth cannot close one.
-    fn closes_a_cycle(&mut self, i: usize, part: &[Action]) -> bool {
-        part.iter().any(|a| match self.try_move(i, *a) {
-            Some(c) => {
-                let nfp = self.work_fingerprint(&c);
-                self.seen.get(nfp).is_some() && !self.fresh.contains(&nfp)
-            }
-            None => false,
-        })
     }
 
     /// The moves from the root to a stored state.

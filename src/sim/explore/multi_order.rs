@@ -24,8 +24,9 @@
 //! only add votes: the votes cast along a run, and so whether two commands are ever chosen in a
 //! slot or one nobody asked for, do not depend on when it is made; a proposer commits or
 //! replies only what a quorum voted for. So a reachable breach stays reachable (the ample-set
-//! conditions: the move is persistent, and each such move removes a message and adds at most an
-//! Accepted, so no cycle is made of them alone). But a run to a breach can get longer, so the
+//! conditions: the move is persistent, and no cycle passes through it, see [`ample`]). It is the
+//! only move from its state, so the search makes it at once, with every such move after it,
+//! without storing the states on the way. But a run to a breach can get longer, so the
 //! search uses it only to prove a correct log safe: for a config with a rule switched off it is
 //! not used, and any breach it finds is searched again without it, for a shortest run.
 
@@ -37,7 +38,16 @@ use crate::sim::world::World;
 
 /// The moves to try from `w` (in the last phase), a part of `all` (its deliveries), or `None`
 /// for all of them: one delivery that commutes with everything, or else the deliveries to the
-/// smallest set of nodes that no node outside it can ever send to ([`closed_set`]).
+/// smallest set of nodes that no node outside it can ever send to ([`closed_set`]), unless
+/// that set has a Submit or Redirect to deliver.
+///
+/// No move is put off forever around a cycle (the cycle proviso): in the last phase every
+/// delivery lowers, in this order, the proposers still preparing (no ballot starts, so each is
+/// elected at most once), the free slots of leaders (a leader fills a slot once per ballot, and
+/// a demoted one keeps none), or the messages weighed Prepare 3, Accept 2, any other 1 (each
+/// delivery sends at most one lighter message, besides an election's or a new slot's Accepts),
+/// except a Submit answered with a Redirect and a Redirect answered with a Submit. So a cycle
+/// is made only of those, and a state that has one to deliver is expanded in full.
 pub(super) fn ample(w: &World, all: &[Action]) -> Option<Vec<Action>> {
     let msg = |a: &Action| match a {
         Action::Deliver(k) => w.in_flight().get(*k as usize),
@@ -55,7 +65,11 @@ pub(super) fn ample(w: &World, all: &[Action]) -> Option<Vec<Action>> {
     for seed in all.iter().filter_map(msg).map(|m| m.to) {
         let set = closed_set(w, seed);
         let part: Vec<Action> = all.iter().copied().filter(|a| msg(a).is_some_and(|m| set & bit(m.to) != 0)).collect();
-        if part.len() < best.as_ref().map_or(all.len(), Vec::len) {
+        let moves_commands = part
+            .iter()
+            .filter_map(msg)
+            .any(|m| matches!(m.msg, Msg::Log(LogMsg::Submit { .. } | LogMsg::Redirect { .. })));
+        if !moves_commands && part.len() < best.as_ref().map_or(all.len(), Vec::len) {
             best = Some(part);
         }
     }
@@ -123,7 +137,7 @@ fn senders(w: &World, n: NodeId) -> u32 {
 
 /// May message `m` (part of the search's state in `w`, in the last phase) be delivered as the
 /// only move from `w`?
-fn commutes_with_all(w: &World, m: &InFlight) -> bool {
+pub(super) fn commutes_with_all(w: &World, m: &InFlight) -> bool {
     match (m.to.role, m.msg) {
         (Role::Acceptor, Msg::Log(LogMsg::LogAccept { ballot, .. })) => one_ballot_to(w, m, ballot),
         (Role::Proposer, Msg::Log(LogMsg::LogAccepted { ballot, .. })) => no_nack_can_come(w, m, ballot),
@@ -141,10 +155,8 @@ fn one_ballot_to(w: &World, m: &InFlight, ballot: Ballot) -> bool {
         .all(|o| matches!(o.msg, Msg::Log(LogMsg::LogAccept { ballot: b, .. }) if b == ballot));
     // A leader sends new Accepts only for a command it is given, and commands move only as
     // Submits and Redirects (clients cannot retry in the last phase).
-    let commands_move = w
-        .in_flight()
-        .iter()
-        .any(|o| matches!(o.msg, Msg::Log(LogMsg::Submit { .. } | LogMsg::Redirect { .. })));
+    let commands_move =
+        w.in_flight().iter().any(|o| matches!(o.msg, Msg::Log(LogMsg::Submit { .. } | LogMsg::Redirect { .. })));
     let senders_agree = log.proposers.iter().all(|p| match p.stage {
         Stage::Follower => true,
         Stage::Preparing => p.ballot == Some(ballot),
