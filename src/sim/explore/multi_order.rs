@@ -39,15 +39,16 @@ use crate::sim::world::World;
 /// The moves to try from `w` (in the last phase), a part of `all` (its deliveries), or `None`
 /// for all of them: one delivery that commutes with everything, or else the deliveries to the
 /// smallest set of nodes that no node outside it can ever send to ([`closed_set`]), unless
-/// that set has a Submit or Redirect to deliver.
+/// that set has a Redirect, or a Submit to a follower, to deliver.
 ///
 /// No move is put off forever around a cycle (the cycle proviso): in the last phase every
 /// delivery lowers, in this order, the proposers still preparing (no ballot starts, so each is
 /// elected at most once), the free slots of leaders (a leader fills a slot once per ballot, and
 /// a demoted one keeps none), or the messages weighed Prepare 3, Accept 2, any other 1 (each
 /// delivery sends at most one lighter message, besides an election's or a new slot's Accepts),
-/// except a Submit answered with a Redirect and a Redirect answered with a Submit. So a cycle
-/// is made only of those, and a state that has one to deliver is expanded in full.
+/// except a Submit answered with a Redirect (only a follower redirects) and a Redirect answered
+/// with a Submit. So a cycle is made only of those, and a state that has one to deliver is
+/// expanded in full.
 pub(super) fn ample(w: &World, all: &[Action]) -> Option<Vec<Action>> {
     let msg = |a: &Action| match a {
         Action::Deliver(k) => w.in_flight().get(*k as usize),
@@ -65,15 +66,24 @@ pub(super) fn ample(w: &World, all: &[Action]) -> Option<Vec<Action>> {
     for seed in all.iter().filter_map(msg).map(|m| m.to) {
         let set = closed_set(w, seed);
         let part: Vec<Action> = all.iter().copied().filter(|a| msg(a).is_some_and(|m| set & bit(m.to) != 0)).collect();
-        let moves_commands = part
-            .iter()
-            .filter_map(msg)
-            .any(|m| matches!(m.msg, Msg::Log(LogMsg::Submit { .. } | LogMsg::Redirect { .. })));
-        if !moves_commands && part.len() < best.as_ref().map_or(all.len(), Vec::len) {
+        let may_cycle = part.iter().filter_map(msg).any(|m| may_cycle(w, m));
+        if !may_cycle && part.len() < best.as_ref().map_or(all.len(), Vec::len) {
             best = Some(part);
         }
     }
     best
+}
+
+/// Can delivering `m` be part of a cycle: a Redirect, or a Submit to a follower (which may
+/// answer it with a Redirect)? See [`ample`].
+fn may_cycle(w: &World, m: &InFlight) -> bool {
+    match m.msg {
+        Msg::Log(LogMsg::Redirect { .. }) => true,
+        Msg::Log(LogMsg::Submit { .. }) => {
+            w.log().and_then(|l| l.proposers.get(m.to.index as usize)).is_none_or(|p| p.stage == Stage::Follower)
+        }
+        _ => false,
+    }
 }
 
 /// A node as one bit of a set.
@@ -108,13 +118,17 @@ fn senders(w: &World, n: NodeId) -> u32 {
     let wire = w.in_flight();
     match n.role {
         // Accepts come from a candidate once elected, or from a leader given a command (and
-        // commands move only as Submits and Redirects).
+        // commands move only as Submits and Redirects); not counted, Accepts the acceptor will
+        // refuse for good (they commute with all it receives: see `refused_for_good`).
         Role::Acceptor => {
             let commands_move =
                 wire.iter().any(|o| matches!(o.msg, Msg::Log(LogMsg::Submit { .. } | LogMsg::Redirect { .. })));
+            let promised = log.acceptors.get(n.index as usize).and_then(|a| a.promised);
+            let top = promised.filter(|p| Some(*p) == top_ballot(w));
             log.proposers
                 .iter()
                 .filter(|p| p.stage == Stage::Preparing || (p.stage == Stage::Leading && commands_move))
+                .filter(|p| top.is_none_or(|t| p.ballot.is_none_or(|b| b >= t)))
                 .fold(0, |s, p| s | bit(p.id))
         }
         // An acceptor answers a Prepare or Accept of this proposer's; a client sends a command
@@ -139,10 +153,32 @@ fn senders(w: &World, n: NodeId) -> u32 {
 /// only move from `w`?
 pub(super) fn commutes_with_all(w: &World, m: &InFlight) -> bool {
     match (m.to.role, m.msg) {
-        (Role::Acceptor, Msg::Log(LogMsg::LogAccept { ballot, .. })) => one_ballot_to(w, m, ballot),
+        (Role::Acceptor, Msg::Log(LogMsg::LogPrepare { ballot, .. })) => refused_for_good(w, m, ballot),
+        (Role::Acceptor, Msg::Log(LogMsg::LogAccept { ballot, .. })) => {
+            refused_for_good(w, m, ballot) || one_ballot_to(w, m, ballot)
+        }
         (Role::Proposer, Msg::Log(LogMsg::LogAccepted { ballot, .. })) => no_nack_can_come(w, m, ballot),
         (Role::Client | Role::Proposer | Role::Acceptor | Role::Learner, _) => false,
     }
+}
+
+/// The highest ballot anywhere: held by a proposer, promised by an acceptor, or on the wire. In
+/// the last phase no ballot starts, so none will ever be higher.
+fn top_ballot(w: &World) -> Option<Ballot> {
+    let log = w.log()?;
+    let held = log.proposers.iter().filter_map(|p| p.ballot);
+    let promised = log.acceptors.iter().filter_map(|a| a.promised);
+    let wire = w.in_flight().iter().filter_map(|m| m.msg.ballot());
+    held.chain(promised).chain(wire).max()
+}
+
+/// Has `m`'s acceptor promised the highest ballot there will ever be, above `ballot`, or as
+/// high (a Prepare)? Then it refuses (or ignores) the message, now and later, without changing,
+/// and the Nack it sends names that promise whenever it is sent.
+fn refused_for_good(w: &World, m: &InFlight, ballot: Ballot) -> bool {
+    let Some(a) = w.log().and_then(|l| l.acceptors.get(m.to.index as usize)) else { return false };
+    let prepare = matches!(m.msg, Msg::Log(LogMsg::LogPrepare { .. }));
+    a.promised.is_some_and(|p| (ballot < p || (prepare && ballot == p)) && Some(p) == top_ballot(w))
 }
 
 /// Is every message to `m`'s acceptor, now and to come, an Accept of `ballot`?
