@@ -78,6 +78,9 @@ pub(super) struct MultiSearch {
     pub(super) recheck: bool,
     config: Config,
     seed: u64,
+    /// What each state without a move holds (tests compare them with and without reductions).
+    #[cfg(test)]
+    pub(super) ends: std::collections::BTreeSet<String>,
 }
 
 /// The setup every search starts from: each client asks the proposer it believes leads (P1)
@@ -135,6 +138,8 @@ impl MultiSearch {
             recheck: true,
             config: config.clone(),
             seed,
+            #[cfg(test)]
+            ends: Default::default(),
         })
     }
 
@@ -265,6 +270,8 @@ impl MultiSearch {
             STATS[0].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         let fp = self.level[i].fp;
+        #[cfg(test)]
+        let before = self.transitions;
         for ai in 0..self.actions.len() {
             let action = self.actions[ai];
             let Some(c) = self.try_move(i, action) else { continue };
@@ -288,6 +295,10 @@ impl MultiSearch {
             if self.seen.insert(nfp, fp, action.pack()) {
                 self.next.push(Node { world: self.work.clone(), counters: c, fp: nfp });
             }
+        }
+        #[cfg(test)]
+        if self.transitions == before {
+            self.ends.insert(end_summary(&self.level[i].world));
         }
     }
 
@@ -461,3 +472,12 @@ static STATS: [std::sync::atomic::AtomicUsize; 4] = [
     std::sync::atomic::AtomicUsize::new(0),
     std::sync::atomic::AtomicUsize::new(0),
 ];
+
+/// A state without a move, as far as safety goes: the oracle's records (every vote cast while
+/// its slot was open, what is chosen in each slot) and every acceptor's promise and votes.
+#[cfg(test)]
+fn end_summary(w: &World) -> String {
+    let acceptors: Vec<String> =
+        w.log().map_or(Vec::new(), |l| l.acceptors.iter().map(|a| format!("{:?} {:?}", a.promised, a.votes)).collect());
+    format!("{:?} {acceptors:?}", w.oracle().log())
+}
