@@ -340,7 +340,7 @@ fn cli_explore_exit_codes_cap_help_and_threads() {
     assert_eq!(code, 2, "{err}");
     let (code, _, err) = cli(&["explore", "--no-reduction", "magic"]);
     assert_eq!(code, 2);
-    assert!(err.contains("symmetry last-ballots requests-first instant-restarts all"), "{err}");
+    assert!(err.contains("symmetry last-ballots requests-first instant-restarts partial-order all"), "{err}");
     // One thread or three: the same counts and verdict.
     let counts = |t: &str| {
         let (code, out, _) = cli(&["explore", "--max-crashes", "1", "--threads", t]);

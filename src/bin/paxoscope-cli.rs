@@ -30,7 +30,7 @@ const USAGE: &str = "usage:
       switched off is noted where it first breaks; --stop-at-rule stops there instead.
       --max-states caps the search (default 20000000); --threads defaults to every core and
       gives the same verdict and counts as one. --no-reduction turns off symmetry,
-      last-ballots, requests-first, instant-restarts or all (slower, same verdict).
+      last-ballots, requests-first, instant-restarts, partial-order or all (slower, same verdict).
       Prints states, time, states per second and the verdict (progress on stderr); a
       counterexample follows as a trace. Exits 0 when no harm is found, 1 with a
       counterexample, 3 at the cap without a verdict, 2 on bad usage.
@@ -39,7 +39,9 @@ const USAGE: &str = "usage:
       one client retry; per-slot agreement and validity, and commits and replies, are checked.
       It runs on one thread and stores whole worlds, about 2.5 kB each (default cap 1000000
       states; acceptor_amnesia needs --max-states 3000000); learners are left out of its state.
-      Of the reductions, symmetry and last-ballots apply there; the other two do not.
+      Of the reductions, symmetry, last-ballots and partial-order apply there (partial-order
+      only proves a log with no rule switched off safe; a breach it finds is searched for again
+      without it, for a shortest run); requests-first and instant-restarts do not.
   paxoscope-cli explore --list-mutations
       Prints the rule-breaking switch names, separated by spaces.
   paxoscope-cli help";
@@ -329,11 +331,12 @@ impl ExploreFlags {
                 "last-ballots" => self.options.last_ballots = false,
                 "requests-first" => self.options.requests_first = false,
                 "instant-restarts" => self.options.instant_restarts = false,
+                "partial-order" => self.options.partial_order = false,
                 "all" => self.options = Options { stop_at_rule: self.options.stop_at_rule, ..Options::PLAIN },
                 other => {
                     return Err(usage(format!(
                         "unknown reduction {other:?}; the reductions are: symmetry last-ballots requests-first \
-                         instant-restarts all"
+                         instant-restarts partial-order all"
                     )))
                 }
             },
