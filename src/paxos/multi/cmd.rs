@@ -121,8 +121,16 @@ pub struct Vote {
 
 /// One vote per slot, packed in six bytes each (round, proposer, command; round 0 is "none"),
 /// so that a Promise carrying a whole log stays a small `Copy` message.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct Votes([[u8; 6]; MAX_SLOTS]);
+
+// All the bytes in one write: the explorer hashes every acceptor's votes, and every Promise's,
+// for each state it stores (a derived hash would make two writes per slot).
+impl std::hash::Hash for Votes {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write(self.0.as_flattened());
+    }
+}
 
 impl Votes {
     /// The vote in slot `s`, if any.

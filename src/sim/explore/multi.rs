@@ -203,9 +203,6 @@ impl MultiSearch {
             self.recheck_without_order();
             return false;
         }
-        if std::env::var("MDEBUG").is_ok() {
-            eprintln!("depth {} level {} STATS notlast/part/-/full {:?}", self.depth + 1, self.next.len(), STATS);
-        }
         self.level = std::mem::take(&mut self.next);
         self.cursor = 0;
         self.depth += 1;
@@ -230,44 +227,8 @@ impl MultiSearch {
         list(world, *counters, &self.bounds, &mut self.actions);
         if self.order && last_phase(world, counters, &self.bounds) {
             if let Some(part) = ample(world, &self.actions) {
-                STATS[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 self.actions = part;
-            } else {
-                STATS[3].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if std::env::var("MDEBUG2").is_ok() && STATS[3].load(std::sync::atomic::Ordering::Relaxed) % 3000 == 0 {
-                    let log = world.log().unwrap();
-                    let ps: Vec<String> = log
-                        .proposers
-                        .iter()
-                        .map(|p| format!("{:?}/{}", p.stage, p.ballot.map_or("-".to_string(), |b| b.to_string())))
-                        .collect();
-                    let ac: Vec<String> =
-                        log.acceptors.iter().map(|a| a.promised.map_or("-".to_string(), |b| b.to_string())).collect();
-                    let ms: Vec<String> = world
-                        .in_flight()
-                        .iter()
-                        .map(|m| {
-                            format!(
-                                "{}->{}:{:?}{}",
-                                m.from,
-                                m.to,
-                                m.msg.kind(),
-                                match m.msg {
-                                    crate::paxos::Msg::Log(crate::paxos::multi::LogMsg::LogAccept {
-                                        ballot,
-                                        slot,
-                                        ..
-                                    }) => format!("{}s{}", ballot, slot),
-                                    _ => String::new(),
-                                }
-                            )
-                        })
-                        .collect();
-                    eprintln!("FULL {:?} {:?} msgs {:?}", ps, ac, ms);
-                }
             }
-        } else {
-            STATS[0].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         let fp = self.level[i].fp;
         #[cfg(test)]
@@ -465,13 +426,6 @@ fn world_bytes(w: &World) -> usize {
     let oracle = size_of::<crate::sim::log_oracle::LogOracle>() + 32 * w.oracle().requested().len() + 128;
     size_of::<Node>() + nodes + std::mem::size_of_val(w.in_flight()) + oracle
 }
-
-static STATS: [std::sync::atomic::AtomicUsize; 4] = [
-    std::sync::atomic::AtomicUsize::new(0),
-    std::sync::atomic::AtomicUsize::new(0),
-    std::sync::atomic::AtomicUsize::new(0),
-    std::sync::atomic::AtomicUsize::new(0),
-];
 
 /// A state without a move, as far as safety goes: the oracle's records (every vote cast while
 /// its slot was open, what is chosen in each slot) and every acceptor's promise and votes.

@@ -63,7 +63,12 @@ pub(super) fn ample(w: &World, all: &[Action]) -> Option<Vec<Action>> {
         return Some(vec![*a]);
     }
     let mut best: Option<Vec<Action>> = None;
+    let mut tried = 0u32;
     for seed in all.iter().filter_map(msg).map(|m| m.to) {
+        if tried & bit(seed) != 0 {
+            continue;
+        }
+        tried |= bit(seed);
         let set = closed_set(w, seed);
         let part: Vec<Action> = all.iter().copied().filter(|a| msg(a).is_some_and(|m| set & bit(m.to) != 0)).collect();
         let may_cycle = part.iter().filter_map(msg).any(|m| may_cycle(w, m));

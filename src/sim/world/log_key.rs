@@ -232,8 +232,9 @@ impl World {
     /// and share the smallest fingerprint, and mostly only one renaming is left to hash.
     /// `perms` is one renaming (used as it is) or all of them ([`acceptor_perms`]).
     pub fn log_fingerprint(&self, prefix: &[u8], perms: &[[u8; 9]]) -> u64 {
+        let fixed = self.fixed_part(prefix);
         if let [only] = perms {
-            return self.log_fingerprint_as(prefix, only);
+            return self.log_fingerprint_as(&fixed, only);
         }
         let sigs = self.acceptor_signatures();
         let sorted = |p: &[u8; 9]| {
@@ -243,7 +244,7 @@ impl World {
             }
             (1..sigs.len()).all(|j| sigs[inv[j - 1]] <= sigs[inv[j]])
         };
-        perms.iter().filter(|p| sorted(p)).map(|p| self.log_fingerprint_as(prefix, p)).min().unwrap_or(0)
+        perms.iter().filter(|p| sorted(p)).map(|p| self.log_fingerprint_as(&fixed, p)).min().unwrap_or(0)
     }
 
     /// Each acceptor's signature: its own state and the messages to and from it (whose other
@@ -275,13 +276,11 @@ impl World {
         sigs
     }
 
-    fn log_fingerprint_as(&self, prefix: &[u8], acc: &[u8; 9]) -> u64 {
+    /// What no renaming of acceptors changes, hashed once for all renamings: the proposers
+    /// (but which acceptors they counted), the clients, and each message's content.
+    fn fixed_part(&self, prefix: &[u8]) -> Fixed {
         let mut h = FpHasher::default();
         prefix.hash(&mut h);
-        let down = (0..32)
-            .filter(|s| self.down & (1 << s) != 0)
-            .fold(0u32, |d, s| d | 1 << if (8..17).contains(&s) { 8 + acc[s as usize - 8] as u32 } else { s });
-        down.hash(&mut h);
         if let Some(log) = self.log() {
             for p in &log.proposers {
                 let mut p = *p;
@@ -289,9 +288,39 @@ impl World {
                 if self.last_ballots {
                     p.max_round = 0;
                 }
-                p.promises = rename_bits(acc, p.promises);
-                p.accepts = p.accepts.map(|a| rename_bits(acc, a));
+                p.promises = 0;
+                p.accepts = Default::default();
                 p.hash(&mut h);
+            }
+            for c in &log.clients {
+                (c.leader, c.sent).hash(&mut h);
+            }
+        }
+        let (mut wire, mut touching) = (0u64, Vec::new());
+        for m in self.net.in_flight() {
+            let mut mh = FpHasher::default();
+            m.msg.hash(&mut mh);
+            let content = mh.finish();
+            if m.from.role == Role::Acceptor || m.to.role == Role::Acceptor {
+                touching.push((m.from, m.to, content));
+            } else {
+                wire = wire.wrapping_add(message_hash(m.from, m.to, content));
+            }
+        }
+        Fixed { base: h.finish(), wire, count: self.net.in_flight().len(), touching }
+    }
+
+    fn log_fingerprint_as(&self, fixed: &Fixed, acc: &[u8; 9]) -> u64 {
+        let mut h = FpHasher::default();
+        fixed.base.hash(&mut h);
+        let down = (0..32)
+            .filter(|s| self.down & (1 << s) != 0)
+            .fold(0u32, |d, s| d | 1 << if (8..17).contains(&s) { 8 + acc[s as usize - 8] as u32 } else { s });
+        down.hash(&mut h);
+        if let Some(log) = self.log() {
+            for p in &log.proposers {
+                (rename_bits(acc, p.promises), p.accepts.map(|a| if a == 0 { 0 } else { rename_bits(acc, a) }))
+                    .hash(&mut h);
             }
             let mut inv = [0u8; 9];
             for (old, new) in acc.iter().enumerate() {
@@ -301,19 +330,29 @@ impl World {
                 let a = &log.acceptors[*old as usize];
                 (a.promised, a.votes).hash(&mut h);
             }
-            for c in &log.clients {
-                (c.leader, c.sent).hash(&mut h);
-            }
         }
         // The messages as a multiset: each hashed alone, the hashes summed.
-        let mut wire = 0u64;
-        for m in self.net.in_flight() {
-            let mut mh = FpHasher::default();
-            (rename(acc, m.from), rename(acc, m.to), m.msg).hash(&mut mh);
-            wire = wire.wrapping_add(mh.finish());
-        }
-        (wire, self.net.in_flight().len()).hash(&mut h);
+        let wire = fixed.touching.iter().fold(fixed.wire, |sum, (from, to, content)| {
+            sum.wrapping_add(message_hash(rename(acc, *from), rename(acc, *to), *content))
+        });
+        (wire, fixed.count).hash(&mut h);
         self.oracle.hash_log_history(&mut h, |bits| rename_bits(acc, bits));
         h.finish()
     }
+}
+
+/// The part of a fingerprint no renaming of acceptors changes, and the messages that renamings
+/// change (to or from an acceptor: ends and content hash).
+struct Fixed {
+    base: u64,
+    wire: u64,
+    count: usize,
+    touching: Vec<(NodeId, NodeId, u64)>,
+}
+
+/// One message's hash, from its ends and its content's hash.
+fn message_hash(from: NodeId, to: NodeId, content: u64) -> u64 {
+    let mut mh = FpHasher::default();
+    (from, to, content).hash(&mut mh);
+    mh.finish()
 }
