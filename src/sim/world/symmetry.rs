@@ -55,12 +55,23 @@ impl Perm {
 
     /// A set of acceptors (bit i is A(i+1)), renamed.
     pub fn acc_bits(&self, bits: u16) -> u16 {
-        (0..9).filter(|i| bits & (1 << i) != 0).fold(0, |b, i| b | 1 << self.acc[i])
+        // Walks the set bits only: the explorer renames several sets per state it encodes.
+        let (mut left, mut out) = (bits & 0x1FF, 0);
+        while left != 0 {
+            out |= 1 << self.acc[left.trailing_zeros() as usize];
+            left &= left - 1;
+        }
+        out
     }
 
     /// A set of slots, renamed.
     pub fn slot_bits(&self, bits: u32) -> u32 {
-        (0..22u8).filter(|s| bits & (1 << s) != 0).fold(0, |b, s| b | 1 << self.slot(s))
+        let (mut left, mut out) = (bits & 0x3F_FFFF, 0);
+        while left != 0 {
+            out |= 1 << self.slot(left.trailing_zeros() as u8);
+            left &= left - 1;
+        }
+        out
     }
 
     /// The renaming that undoes this one.
