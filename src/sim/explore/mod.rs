@@ -486,6 +486,7 @@ impl Explorer {
         let start = self.cursor;
         let end = (start + budget).min(self.level.len());
         let mut breaches = Vec::new();
+        let mut batch = Batch::default();
         while self.cursor < end && self.verdict.is_none() {
             let i = self.cursor;
             self.cursor += 1;
@@ -493,6 +494,7 @@ impl Explorer {
             let Explorer { worker, values, bounds, options, level, next, seen, rule, transitions, .. } = self;
             let state = level.get(i);
             let parent = fingerprint(state);
+            batch.clear();
             worker.expand(state, values, bounds, options, |n| {
                 *transitions += 1;
                 if let Some((invariant, detail)) = n.broke {
@@ -502,10 +504,16 @@ impl Explorer {
                     }
                     rule.get_or_insert((invariant, detail));
                 }
-                if seen.insert(fingerprint(n.bytes), parent, n.action.pack()) {
-                    next.push(n.bytes);
-                }
+                let fp = fingerprint(n.bytes);
+                seen.prefetch(fp);
+                batch.push(fp, n.action, n.bytes);
             });
+            // Inserted in the order found, as without the batch: parents and counts are the same.
+            for (fp, action, bytes) in batch.iter() {
+                if seen.insert(fp, parent, action.pack()) {
+                    next.push(bytes);
+                }
+            }
             for (action, invariant, detail) in breaches.drain(..) {
                 self.consider(parent, action, invariant, detail);
             }
@@ -563,6 +571,30 @@ impl Explorer {
         }
         path.reverse();
         (0, path)
+    }
+}
+
+/// A state's successors, held until all their table slots are being fetched at once.
+#[derive(Default)]
+struct Batch {
+    found: Vec<(u64, Action, u32)>,
+    bytes: Vec<u8>,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.found.clear();
+        self.bytes.clear();
+    }
+
+    fn push(&mut self, fp: u64, action: Action, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+        self.found.push((fp, action, self.bytes.len() as u32));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u64, Action, &[u8])> {
+        let starts = std::iter::once(0).chain(self.found.iter().map(|f| f.2));
+        self.found.iter().zip(starts).map(|(&(fp, action, end), start)| (fp, action, &self.bytes[start as usize..end as usize]))
     }
 }
 

@@ -13,19 +13,23 @@ use crate::sim::network::{slot, InFlight};
 
 /// The values a run can use, so each fits in a byte.
 #[derive(Clone, Debug, Default)]
-pub struct ValueTable(Vec<Value>);
+pub struct ValueTable(Vec<Value>, Vec<u128>);
 
 impl ValueTable {
     /// A table holding `values`.
     pub fn new(values: impl IntoIterator<Item = Value>) -> Self {
-        ValueTable(values.into_iter().collect())
+        let values: Vec<Value> = values.into_iter().collect();
+        let keys = values.iter().map(Value::key).collect();
+        ValueTable(values, keys)
     }
     fn put(&self, v: Option<Value>) -> u8 {
         v.map_or(0xFF, |v| self.index(v))
     }
     /// The byte a value is written as (0xFF for a value outside the table).
     pub fn index(&self, v: Value) -> u8 {
-        self.0.iter().position(|x| *x == v).map_or(0xFF, |i| i as u8)
+        // Looked up for every value in every state the explorer encodes: keys compare fastest.
+        let k = v.key();
+        self.1.iter().position(|x| *x == k).map_or(0xFF, |i| i as u8)
     }
     fn get(&self, b: u8) -> Option<Value> {
         self.0.get(b as usize).copied()
@@ -40,11 +44,8 @@ fn node_of(slot_byte: u8) -> NodeId {
     NodeId { role, index: slot_byte - base }
 }
 
-fn put_ballot(out: &mut impl Sink, b: Option<Ballot>) {
-    match b {
-        Some(b) => out.put_all([b.round.min(254) as u8 + 1, b.proposer.index]),
-        None => out.put_all([0, 0]),
-    }
+fn put_ballot(out: &mut Vec<u8>, b: Option<Ballot>) {
+    out.extend_from_slice(&ballot_bytes(b));
 }
 
 fn get_ballot(r: &mut Reader) -> Option<Ballot> {
@@ -52,9 +53,9 @@ fn get_ballot(r: &mut Reader) -> Option<Ballot> {
     (round > 0).then(|| Ballot::new(round as u32 - 1, p))
 }
 
-fn put_proposal(out: &mut Vec<u8>, vt: &ValueTable, p: Option<Proposal>) {
-    put_ballot(out, p.map(|p| p.ballot));
-    out.push(vt.put(p.map(|p| p.value)));
+fn proposal_bytes(vt: &ValueTable, p: Option<Proposal>) -> [u8; 3] {
+    let [b0, b1] = ballot_bytes(p.map(|p| p.ballot));
+    [b0, b1, vt.put(p.map(|p| p.value))]
 }
 
 fn get_proposal(r: &mut Reader, vt: &ValueTable) -> Option<Proposal> {
@@ -99,6 +100,7 @@ impl<'a> Reader<'a> {
 /// one (or delay a proposer, which for safety is no different from its replies never arriving),
 /// so Nacks are left out, and so are Prepares and Accepts an acceptor will refuse: refusing
 /// changes nothing but sending a Nack.
+#[inline]
 pub fn relevant(w: &World, m: &InFlight) -> bool {
     match m.to.role {
         Role::Client => false,
@@ -155,8 +157,19 @@ fn acceptor_relevant(w: &World, m: &InFlight) -> bool {
     }
 }
 
-fn put_msg(out: &mut impl Sink, vt: &ValueTable, m: &InFlight, perm: &Perm) {
-    out.put_all([perm.slot(slot(m.from) as u8), perm.slot(slot(m.to) as u8), m.msg.kind().index() as u8]);
+/// A ballot's two bytes (round + 1, proposer; zeros for none).
+#[inline(always)]
+fn ballot_bytes(b: Option<Ballot>) -> [u8; 2] {
+    match b {
+        Some(b) => [b.round.min(254) as u8 + 1, b.proposer.index],
+        None => [0, 0],
+    }
+}
+
+/// A message's record, built as one array: it is read back as a whole right away, and a record
+/// written a byte at a time stalls that read.
+#[inline(always)]
+fn msg_bytes(vt: &ValueTable, m: &InFlight, perm: &Perm) -> [u8; MSG_BYTES] {
     let (b, v, x): (Option<Ballot>, Option<Value>, Option<Proposal>) = match m.msg {
         Msg::Request { value } | Msg::Reply { value } | Msg::Announce { value } => (None, Some(value), None),
         Msg::Prepare { ballot } => (Some(ballot), None, None),
@@ -169,10 +182,19 @@ fn put_msg(out: &mut impl Sink, vt: &ValueTable, m: &InFlight, perm: &Perm) {
         }
         Msg::Log(_) => (m.msg.ballot(), None, None),
     };
-    put_ballot(out, b);
-    out.push(vt.put(v));
-    put_ballot(out, x.map(|p| p.ballot));
-    out.push(vt.put(x.map(|p| p.value)));
+    let [b0, b1] = ballot_bytes(b);
+    let [x0, x1] = ballot_bytes(x.map(|p| p.ballot));
+    [
+        perm.slot(slot(m.from) as u8),
+        perm.slot(slot(m.to) as u8),
+        m.msg.kind().index() as u8,
+        b0,
+        b1,
+        vt.put(v),
+        x0,
+        x1,
+        vt.put(x.map(|p| p.value)),
+    ]
 }
 
 /// The promises and votes a proposer has counted, as far as they are part of the state: only in
@@ -199,41 +221,9 @@ pub const MSG_BYTES: usize = 9;
 
 /// A message's canonical record (what the encoding sorts and stores), with its ends renamed by
 /// `perm`.
+#[inline]
 pub fn message_record(vt: &ValueTable, m: &InFlight, perm: &Perm) -> [u8; MSG_BYTES] {
-    let mut rec = [0u8; MSG_BYTES];
-    let mut w = ArrayWriter { buf: &mut rec, at: 0 };
-    put_msg(&mut w, vt, m, perm);
-    rec
-}
-
-/// Where encoded bytes go: a growing vector, or a fixed record.
-trait Sink {
-    fn push(&mut self, b: u8);
-    fn put_all<I: IntoIterator<Item = u8>>(&mut self, bytes: I) {
-        for b in bytes {
-            self.push(b);
-        }
-    }
-}
-
-impl Sink for Vec<u8> {
-    fn push(&mut self, b: u8) {
-        Vec::push(self, b);
-    }
-}
-
-struct ArrayWriter<'a> {
-    buf: &'a mut [u8; MSG_BYTES],
-    at: usize,
-}
-
-impl Sink for ArrayWriter<'_> {
-    fn push(&mut self, b: u8) {
-        if let Some(slot) = self.buf.get_mut(self.at) {
-            *slot = b;
-        }
-        self.at += 1;
-    }
+    msg_bytes(vt, m, perm)
 }
 
 fn get_msg(r: &mut Reader, vt: &ValueTable) -> (NodeId, NodeId, Msg) {
@@ -339,29 +329,44 @@ impl World {
         renamed: &mut Vec<[u8; MSG_BYTES]>,
         tallies: &mut Vec<crate::paxos::learner::Tally>,
     ) {
+        // Each node is written as one fixed array: a byte-at-a-time push checks capacity for
+        // every byte, and encoding is most of what the explorer does per move.
         for p in self.proposers() {
-            // The highest round a proposer has seen only picks its next ballot; once no ballot
-            // may start it changes nothing (and a Nack that raises it is left out).
-            out.push(if self.last_ballots { 0 } else { p.max_round.min(255) as u8 });
-            out.push(phase_byte(p.phase));
-            put_ballot(out, p.ballot);
-            out.push(vt.put(p.value));
             // What a proposer counted only matters in the phase that counts it: promises and the
             // highest reported vote in Phase 1, votes in Phase 2 (a new ballot starts both from
             // nothing). Leaving the rest out merges worlds that can do exactly the same things.
             let (promises, accepts) = counted(p);
-            put_proposal(out, vt, p.highest_reported.filter(|_| p.phase == Phase::Preparing));
-            out.extend(perm.acc_bits(promises).to_le_bytes());
-            out.extend(perm.acc_bits(accepts).to_le_bytes());
-            // `proposed` and `waiting` only shape narration and replies to clients, and `leader`
-            // only what is displayed: none changes what can happen, so none is part of the state.
-            out.push(vt.put(p.decided));
+            let [b0, b1] = ballot_bytes(p.ballot);
+            let [h0, h1, h2] = proposal_bytes(vt, p.highest_reported.filter(|_| p.phase == Phase::Preparing));
+            let [pr0, pr1] = perm.acc_bits(promises).to_le_bytes();
+            let [ac0, ac1] = perm.acc_bits(accepts).to_le_bytes();
+            out.extend_from_slice(&[
+                // The highest round a proposer has seen only picks its next ballot; once no
+                // ballot may start it changes nothing (and a Nack that raises it is left out).
+                if self.last_ballots { 0 } else { p.max_round.min(255) as u8 },
+                phase_byte(p.phase),
+                b0,
+                b1,
+                vt.put(p.value),
+                h0,
+                h1,
+                h2,
+                pr0,
+                pr1,
+                ac0,
+                ac1,
+                // `proposed` and `waiting` only shape narration and replies to clients, and
+                // `leader` only what is displayed: none changes what can happen, so none is part
+                // of the state.
+                vt.put(p.decided),
+            ]);
         }
         let inv = perm.inverse();
         for new in 0..self.acceptors().len() {
             let a = &self.acceptors()[inv.acc[new] as usize];
-            put_ballot(out, a.promised);
-            put_proposal(out, vt, a.accepted);
+            let [b0, b1] = ballot_bytes(a.promised);
+            let [v0, v1, v2] = proposal_bytes(vt, a.accepted);
+            out.extend_from_slice(&[b0, b1, v0, v1, v2]);
         }
         for new in 0..self.learners().len() {
             let l = &self.learners()[inv.lrn[new] as usize];
@@ -375,23 +380,27 @@ impl World {
             out.push(tallies.len() as u8);
             crate::small_sort::sort_by_key(tallies, |t| (t.ballot, t.value));
             for t in tallies.iter() {
-                put_ballot(out, Some(t.ballot));
-                out.push(vt.put(Some(t.value)));
-                out.extend(perm.acc_bits(t.voters).to_le_bytes());
+                let [b0, b1] = ballot_bytes(Some(t.ballot));
+                let [v0, v1] = perm.acc_bits(t.voters).to_le_bytes();
+                out.extend_from_slice(&[b0, b1, vt.put(Some(t.value)), v0, v1]);
             }
         }
-        out.extend(perm.slot_bits(self.down).to_le_bytes());
+        out.extend_from_slice(&perm.slot_bits(self.down).to_le_bytes());
         renamed.clear();
         renamed.extend(recs.iter().map(|r| {
             let mut r = *r;
             (r[0], r[1]) = (perm.slot(r[0]), perm.slot(r[1]));
             r
         }));
-        crate::small_sort::sort(renamed);
+        // As one number each, records compare in one instruction rather than byte by byte; the
+        // order is the same (big-endian, zero-padded).
+        crate::small_sort::sort_by_key(renamed, |r| {
+            let mut k = [0u8; 16];
+            k[..MSG_BYTES].copy_from_slice(r);
+            u128::from_be_bytes(k)
+        });
         out.push(renamed.len().min(255) as u8);
-        for m in renamed.iter() {
-            out.extend(m);
-        }
+        out.extend_from_slice(renamed.as_flattened());
         self.oracle.encode(out, |v| vt.put(Some(v)), put_ballot, |bits| perm.acc_bits(bits));
     }
 

@@ -55,12 +55,23 @@ impl Perm {
 
     /// A set of acceptors (bit i is A(i+1)), renamed.
     pub fn acc_bits(&self, bits: u16) -> u16 {
-        (0..9).filter(|i| bits & (1 << i) != 0).fold(0, |b, i| b | 1 << self.acc[i])
+        // Walks the set bits only: the explorer renames several sets per state it encodes.
+        let (mut left, mut out) = (bits & 0x1FF, 0);
+        while left != 0 {
+            out |= 1 << self.acc[left.trailing_zeros() as usize];
+            left &= left - 1;
+        }
+        out
     }
 
     /// A set of slots, renamed.
     pub fn slot_bits(&self, bits: u32) -> u32 {
-        (0..22u8).filter(|s| bits & (1 << s) != 0).fold(0, |b, s| b | 1 << self.slot(s))
+        let (mut left, mut out) = (bits & 0x3F_FFFF, 0);
+        while left != 0 {
+            out |= 1 << self.slot(left.trailing_zeros() as u8);
+            left &= left - 1;
+        }
+        out
     }
 
     /// The renaming that undoes this one.
@@ -107,7 +118,7 @@ fn acceptor_signature(w: &World, i: usize, vt: &ValueTable, recs: &[[u8; MSG_BYT
     let mut wire = 0u64;
     for rec in recs.iter().filter(|r| r[0] == me || r[1] == me) {
         let (f, t) = (rec[0], rec[1]);
-        let mut x = crate::sim::explore::fingerprint(&rec[2..]);
+        let mut x = record_hash(rec);
         x = mix(x, (f == me) as u64 | ((t == me) as u64) << 1);
         // The other end, unless it is an acceptor too (whose name may change).
         let other = if f == me { t } else { f };
@@ -115,6 +126,20 @@ fn acceptor_signature(w: &World, i: usize, vt: &ValueTable, recs: &[[u8; MSG_BYT
         wire = wire.wrapping_add(x);
     }
     mix(h, wire)
+}
+
+/// A hash of a message record's content (its kind, ballots and values; not its ends). Its own
+/// function, not the explorer's fingerprint, so the order of nodes (and with it which of several
+/// equally short counterexamples the search meets first) does not change with the seen-table's
+/// hashing.
+fn record_hash(rec: &[u8; MSG_BYTES]) -> u64 {
+    let mut word = [0u8; 8];
+    word[..MSG_BYTES - 2].copy_from_slice(&rec[2..]);
+    let h = (0x243F_6A88_85A3_08D3u64 ^ (MSG_BYTES - 2) as u64).rotate_left(5) ^ u64::from_le_bytes(word);
+    let mut h = h.wrapping_mul(0x517C_C1B7_2722_0A95);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    h ^ (h >> 33)
 }
 
 /// What a learner is, whatever it is called.
@@ -133,7 +158,7 @@ fn learner_signature(w: &World, j: usize, vt: &ValueTable, recs: &[[u8; MSG_BYTE
     let me = 17 + j as u8;
     let mut wire = 0u64;
     for rec in recs.iter().filter(|r| r[1] == me) {
-        wire = wire.wrapping_add(crate::sim::explore::fingerprint(&rec[2..]));
+        wire = wire.wrapping_add(record_hash(rec));
     }
     mix(h, wire)
 }
