@@ -51,7 +51,7 @@ pub fn covers_in(b: &Bounds, c: &Config) -> String {
         crate::sim::Mode::Multi => {
             let limit = format!("{},{:03}", MULTI_STATE_LIMIT / 1000, MULTI_STATE_LIMIT % 1000);
             format!(
-            "Multi-Paxos: each client's first command goes to P1; {} in all{}, at most one client retry. Every slot is checked; learners are left out (nothing they do changes a vote). A log with no rule switched off is proven safe with a partial-order reduction: once no ballot can start, deliveries that cannot affect one another are tried in one order. The browser stops at {} states: enough to prove the log of two clients' commands safe through a leader change, and for skip_recovery, ignore_reported_values, minority_quorum and accept_below_promise; not for acceptor_amnesia (use paxoscope-cli explore --mode multi).",
+            "Multi-Paxos: each client's first command goes to P1; {} in all{}, at most one client retry. Every slot is checked; learners are left out (nothing they do changes a vote). With no rule switched off, once no ballot can start, deliveries that cannot affect one another are tried in one order (a partial-order reduction). The browser stops at {} states: enough to prove the log of two clients' commands safe, and for every switch but acceptor_amnesia (use paxoscope-cli explore --mode multi).",
             count(b.max_rounds, "ballot", "ballots"),
             if b.max_rounds >= 2 { " (the first leader's and one leader change)" } else { " (one leader, no change)" },
             limit
