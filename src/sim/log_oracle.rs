@@ -16,6 +16,10 @@ pub struct LogOracle {
     chosen: [Option<(Ballot, Cmd)>; MAX_SLOTS],
     /// Per learner (0–4) and client (5–7), the next slot it should apply.
     applied: [u8; 8],
+    /// Test builds only: every vote ever cast, as (slot, ballot, command, acceptors), never
+    /// pruned, so the explorer's tests can tell runs apart by the votes cast along the way.
+    #[cfg(test)]
+    cast: Vec<(Slot, Ballot, Cmd, u16)>,
 }
 
 impl LogOracle {
@@ -32,6 +36,10 @@ impl LogOracle {
             (s, b, c, voters(*who)).hash(h);
         }
         (self.votes.len(), self.chosen, self.applied).hash(h);
+        #[cfg(test)]
+        for (s, b, c, who) in &self.cast {
+            (s, b, c, voters(*who)).hash(h);
+        }
     }
 
     /// Copies `src`, reusing this record's allocation.
@@ -39,6 +47,8 @@ impl LogOracle {
         self.votes.clone_from(&src.votes);
         self.chosen = src.chosen;
         self.applied = src.applied;
+        #[cfg(test)]
+        self.cast.clone_from(&src.cast);
     }
 
     /// How many slots from the start are chosen, without a gap: the chosen prefix.
@@ -86,6 +96,11 @@ impl Oracle {
         }
         let requested = cmd.is_noop() || cmd.value().is_some_and(|v| self.requested().contains(&v));
         let Some(log) = self.log.as_deref_mut() else { return };
+        #[cfg(test)]
+        match log.cast.binary_search_by(|(s, b, c, _)| (*s, *b, *c).cmp(&(slot, ballot, cmd))) {
+            Ok(i) => log.cast[i].3 |= 1 << a.index,
+            Err(i) => log.cast.insert(i, (slot, ballot, cmd, 1 << a.index)),
+        }
         if log.chosen(slot).is_some_and(|(_, c)| c == cmd) {
             return;
         }

@@ -155,26 +155,39 @@ fn the_correct_log_of_two_slots_is_safe_through_a_leader_change() {
     println!("2 slots proven safe in {} states", p.states);
 }
 
+/// A search of `cfg` within `b` without symmetry (so acceptors keep their names in the
+/// records), with or without the partial-order reduction: its verdict, its states, and what
+/// each state without a move holds.
+fn ends(cfg: &Config, b: Bounds, partial_order: bool) -> (Verdict, usize, std::collections::BTreeSet<String>) {
+    let options = Options { partial_order, symmetry: false, ..Options::default() };
+    let mut s = multi::MultiSearch::new(cfg, 42, b, options).unwrap();
+    while !s.run(100_000).done {}
+    (s.verdict().cloned().unwrap(), s.progress().states, std::mem::take(&mut s.ends))
+}
+
 #[test]
-fn the_partial_order_reduction_keeps_the_verdict_and_every_end_of_one_slot() {
+fn the_partial_order_reduction_keeps_the_verdict_and_every_end() {
     // A partial-order reduction keeps every state without a move (the ample-set conditions
     // without the cycle proviso): the votes cast along the way, what is chosen, and every
-    // acceptor's votes at the end of each run are the same with it as without it, from far
-    // fewer states. (Without symmetry, so acceptors keep their names in the records.)
-    let cfg = Config { slots: 1, ..log_config(None) };
-    let b = Bounds::for_config(&cfg);
-    let run = |partial_order| {
-        let options = Options { partial_order, symmetry: false, ..Options::default() };
-        let mut s = multi::MultiSearch::new(&cfg, 42, b, options).unwrap();
-        while !s.run(100_000).done {}
-        (s.verdict().cloned().unwrap(), s.progress().states, std::mem::take(&mut s.ends))
-    };
-    let (v, p, ends) = run(true);
-    let (w, q, plain_ends) = run(false);
-    assert!(matches!(v, Verdict::Safe { .. }) && matches!(w, Verdict::Safe { .. }), "{v:?} {w:?}");
-    assert!(p * 5 < q, "{p} states reduced, {q} without the reduction");
-    assert!(plain_ends.len() > 3, "{} ends", plain_ends.len());
-    assert_eq!(ends, plain_ends);
+    // acceptor's votes at the end of each run are the same with it as without it, from fewer
+    // states. One slot through a leader change; two slots with one leader; one client's
+    // command on a log of two slots through a leader change.
+    let one_slot = Config { slots: 1, ..log_config(None) };
+    let one_client = Config { clients: 1, ..log_config(None) };
+    let b = |c: &Config| Bounds::for_config(c);
+    let cases = [
+        (one_slot.clone(), b(&one_slot), 5),
+        (log_config(None), Bounds { max_rounds: 1, ..b(&log_config(None)) }, 2),
+        (one_client.clone(), b(&one_client), 5),
+    ];
+    for (cfg, bounds, factor) in cases {
+        let (v, p, reduced) = ends(&cfg, bounds, true);
+        let (w, q, plain) = ends(&cfg, bounds, false);
+        assert!(matches!(v, Verdict::Safe { .. }) && matches!(w, Verdict::Safe { .. }), "{v:?} {w:?}");
+        assert!(p * factor < q, "{p} states reduced, {q} without the reduction");
+        assert!(plain.len() > 3, "{} ends", plain.len());
+        assert_eq!(reduced, plain, "{} slots, {} clients, {} ballots", cfg.slots, cfg.clients, bounds.max_rounds);
+    }
 }
 
 /// The Multi-Paxos search of `switch`'s log with the partial-order reduction forced on (the
