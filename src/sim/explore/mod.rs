@@ -20,7 +20,10 @@
 //!   delivered before anything else (a partial-order reduction), from one starting world per set
 //!   of requests ever delivered. Not with duplicates: a copy of a request can arrive late;
 //! - **instant restarts**: a crashed node restarts at once. While down it only loses messages,
-//!   and a lost message is no different, for safety, from one never delivered.
+//!   and a lost message is no different, for safety, from one never delivered;
+//! - **partial order** (Multi-Paxos only, to prove a log with no rule switched off safe): once
+//!   no ballot can start, deliveries that cannot affect one another are tried in one order
+//!   (`multi_order`); a breach it finds is searched for again without it.
 
 mod frontier;
 mod multi;

@@ -1,17 +1,18 @@
 //! The Multi-Paxos explorer's partial-order reduction (`Options::partial_order`): in the last
-//! phase of a search, a delivery that commutes with everything that can still happen is made
-//! at once, as the only move from its state, instead of in every order with the others.
+//! phase of a search, deliveries that cannot affect one another are tried in one order only.
 //!
 //! The last phase: no ballot may start, no node may crash or is down, no message may be dropped
 //! or duplicated, and no client may retry. Every move left is a delivery, and a delivery changes
 //! only its receiver (and the oracle's records of votes); deliveries to different nodes commute.
-//! Two kinds of delivery also commute with every delivery to the same node, now and later:
+//! Three kinds of delivery also commute with every delivery to the same node, now and later:
 //!
 //! - **an Accept to an acceptor** when every message to that acceptor is an Accept of the same
 //!   ballot, and every proposer that may still send Accepts (a candidate, or a leader while a
 //!   Submit or Redirect is in flight) uses that ballot. Then all it will ever receive are
 //!   Accepts of one ballot, which set its votes per slot and its promise to that ballot in any
 //!   order. (No Prepare can be sent in the last phase: Prepares start ballots.)
+//! - **a Prepare or Accept an acceptor refuses for good**: it promised the highest ballot there
+//!   is, and none can start. It stays as it is and sends the same Nack whenever it comes.
 //! - **an Accepted to the leader of its ballot** when no Nack can ever reach that leader: none
 //!   is in flight, and no ballot above its own exists (no acceptor promised one, no proposer
 //!   holds one, none is on the wire), nor an older ballot of its own on the wire. Accepteds of
@@ -20,15 +21,17 @@
 //!   counted in a chosen slot is never read again, so the search forgets it: see
 //!   `World::forget_counted_accepts`.)
 //!
-//! Such a move is independent of every other move on any path, it stays enabled, and it can
-//! only add votes: the votes cast along a run, and so whether two commands are ever chosen in a
-//! slot or one nobody asked for, do not depend on when it is made; a proposer commits or
-//! replies only what a quorum voted for. So a reachable breach stays reachable (the ample-set
-//! conditions: the move is persistent, and no cycle passes through it, see [`ample`]). It is the
-//! only move from its state, so the search makes it at once, with every such move after it,
-//! without storing the states on the way. But a run to a breach can get longer, so the
-//! search uses it only to prove a correct log safe: for a config with a rule switched off it is
-//! not used, and any breach it finds is searched again without it, for a shortest run.
+//! Such a move is independent of every other move on any path and stays enabled, so it is the
+//! only move tried from its state; the search makes it at once, with every such move after
+//! it, without storing the states on the way. Otherwise only the deliveries to a closed set of
+//! nodes are tried ([`ample`]). These are the ample-set conditions (the moves tried are
+//! persistent; a cycle passes through a fully expanded state), so every state without a move
+//! stays reachable, and so does every breach: moves only add votes, whether two commands are
+//! ever chosen in a slot, or one nobody asked for, depends only on the votes cast, and a
+//! proposer commits or replies only what a quorum voted for. But a run to a breach can get
+//! longer, so the search uses the reduction only to prove a correct log safe: for a config with
+//! a rule switched off it is not used, and any breach it finds is searched for again without
+//! it, for a shortest run.
 
 use super::step::Action;
 use crate::paxos::multi::{LogMsg, Stage};
