@@ -167,11 +167,15 @@ impl MultiSearch {
         self.seen.bytes() + self.peak_level_bytes
     }
 
-    /// Has the search stored this world, reached with these counters?
+    /// Has the search stored this world, reached with these counters? (With the partial-order
+    /// reduction it stores only some of the states reachable in the last phase.)
     pub(super) fn has_seen(&self, w: &World, counters: Counters) -> bool {
         let mut w = w.clone();
         w.mark_last_ballots(last(&counters, &self.bounds, w.config(), &self.options));
         w.keep_log_relevant();
+        if self.order {
+            w.forget_counted_accepts();
+        }
         self.seen.get(w.log_fingerprint(&counters, &self.perms)).is_some()
     }
 
