@@ -117,8 +117,18 @@ pub fn fingerprint(bytes: &[u8]) -> u64 {
         a = (a.rotate_left(5) ^ word(&c[..8])).wrapping_mul(K);
         b = (b.rotate_left(5) ^ word(&c[8..])).wrapping_mul(K);
     }
-    let mut tail = [0u8; 16];
-    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    // The last bytes: as the final 16 bytes of the string when it is that long (overlapping the
+    // last whole chunk, which the length in the seed keeps apart), so no short copy is needed.
+    let rest = chunks.remainder().len();
+    let tail: [u8; 16] = match bytes.len() {
+        _ if rest == 0 => [0; 16],
+        n if n >= 16 => bytes[n - 16..].try_into().unwrap_or([0; 16]),
+        _ => {
+            let mut t = [0u8; 16];
+            t[..rest].copy_from_slice(chunks.remainder());
+            t
+        }
+    };
     a = (a.rotate_left(5) ^ word(&tail[..8])).wrapping_mul(K);
     b = (b.rotate_left(5) ^ word(&tail[8..])).wrapping_mul(K);
     let mut h = a ^ b.rotate_left(29);
