@@ -150,9 +150,7 @@ impl Worker {
         mut each: impl FnMut(Next<'_>),
     ) {
         let counters: [u8; COUNTERS] = [state[0], state[1], state[2], state[3]];
-        self.base.decode_state(values, &state[COUNTERS..]);
-        // Before any message is taken off: decoded, they are numbered 1, 2, ….
-        self.scratch.prime(&self.base, values);
+        self.base.decode_primed(values, &state[COUNTERS..], &mut self.scratch);
         self.base.set_last_ballots(o.last_ballots && counters[3] as u32 >= bounds.max_rounds);
         self.list(counters, bounds, o);
         for ai in 0..self.actions.len() {

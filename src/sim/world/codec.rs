@@ -215,26 +215,10 @@ pub struct Scratch {
     pub(crate) renamed: Vec<u128>,
     pub(crate) bytes: Vec<u8>,
     pub(crate) tallies: Vec<crate::paxos::learner::Tally>,
-    /// Records of the messages with ids 1, 2, … of the world last [primed](Scratch::prime): a
-    /// record depends only on its message, and a move leaves most messages on the wire.
+    /// Records of the messages with ids 1, 2, … of the world last decoded with
+    /// [`World::decode_primed`]: a record depends only on its message, and a move leaves most
+    /// messages on the wire with their ids (new ones get higher ids).
     pub(crate) known: Vec<[u8; MSG_BYTES]>,
-}
-
-impl Scratch {
-    /// Remembers the records of `w`'s messages, which must have ids 1, 2, … (as decoded), for
-    /// encoding the worlds one move away from it: the messages they share keep their ids, and
-    /// new ones get higher ids.
-    pub fn prime(&mut self, w: &World, vt: &ValueTable) {
-        self.known.clear();
-        for (i, m) in w.net.in_flight().iter().enumerate() {
-            if m.id as usize != i + 1 {
-                // Not numbered as decoded: remember nothing rather than something wrong.
-                self.known.clear();
-                return;
-            }
-            self.known.push(message_record(vt, m, &Perm::ID));
-        }
-    }
 }
 
 /// Bytes per encoded message.
@@ -332,7 +316,7 @@ impl World {
     }
 
     /// The records of the messages that are part of the state (see [`relevant`]), unrenamed.
-    /// `known` holds records already made, by message id from 1 (see [`Scratch::prime`]).
+    /// `known` holds records already made, by message id from 1 (see `Scratch::known`).
     pub(crate) fn records(&self, vt: &ValueTable, recs: &mut Vec<[u8; MSG_BYTES]>, known: &[[u8; MSG_BYTES]]) {
         recs.clear();
         for m in self.net.in_flight().iter().filter(|m| relevant(self, m)) {
@@ -439,6 +423,17 @@ impl World {
     /// Overwrites this world's explorer state from `bytes` (made by [`World::encode_state`] on a
     /// world with the same config). Messages get ids 1, 2, … in their canonical order.
     pub fn decode_state(&mut self, vt: &ValueTable, bytes: &[u8]) -> usize {
+        self.decode_into(vt, bytes, &mut Vec::new())
+    }
+
+    /// [`World::decode_state`], also keeping each message's record in `scratch` for encoding the
+    /// worlds one move away (see `Scratch::known`): a message decodes from its record and
+    /// encodes back to the same record, so the record is read rather than made again.
+    pub fn decode_primed(&mut self, vt: &ValueTable, bytes: &[u8], scratch: &mut Scratch) -> usize {
+        self.decode_into(vt, bytes, &mut scratch.known)
+    }
+
+    fn decode_into(&mut self, vt: &ValueTable, bytes: &[u8], known: &mut Vec<[u8; MSG_BYTES]>) -> usize {
         let mut r = Reader::new(bytes);
         for p in &mut self.nodes.proposers {
             p.max_round = r.u8() as u32;
@@ -472,7 +467,11 @@ impl World {
         self.down = r.u32();
         let n = r.u8() as u32;
         self.net.clear();
+        known.clear();
         for i in 0..n {
+            if let Some(rec) = bytes.get(r.i..r.i + MSG_BYTES) {
+                known.push(rec.try_into().unwrap_or([0; MSG_BYTES]));
+            }
             let (from, to, msg) = get_msg(&mut r, vt);
             self.net.push(InFlight { id: i + 1, from, to, msg, sent_at: 0, due: 0 });
         }
