@@ -587,7 +587,10 @@ impl Batch {
 
     fn iter(&self) -> impl Iterator<Item = (u64, Action, &[u8])> {
         let starts = std::iter::once(0).chain(self.found.iter().map(|f| f.2));
-        self.found.iter().zip(starts).map(|(&(fp, action, end), start)| (fp, action, &self.bytes[start as usize..end as usize]))
+        self.found
+            .iter()
+            .zip(starts)
+            .map(|(&(fp, action, end), start)| (fp, action, &self.bytes[start as usize..end as usize]))
     }
 }
 

@@ -167,8 +167,7 @@ fn decoded_states_encode_back_to_the_same_bytes_and_records() {
             for i in from..ex.next.len() {
                 let state = &ex.next.get(i)[step::COUNTERS..];
                 world.decode_primed(&ex.values, state, &mut scratch);
-                let made: Vec<_> =
-                    world.in_flight().iter().map(|m| message_record(&ex.values, m, &Perm::ID)).collect();
+                let made: Vec<_> = world.in_flight().iter().map(|m| message_record(&ex.values, m, &Perm::ID)).collect();
                 assert_eq!(scratch.known, made, "state {i}");
                 again.clear();
                 world.encode_state(&ex.values, &mut again, &mut Scratch::default());
