@@ -1,20 +1,15 @@
 //! The explorer's memory of states it has seen: an open-addressing table from a 64-bit
 //! fingerprint to the state's parent and the action that reached it (for the counterexample).
-//! 24 bytes a slot, kept between 3/8 and 3/4 full.
+//! 20 bytes a slot, kept between 3/8 and 3/4 full.
 
 /// Fingerprints of seen states, each with its parent and the action that led to it.
 #[derive(Clone, Debug, Default)]
 pub struct Seen {
-    slots: Vec<Slot>,
+    /// Probed on every move, so kept apart: eight to a cache line.
+    keys: Vec<u64>,
+    /// Written only for new states: the parent's fingerprint (low and high half) and the action.
+    info: Vec<[u32; 3]>,
     len: usize,
-}
-
-/// One entry, kept together: a new state's insert then touches one cache line, not three.
-#[derive(Clone, Copy, Debug, Default)]
-struct Slot {
-    key: u64,
-    parent: u64,
-    action: u32,
 }
 
 /// Zero marks an empty slot, so a real fingerprint of zero is stored as one.
@@ -25,7 +20,7 @@ fn key(fp: u64) -> u64 {
 impl Seen {
     /// An empty table.
     pub fn new() -> Self {
-        Seen { slots: vec![Slot::default(); 1 << 12], len: 0 }
+        Seen { keys: vec![0; 1 << 12], info: vec![[0; 3]; 1 << 12], len: 0 }
     }
 
     /// States stored.
@@ -40,13 +35,13 @@ impl Seen {
 
     /// Bytes held by the table.
     pub fn bytes(&self) -> usize {
-        self.slots.len() * std::mem::size_of::<Slot>()
+        self.keys.len() * 20
     }
 
     fn slot(&self, k: u64) -> usize {
-        let mask = self.slots.len() - 1;
+        let mask = self.keys.len() - 1;
         let mut i = self.home(k);
-        while self.slots[i].key != 0 && self.slots[i].key != k {
+        while self.keys[i] != 0 && self.keys[i] != k {
             i = (i + 1) & mask;
         }
         i
@@ -63,7 +58,7 @@ impl Seen {
         // and `i` is in bounds anyway.
         unsafe {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            _mm_prefetch::<_MM_HINT_T0>(self.slots.as_ptr().add(i) as *const i8);
+            _mm_prefetch::<_MM_HINT_T0>(self.keys.as_ptr().add(i) as *const i8);
         }
         #[cfg(not(target_arch = "x86_64"))]
         let _ = i;
@@ -71,20 +66,21 @@ impl Seen {
 
     /// Where probing for key `k` starts.
     fn home(&self, k: u64) -> usize {
-        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20) as usize & (self.slots.len() - 1)
+        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20) as usize & (self.keys.len() - 1)
     }
 
     /// Stores a new state; false if it was already there (then nothing changes).
     pub fn insert(&mut self, fp: u64, parent: u64, action: u32) -> bool {
-        if (self.len + 1) * 4 > self.slots.len() * 3 {
+        if (self.len + 1) * 4 > self.keys.len() * 3 {
             self.grow();
         }
         let k = key(fp);
         let i = self.slot(k);
-        if self.slots[i].key == k {
+        if self.keys[i] == k {
             return false;
         }
-        self.slots[i] = Slot { key: k, parent, action };
+        self.keys[i] = k;
+        self.info[i] = [parent as u32, (parent >> 32) as u32, action];
         self.len += 1;
         true
     }
@@ -92,16 +88,19 @@ impl Seen {
     /// The parent and action of a stored state.
     pub fn get(&self, fp: u64) -> Option<(u64, u32)> {
         let k = key(fp);
-        let s = self.slots[self.slot(k)];
-        (s.key == k).then_some((s.parent, s.action))
+        let i = self.slot(k);
+        let [lo, hi, action] = self.info[i];
+        (self.keys[i] == k).then_some((lo as u64 | (hi as u64) << 32, action))
     }
 
     fn grow(&mut self) {
-        let bigger = vec![Slot::default(); self.slots.len() * 2];
-        let old = std::mem::replace(&mut self.slots, bigger);
-        for s in old.into_iter().filter(|s| s.key != 0) {
-            let j = self.slot(s.key);
-            self.slots[j] = s;
+        let size = self.keys.len() * 2;
+        let keys = std::mem::replace(&mut self.keys, vec![0; size]);
+        let info = std::mem::replace(&mut self.info, vec![[0; 3]; size]);
+        for (k, inf) in keys.into_iter().zip(info).filter(|(k, _)| *k != 0) {
+            let j = self.slot(k);
+            self.keys[j] = k;
+            self.info[j] = inf;
         }
     }
 }
@@ -118,8 +117,18 @@ pub fn fingerprint(bytes: &[u8]) -> u64 {
         a = (a.rotate_left(5) ^ word(&c[..8])).wrapping_mul(K);
         b = (b.rotate_left(5) ^ word(&c[8..])).wrapping_mul(K);
     }
-    let mut tail = [0u8; 16];
-    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    // The last bytes: as the final 16 bytes of the string when it is that long (overlapping the
+    // last whole chunk, which the length in the seed keeps apart), so no short copy is needed.
+    let rest = chunks.remainder().len();
+    let tail: [u8; 16] = match bytes.len() {
+        _ if rest == 0 => [0; 16],
+        n if n >= 16 => bytes[n - 16..].try_into().unwrap_or([0; 16]),
+        _ => {
+            let mut t = [0u8; 16];
+            t[..rest].copy_from_slice(chunks.remainder());
+            t
+        }
+    };
     a = (a.rotate_left(5) ^ word(&tail[..8])).wrapping_mul(K);
     b = (b.rotate_left(5) ^ word(&tail[8..])).wrapping_mul(K);
     let mut h = a ^ b.rotate_left(29);

@@ -211,9 +211,14 @@ pub(crate) fn counted(p: &crate::paxos::Proposer) -> (u16, u16) {
 #[derive(Clone, Debug, Default)]
 pub struct Scratch {
     pub(crate) recs: Vec<[u8; MSG_BYTES]>,
-    pub(crate) renamed: Vec<[u8; MSG_BYTES]>,
+    /// Renamed records, each as one big-endian number (so they sort in one compare each).
+    pub(crate) renamed: Vec<u128>,
     pub(crate) bytes: Vec<u8>,
     pub(crate) tallies: Vec<crate::paxos::learner::Tally>,
+    /// Records of the messages with ids 1, 2, … of the world last decoded with
+    /// [`World::decode_primed`]: a record depends only on its message, and a move leaves most
+    /// messages on the wire with their ids (new ones get higher ids).
+    pub(crate) known: Vec<[u8; MSG_BYTES]>,
 }
 
 /// Bytes per encoded message.
@@ -305,16 +310,18 @@ impl World {
 
     /// Appends the canonical encoding of this world's explorer state to `out`.
     pub fn encode_state(&self, vt: &ValueTable, out: &mut Vec<u8>, scratch: &mut Scratch) {
-        self.records(vt, &mut scratch.recs);
+        self.records(vt, &mut scratch.recs, &scratch.known);
         let Scratch { recs, renamed, tallies, .. } = scratch;
         self.encode_with(vt, &Perm::ID, recs, out, renamed, tallies);
     }
 
     /// The records of the messages that are part of the state (see [`relevant`]), unrenamed.
-    pub(crate) fn records(&self, vt: &ValueTable, recs: &mut Vec<[u8; MSG_BYTES]>) {
+    /// `known` holds records already made, by message id from 1 (see `Scratch::known`).
+    pub(crate) fn records(&self, vt: &ValueTable, recs: &mut Vec<[u8; MSG_BYTES]>, known: &[[u8; MSG_BYTES]]) {
         recs.clear();
         for m in self.net.in_flight().iter().filter(|m| relevant(self, m)) {
-            recs.push(message_record(vt, m, &Perm::ID));
+            let rec = known.get((m.id as usize).wrapping_sub(1)).copied();
+            recs.push(rec.unwrap_or_else(|| message_record(vt, m, &Perm::ID)));
         }
     }
 
@@ -326,9 +333,11 @@ impl World {
         perm: &Perm,
         recs: &[[u8; MSG_BYTES]],
         out: &mut Vec<u8>,
-        renamed: &mut Vec<[u8; MSG_BYTES]>,
+        renamed: &mut Vec<u128>,
         tallies: &mut Vec<crate::paxos::learner::Tally>,
     ) {
+        // Without symmetry, and for many worlds with it, nothing is renamed: skip the renaming.
+        let identity = *perm == Perm::ID;
         // Each node is written as one fixed array: a byte-at-a-time push checks capacity for
         // every byte, and encoding is most of what the explorer does per move.
         for p in self.proposers() {
@@ -361,7 +370,7 @@ impl World {
                 vt.put(p.decided),
             ]);
         }
-        let inv = perm.inverse();
+        let inv = if identity { Perm::ID } else { perm.inverse() };
         for new in 0..self.acceptors().len() {
             let a = &self.acceptors()[inv.acc[new] as usize];
             let [b0, b1] = ballot_bytes(a.promised);
@@ -386,27 +395,45 @@ impl World {
             }
         }
         out.extend_from_slice(&perm.slot_bits(self.down).to_le_bytes());
-        renamed.clear();
-        renamed.extend(recs.iter().map(|r| {
-            let mut r = *r;
-            (r[0], r[1]) = (perm.slot(r[0]), perm.slot(r[1]));
-            r
-        }));
-        // As one number each, records compare in one instruction rather than byte by byte; the
-        // order is the same (big-endian, zero-padded).
-        crate::small_sort::sort_by_key(renamed, |r| {
+        // Each record as one number, zero-padded big-endian: numbers sort in the records' byte
+        // order, one compare each.
+        let key = |r: &[u8; MSG_BYTES]| {
             let mut k = [0u8; 16];
             k[..MSG_BYTES].copy_from_slice(r);
             u128::from_be_bytes(k)
-        });
+        };
+        renamed.clear();
+        if identity {
+            renamed.extend(recs.iter().map(key));
+        } else {
+            renamed.extend(recs.iter().map(|r| {
+                let mut r = *r;
+                (r[0], r[1]) = (perm.slot(r[0]), perm.slot(r[1]));
+                key(&r)
+            }));
+        }
+        crate::small_sort::sort(renamed);
         out.push(renamed.len().min(255) as u8);
-        out.extend_from_slice(renamed.as_flattened());
+        for k in renamed.iter() {
+            out.extend_from_slice(&k.to_be_bytes()[..MSG_BYTES]);
+        }
         self.oracle.encode(out, |v| vt.put(Some(v)), put_ballot, |bits| perm.acc_bits(bits));
     }
 
     /// Overwrites this world's explorer state from `bytes` (made by [`World::encode_state`] on a
     /// world with the same config). Messages get ids 1, 2, … in their canonical order.
     pub fn decode_state(&mut self, vt: &ValueTable, bytes: &[u8]) -> usize {
+        self.decode_into(vt, bytes, &mut Vec::new())
+    }
+
+    /// [`World::decode_state`], also keeping each message's record in `scratch` for encoding the
+    /// worlds one move away (see `Scratch::known`): a message decodes from its record and
+    /// encodes back to the same record, so the record is read rather than made again.
+    pub fn decode_primed(&mut self, vt: &ValueTable, bytes: &[u8], scratch: &mut Scratch) -> usize {
+        self.decode_into(vt, bytes, &mut scratch.known)
+    }
+
+    fn decode_into(&mut self, vt: &ValueTable, bytes: &[u8], known: &mut Vec<[u8; MSG_BYTES]>) -> usize {
         let mut r = Reader::new(bytes);
         for p in &mut self.nodes.proposers {
             p.max_round = r.u8() as u32;
@@ -440,7 +467,11 @@ impl World {
         self.down = r.u32();
         let n = r.u8() as u32;
         self.net.clear();
+        known.clear();
         for i in 0..n {
+            if let Some(rec) = bytes.get(r.i..r.i + MSG_BYTES) {
+                known.push(rec.try_into().unwrap_or([0; MSG_BYTES]));
+            }
             let (from, to, msg) = get_msg(&mut r, vt);
             self.net.push(InFlight { id: i + 1, from, to, msg, sent_at: 0, due: 0 });
         }

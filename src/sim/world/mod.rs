@@ -166,8 +166,7 @@ impl World {
     }
     /// Will the node's restart wipe even its durable state?
     pub fn is_amnesiac(&self, node: NodeId) -> bool {
-        self.amnesia & (1 << slot(node)) != 0
-            || (node.role == Role::Acceptor && self.cfg.mutations.contains(&Switch::AcceptorAmnesia))
+        self.amnesia & (1 << slot(node)) != 0 || (node.role == Role::Acceptor && self.ctx.off(Switch::AcceptorAmnesia))
     }
     /// The partition group of a node, when the network is split.
     pub fn partition_group(&self, node: NodeId) -> Option<u8> {

@@ -242,8 +242,8 @@ impl World {
     /// Appends the encoding of the representative of this world's family of renamings to
     /// `out`, and returns the renaming that makes this world into it.
     pub fn encode_canonical(&self, vt: &ValueTable, out: &mut Vec<u8>, scratch: &mut Scratch) -> Perm {
-        self.records(vt, &mut scratch.recs);
-        let Scratch { recs, renamed, bytes, tallies } = scratch;
+        self.records(vt, &mut scratch.recs, &scratch.known);
+        let Scratch { recs, renamed, bytes, tallies, .. } = scratch;
         let (na, nl) = (self.acceptors().len(), self.learners().len());
         let mut acc = [0u64; 9];
         for (i, sig) in acc.iter_mut().enumerate().take(na) {
