@@ -139,13 +139,15 @@ fn senders(w: &World, n: NodeId) -> u32 {
                 .filter(|p| top.is_none_or(|t| p.ballot.is_none_or(|b| b >= t)))
                 .fold(0, |s, p| s | bit(p.id))
         }
-        // An acceptor answers a Prepare or Accept of this proposer's; a client sends a command
-        // where a Redirect tells it to.
+        // An acceptor answers a Prepare or Accept of this proposer's. A client sends a command
+        // where a Redirect tells it to: one in flight, or one a proposer will send for its
+        // Submit (a follower's leader can change before then, so to any proposer).
         Role::Proposer => wire.iter().fold(0, |s, o| match (o.to.role, o.msg) {
             (Role::Acceptor, Msg::Log(LogMsg::LogPrepare { .. } | LogMsg::LogAccept { .. })) if o.from == n => {
                 s | bit(o.to)
             }
-            (Role::Client, Msg::Log(LogMsg::Redirect { leader, .. })) if leader == n => s | bit(o.to),
+            (Role::Client, Msg::Log(LogMsg::Redirect { .. })) => s | bit(o.to),
+            (Role::Proposer, Msg::Log(LogMsg::Submit { .. })) if o.from.role == Role::Client => s | bit(o.from),
             _ => s,
         }),
         // A follower redirects a client's command.
