@@ -66,7 +66,7 @@ pub(super) fn ample(w: &World, all: &[Action]) -> Option<Vec<Action>> {
         return Some(vec![*a]);
     }
     let mut best: Option<Vec<Action>> = None;
-    let mut tried = 0u32;
+    let mut tried = 0u64;
     for seed in all.iter().filter_map(msg).map(|m| m.to) {
         if tried & bit(seed) != 0 {
             continue;
@@ -94,9 +94,9 @@ fn may_cycle(w: &World, m: &InFlight) -> bool {
     }
 }
 
-/// A node as one bit of a set.
-fn bit(n: NodeId) -> u32 {
-    1 << ((n.role as u32) * 8 + n.index as u32 % 8)
+/// A node as one bit of a set (16 per role: more than any config holds).
+fn bit(n: NodeId) -> u64 {
+    1 << ((n.role as u64) * 16 + n.index as u64 % 16)
 }
 
 /// The smallest set of nodes holding `seed` and every node that may ever send a message to a
@@ -104,7 +104,7 @@ fn bit(n: NodeId) -> u32 {
 /// other nodes, and can never put a message on the wire for a node inside it, so until a
 /// delivery inside it is made, everything outside it is independent of it: its deliveries are
 /// a persistent set (the ample-set condition for a partial-order reduction).
-fn closed_set(w: &World, seed: NodeId) -> u32 {
+fn closed_set(w: &World, seed: NodeId) -> u64 {
     let mut set = bit(seed);
     loop {
         let mut grown = set;
@@ -121,8 +121,8 @@ fn closed_set(w: &World, seed: NodeId) -> u32 {
 /// The nodes that may still send a message to `n`, in the last phase: no ballot starts (so no
 /// Prepare is sent), no client retries, and learners, Commits and Replies are not part of the
 /// search's state.
-fn senders(w: &World, n: NodeId) -> u32 {
-    let Some(log) = w.log() else { return u32::MAX };
+fn senders(w: &World, n: NodeId) -> u64 {
+    let Some(log) = w.log() else { return u64::MAX };
     let wire = w.in_flight();
     match n.role {
         // Accepts come from a candidate once elected, or from a leader given a command (and
