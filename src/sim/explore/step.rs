@@ -182,7 +182,10 @@ impl Worker {
             if c[3] as u32 > bounds.max_rounds {
                 continue;
             }
-            self.work.set_last_ballots(o.last_ballots && c[3] as u32 >= bounds.max_rounds);
+            // Marked, not filtered: encoding leaves out what is no longer part of the state.
+            let last = o.last_ballots && c[3] as u32 >= bounds.max_rounds;
+            self.work.mark_last_ballots(last);
+            self.scratch.moved = (last == self.base.last_ballots()).then(|| self.changed_by(action));
             self.buf.clear();
             self.buf.extend(c);
             if o.symmetry {
@@ -190,8 +193,19 @@ impl Worker {
             } else {
                 self.work.encode_state(values, &mut self.buf, &mut self.scratch);
             }
+            self.scratch.moved = None;
             let bytes = self.buf.as_slice();
             each(Next { action, bytes, broke });
+        }
+    }
+
+    /// The node whose state `action` changes (learners aside: every message to a learner is
+    /// part of the state whatever the learner's state).
+    fn changed_by(&self, action: Action) -> Option<NodeId> {
+        match action {
+            Action::Deliver(k) => self.base.in_flight().get(k as usize).map(|m| m.to),
+            Action::Drop(_) | Action::Duplicate(_) => None,
+            Action::Crash(n) | Action::Restart(n) | Action::Reboot(n) | Action::Timeout(n) => Some(n),
         }
     }
 

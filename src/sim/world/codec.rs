@@ -219,6 +219,12 @@ pub struct Scratch {
     /// [`World::decode_primed`]: a record depends only on its message, and a move leaves most
     /// messages on the wire with their ids (new ones get higher ids).
     pub(crate) known: Vec<[u8; MSG_BYTES]>,
+    /// Set while encoding a world one move from the world `known` was read from, with the same
+    /// flags: the node whose state the move changed, if any. Whether a message is part of the
+    /// state depends only on the message, its receiver's state and the flags, and every message
+    /// of a decoded world is part of its state; so a message the two worlds share, bound for
+    /// another node, is still part of it, and only the others need [`relevant`].
+    pub(crate) moved: Option<Option<NodeId>>,
 }
 
 /// Bytes per encoded message.
@@ -274,6 +280,11 @@ impl World {
         self.last_ballots = last;
     }
 
+    /// May the explorer no longer start a ballot from this world?
+    pub(crate) fn last_ballots(&self) -> bool {
+        self.last_ballots
+    }
+
     /// Tells the world that the requests still on the wire will never be delivered.
     pub(crate) fn hold_requests(&mut self) {
         self.requests_held = true;
@@ -310,18 +321,31 @@ impl World {
 
     /// Appends the canonical encoding of this world's explorer state to `out`.
     pub fn encode_state(&self, vt: &ValueTable, out: &mut Vec<u8>, scratch: &mut Scratch) {
-        self.records(vt, &mut scratch.recs, &scratch.known);
+        self.records(vt, &mut scratch.recs, &scratch.known, scratch.moved);
         let Scratch { recs, renamed, tallies, .. } = scratch;
         self.encode_with(vt, &Perm::ID, recs, out, renamed, tallies);
     }
 
     /// The records of the messages that are part of the state (see [`relevant`]), unrenamed.
-    /// `known` holds records already made, by message id from 1 (see `Scratch::known`).
-    pub(crate) fn records(&self, vt: &ValueTable, recs: &mut Vec<[u8; MSG_BYTES]>, known: &[[u8; MSG_BYTES]]) {
+    /// `known` holds records already made, by message id from 1, and `moved` says which of
+    /// them are still part of the state (see `Scratch::known` and `Scratch::moved`).
+    pub(crate) fn records(
+        &self,
+        vt: &ValueTable,
+        recs: &mut Vec<[u8; MSG_BYTES]>,
+        known: &[[u8; MSG_BYTES]],
+        moved: Option<Option<NodeId>>,
+    ) {
         recs.clear();
-        for m in self.net.in_flight().iter().filter(|m| relevant(self, m)) {
-            let rec = known.get((m.id as usize).wrapping_sub(1)).copied();
-            recs.push(rec.unwrap_or_else(|| message_record(vt, m, &Perm::ID)));
+        for m in self.net.in_flight() {
+            let rec = known.get((m.id as usize).wrapping_sub(1));
+            let kept = match (rec, moved) {
+                (Some(_), Some(changed)) if changed != Some(m.to) => true,
+                _ => relevant(self, m),
+            };
+            if kept {
+                recs.push(rec.copied().unwrap_or_else(|| message_record(vt, m, &Perm::ID)));
+            }
         }
     }
 

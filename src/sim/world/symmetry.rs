@@ -242,7 +242,7 @@ impl World {
     /// Appends the encoding of the representative of this world's family of renamings to
     /// `out`, and returns the renaming that makes this world into it.
     pub fn encode_canonical(&self, vt: &ValueTable, out: &mut Vec<u8>, scratch: &mut Scratch) -> Perm {
-        self.records(vt, &mut scratch.recs, &scratch.known);
+        self.records(vt, &mut scratch.recs, &scratch.known, scratch.moved);
         let Scratch { recs, renamed, bytes, tallies, .. } = scratch;
         let (na, nl) = (self.acceptors().len(), self.learners().len());
         let mut acc = [0u64; 9];
