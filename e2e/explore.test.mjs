@@ -17,7 +17,7 @@ test('the default config explores safe in the browser, without freezing the page
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=explore-states]')?.textContent) > 1000);
   await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
   assert.equal(await page.getByTestId('verdict').getAttribute('data-verdict'), 'safe');
-  await waitText(page.getByTestId('verdict'), /Safe: no violation in 27310 states \(3 rounds in all/);
+  await waitText(page.getByTestId('verdict'), /Safe within these bounds: no violation in 27310 states \(3 rounds in all/);
   console.log(`# the default search took ${await page.getByTestId('explore-time').textContent()} in Chromium`);
   // What the bounds cover is said next to them.
   await waitText(page.getByTestId('explore-covers'), /3 ballots in all: a proposer can meet votes from two earlier ballots/);

@@ -74,7 +74,7 @@ test('a safe verdict restates its bounds and the cluster, and leaves when the co
   await page.getByTestId('open-explorer').click();
   await page.getByTestId('bound-rounds').fill('1');
   await page.getByTestId('explore-run').click();
-  const safe = /^Safe: no violation in \d+ states \(1 round in all, 0 crashes, 0 duplicates, 0 drops; 2 clients, 2 proposers, 3 acceptors, 1 learner\)$/;
+  const safe = /^Safe within these bounds: no violation in \d+ states \(1 round in all, 0 crashes, 0 duplicates, 0 drops; 2 clients, 2 proposers, 3 acceptors, 1 learner\)$/;
   await textMatching(page.getByTestId('verdict'), safe);
   await page.keyboard.press('Escape');
   await textMatching(page.getByTestId('explore-card-text'), safe);

@@ -48,16 +48,33 @@ pub const MULTI_STATE_LIMIT: usize = 250_000;
 pub fn covers_in(b: &Bounds, c: &Config) -> String {
     match c.mode {
         crate::sim::Mode::Single => covers(b),
-        crate::sim::Mode::Multi => {
-            let limit = format!("{},{:03}", MULTI_STATE_LIMIT / 1000, MULTI_STATE_LIMIT % 1000);
-            format!(
-            "Multi-Paxos: each client's first command goes to P1; {} in all{}, at most one client retry. Every slot is checked; learners are left out (nothing they do changes a vote). With no rule switched off, once no ballot can start, deliveries that cannot affect one another are tried in one order (a partial-order reduction). The browser stops at {} states: enough to prove the log of two clients' commands safe, and for every switch but acceptor_amnesia (use paxoscope-cli explore --mode multi).",
-            count(b.max_rounds, "ballot", "ballots"),
-            if b.max_rounds >= 2 { " (the first leader's and one leader change)" } else { " (one leader, no change)" },
-            limit
-        )
-        }
+        crate::sim::Mode::Multi => multi_covers(b, c),
     }
+}
+
+/// What a Multi-Paxos search tries, from its bounds and cluster, and where the browser stops.
+fn multi_covers(b: &Bounds, c: &Config) -> String {
+    let limit = format!("{},{:03}", MULTI_STATE_LIMIT / 1000, MULTI_STATE_LIMIT % 1000);
+    let changes = match b.max_rounds {
+        1 => " (one leader, no change)".to_string(),
+        2 => " (the first leader's and one leader change)".to_string(),
+        n => format!(" (the first leader's and up to {} leader changes)", n - 1),
+    };
+    let faults = [
+        (b.max_crashes, "crash", "crashes"),
+        (b.max_duplicates, "duplicate", "duplicates"),
+        (b.max_drops, "drop", "drops"),
+    ]
+    .iter()
+    .filter(|(n, ..)| *n > 0)
+    .map(|(n, one, many)| count(*n, one, many))
+    .collect::<Vec<_>>();
+    let faults = if faults.is_empty() { "no crash, drop or duplicate".to_string() } else { faults.join(", ") };
+    format!(
+        "Multi-Paxos: each client's first command goes to P1 ({}); {} in all{changes}, {faults}, at most one client retry. Every slot is checked; learners are left out (nothing they do changes a vote). With no rule switched off, once no ballot can start, deliveries that cannot affect one another are tried in one order (a partial-order reduction). The browser stops once it passes {limit} states: enough to prove the default log safe, and to find a counterexample for every switch but acceptor amnesia (that one needs the command-line explorer).",
+        count(c.clients, "client", "clients"),
+        count(b.max_rounds, "ballot", "ballots"),
+    )
 }
 
 /// What the bounds can and cannot catch, in the terms of the classic mistakes.
@@ -101,7 +118,7 @@ pub fn replay_note(broken_at: Option<usize>, harm_at: Option<usize>) -> String {
 pub fn text(v: &Verdict, b: &Bounds, c: &Config) -> String {
     match v {
         Verdict::Safe { states } => format!(
-            "Safe: no violation in {states} states ({}; {})",
+            "Safe within these bounds: no violation in {states} states ({}; {})",
             bounds(b, ("round in all", "rounds in all")),
             cluster(c)
         ),
@@ -110,8 +127,11 @@ pub fn text(v: &Verdict, b: &Bounds, c: &Config) -> String {
             bounds(b, ("round in all", "rounds in all")),
             cluster(c)
         ),
-        Verdict::Violation { commands, detail, states, broken_at, harm_at, .. } => format!(
-            "Counterexample after {states} states, {} long, searching {}{}: {detail}",
+        Verdict::Violation { commands, detail, states, broken_at, harm_at, invariant } => format!(
+            "{} after {}, {} long, searching {}{}: {detail}",
+            // Stopped at the first broken rule, the run shows the rule broken, not yet harm.
+            if invariant.is_harm() { "Counterexample" } else { "A rule broken (no harm yet)" },
+            count(*states as u64, "state", "states"),
             count(commands.len() as u64, "step", "steps"),
             bounds(b, ("round", "rounds")),
             steps(*broken_at, *harm_at)
@@ -138,7 +158,16 @@ mod tests {
         let b = Bounds::for_config(&c);
         let t = covers_in(&b, &c);
         assert!(t.contains("2 ballots in all (the first leader's and one leader change)"), "{t}");
-        assert!(t.contains("stops at 250,000 states"), "{t}");
+        assert!(t.contains("stops once it passes 250,000 states"), "{t}");
+        assert!(t.contains("(2 clients); 2 ballots in all"), "{t}");
+        assert!(t.contains("no crash, drop or duplicate"), "{t}");
+        let more = Bounds { max_rounds: 3, max_crashes: 1, ..b };
+        let one = Config { clients: 1, ..c.clone() };
+        let t = covers_in(&more, &one);
+        assert!(
+            t.contains("(1 client); 3 ballots in all (the first leader's and up to 2 leader changes), 1 crash,"),
+            "{t}"
+        );
         assert!(t.contains("partial-order reduction"), "{t}");
         assert!(cluster(&c).ends_with("a log of 2 slots"));
         assert_eq!(covers_in(&Bounds::default(), &Config::default()), covers(&Bounds::default()));
@@ -150,7 +179,7 @@ mod tests {
         let t = text(&Verdict::Safe { states: 132815 }, &Bounds::default(), &Config::default());
         assert_eq!(
             t,
-            "Safe: no violation in 132815 states (3 rounds in all, 0 crashes, 0 duplicates, 0 drops; \
+            "Safe within these bounds: no violation in 132815 states (3 rounds in all, 0 crashes, 0 duplicates, 0 drops; \
              2 clients, 2 proposers, 3 acceptors, 1 learner)"
         );
     }

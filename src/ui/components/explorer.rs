@@ -8,6 +8,9 @@ use crate::ui::msg::{Explore, Msg, Show};
 use crate::ui::verdict;
 use yew::prelude::*;
 
+/// What the explorer does, before the bounds.
+const INTRO: &str = "Starting once the clients have asked for their values, it tries every order of message deliveries, and within the bounds every timeout, drop, duplicate, crash and restart. It looks for harm: two values chosen, a value nobody asked for, or someone told a value that was not chosen. Where it sees a switched-off rule broken (a promise lowered, an accept below a promise, a ballot reused), it marks the step, and the search goes on to the harm that rule exists to prevent. Breadth first, so the counterexample it finds is a shortest one.";
+
 /// The dialog.
 pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> Html {
     let switches: Vec<&str> = config.mutations.iter().map(|m| m.name()).collect();
@@ -56,12 +59,21 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> 
         <div class="overlay" data-testid="explorer" role="dialog" aria-modal="true" aria-label="Explorer"
              onclick={send.reform(|_| Msg::Show(Show::Explorer))}>
             <div class="overlay-card explorer" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
-                <h2>{"Exhaustive explorer"}</h2>
-                <p>{"Starting once the clients have asked for their values, it tries every order of message deliveries, and within the bounds every timeout, drop, duplicate, crash and restart. It looks for harm: two values chosen, a value nobody asked for, or someone told a value that was not chosen. A rule switched off is marked where it first breaks, and the search goes on to the harm that rule exists to prevent. Breadth first, so the counterexample it finds is a shortest one."}</p>
+                // Close at the top, so it stays in reach however long the card grows.
+                <div class="dialog-head">
+                    <h2>{"Exhaustive explorer"}</h2>
+                    <button class="ghost" data-testid="explorer-close" onclick={send.reform(|_| Msg::Show(Show::Explorer))}>{"Close"}</button>
+                </div>
+                // Once a search has run, the introduction folds away so the verdict fits on a
+                // 1280×720 projector.
+                if run.is_some() {
+                    <details class="small"><summary>{"What the explorer does"}</summary><p>{INTRO}</p></details>
+                } else {
+                    <p>{INTRO}</p>
+                }
                 <p class="small muted" data-testid="explore-config">{summary}</p>
                 <BoundsForm config={config.clone()} {running} on_run={send.reform(|(b, stop)| Msg::Explore(Explore::Start(b, stop)))} on_cancel={send.reform(|_| Msg::Explore(Explore::Cancel))} />
                 { status.unwrap_or_default() }
-                <button class="ghost" onclick={send.reform(|_| Msg::Show(Show::Explorer))}>{"Close"}</button>
             </div>
         </div>
     }
