@@ -57,9 +57,10 @@ test('switch on a mutation, explore, and watch the counterexample turn the invar
   await page.getByTestId('play').click(); // pause, then walk it by hand
   const [, total] = (await page.getByTestId('counter').textContent()).match(/\/ (\d+)/);
   await page.keyboard.press('Escape');
-  // Every step before the last is safe; the last one breaks agreement.
+  // Before the last step only the switched-off rule is broken (P2c, named); the last breaks
+  // agreement.
   await page.getByTestId('timeline').fill(String(Number(total) - 1));
-  assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'ok');
+  await waitText(page.getByTestId('invariants'), /A rule of Paxos is broken.*proposes its own .* though its quorum reported/);
   await page.getByTestId('forward').click();
   assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'violated');
   await waitText(page.getByTestId('invariants'), /is chosen in ballot .* but .* was already chosen/);
@@ -192,6 +193,11 @@ test('a counterexample plays by itself and pauses exactly where safety breaks', 
   await page.getByTestId('speed').fill('4');
   await page.getByTestId('open-explorer').click();
   await page.getByTestId('explore-run').click();
+  // First where the switched-off rule breaks (a quorum short of a majority), then at the harm.
+  await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent.includes('Paused: a switched-off rule broke'), null, { timeout: 60_000 });
+  await waitStep(page, /step 6 \//);
+  await waitText(page.getByTestId('invariants'), /a majority is 2/);
+  await page.getByTestId('play').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent.includes('Paused: safety broke'), null, { timeout: 60_000 });
   assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
   const [, at, total] = (await page.getByTestId('counter').textContent()).match(/step (\d+) \/ (\d+)/);

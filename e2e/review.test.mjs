@@ -32,7 +32,7 @@ const inView = (locator) => locator.evaluate((el) => {
 // 1. The explorer's verdict stays on screen, with the bounds it searched, while its
 //    counterexample plays.
 
-const COUNTEREXAMPLE = /^Counterexample after \d+ states, (\d+) steps long, searching 3 rounds, 0 crashes, 0 duplicates, 0 drops: .+/;
+const COUNTEREXAMPLE = /^Counterexample after \d+ states, (\d+) steps long, searching 3 rounds, 0 crashes, 0 duplicates, 0 drops( \(rule broken at step \d+, harm at step \d+\))?: .+/;
 
 test('the explorer verdict stays on screen while its counterexample plays, and says what was searched', async () => {
   const { page, errors, context } = await open(b, srv.url);
@@ -48,6 +48,10 @@ test('the explorer verdict stays on screen while its counterexample plays, and s
   assert.equal(await page.getByTestId('explorer').count(), 0, 'the dialog is closed');
   // It is in view at the start and still there when play pauses where safety breaks.
   assert.ok(await inView(card), 'the verdict is in view as the counterexample starts');
+  // It pauses where the switched-off rule breaks, then, played on, where safety breaks.
+  // (There the narration names the rule and may push the card below the fold.)
+  await textMatching(page.getByTestId('notice'), /Paused: a switched-off rule broke/);
+  await page.getByTestId('play').click();
   await textMatching(page.getByTestId('notice'), /Paused: safety broke/);
   assert.ok(await inView(card), 'the verdict is in view where safety breaks');
   const [, at, total] = (await page.getByTestId('counter').textContent()).match(/step (\d+) \/ (\d+)/);

@@ -90,9 +90,9 @@ fn counterexample(cfg: Config, bounds: Bounds) -> (Vec<Command>, String, Option<
 #[test]
 fn every_harmful_switch_yields_harm_and_marks_where_its_rule_broke() {
     let cases = [
-        (Switch::IgnoreReportedValues, 17, None),
+        (Switch::IgnoreReportedValues, 17, Some(15)),
         (Switch::AcceptorAmnesia, 19, Some(18)),
-        (Switch::MinorityQuorum, 8, None),
+        (Switch::MinorityQuorum, 8, Some(6)),
         (Switch::AcceptBelowPromise, 17, Some(13)),
     ];
     for (s, steps, broken) in cases {

@@ -146,3 +146,37 @@ fn a_forced_timeout_says_who_forced_it() {
         "{last}"
     );
 }
+
+/// Rules switched off are flagged where they break, with the rule named: a proposer that ignores
+/// the value its quorum reported breaks P2c (`AdoptsReportedValue`), and one that goes on with
+/// fewer than a majority breaks `QuorumIsMajority`. Correct Paxos breaks neither, under faults.
+#[test]
+fn switched_off_p2c_and_majority_are_flagged_where_they_break() {
+    use paxoscope::paxos::Switch;
+    use paxoscope::sim::explore::{Bounds, Explorer, Verdict};
+    use paxoscope::sim::{Event, Invariant};
+    let cases = [
+        (Switch::IgnoreReportedValues, Invariant::AdoptsReportedValue),
+        (Switch::MinorityQuorum, Invariant::QuorumIsMajority),
+    ];
+    for (switch, rule) in cases {
+        let mut cfg = Config::default();
+        cfg.mutations.insert(switch);
+        let mut ex = Explorer::new(cfg.clone(), 42, Bounds::for_config(&cfg)).unwrap();
+        while !ex.run(100_000).done {}
+        let Some(Verdict::Violation { commands, broken_at: Some(at), .. }) = ex.verdict().cloned() else {
+            panic!("{switch}: {:?}", ex.verdict());
+        };
+        let t = Timeline::replay(cfg, 42, &commands).unwrap();
+        let flagged = t.steps()[at - 1]
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::Violated { invariant, .. } if *invariant == rule));
+        assert!(flagged, "{switch}: step {at} flags {rule:?}");
+    }
+    for seed in 0..20 {
+        let t = simulate(Config::default(), seed, 400, Faults::ALL).unwrap();
+        let broken = t.world_at(t.len()).oracle().violations().to_vec();
+        assert!(broken.is_empty(), "correct Paxos keeps P2c and majorities (seed {seed}): {broken:?}");
+    }
+}

@@ -130,19 +130,26 @@ pub enum Invariant {
     AcceptRespectsPromise,
     /// Each ballot belongs to one proposer and carries one value; a proposer's ballots rise.
     BallotsUnique,
+    /// A proposer that heard of votes proposes the highest-numbered one's value (P2c).
+    AdoptsReportedValue,
+    /// A proposer moves on only with promises, and a value is chosen only with votes, from a
+    /// majority of the acceptors.
+    QuorumIsMajority,
     /// Multi-Paxos: every learner and client applies the log in slot order, without gaps.
     AppliedInOrder,
 }
 
 impl Invariant {
     /// Every invariant, in panel order.
-    pub const ALL: [Invariant; 7] = [
+    pub const ALL: [Invariant; 9] = [
         Invariant::Agreement,
         Invariant::Validity,
         Invariant::OnlyChosenIsLearned,
         Invariant::PromisesNeverDecrease,
         Invariant::AcceptRespectsPromise,
         Invariant::BallotsUnique,
+        Invariant::AdoptsReportedValue,
+        Invariant::QuorumIsMajority,
         Invariant::AppliedInOrder,
     ];
 
@@ -158,7 +165,11 @@ impl Invariant {
             Invariant::Agreement | Invariant::Validity | Invariant::OnlyChosenIsLearned | Invariant::AppliedInOrder => {
                 true
             }
-            Invariant::PromisesNeverDecrease | Invariant::AcceptRespectsPromise | Invariant::BallotsUnique => false,
+            Invariant::PromisesNeverDecrease
+            | Invariant::AcceptRespectsPromise
+            | Invariant::BallotsUnique
+            | Invariant::AdoptsReportedValue
+            | Invariant::QuorumIsMajority => false,
         }
     }
 
@@ -186,6 +197,8 @@ impl Invariant {
             Invariant::PromisesNeverDecrease => "An acceptor's promise never goes down",
             Invariant::AcceptRespectsPromise => "No acceptor accepts below its promise",
             Invariant::BallotsUnique => "Each ballot has one owner and one value; a proposer's ballots rise",
+            Invariant::AdoptsReportedValue => "A proposer proposes the highest-numbered value its quorum reported",
+            Invariant::QuorumIsMajority => "Promises and votes are counted only from a majority",
             Invariant::AppliedInOrder => "Learners and clients apply the log in slot order, without gaps",
         }
     }

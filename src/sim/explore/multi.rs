@@ -241,10 +241,7 @@ impl MultiSearch {
             let action = self.actions[ai];
             let Some(c) = self.try_move(i, action) else { continue };
             self.transitions += 1;
-            let broke = self.events.iter().find_map(|e| match e {
-                Event::Violated { invariant, detail } => Some((*invariant, detail.clone())),
-                _ => None,
-            });
+            let broke = super::step::breach_in(&self.events);
             if let Some((invariant, detail)) = broke {
                 if is_harm(invariant) || self.stop_at_rule {
                     // Breadth-first, one command a move: the first breach is a shortest one.

@@ -49,8 +49,9 @@ fn skip_recovery_breaks_per_slot_agreement() {
     // P1 gets "X1" chosen in s1; C2 retries "Y1" with P2, which takes over, hears of "X1" in s1,
     // skips recovering it, and puts "Y1" there: two commands chosen in one slot.
     let v = breach(Switch::SkipRecovery, Invariant::Agreement, 17);
-    let Verdict::Violation { broken_at, .. } = v else { unreachable!() };
-    assert_eq!(broken_at, None, "skipping recovery breaks no rule the oracle watches, only agreement");
+    let Verdict::Violation { broken_at, harm_at, .. } = v else { unreachable!() };
+    // The rule it breaks (P2c, per slot) is marked where P2 puts "Y1" over the reported "X1".
+    assert!(broken_at.is_some_and(|b| Some(b) < harm_at), "P2c broken before the harm: {broken_at:?} {harm_at:?}");
 }
 
 #[test]

@@ -92,6 +92,21 @@ impl Action {
 /// The commands of one move, made at once (so they borrow nothing).
 pub(super) type Moves = std::iter::Chain<std::iter::Once<Command>, std::option::IntoIter<Command>>;
 
+/// What a move broke, if anything: harm before a rule, when one step does both (a rule broken
+/// with a minority quorum, say, and a value told that was not chosen).
+pub(super) fn breach_in(events: &[Event]) -> Option<(Invariant, String)> {
+    let violated = || {
+        events.iter().filter_map(|e| {
+            if let Event::Violated { invariant, detail } = e {
+                Some((*invariant, detail))
+            } else {
+                None
+            }
+        })
+    };
+    violated().find(|(i, _)| i.is_harm()).or_else(|| violated().next()).map(|(i, d)| (i, d.clone()))
+}
+
 /// Is a broken invariant harm (a value chosen or told wrongly), or only a rule broken?
 pub fn is_harm(i: Invariant) -> bool {
     i.is_harm()
@@ -168,13 +183,7 @@ impl Worker {
                 self.work.apply_into(&cmd, &mut self.events);
             }
             settle_learners(&mut self.work, &mut self.events, None);
-            let broke = self.events.iter().find_map(|e| {
-                if let Event::Violated { invariant, detail } = e {
-                    Some((*invariant, detail.clone()))
-                } else {
-                    None
-                }
-            });
+            let broke = breach_in(&self.events);
             let started = self.events.iter().filter(|e| is_ballot_start(e)).count();
             c[3] = c[3].saturating_add(started as u8);
             // A move that starts more ballots than the bounds allow is outside them: it is

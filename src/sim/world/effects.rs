@@ -4,7 +4,7 @@
 
 use super::{timer_index, World};
 use crate::paxos::{Ballot, Decision, NodeId, Out, Outbox, Role};
-use crate::sim::command::Event;
+use crate::sim::command::{Event, Invariant};
 
 impl World {
     pub(super) fn take_scratch(&mut self) -> Outbox {
@@ -62,6 +62,19 @@ impl World {
         self.scratch = out;
     }
 
+    /// A quorum smaller than a majority (only with the minority-quorum switch) breaks the rule
+    /// that any two quorums share an acceptor.
+    pub(super) fn check_quorum(&mut self, node: NodeId, ballot: Ballot, have: u8, what: &str) {
+        let majority = self.majority();
+        if have < majority {
+            let detail = format!(
+                "{node} had {have} of {} acceptors' {what} in ballot {ballot}: a majority is {majority}, so two quorums need not share an acceptor.",
+                self.cfg.acceptors
+            );
+            self.oracle.violate(Invariant::QuorumIsMajority, detail);
+        }
+    }
+
     /// Lets the oracle see each decision that matters to safety.
     fn audit(&mut self, node: NodeId, d: &Decision) {
         match *d {
@@ -69,14 +82,25 @@ impl World {
                 self.oracle.on_ballot_start(node, ballot);
                 self.oracle.on_ballot_use(node, ballot, None);
             }
-            Decision::QuorumOfPromises { ballot, own, source, .. } => {
-                self.oracle.on_ballot_use(node, ballot, Some(source.value(own)))
+            Decision::QuorumOfPromises { ballot, own, source, have } => {
+                self.oracle.on_ballot_use(node, ballot, Some(source.value(own)));
+                if let crate::paxos::Source::IgnoredReported { proposal } = source {
+                    let detail = format!(
+                        "{node} proposes its own {own} in ballot {ballot}, though its quorum reported {} accepted in ballot {}: it had to propose that value (P2c).",
+                        proposal.value, proposal.ballot
+                    );
+                    self.oracle.violate(Invariant::AdoptsReportedValue, detail);
+                }
+                self.check_quorum(node, ballot, have, "promises, so it went on to Phase 2");
             }
             Decision::Voted { ballot, value, promised } => {
                 let majority = self.majority();
                 self.oracle.on_vote(node, ballot, value, promised, majority);
             }
-            Decision::QuorumOfVotes { value, .. } => self.oracle.on_outcome(node, "committed", value),
+            Decision::QuorumOfVotes { value, have, ballot } => {
+                self.check_quorum(node, ballot, have, "votes, so it counted its value chosen");
+                self.oracle.on_outcome(node, "committed", value);
+            }
             Decision::RepliedAtOnce { value, .. } => self.oracle.on_outcome(node, "replied", value),
             Decision::Log(d) => self.audit_log(node, &d),
             // Learned values are checked as they are announced, below; the rest change nothing

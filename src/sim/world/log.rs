@@ -70,6 +70,24 @@ impl World {
         }
     }
 
+    /// A new leader must re-propose, in each slot, the highest-ballot vote its quorum reported
+    /// there (P2c, per slot); a command or no-op put over such a vote breaks that rule.
+    fn check_recovered(&mut self, node: NodeId, slot: crate::paxos::multi::Slot, ballot: crate::paxos::Ballot) {
+        let Some(p) = self.log().map(|l| &l.proposers[node.index as usize]) else { return };
+        let (Some(vote), Some(put)) = (p.reported.get(slot), p.log.get(slot as usize).copied().flatten()) else {
+            return;
+        };
+        if vote.cmd != put {
+            let detail = format!(
+                "{node} puts {put} in slot {} in ballot {ballot}, though its quorum reported {} accepted there in ballot {}: it had to re-propose that (P2c).",
+                crate::paxos::multi::slot_name(slot),
+                vote.cmd,
+                vote.ballot
+            );
+            self.oracle.violate(crate::sim::command::Invariant::AdoptsReportedValue, detail);
+        }
+    }
+
     /// Lets the oracle see each log decision that matters to safety.
     pub(super) fn audit_log(&mut self, node: NodeId, d: &LogDecision) {
         match *d {
@@ -81,13 +99,22 @@ impl World {
                 let majority = self.majority();
                 self.oracle.on_slot_vote(node, slot, ballot, value, promised, majority);
             }
-            LogDecision::SlotChosen { slot, value, .. } => self.oracle.on_slot_outcome(node, "committed", slot, value),
+            LogDecision::SlotChosen { slot, value, ballot, have } => {
+                let what = format!("votes in {}, so it counted it chosen", crate::paxos::multi::slot_name(slot));
+                self.check_quorum(node, ballot, have, &what);
+                self.oracle.on_slot_outcome(node, "committed", slot, value)
+            }
+            LogDecision::Elected { ballot, have, noops, fresh, .. } => {
+                self.check_quorum(node, ballot, have, "promises, so it took the lead");
+                for slot in crate::paxos::multi::slots_of(noops | fresh) {
+                    self.check_recovered(node, slot, ballot);
+                }
+            }
+            LogDecision::Assigned { slot, ballot, .. } => self.check_recovered(node, slot, ballot),
             LogDecision::Known { slot, value, chosen: true } => {
                 self.oracle.on_slot_outcome(node, "replied", slot, value)
             }
-            LogDecision::Elected { .. }
-            | LogDecision::Assigned { .. }
-            | LogDecision::Submitted { .. }
+            LogDecision::Submitted { .. }
             | LogDecision::Replied { .. }
             | LogDecision::Redirected { .. }
             | LogDecision::Applied { .. }

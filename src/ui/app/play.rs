@@ -73,7 +73,13 @@ impl App {
             self.session.playing = false;
             self.restart_timer(ctx);
             self.side_to_top = true;
-            self.notice = alert("Paused: safety broke at this step; the safety verdict says how.");
+            // A switched-off rule breaking is worth a pause too, but it is not yet harm.
+            let harm = self.session.world().oracle().violations().iter().any(|(i, _)| i.is_harm());
+            self.notice = alert(if harm {
+                "Paused: safety broke at this step; the safety verdict says how."
+            } else {
+                "Paused: a switched-off rule broke at this step (no harm yet); play on to see the harm it allows."
+            });
         }
     }
 

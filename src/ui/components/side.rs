@@ -11,7 +11,7 @@ use yew::prelude::*;
 /// Log entries shown around the cursor; older ones are a click away on the scrubber.
 const LOG_WINDOW: usize = 150;
 
-/// The panel. `explored` is the explorer's last verdict, shown under the narration so it stays in
+/// The panel. `explored` is the explorer's last verdict, shown above the narration so it stays in
 /// view while its counterexample plays.
 pub fn view(
     s: &Session,
@@ -27,8 +27,10 @@ pub fn view(
         <aside class="side" aria-label="Explanation and state">
             { follow.map(|f| lessons::view(f, send)).unwrap_or_default() }
             { predict.unwrap_or_default() }
-            { narration(s, asking, follow.is_some(), send) }
+            // Above the narration, whose account of a broken rule or of harm can run long: the
+            // verdict stays in view while its counterexample plays.
             { explored.unwrap_or_default() }
+            { narration(s, asking, follow.is_some(), send) }
             { super::banner::view(s, false) }
             { invariants(s) }
             { phases(s) }
