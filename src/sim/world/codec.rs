@@ -166,37 +166,6 @@ fn ballot_bytes(b: Option<Ballot>) -> [u8; 2] {
     }
 }
 
-/// A message's record, built as one array: it is read back as a whole right away, and a record
-/// written a byte at a time stalls that read.
-#[inline(always)]
-fn msg_bytes(vt: &ValueTable, m: &InFlight, perm: &Perm) -> [u8; MSG_BYTES] {
-    let (b, v, x): (Option<Ballot>, Option<Value>, Option<Proposal>) = match m.msg {
-        Msg::Request { value } | Msg::Reply { value } | Msg::Announce { value } => (None, Some(value), None),
-        Msg::Prepare { ballot } => (Some(ballot), None, None),
-        Msg::Promise { ballot, accepted } => (Some(ballot), None, accepted),
-        Msg::Nack { ballot, promised } => {
-            (Some(ballot), None, Some(Proposal { ballot: promised, value: Value::new("-").expect("valid") }))
-        }
-        Msg::Accept { ballot, value } | Msg::Accepted { ballot, value } | Msg::Commit { ballot, value } => {
-            (Some(ballot), Some(value), None)
-        }
-        Msg::Log(_) => (m.msg.ballot(), None, None),
-    };
-    let [b0, b1] = ballot_bytes(b);
-    let [x0, x1] = ballot_bytes(x.map(|p| p.ballot));
-    [
-        perm.slot(slot(m.from) as u8),
-        perm.slot(slot(m.to) as u8),
-        m.msg.kind().index() as u8,
-        b0,
-        b1,
-        vt.put(v),
-        x0,
-        x1,
-        vt.put(x.map(|p| p.value)),
-    ]
-}
-
 /// The promises and votes a proposer has counted, as far as they are part of the state: only in
 /// the phase that counts them (symmetry's signatures must see exactly what is encoded).
 pub(crate) fn counted(p: &crate::paxos::Proposer) -> (u16, u16) {
@@ -231,10 +200,35 @@ pub struct Scratch {
 pub const MSG_BYTES: usize = 9;
 
 /// A message's canonical record (what the encoding sorts and stores), with its ends renamed by
-/// `perm`.
+/// `perm`. Built as one array: it is read back as a whole right away, and a record written a byte
+/// at a time stalls that read.
 #[inline]
 pub fn message_record(vt: &ValueTable, m: &InFlight, perm: &Perm) -> [u8; MSG_BYTES] {
-    msg_bytes(vt, m, perm)
+    let (b, v, x): (Option<Ballot>, Option<Value>, Option<Proposal>) = match m.msg {
+        Msg::Request { value } | Msg::Reply { value } | Msg::Announce { value } => (None, Some(value), None),
+        Msg::Prepare { ballot } => (Some(ballot), None, None),
+        Msg::Promise { ballot, accepted } => (Some(ballot), None, accepted),
+        Msg::Nack { ballot, promised } => {
+            (Some(ballot), None, Some(Proposal { ballot: promised, value: Value::new("-").expect("valid") }))
+        }
+        Msg::Accept { ballot, value } | Msg::Accepted { ballot, value } | Msg::Commit { ballot, value } => {
+            (Some(ballot), Some(value), None)
+        }
+        Msg::Log(_) => (m.msg.ballot(), None, None),
+    };
+    let [b0, b1] = ballot_bytes(b);
+    let [x0, x1] = ballot_bytes(x.map(|p| p.ballot));
+    [
+        perm.slot(slot(m.from) as u8),
+        perm.slot(slot(m.to) as u8),
+        m.msg.kind().index() as u8,
+        b0,
+        b1,
+        vt.put(v),
+        x0,
+        x1,
+        vt.put(x.map(|p| p.value)),
+    ]
 }
 
 fn get_msg(r: &mut Reader, vt: &ValueTable) -> (NodeId, NodeId, Msg) {
