@@ -349,12 +349,13 @@ test('on a 1280×720 projector the space-time diagram is drawn large enough to r
   const smallest = await until(() => page.evaluate(() => Math.min(...[...document.querySelectorAll('.spacetime svg text, .st-head')]
     .map((t) => t.getBoundingClientRect().height).filter((h) => h > 0))), (h) => Number.isFinite(h), 'the diagram drawn');
   assert.ok(smallest >= 22, `the smallest label in the diagram is ${smallest.toFixed(1)} px tall`);
-  // The current step's row is in view.
-  const inView = await page.evaluate(() => {
-    const cur = document.querySelector('.st-row.current rect').getBoundingClientRect();
-    const box = document.getElementById('st-scroll').getBoundingClientRect();
-    return cur.top >= box.top && cur.bottom <= box.bottom + 1;
-  });
+  // The current step's row is in view, once the diagram has scrolled to it after presenter
+  // mode's relayout (waited for, not read once: on a busy machine the scroll comes a frame later).
+  const inView = await until(() => page.evaluate(() => {
+    const cur = document.querySelector('.st-row.current rect')?.getBoundingClientRect();
+    const box = document.getElementById('st-scroll')?.getBoundingClientRect();
+    return Boolean(cur && box && cur.top >= box.top && cur.bottom <= box.bottom + 1);
+  }), (v) => v === true, 'the current step scrolled into view').catch(() => false);
   assert.ok(inView, 'the current step is scrolled out of view');
   assert.deepEqual(errors, []);
   await context.close();
