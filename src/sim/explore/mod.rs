@@ -554,7 +554,15 @@ impl Explorer {
     fn settle_best(&mut self, moves: usize) {
         let setup = self.roots.iter().map(|r| r.prefix.len()).min().unwrap_or(0);
         if self.best.as_ref().is_some_and(|b| steps(b) <= setup + moves) {
-            self.verdict = self.best.take();
+            // The count is of every state seen when the search stopped, as its progress says,
+            // not when the run was first found: the search went on until no shorter one could come.
+            let seen = self.seen.len();
+            self.verdict = self.best.take().map(|mut v| {
+                if let Verdict::Violation { states, .. } = &mut v {
+                    *states = seen;
+                }
+                v
+            });
         }
     }
 

@@ -50,11 +50,13 @@ fn every_planted_bug_is_caught_within_the_bounds_named_for_it() {
     for bug in BUGS {
         let b = bounds_for(bug);
         let (v, p) = search(&cfg, b, Options::default(), Some(bug));
-        let Verdict::Violation { commands, invariant, harm_at, .. } = &v else {
+        let Verdict::Violation { commands, invariant, harm_at, states, .. } = &v else {
             panic!("{bug:?} survived {b:?}: {v:?}");
         };
         assert!(is_harm(*invariant), "{bug:?}: the search stops at harm, not {invariant:?}");
         assert_eq!(*harm_at, Some(commands.len()), "{bug:?}: harm at the last step");
+        // The verdict's count is the one the progress shows when the search stops.
+        assert_eq!(*states, p.states, "{bug:?}: the verdict counts every state seen");
         println!("{bug:?} within {b:?}: {} after {} states", gist(&v), p.states);
         // The same bounds call the correct protocol safe, so it is the bug that was caught.
         let (v, _) = search(&cfg, b, Options::default(), None);
