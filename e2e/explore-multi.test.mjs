@@ -63,7 +63,7 @@ test('multi mode: a log of one slot is proven safe through a leader change', asy
   await page.getByTestId('verdict').waitFor({ timeout: 120_000 });
   assert.equal(await page.getByTestId('verdict').getAttribute('data-verdict'), 'safe');
   // The same count as natively: the fingerprints do not depend on the platform.
-  await text(page.getByTestId('verdict'), /Safe within these bounds: no violation in 16115 states \(2 rounds in all, 0 crashes, 0 duplicates, 0 drops; 2 clients, 2 proposers, 3 acceptors, 1 learner, a log of 1 slot\)/);
+  await text(page.getByTestId('verdict'), /Safe within these bounds: no violation in 16115 states \(2 ballots in all, 0 crashes, 0 duplicates, 0 drops; 2 clients, 2 proposers, 3 acceptors, 1 learner, a log of 1 slot\)/);
   console.log(`# one slot proven safe after ${await page.getByTestId('explore-time').textContent()} in Chromium`);
   assert.deepEqual(errors, []);
   await context.close();
@@ -82,7 +82,7 @@ test('multi mode: the correct log is proven safe through a leader change', async
   const wall = ((Date.now() - clicked) / 1000).toFixed(1);
   assert.equal(await page.getByTestId('verdict').getAttribute('data-verdict'), 'safe');
   // The same count as natively (paxoscope-cli explore --mode multi --slots 8).
-  await text(page.getByTestId('verdict'), /Safe within these bounds: no violation in 102395 states \(2 rounds in all, 0 crashes, 0 duplicates, 0 drops; 2 clients, 2 proposers, 3 acceptors, 1 learner, a log of 8 slots\)/);
+  await text(page.getByTestId('verdict'), /Safe within these bounds: no violation in 102395 states \(2 ballots in all, 0 crashes, 0 duplicates, 0 drops; 2 clients, 2 proposers, 3 acceptors, 1 learner, a log of 8 slots\)/);
   console.log(`# the correct log proven safe after ${await page.getByTestId('explore-time').textContent()} of search, ${wall} s from click to verdict, in Chromium`);
   assert.deepEqual(errors, []);
   await context.close();

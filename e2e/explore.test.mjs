@@ -17,7 +17,7 @@ test('the default config explores safe in the browser, without freezing the page
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=explore-states]')?.textContent) > 1000);
   await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
   assert.equal(await page.getByTestId('verdict').getAttribute('data-verdict'), 'safe');
-  await waitText(page.getByTestId('verdict'), /Safe within these bounds: no violation in 27310 states \(3 rounds in all/);
+  await waitText(page.getByTestId('verdict'), /Safe within these bounds: no violation in 27310 states \(3 ballots in all/);
   console.log(`# the default search took ${await page.getByTestId('explore-time').textContent()} in Chromium`);
   // What the bounds cover is said next to them.
   await waitText(page.getByTestId('explore-covers'), /3 ballots in all: a proposer can meet votes from two earlier ballots/);
@@ -152,7 +152,7 @@ test('a broken rule is marked where it breaks, the harm where it follows, and th
   await page.getByTestId('open-explorer').click();
   await page.getByTestId('explore-run').click();
   const card = page.getByTestId('explore-card-text');
-  await waitText(card, /17 steps long, searching 3 rounds, 0 crashes, 0 duplicates, 0 drops \(rule broken at step 13, harm at step 17\)/);
+  await waitText(card, /17 steps long, searching 3 ballots, 0 crashes, 0 duplicates, 0 drops \(rule broken at step 13, harm at step 17\)/);
   await page.getByTestId('play').click();
   await page.getByTestId('timeline').fill('13');
   await waitText(page.getByTestId('narration'), /A rule of Paxos is broken \(no acceptor accepts below its promise\)/);
@@ -167,7 +167,7 @@ test('shared ballots break their rule but no harm follows; stopping at the rule 
   await page.getByTestId('open-explorer').click();
   await page.getByTestId('explore-run').click();
   await attr(page.getByTestId('verdict'), 'data-verdict', 'no-harm');
-  await waitText(page.getByTestId('verdict'), /A rule broke, but no harm followed in \d+ states \(3 rounds in all.*First break: P2 used ballot 1\.1, which belongs to P1/);
+  await waitText(page.getByTestId('verdict'), /A rule broke, but no harm followed in \d+ states \(3 ballots in all.*First break: P2 used ballot 1\.1, which belongs to P1\. Why no harm: an acceptor promises only a ballot greater/);
   await page.getByTestId('explore-stop-at-rule').check();
   await page.getByTestId('explore-run').click();
   await waitText(page.getByTestId('explore-card-text'), /4 steps long.*\(rule broken at step 4\)/);
@@ -204,6 +204,33 @@ test('a counterexample plays by itself and pauses exactly where safety breaks', 
   assert.equal(at, total, 'it stopped at the last step of the counterexample');
   assert.equal(await page.getByTestId('invariants').getAttribute('data-state'), 'violated');
   await waitText(page.getByTestId('narration'), /✗ safety broken/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('presenter mode: E opens the explorer in large type, and the bar names its counterexample', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=ignore_reported_values`);
+  await page.keyboard.press('p');
+  await page.getByTestId('presenter-bar').waitFor();
+  await waitText(page.getByTestId('presenter-title'), /free play/);
+  // The top bar is hidden in presenter mode: the key is the way in.
+  await page.keyboard.press('e');
+  await page.getByTestId('explorer').waitFor();
+  // Rules are named in words, as in the settings, not by their trace names.
+  await waitText(page.getByTestId('explore-config'), /rules switched off: Proposers ignore values reported in promises/);
+  const px = await page.getByTestId('explore-config').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  assert.ok(px >= 18, `the explorer's small print is ${px} px in presenter mode`);
+  await page.getByTestId('explore-run').click();
+  await waitText(page.getByTestId('presenter-title'), /^Explorer · shortest counterexample, \d+ steps$/);
+  // Pause the playback and look at the verdict again.
+  await page.keyboard.press('Space');
+  await page.keyboard.press('e');
+  await page.getByTestId('explorer').waitFor();
+  // The verdict counts the states the search had seen when it stopped, as the progress does.
+  const seen = await page.getByTestId('explore-states').textContent();
+  await waitText(page.getByTestId('verdict'), new RegExp(`^Counterexample after ${seen} states`));
+  await page.keyboard.press('Escape');
+  await count(page.getByTestId('explorer'), 0);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -32,7 +32,7 @@ const inView = (locator) => locator.evaluate((el) => {
 // 1. The explorer's verdict stays on screen, with the bounds it searched, while its
 //    counterexample plays.
 
-const COUNTEREXAMPLE = /^Counterexample after \d+ states, (\d+) steps long, searching 3 rounds, 0 crashes, 0 duplicates, 0 drops( \(rule broken at step \d+, harm at step \d+\))?: .+/;
+const COUNTEREXAMPLE = /^Counterexample after \d+ states, (\d+) steps long, searching 3 ballots, 0 crashes, 0 duplicates, 0 drops( \(rule broken at step \d+, harm at step \d+\))?: .+/;
 
 test('the explorer verdict stays on screen while its counterexample plays, and says what was searched', async () => {
   const { page, errors, context } = await open(b, srv.url);

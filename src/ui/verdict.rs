@@ -1,6 +1,7 @@
 //! The explorer's verdict in words. A verdict is only as strong as the bounds it searched, so the
 //! words always restate them: "safe" alone would claim more than the search showed.
 
+use crate::sim::command::Invariant;
 use crate::sim::explore::{Bounds, Verdict};
 use crate::sim::Config;
 
@@ -12,8 +13,9 @@ fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
     }
 }
 
-/// The bounds searched: "2 rounds, 0 crashes, 0 duplicates, 0 drops". `rounds` names the unit,
-/// since the safe verdict says "in all" (rounds bound all proposers together).
+/// The bounds searched: "2 ballots, 0 crashes, 0 duplicates, 0 drops". `ballots` names the unit,
+/// since the safe verdict says "in all" (the bound counts every proposer's ballots together).
+/// The app says "ballots" everywhere (the command line's flag is `--max-rounds`).
 fn bounds(b: &Bounds, rounds: (&str, &str)) -> String {
     format!(
         "{}, {}, {}, {}",
@@ -114,18 +116,31 @@ pub fn replay_note(broken_at: Option<usize>, harm_at: Option<usize>) -> String {
     }
 }
 
+/// Why a broken rule did no harm, where the protocol itself explains it: a shared ballot still
+/// gets only one majority of promises, since Phase 1b needs a ballot above the promise.
+fn why_no_harm(broken: Invariant, c: &Config) -> Option<&'static str> {
+    let quorums_overlap = !c.mutations.contains(&crate::paxos::Switch::MinorityQuorum);
+    (broken == Invariant::BallotsUnique && quorums_overlap).then_some(
+        "Why no harm: an acceptor promises only a ballot greater than any it has promised, so of two proposers sharing a ballot at most one collects a majority of promises for it and goes on to Phase 2.",
+    )
+}
+
 /// The verdict with what was searched.
 pub fn text(v: &Verdict, b: &Bounds, c: &Config) -> String {
     match v {
         Verdict::Safe { states } => format!(
             "Safe within these bounds: no violation in {states} states ({}; {})",
-            bounds(b, ("round in all", "rounds in all")),
+            bounds(b, ("ballot in all", "ballots in all")),
             cluster(c)
         ),
-        Verdict::NoHarm { states, detail, .. } => format!(
-            "A rule broke, but no harm followed in {states} states ({}; {}). First break: {detail}",
-            bounds(b, ("round in all", "rounds in all")),
-            cluster(c)
+        Verdict::NoHarm { states, detail, invariant } => format!(
+            "A rule broke, but no harm followed in {states} states ({}; {}). First break: {}",
+            bounds(b, ("ballot in all", "ballots in all")),
+            cluster(c),
+            match why_no_harm(*invariant, c) {
+                Some(why) => format!("{}. {why}", detail.trim_end_matches('.')),
+                None => detail.clone(),
+            }
         ),
         Verdict::Violation { commands, detail, states, broken_at, harm_at, invariant } => format!(
             "{} after {}, {} long, searching {}{}: {detail}",
@@ -133,7 +148,7 @@ pub fn text(v: &Verdict, b: &Bounds, c: &Config) -> String {
             if invariant.is_harm() { "Counterexample" } else { "A rule broken (no harm yet)" },
             count(*states as u64, "state", "states"),
             count(commands.len() as u64, "step", "steps"),
-            bounds(b, ("round", "rounds")),
+            bounds(b, ("ballot", "ballots")),
             steps(*broken_at, *harm_at)
         ),
     }
@@ -179,7 +194,7 @@ mod tests {
         let t = text(&Verdict::Safe { states: 132815 }, &Bounds::default(), &Config::default());
         assert_eq!(
             t,
-            "Safe within these bounds: no violation in 132815 states (3 rounds in all, 0 crashes, 0 duplicates, 0 drops; \
+            "Safe within these bounds: no violation in 132815 states (3 ballots in all, 0 crashes, 0 duplicates, 0 drops; \
              2 clients, 2 proposers, 3 acceptors, 1 learner)"
         );
     }
@@ -197,7 +212,7 @@ mod tests {
         };
         assert_eq!(
             text(&v, &b, &Config::default()),
-            "Counterexample after 412 states, 9 steps long, searching 1 round, 1 crash, 2 duplicates, 1 drop: two values are chosen"
+            "Counterexample after 412 states, 9 steps long, searching 1 ballot, 1 crash, 2 duplicates, 1 drop: two values are chosen"
         );
     }
 
@@ -212,7 +227,7 @@ mod tests {
             harm_at: Some(14),
         };
         assert!(text(&v, &Bounds::default(), &Config::default())
-            .contains("14 steps long, searching 3 rounds, 0 crashes, 0 duplicates, 0 drops (rule broken at step 9, harm at step 14)"));
+            .contains("14 steps long, searching 3 ballots, 0 crashes, 0 duplicates, 0 drops (rule broken at step 9, harm at step 14)"));
     }
 
     #[test]
@@ -234,8 +249,14 @@ mod tests {
             Verdict::NoHarm { states: 500, invariant: Invariant::BallotsUnique, detail: "P1 reused ballot 1".into() };
         assert_eq!(
             text(&v, &Bounds::default(), &Config::default()),
-            "A rule broke, but no harm followed in 500 states (3 rounds in all, 0 crashes, 0 duplicates, 0 drops; \
-             2 clients, 2 proposers, 3 acceptors, 1 learner). First break: P1 reused ballot 1"
+            "A rule broke, but no harm followed in 500 states (3 ballots in all, 0 crashes, 0 duplicates, 0 drops; \
+             2 clients, 2 proposers, 3 acceptors, 1 learner). First break: P1 reused ballot 1. Why no harm: an \
+             acceptor promises only a ballot greater than any it has promised, so of two proposers sharing a ballot \
+             at most one collects a majority of promises for it and goes on to Phase 2."
         );
+        // With quorums that need not overlap, that reason no longer holds, so it is not given.
+        let mut c = Config::default();
+        c.mutations.insert(crate::paxos::Switch::MinorityQuorum);
+        assert!(text(&v, &Bounds::default(), &c).ends_with("First break: P1 reused ballot 1"));
     }
 }

@@ -99,6 +99,18 @@ impl App {
         (current && !self.explorer_open && self.lesson.is_none()).then(|| explorer::card(run, send))
     }
 
+    /// What presenter mode's bar calls the run on screen when it is the explorer's
+    /// counterexample (the side panel and its verdict card are hidden there): the run must be
+    /// the counterexample's commands so far, in the explorer's cluster and seed.
+    pub(super) fn counterexample_title(&self) -> Option<String> {
+        let run = self.explore.as_ref()?;
+        let Some(Verdict::Violation { commands, .. }) = &run.verdict else { return None };
+        let t = self.session.timeline();
+        let same = run.ex.config() == t.config() && run.ex.seed() == t.seed() && self.lesson.is_none();
+        let on_it = t.len() <= commands.len() && t.commands().zip(commands).all(|(a, b)| a == b);
+        (same && on_it).then(|| format!("Explorer · shortest counterexample, {} steps", commands.len()))
+    }
+
     /// Stops the search where it is.
     pub(super) fn explore_cancel(&mut self) {
         self.slice = None;

@@ -84,6 +84,8 @@ impl App {
             " " | "." => Msg::Play(Play::Toggle),
             "f" | "F" => Msg::Show(Show::Fullscreen),
             "p" | "P" => Msg::Show(Show::Presenter),
+            // Presenter mode hides the top bar, so the explorer needs a key of its own.
+            "e" | "E" => Msg::Show(Show::Explorer),
             "+" | "=" => Msg::Play(Play::Faster),
             "-" | "_" => Msg::Play(Play::Slower),
             "?" => Msg::Show(Show::Help),

@@ -13,13 +13,14 @@ const INTRO: &str = "Starting once the clients have asked for their values, it t
 
 /// The dialog.
 pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> Html {
-    let switches: Vec<&str> = config.mutations.iter().map(|m| m.name()).collect();
+    // In words, as the settings panel says them: the names are for traces and the command line.
+    let switches: Vec<&str> = config.mutations.iter().map(|m| m.describe().trim_end_matches('.')).collect();
     let amnesia: Vec<String> = config.amnesia.iter().map(|n| n.to_string()).collect();
     let summary = format!(
-        "{} · Nacks {} · unsafe switches: {}{}",
+        "{} · Nacks {} · rules switched off: {}{}",
         verdict::cluster(config),
         if config.nacks { "on" } else { "off" },
-        if switches.is_empty() { "none".to_string() } else { switches.join(", ") },
+        if switches.is_empty() { "none".to_string() } else { switches.join("; ") },
         if amnesia.is_empty() { String::new() } else { format!(" · amnesia: {}", amnesia.join(", ")) },
     );
     let running = run.is_some_and(|r| r.verdict.is_none() && r.stopped.is_none());
@@ -123,7 +124,7 @@ fn BoundsForm(p: &BoundsProps) -> Html {
     let fields = use_state(|| [d.max_rounds as u8, d.max_crashes, d.max_duplicates, d.max_drops]);
     let stop_at_rule = use_state(|| false);
     let names = [
-        ("rounds", "Rounds (ballots in all)", 1, 6),
+        ("rounds", "Ballots (in all)", 1, 6),
         ("crashes", "Crashes", 0, 3),
         ("duplicates", "Duplicates", 0, 3),
         ("drops", "Drops", 0, 3),

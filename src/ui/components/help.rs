@@ -4,13 +4,14 @@ use crate::ui::msg::{Msg, Show};
 use yew::prelude::*;
 
 /// Every shortcut, as (keys, action). The README lists the same table.
-pub const SHORTCUTS: [(&str, &str); 10] = [
+pub const SHORTCUTS: [(&str, &str); 11] = [
     ("→  or  PageDown", "Step: the next message arrives (or the next timer fires)"),
     ("←  or  PageUp", "Back one step"),
     ("Space  or  .", "Play / pause"),
     ("+  /  -", "Faster / slower (0.25× to 4×)"),
     ("P", "Presenter mode: large type, side panel hidden; click a node or message to spotlight it"),
     ("F", "Full screen"),
+    ("E", "Open or close the exhaustive explorer (also in presenter mode)"),
     ("Tab, Enter", "Move to a node or message and open its menu"),
     ("Esc", "Close menus, dialogs and this help"),
     ("?", "Show or hide this help"),

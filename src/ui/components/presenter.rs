@@ -14,12 +14,14 @@ use crate::ui::session::Session;
 use yew::prelude::*;
 
 /// The bar on top.
-pub fn header(s: &Session, follow: Option<&Follow>, send: &Callback<Msg>) -> Html {
+/// `explored` names the run when it is the explorer's counterexample.
+pub fn header(s: &Session, follow: Option<&Follow>, explored: Option<String>, send: &Callback<Msg>) -> Html {
     let (safety, safety_text) = crate::ui::format::safety(s.world().oracle().violations());
-    let title = match follow {
-        Some(f) if f.l.is_authored() => f.l.title.clone(),
-        Some(f) => format!("Lesson {} · {}", f.l.number, f.l.title),
-        None => "Paxoscope · free play".into(),
+    let title = match (follow, explored) {
+        (Some(f), _) if f.l.is_authored() => f.l.title.clone(),
+        (Some(f), _) => format!("Lesson {} · {}", f.l.number, f.l.title),
+        (None, Some(e)) => e,
+        (None, None) => "Paxoscope · free play".into(),
     };
     html! {
         <header class="presenter-bar" data-testid="presenter-bar">
