@@ -292,6 +292,13 @@ pub enum TopMenu {
     Share,
 }
 
+/// A callback that sends a fixed message, whatever the event. Every button shares this one
+/// closure type, where `send.reform(|_| ...)` made a closure, a vtable and a drop per button.
+pub fn on<T: 'static>(send: &Callback<Msg>, make: fn() -> Msg) -> Callback<T> {
+    let send = send.clone();
+    Callback::from(move |_: T| send.emit(make()))
+}
+
 /// A callback that sends a message only when `f` returns one (a key that is not Enter, a file
 /// input left empty).
 pub fn when<T: 'static>(send: &Callback<Msg>, f: impl Fn(T) -> Option<Msg> + 'static) -> Callback<T> {

@@ -20,7 +20,7 @@ use super::components::{
 };
 use super::explore_run::ExploreRun;
 use super::files;
-use super::msg::{Guide, Menu, Msg, Play, Share, Show, Spot, TopMenu};
+use super::msg::{on, Guide, Menu, Msg, Play, Share, Show, Spot, TopMenu};
 use super::poll::Poll;
 use super::prefs::{self, Theme};
 use super::session::Session;
@@ -308,7 +308,7 @@ impl Component for App {
                 if let Some(n) = &self.notice {
                     <div class={classes!("notice", n.news.then_some("news"))} role={if n.news { "status" } else { "alert" }} data-testid="notice">
                         <span>{&n.text}</span>
-                        <button class="ghost" onclick={send.reform(|_| Msg::Show(Show::DismissNotice))} aria-label="Dismiss">{"✕"}</button>
+                        <button class="ghost" onclick={on(send, || Msg::Show(Show::DismissNotice))} aria-label="Dismiss">{"✕"}</button>
                     </div>
                 }
                 <main class="stage">
@@ -362,7 +362,7 @@ impl App {
                 if let Some(n) = &self.notice {
                     <div class={classes!("notice", n.news.then_some("news"))} role={if n.news { "status" } else { "alert" }} data-testid="notice">
                         <span>{&n.text}</span>
-                        <button class="ghost" onclick={send.reform(|_| Msg::Show(Show::DismissNotice))} aria-label="Dismiss">{"✕"}</button>
+                        <button class="ghost" onclick={on(send, || Msg::Show(Show::DismissNotice))} aria-label="Dismiss">{"✕"}</button>
                     </div>
                 }
                 <main class="stage">

@@ -4,7 +4,7 @@
 
 use crate::sim::authored::LINK_BUDGET;
 use crate::ui::author::{Draft, DraftBeat, GOALS};
-use crate::ui::msg::{Author, GoalField, Msg};
+use crate::ui::msg::{on, Author, GoalField, Msg};
 use crate::ui::session::Session;
 use yew::prelude::*;
 
@@ -120,7 +120,7 @@ pub fn view(d: &Draft, s: &Session, shared: Option<&Result<String, String>>, sen
     html! {
         <section class="panel author" data-testid="author-panel" aria-label="Authoring">
             <div class="lesson-head"><h2>{"Authoring"}</h2>
-                <button class="ghost small" data-testid="author-close" aria-label="Leave authoring" onclick={send.reform(|_| Msg::Author(Author::Toggle))}>{"✕"}</button></div>
+                <button class="ghost small" data-testid="author-close" aria-label="Leave authoring" onclick={on(send, || Msg::Author(Author::Toggle))}>{"✕"}</button></div>
             <p class="muted small">{"Drive the run as usual; this panel only writes the lesson, it never changes the run."}</p>
             <input data-testid="author-title" placeholder="Title" value={d.title.clone()} oninput={input(send, Author::Title)} />
             <label class="check small"><input type="checkbox" data-testid="author-challenge" checked={d.challenge}
@@ -131,7 +131,7 @@ pub fn view(d: &Draft, s: &Session, shared: Option<&Result<String, String>>, sen
             if !d.challenge {
                 <div class="lesson-nav">
                     { button(send, "author-mark", format!("Mark beat at step {cur}"), || Author::Mark) }
-                    <button class="small" data-testid="author-poll" disabled={!can_poll} onclick={send.reform(|_| Msg::Author(Author::Poll))}
+                    <button class="small" data-testid="author-poll" disabled={!can_poll} onclick={on(send, || Msg::Author(Author::Poll))}
                             title="The next step must be a delivery">{format!("Predict step {}", cur + 1)}</button>
                 </div>
                 { beats(d, s.timeline().len(), send) }

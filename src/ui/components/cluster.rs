@@ -7,7 +7,7 @@ use crate::paxos::{NodeId, Role};
 use crate::sim::lessons::Highlight;
 use crate::sim::{Event, MsgId, World};
 use crate::ui::format::{column_title, px};
-use crate::ui::msg::{Menu, Msg, Show, Spot};
+use crate::ui::msg::{on, Menu, Msg, Show, Spot};
 use crate::ui::scene::{NodeBox, Point, Scene};
 use crate::ui::session::Session;
 use yew::prelude::*;
@@ -56,7 +56,7 @@ pub fn view(s: &Session, now: &Scene, before: &Scene, marks: &Marks, send: &Call
              style="position:absolute;inset:0;width:100%;height:100%"
              viewBox={format!("0 0 {} {}", px(now.frame.w), px(now.frame.h))} data-font={px(f)}
              role="group" aria-label="Paxos cluster: clients, proposers, acceptors and learners"
-             onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>
+             onclick={on(send, || Msg::Show(Show::CloseMenu))}>
             { for titles }
             { halos(w, now) }
             { highlight(now, marks) }

@@ -3,7 +3,7 @@
 
 use crate::sim::Due;
 use crate::ui::format::px;
-use crate::ui::msg::{Msg, Play, Show};
+use crate::ui::msg::{on, Msg, Play, Show};
 use crate::ui::session::{Marker, Session, SPEEDS, SPEED_LABELS};
 use yew::prelude::*;
 
@@ -41,10 +41,10 @@ pub fn view(s: &Session, show_time: bool, hide_future: bool, send: &Callback<Msg
     html! {
         <footer class="controls" aria-label="Playback">
             <div class="buttons">
-                <button data-testid="back" onclick={send.reform(|_| Msg::Play(Play::Back))} disabled={cur == 0} title="Back one step (←)" aria-label="Back one step">{icon("M11 2 L3 8 L11 14 Z")}{"Back"}</button>
-                <button class="primary" data-testid="step" onclick={send.reform(|_| Msg::Play(Play::Step))} disabled={!s.can_step()} title={format!("{next} (→)")} aria-label="Step">{"Step"}{icon("M5 2 L13 8 L5 14 Z")}</button>
-                <button data-testid="forward" onclick={send.reform(|_| Msg::Play(Play::Forward))} disabled={cur >= len} title="Redo the next recorded step" aria-label="Forward">{"Forward"}{icon("M2 2 L8 8 L2 14 Z M8 2 L14 8 L8 14 Z")}</button>
-                <button data-testid="play" onclick={send.reform(|_| Msg::Play(Play::Toggle))} aria-pressed={playing.to_string()} disabled={!playing && !s.can_step()}
+                <button data-testid="back" onclick={on(send, || Msg::Play(Play::Back))} disabled={cur == 0} title="Back one step (←)" aria-label="Back one step">{icon("M11 2 L3 8 L11 14 Z")}{"Back"}</button>
+                <button class="primary" data-testid="step" onclick={on(send, || Msg::Play(Play::Step))} disabled={!s.can_step()} title={format!("{next} (→)")} aria-label="Step">{"Step"}{icon("M5 2 L13 8 L5 14 Z")}</button>
+                <button data-testid="forward" onclick={on(send, || Msg::Play(Play::Forward))} disabled={cur >= len} title="Redo the next recorded step" aria-label="Forward">{"Forward"}{icon("M2 2 L8 8 L2 14 Z M8 2 L14 8 L8 14 Z")}</button>
+                <button data-testid="play" onclick={on(send, || Msg::Play(Play::Toggle))} aria-pressed={playing.to_string()} disabled={!playing && !s.can_step()}
                         title="Play or pause (Space)" aria-label={if playing { "Pause" } else { "Play" }}>{if playing { icon("M3 2 H6 V14 H3 Z M10 2 H13 V14 H10 Z") } else { icon("M4 2 L14 8 L4 14 Z") }}{if playing { "Pause" } else { "Play" }}</button>
                 <label class="speed" title="Speed (+ / -)">
                     <span>{"Speed"}</span>

@@ -4,7 +4,7 @@
 
 use super::lessons::{self as card, Follow};
 use crate::ui::guide::place;
-use crate::ui::msg::{Guide, Msg, Play};
+use crate::ui::msg::{on, Guide, Msg, Play};
 use crate::ui::session::Session;
 use yew::prelude::*;
 
@@ -51,7 +51,7 @@ pub fn view(s: &Session, strip: &Strip, send: &Callback<Msg>) -> Html {
                 <button class="primary" data-testid="step" onclick={send.reform(next)} disabled={!lesson && !s.can_step()}
                         title={if lesson { "Play to the next beat (→)" } else { "Step (→)" }}>{if lesson { "Next beat ▶" } else { "Step ▶" }}</button>
                 <button data-testid="play" aria-pressed={playing.to_string()} disabled={!playing && !s.can_step()}
-                        onclick={send.reform(|_| Msg::Play(Play::Toggle))} title="Play or pause (Space)">
+                        onclick={on(send, || Msg::Play(Play::Toggle))} title="Play or pause (Space)">
                     {if playing { "Pause" } else { "Play" }}</button>
                 <span class="counter" data-testid="counter">{format!("step {cur} / {len}")}{beat.unwrap_or_default()}</span>
                 <span class="spacer" />

@@ -4,7 +4,7 @@
 use crate::sim::explore::{Bounds, Verdict};
 use crate::sim::Config;
 use crate::ui::explore_run::ExploreRun;
-use crate::ui::msg::{Explore, Msg, Show};
+use crate::ui::msg::{on, Explore, Msg, Show};
 use crate::ui::verdict;
 use yew::prelude::*;
 
@@ -38,7 +38,7 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> 
                 <div class="verdict unsafe" data-testid="verdict" data-verdict="counterexample">
                     <p>{verdict::text(v, &r.ex.bounds(), r.ex.config())}</p>
                     <p class="small">{verdict::replay_note(*broken_at, *harm_at)}</p>
-                    <button class="primary" data-testid="replay-counterexample" onclick={send.reform(|_| Msg::Explore(Explore::LoadCounterexample))}>{"Play it again from the start"}</button>
+                    <button class="primary" data-testid="replay-counterexample" onclick={on(send, || Msg::Explore(Explore::LoadCounterexample))}>{"Play it again from the start"}</button>
                 </div>
             },
             (None, Some(why)) => html! { <p class="verdict stopped" data-testid="verdict" data-verdict="stopped">{why}</p> },
@@ -58,12 +58,12 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> 
     });
     html! {
         <div class="overlay" data-testid="explorer" role="dialog" aria-modal="true" aria-label="Explorer"
-             onclick={send.reform(|_| Msg::Show(Show::Explorer))}>
+             onclick={on(send, || Msg::Show(Show::Explorer))}>
             <div class="overlay-card explorer" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 // Close at the top, so it stays in reach however long the card grows.
                 <div class="dialog-head">
                     <h2>{"Exhaustive explorer"}</h2>
-                    <button class="ghost" data-testid="explorer-close" onclick={send.reform(|_| Msg::Show(Show::Explorer))}>{"Close"}</button>
+                    <button class="ghost" data-testid="explorer-close" onclick={on(send, || Msg::Show(Show::Explorer))}>{"Close"}</button>
                 </div>
                 // Once a search has run, the introduction folds away so the verdict fits on a
                 // 1280×720 projector.
@@ -73,7 +73,7 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> 
                     <p>{INTRO}</p>
                 }
                 <p class="small muted" data-testid="explore-config">{summary}</p>
-                <BoundsForm config={config.clone()} {running} on_run={send.reform(|(b, stop)| Msg::Explore(Explore::Start(b, stop)))} on_cancel={send.reform(|_| Msg::Explore(Explore::Cancel))} />
+                <BoundsForm config={config.clone()} {running} on_run={send.reform(|(b, stop)| Msg::Explore(Explore::Start(b, stop)))} on_cancel={on(send, || Msg::Explore(Explore::Cancel))} />
                 { status.unwrap_or_default() }
             </div>
         </div>
@@ -96,15 +96,15 @@ pub fn card(run: &ExploreRun, send: &Callback<Msg>) -> Html {
             <div class="explore-card-head">
                 <h2>{"Explorer"}</h2>
                 <button class="small ghost" data-testid="explore-card-dismiss" aria-label="Dismiss the explorer's verdict"
-                        onclick={send.reform(|_| Msg::Explore(Explore::Dismiss))}>{"✕"}</button>
+                        onclick={on(send, || Msg::Explore(Explore::Dismiss))}>{"✕"}</button>
             </div>
             <p data-testid="explore-card-text">{verdict::text(v, &run.ex.bounds(), run.ex.config())}</p>
             <div class="row">
                 if found {
                     <button class="small" data-testid="explore-card-replay"
-                            onclick={send.reform(|_| Msg::Explore(Explore::LoadCounterexample))}>{"Play it again"}</button>
+                            onclick={on(send, || Msg::Explore(Explore::LoadCounterexample))}>{"Play it again"}</button>
                 }
-                <button class="small" data-testid="explore-card-open" onclick={send.reform(|_| Msg::Show(Show::Explorer))}>{"Open the explorer"}</button>
+                <button class="small" data-testid="explore-card-open" onclick={on(send, || Msg::Show(Show::Explorer))}>{"Open the explorer"}</button>
             </div>
         </section>
     }

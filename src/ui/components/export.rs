@@ -3,7 +3,7 @@
 //! page so the run it records stays in view.
 
 use crate::ui::export::{Unit, HOLDS, MAX_FRAMES};
-use crate::ui::msg::{when, Export, Msg};
+use crate::ui::msg::{on, when, Export, Msg};
 use yew::prelude::*;
 
 /// What the dialog shows.
@@ -66,10 +66,10 @@ pub fn view(v: &View, send: &Callback<Msg>) -> Html {
                         <label>{"each "}<select data-testid="export-hold" onchange={on_hold} aria-label="Seconds per frame">{ for holds }</select></label>
                     </fieldset>
                     if busy {
-                        <button data-testid="export-cancel" onclick={send.reform(|_| Msg::Export(Export::Cancel))}>{"Cancel"}</button>
+                        <button data-testid="export-cancel" onclick={on(send, || Msg::Export(Export::Cancel))}>{"Cancel"}</button>
                     } else {
-                        <button class="primary" data-testid="export-start" onclick={send.reform(|_| Msg::Export(Export::Start))}>{"Export"}</button>
-                        <button data-testid="export-close" onclick={send.reform(|_| Msg::Export(Export::Open))}>{"Close"}</button>
+                        <button class="primary" data-testid="export-start" onclick={on(send, || Msg::Export(Export::Start))}>{"Export"}</button>
+                        <button data-testid="export-close" onclick={on(send, || Msg::Export(Export::Open))}>{"Close"}</button>
                     }
                 </div>
                 if let Some((done, total)) = v.progress {

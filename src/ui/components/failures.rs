@@ -4,6 +4,7 @@
 use crate::paxos::{NodeId, Role};
 use crate::sim::config::{MAX_DUPLICATE_PERCENT, MAX_LATENCY};
 use crate::sim::{Command, World};
+use crate::ui::msg::on;
 use crate::ui::msg::Msg;
 use crate::ui::session::Session;
 use yew::prelude::*;
@@ -17,7 +18,7 @@ pub fn view(s: &Session, send: &Callback<Msg>) -> Html {
             { nodes(w, send) }
             <PartitionPicker nodes={w.config().nodes().collect::<Vec<_>>()} partitioned={w.is_partitioned()}
                 on_split={send.reform(|groups: Vec<NodeId>| Msg::Do(Command::Partition { groups: vec![groups] }))}
-                on_heal={send.reform(|_| Msg::Do(Command::Heal))} />
+                on_heal={on(send, || Msg::Do(Command::Heal))} />
             { network(w, send) }
         </details>
     }

@@ -2,7 +2,7 @@
 //! and checked; who reached which goal, and which files were edited or do not replay.
 
 use crate::sim::attempt::Row;
-use crate::ui::msg::{Author, Msg};
+use crate::ui::msg::{on, Author, Msg};
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
@@ -81,7 +81,7 @@ pub fn view(rows: &[Row], send: &Callback<Msg>) -> Html {
         <div class="overlay" role="dialog" aria-label="Grade attempts">
             <div class="overlay-card grades" data-testid="grades" ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={dropped(send)}>
                 <div class="lesson-head"><h2>{"Grade attempts"}</h2>
-                    <button class="ghost" aria-label="Close" onclick={send.reform(|_| Msg::Author(Author::Grader))}>{"✕"}</button></div>
+                    <button class="ghost" aria-label="Close" onclick={on(send, || Msg::Author(Author::Grader))}>{"✕"}</button></div>
                 <p>{"Drop a folder of attempt files here, or pick them. Each run is replayed and every goal checked again; an edited file is flagged."}</p>
                 <div class="lesson-nav">
                     <label class="file-button">{"Pick files…"}<input type="file" multiple=true accept=".json" data-testid="grade-files" onchange={picked(send)} /></label>

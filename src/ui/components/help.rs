@@ -1,6 +1,6 @@
 //! The `?` overlay: every keyboard shortcut and how to use the canvas.
 
-use crate::ui::msg::{Msg, Show};
+use crate::ui::msg::{on, Msg, Show};
 use yew::prelude::*;
 
 /// Every shortcut, as (keys, action). The README lists the same table.
@@ -23,7 +23,7 @@ pub fn view(send: &Callback<Msg>) -> Html {
     let rows = SHORTCUTS.iter().map(|(k, a)| html! { <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*a}</td></tr> });
     html! {
         <div class="overlay" data-testid="help-overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts"
-             onclick={send.reform(|_| Msg::Show(Show::Help))}>
+             onclick={on(send, || Msg::Show(Show::Help))}>
             <div class="overlay-card" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <h2>{"Keyboard shortcuts"}</h2>
                 <table class="shortcuts">{ for rows }</table>
@@ -41,7 +41,7 @@ pub fn view(send: &Callback<Msg>) -> Html {
                 <h3>{"On the canvas"}</h3>
                 <p>{"Click a message token to deliver, drop or duplicate it. Click a node to crash or restart it; a proposer can time out; a client can request a value or change which proposer it believes leads."}</p>
                 <p>{"Acting while you are back in the past forks the timeline: the old future is replaced."}</p>
-                <button class="primary" onclick={send.reform(|_| Msg::Show(Show::Help))}>{"Close"}</button>
+                <button class="primary" onclick={on(send, || Msg::Show(Show::Help))}>{"Close"}</button>
             </div>
         </div>
     }

@@ -4,7 +4,7 @@
 
 use crate::sim::lessons::{self, Lesson};
 use crate::ui::guide::{goal_progress, place, Place};
-use crate::ui::msg::{Author, Guide, Msg};
+use crate::ui::msg::{on, Author, Guide, Msg};
 use crate::ui::session::Session;
 use yew::prelude::*;
 
@@ -87,7 +87,7 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
         };
         return html! { <p class="caption off" data-testid="caption">
             {how}
-            <button class="link" data-testid="lesson-resume-inline" onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
+            <button class="link" data-testid="lesson-resume-inline" onclick={on(send, || Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
             {" to go back to the last beat you reached."}
         </p> };
     }
@@ -146,9 +146,9 @@ pub fn turn(f: &Follow, send: &Callback<Msg>) -> Html {
         <strong>{if progress.reached { "Goal reached. " } else { "Not yet. " }}</strong>{&progress.why}
         <div class="lesson-nav">
             <button class={classes!(next.is_none().then_some("primary"))} data-testid="goal-resume"
-                    onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
+                    onclick={on(send, || Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
             if next.is_some() {
-                <button class="primary" data-testid="goal-next-lesson" onclick={send.reform(|_| Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
+                <button class="primary" data-testid="goal-next-lesson" onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
             }
         </div>
     </div> }
@@ -170,7 +170,7 @@ pub fn end(f: &Follow, send: &Callback<Msg>, button: bool) -> Html {
             Some((_, n, title, _)) => html! { <>
                 {format!(" Next: lesson {n}, {title}. ")}
                 if button {
-                    <button class="primary" data-testid="lesson-next-lesson" onclick={send.reform(|_| Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
+                    <button class="primary" data-testid="lesson-next-lesson" onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
                 }
                 if f.end_offer { <span class="muted">{" (or press PageDown again)"}</span> }
             </> },
@@ -209,18 +209,18 @@ fn challenge(f: &Follow, c: &lessons::Challenge, send: &Callback<Msg>) -> Html {
     html! { <section class="panel lesson-card" data-testid="lesson-card" aria-label={format!("Challenge: {}", f.l.title)}>
         <div class="lesson-head">
             <h2>{"Challenge"}</h2>
-            <button class="ghost small" data-testid="lesson-exit" onclick={send.reform(|_| Msg::Guide(Guide::Exit))} aria-label="Leave the challenge">{"✕"}</button>
+            <button class="ghost small" data-testid="lesson-exit" onclick={on(send, || Msg::Guide(Guide::Exit))} aria-label="Leave the challenge">{"✕"}</button>
         </div>
         <h3 class="lesson-title">{&f.l.title}</h3>
         <p class="caption" data-testid="caption">{if c.prompt.is_empty() { "Reach the goals from here." } else { &c.prompt }}</p>
         { goals }
         if !fresh {
             <p class="muted" data-testid="challenge-restart">{format!("Your run must start from the challenge's {start} steps: ")}
-                <button class="link" onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"restart the challenge"}</button></p>
+                <button class="link" onclick={on(send, || Msg::Guide(Guide::Resume))}>{"restart the challenge"}</button></p>
         }
         <div class="lesson-nav">
             <input data-testid="student-name" placeholder="Your name" value={f.student.to_string()} oninput={name} />
-            <button class="primary" data-testid="export-attempt" onclick={send.reform(|_| Msg::Author(Author::ExportAttempt))}>{"Hand in attempt"}</button>
+            <button class="primary" data-testid="export-attempt" onclick={on(send, || Msg::Author(Author::ExportAttempt))}>{"Hand in attempt"}</button>
         </div>
     </section> }
 }
@@ -237,7 +237,7 @@ pub fn view(f: &Follow, send: &Callback<Msg>) -> Html {
         <section class="panel lesson-card" data-testid="lesson-card" aria-label={format!("Lesson {}: {}", l.number, l.title)}>
             <div class="lesson-head">
                 <h2>{if l.is_authored() { "Your lecturer's lesson".to_string() } else { format!("Lesson {} of {}", l.number, lessons::COUNT) }}</h2>
-                <button class="ghost small" data-testid="lesson-exit" onclick={send.reform(|_| Msg::Guide(Guide::Exit))} aria-label="Leave the lesson">{"✕"}</button>
+                <button class="ghost small" data-testid="lesson-exit" onclick={on(send, || Msg::Guide(Guide::Exit))} aria-label="Leave the lesson">{"✕"}</button>
             </div>
             <h3 class="lesson-title">{&l.title}</h3>
             { progress(f) }
@@ -246,15 +246,15 @@ pub fn view(f: &Follow, send: &Callback<Msg>) -> Html {
             { end(f, send, false) }
             <div class="lesson-nav">
                 <button data-testid="lesson-prev" disabled={cur == 0 && lessons::previous_before(&l.id).is_none()}
-                        onclick={send.reform(|_| Msg::Guide(Guide::Prev))}
+                        onclick={on(send, || Msg::Guide(Guide::Prev))}
                         title="Back to the previous beat (PageUp); at the start, to the end of the lesson before">{"◀ Beat"}</button>
                 if p.off {
-                    <button class="primary" data-testid="lesson-resume" onclick={send.reform(|_| Msg::Guide(Guide::Resume))}>{"Resume lesson"}</button>
+                    <button class="primary" data-testid="lesson-resume" onclick={on(send, || Msg::Guide(Guide::Resume))}>{"Resume lesson"}</button>
                 } else if p.complete && l.next_beat_end(cur).is_none() {
                     <button class="primary" data-testid="lesson-next" disabled={lessons::next_after(&l.id).is_none()}
-                            onclick={send.reform(|_| Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
+                            onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
                 } else {
-                    <button class="primary" data-testid="lesson-next" onclick={send.reform(|_| Msg::Guide(Guide::Next))}
+                    <button class="primary" data-testid="lesson-next" onclick={on(send, || Msg::Guide(Guide::Next))}
                             title="Play to the next beat (PageDown or →)">{"Beat ▶"}</button>
                 }
             </div>

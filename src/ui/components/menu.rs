@@ -5,7 +5,7 @@
 use crate::paxos::{NodeId, Role, Value};
 use crate::sim::{Command, MsgId, World};
 use crate::ui::format::px;
-use crate::ui::msg::{Menu, Msg, Show};
+use crate::ui::msg::{on, Menu, Msg, Show};
 use crate::ui::scene::{Point, Scene, TokenBox};
 use crate::ui::session::Session;
 use yew::prelude::*;
@@ -74,7 +74,8 @@ fn command_button(w: &World, label: &str, testid: &str, cmd: Command, send: &Cal
 }
 
 fn message_menu(w: &World, t: &TokenBox, show_time: bool, send: &Callback<Msg>) -> Html {
-    let close = html! { <button class="menu-item ghost" onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>{"Close"}</button> };
+    let close =
+        html! { <button class="menu-item ghost" onclick={on(send, || Msg::Show(Show::CloseMenu))}>{"Close"}</button> };
     let id = t.ids[0];
     let Some(m) = w.message(id) else {
         return Html::default();
@@ -119,7 +120,7 @@ fn overflow_menu(w: &World, ids: &[MsgId], send: &Callback<Msg>) -> Html {
     html! { <>
         <div class="menu-title">{format!("{} more messages", ids.len())}</div>
         { for rows }
-        <button class="menu-item ghost" onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>{"Close"}</button>
+        <button class="menu-item ghost" onclick={on(send, || Msg::Show(Show::CloseMenu))}>{"Close"}</button>
     </> }
 }
 
@@ -152,7 +153,7 @@ fn node_menu(w: &World, n: NodeId, send: &Callback<Msg>) -> Html {
         { role_items }
         { crash }
         { amnesia }
-        <button class="menu-item ghost" onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>{"Close"}</button>
+        <button class="menu-item ghost" onclick={on(send, || Msg::Show(Show::CloseMenu))}>{"Close"}</button>
     </> }
 }
 

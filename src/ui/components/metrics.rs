@@ -3,7 +3,7 @@
 
 use crate::sim::metrics::{LogCost, RunStats, SweepPoint};
 use crate::ui::format::{int, px};
-use crate::ui::msg::{Explore, Msg, Show};
+use crate::ui::msg::{on, Explore, Msg, Show};
 use yew::prelude::*;
 
 /// Experiment results: by cluster size, and by loss rate.
@@ -44,11 +44,11 @@ pub fn view(run: &RunStats, across: Across, send: &Callback<Msg>) -> Html {
                 loss.iter().map(|p| format!("{}%: {}", p.x, px(p.wasted))).collect::<Vec<_>>().join(", "))}</p>
         </div> },
         Across::Sweeps(None) => html! {
-            <button class="primary" data-testid="run-experiment" onclick={send.reform(|_| Msg::Explore(Explore::RunExperiment))}>{"Run the experiment (a few hundred seeded runs)"}</button>
+            <button class="primary" data-testid="run-experiment" onclick={on(send, || Msg::Explore(Explore::RunExperiment))}>{"Run the experiment (a few hundred seeded runs)"}</button>
         },
     };
     html! {
-        <div class="overlay" data-testid="metrics" role="dialog" aria-modal="true" aria-label="Metrics" onclick={send.reform(|_| Msg::Show(Show::Metrics))}>
+        <div class="overlay" data-testid="metrics" role="dialog" aria-modal="true" aria-label="Metrics" onclick={on(send, || Msg::Show(Show::Metrics))}>
             <div class="overlay-card metrics" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <h2>{"What does Paxos cost?"}</h2>
                 <h3>{"This run, up to the step on screen"}</h3>
@@ -61,7 +61,7 @@ pub fn view(run: &RunStats, across: Across, send: &Callback<Msg>) -> Html {
                 </table>
                 <h3>{"Across many runs"}</h3>
                 { charts }
-                <button class="ghost" onclick={send.reform(|_| Msg::Show(Show::Metrics))}>{"Close"}</button>
+                <button class="ghost" onclick={on(send, || Msg::Show(Show::Metrics))}>{"Close"}</button>
             </div>
         </div>
     }

@@ -1,7 +1,7 @@
 //! The predict card: a question before a delivery, the choices, a hint (not in exam mode), and
 //! once answered, the right answer and why.
 
-use crate::ui::msg::{Msg, Predict};
+use crate::ui::msg::{on, Msg, Predict};
 use crate::ui::poll::{Outcome, Poll};
 use yew::prelude::*;
 
@@ -46,9 +46,9 @@ pub fn view(p: &Poll, send: &Callback<Msg>) -> Html {
             if p.hint {
                 <p class="hint" data-testid="hint">{&q.hint}</p>
             } else if !p.exam {
-                <button class="ghost small" data-testid="show-hint" onclick={send.reform(|_| Msg::Predict(Predict::Hint))}>{"Hint"}</button>
+                <button class="ghost small" data-testid="show-hint" onclick={on(send, || Msg::Predict(Predict::Hint))}>{"Hint"}</button>
             }
-            <button class="ghost small" data-testid="skip-question" onclick={send.reform(|_| Msg::Predict(Predict::Skip))}>{"Skip: just show me"}</button>
+            <button class="ghost small" data-testid="skip-question" onclick={on(send, || Msg::Predict(Predict::Skip))}>{"Skip: just show me"}</button>
         </> },
         None => match &p.outcome {
             Some(o) => outcome(o),
@@ -64,7 +64,7 @@ pub fn view(p: &Poll, send: &Callback<Msg>) -> Html {
                 <span class="score" data-testid="score">{format!("{right} of {asked} right")}</span>
             </div>
             <label class="check small" title="No hints: explanations only after you answer">
-                <input type="checkbox" data-testid="exam-mode" checked={p.exam} onchange={send.reform(|_| Msg::Predict(Predict::Exam))} />
+                <input type="checkbox" data-testid="exam-mode" checked={p.exam} onchange={on(send, || Msg::Predict(Predict::Exam))} />
                 {"Exam mode (no hints)"}</label>
             { body }
         </section>

@@ -8,7 +8,7 @@ use super::lessons::{self as card, Follow};
 use super::predict::{choices, outcome};
 use crate::paxos::{NodeId, Role};
 use crate::sim::{Command, MsgId, World};
-use crate::ui::msg::{Guide, Msg, Play, Predict, Show, Spot};
+use crate::ui::msg::{on, Guide, Msg, Play, Predict, Show, Spot};
 use crate::ui::poll::Poll;
 use crate::ui::session::Session;
 use yew::prelude::*;
@@ -29,7 +29,7 @@ pub fn header(s: &Session, follow: Option<&Follow>, explored: Option<String>, se
             <span class="spacer" />
             { super::banner::view(s, true) }
             <span class={classes!("strip-safety", safety)} data-testid="presenter-safety">{safety_text}</span>
-            <button class="ghost" data-testid="presenter-exit" onclick={send.reform(|_| Msg::Show(Show::Presenter))}
+            <button class="ghost" data-testid="presenter-exit" onclick={on(send, || Msg::Show(Show::Presenter))}
                     title="Leave presenter mode (P)">{"✕"}</button>
         </header>
     }
@@ -99,7 +99,7 @@ fn spot_actions(w: &World, spot: Option<Spot>, send: &Callback<Msg>) -> Html {
         None => return Html::default(),
     };
     html! { <div class="spot-actions" data-testid="spot-actions">{ for items }
-    <button class="small ghost" onclick={send.reform(|_| Msg::Show(Show::CloseMenu))}>{"Clear spotlight"}</button></div> }
+    <button class="small ghost" onclick={on(send, || Msg::Show(Show::CloseMenu))}>{"Clear spotlight"}</button></div> }
 }
 
 fn node_actions(w: &World, n: NodeId, button: &dyn Fn(String, Command) -> Html) -> Vec<Html> {
@@ -150,7 +150,7 @@ pub fn strip(s: &Session, follow: Option<&Follow>, poll: &Poll, spot: Option<Spo
                 { follow.map(card::progress).unwrap_or_default() }
                 <button data-testid="strip-back" aria-label="Back" onclick={send.reform(back)}>{"◀"}</button>
                 if reveal {
-                    <button class="primary" data-testid="strip-reveal" onclick={send.reform(|_| Msg::Predict(Predict::Reveal))}>{"Reveal"}</button>
+                    <button class="primary" data-testid="strip-reveal" onclick={on(send, || Msg::Predict(Predict::Reveal))}>{"Reveal"}</button>
                 } else {
                     <button class="primary" data-testid="strip-next" aria-label="Next" onclick={send.reform(next)}>{"▶"}</button>
                 }

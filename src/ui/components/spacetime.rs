@@ -6,7 +6,7 @@
 use crate::paxos::NodeId;
 use crate::sim::MsgId;
 use crate::ui::format::{px, MSG_COLOURS};
-use crate::ui::msg::{Msg, Play, Share, Show};
+use crate::ui::msg::{on, Msg, Play, Share, Show};
 use crate::ui::session::Session;
 use crate::ui::spacetime::{build, labels, Arrow, End};
 use yew::prelude::*;
@@ -91,7 +91,7 @@ pub fn view(s: &Session, hover: Option<MsgId>, send: &Callback<Msg>) -> Html {
         html! {
             <g key={format!("a{id}")} class={classes!(class, format!("kind-{}", a.kind.name()), hovered.then_some("hovered"))}
                data-testid={format!("st-msg-{id}")}
-               onmouseenter={send.reform(move |_| Msg::Show(Show::Hover(Some(id))))} onmouseleave={send.reform(|_| Msg::Show(Show::Hover(None)))}
+               onmouseenter={send.reform(move |_| Msg::Show(Show::Hover(Some(id))))} onmouseleave={on(send, || Msg::Show(Show::Hover(None)))}
                onclick={send.reform(move |e: MouseEvent| { e.stop_propagation(); Msg::Play(Play::Seek(target)) })}>
                 <title>{format!("{} {} → {} (#{id}), sent at step {}", a.label, a.from, a.to, a.sent)}</title>
                 <line class="st-hit" x1={px(x1)} y1={px(y1)} x2={px(x2)} y2={px(y2)} />
@@ -115,8 +115,8 @@ pub fn view(s: &Session, hover: Option<MsgId>, send: &Callback<Msg>) -> Html {
                 <h2>{"Space-time diagram"}</h2>
                 <span class="muted small">{"time runs down; a row per step; click a row or an arrow to go there"}</span>
                 <span class="spacer" />
-                <button class="small" data-testid="export-spacetime" onclick={send.reform(|_| Msg::Share(Share::ExportDiagram))}>{"Export SVG"}</button>
-                <button class="small ghost" onclick={send.reform(|_| Msg::Show(Show::SpaceTime))} aria-label="Close the diagram">{"✕"}</button>
+                <button class="small" data-testid="export-spacetime" onclick={on(send, || Msg::Share(Share::ExportDiagram))}>{"Export SVG"}</button>
+                <button class="small ghost" onclick={on(send, || Msg::Show(Show::SpaceTime))} aria-label="Close the diagram">{"✕"}</button>
             </div>
             <div class="st-scroll" id="st-scroll" tabindex="0" role="region" aria-label="Space-time diagram, scrollable">
                 <div class="st-heads" style={format!("width: {}px", px(width))}>{ for heads }</div>

@@ -2,7 +2,7 @@
 
 use crate::sim::lessons::{catalog, Lesson};
 use crate::sim::Config;
-use crate::ui::msg::{Author, Export, Guide, Msg, Predict, Share, Show, TopMenu};
+use crate::ui::msg::{on, Author, Export, Guide, Msg, Predict, Share, Show, TopMenu};
 use yew::prelude::*;
 
 /// What the bar shows.
@@ -53,44 +53,44 @@ pub fn view(bar: &Bar, send: &Callback<Msg>) -> Html {
             <span class="tagline">{ if bar.config.mode.is_single() { "Single-decree Paxos, one message at a time" } else { "Multi-Paxos: a replicated log, one message at a time" } }</span>
             <div class="dropdown">
                 <button data-testid="lessons" aria-expanded={lessons_open.to_string()} aria-haspopup="true"
-                        onclick={send.reform(|_| Msg::Show(Show::TopMenu(TopMenu::Lessons)))}>{"Lessons ▾"}</button>
+                        onclick={on(send, || Msg::Show(Show::TopMenu(TopMenu::Lessons)))}>{"Lessons ▾"}</button>
                 if lessons_open {
                     <ol class="dropdown-menu lessons-menu" data-testid="lessons-menu">{ for items }</ol>
                 }
             </div>
             <div class="dropdown">
                 <button data-testid="share" aria-expanded={share_open.to_string()} aria-haspopup="true"
-                        onclick={send.reform(|_| Msg::Show(Show::TopMenu(TopMenu::Share)))}>{"Share ▾"}</button>
+                        onclick={on(send, || Msg::Show(Show::TopMenu(TopMenu::Share)))}>{"Share ▾"}</button>
                 if share_open {
                     <div class="dropdown-menu share-menu" data-testid="share-menu">
-                        <button onclick={send.reform(|_| Msg::Share(Share::CopyLink))} data-testid="copy-link">{"Copy link to this step"}</button>
-                        <button onclick={send.reform(|_| Msg::Share(Share::ExportTrace))} data-testid="export-trace">{"Export trace (JSON)"}</button>
-                        <button onclick={send.reform(|_| Msg::Author(Author::Toggle))} data-testid="author-open">{"Author a lesson from this run"}</button>
-                        <button onclick={send.reform(|_| Msg::Author(Author::Grader))} data-testid="grade-open">{"Grade challenge attempts…"}</button>
+                        <button onclick={on(send, || Msg::Share(Share::CopyLink))} data-testid="copy-link">{"Copy link to this step"}</button>
+                        <button onclick={on(send, || Msg::Share(Share::ExportTrace))} data-testid="export-trace">{"Export trace (JSON)"}</button>
+                        <button onclick={on(send, || Msg::Author(Author::Toggle))} data-testid="author-open">{"Author a lesson from this run"}</button>
+                        <button onclick={on(send, || Msg::Author(Author::Grader))} data-testid="grade-open">{"Grade challenge attempts…"}</button>
                         <label class="file-button" data-testid="import-label">{"Open trace or lesson file (JSON)…"}
                             <input type="file" accept=".json,application/json" data-testid="import-trace" onchange={on_file} />
                         </label>
-                        <button onclick={send.reform(|_| Msg::Share(Share::ExportSvg))} data-testid="export-svg">{"Picture for slides (SVG)"}</button>
-                        <button onclick={send.reform(|_| Msg::Share(Share::ExportPng))} data-testid="export-png">{"Picture for slides (PNG)"}</button>
-                        <button onclick={send.reform(|_| Msg::Export(Export::Open))} data-testid="export-video">{"Animation for slides (WebM)…"}</button>
+                        <button onclick={on(send, || Msg::Share(Share::ExportSvg))} data-testid="export-svg">{"Picture for slides (SVG)"}</button>
+                        <button onclick={on(send, || Msg::Share(Share::ExportPng))} data-testid="export-png">{"Picture for slides (PNG)"}</button>
+                        <button onclick={on(send, || Msg::Export(Export::Open))} data-testid="export-video">{"Animation for slides (WebM)…"}</button>
                     </div>
                 }
             </div>
-            <button data-testid="open-spacetime" onclick={send.reform(|_| Msg::Show(Show::SpaceTime))}>{"Space-time"}</button>
-            <button data-testid="open-explorer" onclick={send.reform(|_| Msg::Show(Show::Explorer))}>{"Explore"}</button>
-            <button data-testid="open-metrics" onclick={send.reform(|_| Msg::Show(Show::Metrics))}>{"Metrics"}</button>
-            <button data-testid="predict" aria-pressed={bar.predict.to_string()} onclick={send.reform(|_| Msg::Predict(Predict::Toggle))}
+            <button data-testid="open-spacetime" onclick={on(send, || Msg::Show(Show::SpaceTime))}>{"Space-time"}</button>
+            <button data-testid="open-explorer" onclick={on(send, || Msg::Show(Show::Explorer))}>{"Explore"}</button>
+            <button data-testid="open-metrics" onclick={on(send, || Msg::Show(Show::Metrics))}>{"Metrics"}</button>
+            <button data-testid="predict" aria-pressed={bar.predict.to_string()} onclick={on(send, || Msg::Predict(Predict::Toggle))}
                     title="Predict what happens before each delivery">{"Predict"}</button>
-            <button data-testid="presenter" aria-pressed={bar.presenter.to_string()} onclick={send.reform(|_| Msg::Show(Show::Presenter))}
+            <button data-testid="presenter" aria-pressed={bar.presenter.to_string()} onclick={on(send, || Msg::Show(Show::Presenter))}
                     title="Presenter mode (P): large type, side panel hidden; F for full screen">{"Presenter"}</button>
-            <button class="ghost" data-testid="theme" onclick={send.reform(|_| Msg::Show(Show::Theme))}
+            <button class="ghost" data-testid="theme" onclick={on(send, || Msg::Show(Show::Theme))}
                     aria-label={if bar.dark { "Switch to the light theme" } else { "Switch to the dark theme" }}>{if bar.dark { "Light" } else { "Dark" }}</button>
             <span class="spacer" />
             if config.is_unsafe() {
                 <span class="unsafe-badge" data-testid="unsafe-badge" title="A rule of Paxos is switched off or a node restarts with amnesia: safety can break.">
                     {"⚠ unsafe rules on"}</span>
             }
-            <button class="ghost" data-testid="help" onclick={send.reform(|_| Msg::Show(Show::Help))} title="Keyboard shortcuts (?)">{"Help"}</button>
+            <button class="ghost" data-testid="help" onclick={on(send, || Msg::Show(Show::Help))} title="Keyboard shortcuts (?)">{"Help"}</button>
         </header>
     }
 }
