@@ -208,11 +208,13 @@ test('a counterexample plays by itself and pauses exactly where safety breaks', 
   await context.close();
 });
 
-test('presenter mode: E opens the explorer in large type, and the bar names its counterexample', async () => {
+test('presenter mode: E opens the explorer in large type, the bar names its counterexample, and the clicker drives it', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=ignore_reported_values`);
   await page.keyboard.press('p');
   await page.getByTestId('presenter-bar').waitFor();
   await waitText(page.getByTestId('presenter-title'), /free play/);
+  // The room is told a rule is off, as the top bar would tell one reader.
+  await waitText(page.getByTestId('presenter-unsafe'), /rules off/);
   // The top bar is hidden in presenter mode: the key is the way in.
   await page.keyboard.press('e');
   await page.getByTestId('explorer').waitFor();
@@ -221,16 +223,49 @@ test('presenter mode: E opens the explorer in large type, and the bar names its 
   const px = await page.getByTestId('explore-config').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
   assert.ok(px >= 18, `the explorer's small print is ${px} px in presenter mode`);
   await page.getByTestId('explore-run').click();
-  await waitText(page.getByTestId('presenter-title'), /^Explorer · shortest counterexample, \d+ steps$/);
-  // Pause the playback and look at the verdict again.
-  await page.keyboard.press('Space');
+  await waitText(page.getByTestId('presenter-title'), /^Counterexample · 17 steps$/);
+  // It plays; the clicker's first press takes control, so PageUp is not undone by play.
+  await waitText(page.getByTestId('strip-step'), /^step [1-9]\d* \/ 17$/);
+  await page.keyboard.press('PageDown');
+  // Once the press is handled the step stays put: read until two reads a second apart agree.
+  const at = async () => Number((await page.getByTestId('strip-step').textContent()).match(/step (\d+)/)[1]);
+  let held = await at();
+  for (let i = 0; i < 15; i++) {
+    await page.waitForTimeout(1000);
+    const now = await at();
+    if (now === held) break;
+    held = now;
+  }
+  await page.keyboard.press('PageUp');
+  await waitText(page.getByTestId('strip-step'), `step ${held - 1} / 17`);
+  await page.waitForTimeout(1500); // had play gone on, a step would have come by now
+  await waitText(page.getByTestId('strip-step'), `step ${held - 1} / 17`);
+  // At its last step a press says where the next one leads, and only the next one goes on.
+  for (let at = held - 1; at < 17; at++) {
+    await page.keyboard.press('PageDown');
+    await waitText(page.getByTestId('strip-step'), `step ${at + 1} / 17`);
+  }
+  await page.keyboard.press('PageDown');
+  await waitText(page.getByTestId('notice'), /This is the counterexample's last step/);
+  await waitText(page.getByTestId('strip-step'), 'step 17 / 17');
+  await page.keyboard.press('PageDown');
+  await waitText(page.getByTestId('strip-step'), 'step 18 / 18');
+  await waitText(page.getByTestId('presenter-title'), /free play/);
+  await count(page.getByTestId('notice'), 0);
+  // Back on it, the bar names it again.
+  await page.keyboard.press('PageUp');
+  await waitText(page.getByTestId('presenter-title'), /^Counterexample · 17 steps$/);
+  // The verdict counts the states the search had seen when it stopped, as the progress does.
   await page.keyboard.press('e');
   await page.getByTestId('explorer').waitFor();
-  // The verdict counts the states the search had seen when it stopped, as the progress does.
   const seen = await page.getByTestId('explore-states').textContent();
   await waitText(page.getByTestId('verdict'), new RegExp(`^Counterexample after ${seen} states`));
   await page.keyboard.press('Escape');
   await count(page.getByTestId('explorer'), 0);
+  // Out of presenter mode the scrubber marks the broken rule apart from the harm.
+  await page.keyboard.press('p');
+  await until(() => page.locator('.marks .mark.rule').getAttribute('title'), (t) => t === 'step 15: a switched-off rule breaks (no harm yet)', 'the rule mark');
+  await until(() => page.locator('.marks .mark.violation').getAttribute('title'), (t) => t === 'step 17: safety breaks', 'the harm mark');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -23,8 +23,10 @@ pub enum Marker {
     Phase(u8),
     /// A value became chosen.
     Chosen,
-    /// A safety property broke.
+    /// A safety property broke: harm.
     Violation,
+    /// A switched-off rule broke; no harm yet.
+    RuleBroken,
 }
 
 /// Counts of ballots, for the contention counter.
@@ -279,8 +281,8 @@ impl Session {
                 if let Event::Chosen { .. } = e {
                     out.push((i + 1, Marker::Chosen));
                 }
-                if let Event::Violated { .. } = e {
-                    out.push((i + 1, Marker::Violation));
+                if let Event::Violated { invariant, .. } = e {
+                    out.push((i + 1, if invariant.is_harm() { Marker::Violation } else { Marker::RuleBroken }));
                 }
             }
             if let Some(p) = phase {

@@ -107,8 +107,32 @@ impl App {
         let Some(Verdict::Violation { commands, .. }) = &run.verdict else { return None };
         let t = self.session.timeline();
         let same = run.ex.config() == t.config() && run.ex.seed() == t.seed() && self.lesson.is_none();
-        let on_it = t.len() <= commands.len() && t.commands().zip(commands).all(|(a, b)| a == b);
-        (same && on_it).then(|| format!("Explorer · shortest counterexample, {} steps", commands.len()))
+        let on_it = t.cursor() <= commands.len() && t.commands().take(t.cursor()).zip(commands).all(|(a, b)| a == b);
+        (same && on_it).then(|| format!("Counterexample · {} steps", commands.len()))
+    }
+
+    /// At the counterexample's last step, with nothing recorded after it, a step would make a new
+    /// one of free play: the first press says so, the second goes on (as at a lesson's end).
+    pub(super) fn hold_at_counterexample_end(&mut self) -> bool {
+        let t = self.session.timeline();
+        let last = self.explore.as_ref().and_then(|r| match &r.verdict {
+            Some(Verdict::Violation { commands, .. }) => Some(commands.len()),
+            _ => None,
+        });
+        let at_end = last == Some(t.cursor()) && t.cursor() == t.len() && self.counterexample_title().is_some();
+        if !at_end || self.end_offer {
+            if at_end {
+                self.notice = None; // the offer is taken: it is not true of the steps that follow
+            }
+            self.end_offer = false;
+            return false;
+        }
+        self.end_offer = true;
+        self.notice = super::alert_at(
+            "This is the counterexample's last step. Step again to go on from here in free play.",
+            t.cursor(),
+        );
+        true
     }
 
     /// Stops the search where it is.
@@ -140,7 +164,7 @@ impl App {
                 self.explorer_open = false;
                 self.side_to_top = true;
                 self.notice = news(
-                    "The explorer's counterexample is loaded and playing. The safety panel turns red at its last step.",
+                    "The explorer's counterexample is loaded: it plays from step 0, and safety breaks at its last step.",
                 );
                 self.restart_timer(ctx);
             }

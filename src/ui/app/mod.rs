@@ -61,6 +61,8 @@ pub struct App {
     drawn: Option<crate::ui::scene::Frame>,
     beat_timer: Option<Interval>,
     ask_at_target: bool,
+    /// At the last step of a lesson or of the explorer's counterexample, the next press was
+    /// told where it leads; the one after goes on.
     end_offer: bool,
     lesson_reached: usize,
     done: Vec<String>,
@@ -96,16 +98,24 @@ pub const DEFAULT_SEED: u64 = 42;
 struct Notice {
     text: String,
     news: bool,
+    /// The step it is about, if any ("Paused: ... at this step"): it shows only there, so it
+    /// never stands beside a later step it is not true of.
+    at: Option<usize>,
 }
 
 /// An alert: something was refused, failed, or needs attention.
 fn alert(text: impl Into<String>) -> Option<Notice> {
-    Some(Notice { text: text.into(), news: false })
+    Some(Notice { text: text.into(), news: false, at: None })
+}
+
+/// An alert about step `at` only.
+fn alert_at(text: impl Into<String>, at: usize) -> Option<Notice> {
+    Some(Notice { text: text.into(), news: false, at: Some(at) })
 }
 
 /// News: something the user asked for worked.
 fn news(text: impl Into<String>) -> Option<Notice> {
-    Some(Notice { text: text.into(), news: true })
+    Some(Notice { text: text.into(), news: true, at: None })
 }
 
 impl Component for App {
@@ -305,12 +315,7 @@ impl Component for App {
                     { topbar::view(&topbar::Bar { open: self.top_menu, lesson: self.lesson.as_deref(), config: self.session.timeline().config(),
                         presenter: self.presenter, predict: self.predict, dark: self.theme == Theme::Dark, done: &self.done }, send) }
                 }
-                if let Some(n) = &self.notice {
-                    <div class={classes!("notice", n.news.then_some("news"))} role={if n.news { "status" } else { "alert" }} data-testid="notice">
-                        <span>{&n.text}</span>
-                        <button class="ghost" onclick={on(send, || Msg::Show(Show::DismissNotice))} aria-label="Dismiss">{"✕"}</button>
-                    </div>
-                }
+                { self.notice_view(send) }
                 <main class="stage">
                     <section class={classes!("canvas", s.world().log().is_some().then_some("with-log"))} aria-label="The cluster">
                         <div class={self.board_class()}>
@@ -334,6 +339,19 @@ impl Component for App {
 }
 
 impl App {
+    /// The notice, unless it is about another step than the one on screen.
+    fn notice_view(&self, send: &Callback<Msg>) -> Html {
+        let Some(n) = self.notice.as_ref().filter(|n| n.at.is_none_or(|at| at == self.session.cursor())) else {
+            return Html::default();
+        };
+        html! {
+            <div class={classes!("notice", n.news.then_some("news"))} role={if n.news { "status" } else { "alert" }} data-testid="notice">
+                <span>{&n.text}</span>
+                <button class="ghost" onclick={on(send, || Msg::Show(Show::DismissNotice))} aria-label="Dismiss">{"✕"}</button>
+            </div>
+        }
+    }
+
     fn export_dialog(&self, send: &Callback<Msg>) -> Html {
         let Some(d) = &self.export else { return Html::default() };
         let v = export_view::View {
@@ -359,12 +377,7 @@ impl App {
         };
         html! {
             <div class={classes!("app", "embed", self.presenter.then_some("presenter"), self.theme.class())}>
-                if let Some(n) = &self.notice {
-                    <div class={classes!("notice", n.news.then_some("news"))} role={if n.news { "status" } else { "alert" }} data-testid="notice">
-                        <span>{&n.text}</span>
-                        <button class="ghost" onclick={on(send, || Msg::Show(Show::DismissNotice))} aria-label="Dismiss">{"✕"}</button>
-                    </div>
-                }
+                { self.notice_view(send) }
                 <main class="stage">
                     <section class="canvas" aria-label="The cluster">
                         <div class={self.board_class()}>{ self.canvas_view(send) }</div>

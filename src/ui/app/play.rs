@@ -1,7 +1,7 @@
 //! Moving through the run: step, back, forward, play and its speed, seek; and world commands.
 
-use super::alert;
 use super::App;
+use super::{alert, alert_at};
 use crate::sim::{Command, Config};
 use crate::ui::msg::Play;
 use crate::ui::session::{Session, SPEEDS};
@@ -10,8 +10,14 @@ use yew::prelude::*;
 impl App {
     pub(super) fn on_play(&mut self, ctx: &Context<Self>, p: Play) {
         match p {
-            Play::Step => self.step(ctx),
+            // A press of step or back while playing takes control: play stops, so a clicker's
+            // PageUp is not undone by the next tick.
+            Play::Step => {
+                self.stop_playing(ctx);
+                self.step(ctx);
+            }
             Play::Back => {
+                self.stop_playing(ctx);
                 self.poll.clear();
                 self.session.back();
             }
@@ -43,11 +49,21 @@ impl App {
             self.reveal_step();
             return;
         }
+        if self.lesson.is_none() && self.hold_at_counterexample_end() {
+            return;
+        }
         if !self.ask_first(ctx) {
             if let Err(e) = self.session.step() {
                 self.notice = alert(e);
             }
             self.poll.outcome = None;
+        }
+    }
+
+    fn stop_playing(&mut self, ctx: &Context<Self>) {
+        if self.session.playing {
+            self.session.playing = false;
+            self.restart_timer(ctx);
         }
     }
 
@@ -75,11 +91,14 @@ impl App {
             self.side_to_top = true;
             // A switched-off rule breaking is worth a pause too, but it is not yet harm.
             let harm = self.session.world().oracle().violations().iter().any(|(i, _)| i.is_harm());
-            self.notice = alert(if harm {
-                "Paused: safety broke at this step; the safety verdict says how."
-            } else {
-                "Paused: a switched-off rule broke at this step (no harm yet); play on to see the harm it allows."
-            });
+            self.notice = alert_at(
+                if harm {
+                    "Paused: safety broke at this step; the safety verdict says how."
+                } else {
+                    "Paused: a switched-off rule broke at this step (no harm yet); play on to see the harm it allows."
+                },
+                self.session.cursor(),
+            );
         }
     }
 

@@ -14,9 +14,15 @@ pub fn view(s: &Session, compact: bool) -> Html {
     };
     if chosen.len() > 1 {
         let all: Vec<String> = chosen.iter().map(|(b, v)| format!("{v} in {b}")).collect();
+        // Compact (presenter mode's bar) keeps the facts and drops the words the bar cannot fit.
+        let (lead, join) = if compact {
+            ("Two values chosen: ", ", ")
+        } else {
+            ("Agreement broken: two values are chosen: ", " and ")
+        };
         return html! {
             <div class="chosen-banner split" data-testid="chosen-banner" data-value={value.as_str().to_string()} role="status">
-                {"Agreement broken: two values are chosen: "}<strong>{all.join(" and ")}</strong>
+                {lead}<strong>{all.join(join)}</strong>
             </div>
         };
     }

@@ -1,5 +1,6 @@
 //! The media-player bar: back, step, forward, play/pause, speed, and the timeline scrubber with
-//! marks where phases change, where a value is chosen and where safety breaks.
+//! marks where phases change, where a value is chosen, where a switched-off rule breaks and
+//! where safety breaks.
 
 use crate::sim::Due;
 use crate::ui::format::px;
@@ -34,6 +35,9 @@ pub fn view(s: &Session, show_time: bool, hide_future: bool, send: &Callback<Msg
             Marker::Phase(p) => (format!("mark phase-{p}"), format!("step {k}: Phase {p} begins")),
             Marker::Chosen => ("mark chosen".to_string(), format!("step {k}: a value is chosen")),
             Marker::Violation => ("mark violation".to_string(), format!("step {k}: safety breaks")),
+            Marker::RuleBroken => {
+                ("mark rule".to_string(), format!("step {k}: a switched-off rule breaks (no harm yet)"))
+            }
         };
         html! { <span class={class} style={format!("left: {}%", px(left))} title={title}></span> }
     });

@@ -50,7 +50,8 @@ pub fn progress(f: &Follow) -> Html {
     </> }
 }
 
-/// Between beats, how far the next one has played: " · step 2 of 4".
+/// Between beats, how far the next one has played: " · 2 of 4 steps to beat 5". It counts the
+/// beat's own steps, so it never reads as the run's step number, which the footer shows.
 fn playing(f: &Follow, p: &Place) -> Html {
     let cur = f.s.cursor();
     if p.off || p.beat.is_some() || cur == 0 {
@@ -60,7 +61,7 @@ fn playing(f: &Follow, p: &Place) -> Html {
         return Html::default();
     };
     let start = f.l.previous_beat_end(cur);
-    html! { <span class="beat-playing" data-testid="beat-playing">{format!(" · step {} of {}", cur - start, end - start)}</span> }
+    html! { <span class="beat-playing" data-testid="beat-playing">{format!(" · {} of {} steps to beat {}", cur - start, end - start, p.done + 1)}</span> }
 }
 
 /// The lesson's words at this step: the beat's caption, or what the student is doing.
@@ -99,7 +100,7 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
         None if cur == 0 => html! { <p class="caption intro" data-testid="caption">{&f.l.teaches}</p> },
         None => match f.l.next_beat_end(cur) {
             Some(end) => html! { <p class="caption between" data-testid="caption">
-            {format!("On the way to beat {}: step {cur} of {end}. The narration tells each step.", p.done + 1)}</p> },
+            {format!("On the way to beat {}, at step {end}. The narration tells each step.", p.done + 1)}</p> },
             None => Html::default(),
         },
     }

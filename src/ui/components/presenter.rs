@@ -28,9 +28,17 @@ pub fn header(s: &Session, follow: Option<&Follow>, explored: Option<String>, se
             <span class="pres-title" data-testid="presenter-title">{title}</span>
             <span class="spacer" />
             { super::banner::view(s, true) }
-            <span class={classes!("strip-safety", safety)} data-testid="presenter-safety">{safety_text}</span>
-            <button class="ghost" data-testid="presenter-exit" onclick={on(send, || Msg::Show(Show::Presenter))}
-                    title="Leave presenter mode (P)">{"✕"}</button>
+            // Kept together, so a wrap never leaves the exit button alone on a row.
+            <span class="pres-state">
+                // The room is told a rule is off, as the top bar tells one reader (in fewer words,
+                // so the bar keeps one row at 1280 px beside a split chosen banner).
+                if s.timeline().config().is_unsafe() {
+                    <span class="unsafe-badge" data-testid="presenter-unsafe" title="A rule of Paxos is switched off or a node restarts with amnesia: safety can break.">{"⚠ rules off"}</span>
+                }
+                <span class={classes!("strip-safety", safety)} data-testid="presenter-safety">{safety_text}</span>
+                <button class="ghost" data-testid="presenter-exit" onclick={on(send, || Msg::Show(Show::Presenter))}
+                        title="Leave presenter mode (P)">{"✕"}</button>
+            </span>
         </header>
     }
 }
@@ -147,7 +155,10 @@ pub fn strip(s: &Session, follow: Option<&Follow>, poll: &Poll, spot: Option<Spo
             <div class="strip-nav">
                 // Beat progress sits by the clicker's buttons, leaving the top bar room for the
                 // title and the chosen banner on one line.
-                { follow.map(card::progress).unwrap_or_default() }
+                { follow.map(card::progress).unwrap_or_else(|| html! {
+                    // Outside a lesson the room still needs to know which step is on screen.
+                    <span class="lesson-step" data-testid="strip-step">{format!("step {} / {}", s.cursor(), s.len())}</span>
+                }) }
                 <button data-testid="strip-back" aria-label="Back" onclick={send.reform(back)}>{"◀"}</button>
                 if reveal {
                     <button class="primary" data-testid="strip-reveal" onclick={on(send, || Msg::Predict(Predict::Reveal))}>{"Reveal"}</button>
