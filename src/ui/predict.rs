@@ -93,15 +93,15 @@ fn hint(w: &World, m: &InFlight) -> String {
             ballot_words(w.acceptors()[i].promised)
         ),
         Msg::Promise { .. } => format!(
-            "With promises from {q} acceptors, a proposer must propose the value of the highest-numbered proposal they report; only if none reports one is it free. {to} has {} promise(s) so far.",
-            w.proposers()[i].promises.count_ones()
+            "With promises from {q} acceptors, a proposer must propose the value of the highest-numbered proposal they report; only if none reports one is it free. {to} has {} so far.",
+            crate::ui::verdict::count(w.proposers()[i].promises.count_ones(), "promise", "promises")
         ),
         Msg::Accepted { .. } if to.role == Role::Learner => {
             format!("A learner learns a value once {q} acceptors voted for it in one ballot.")
         }
         Msg::Accepted { .. } => format!(
-            "A proposer knows its value is chosen once {q} acceptors voted for its ballot. {to} has {} vote(s).",
-            w.proposers()[i].accepts.count_ones()
+            "A proposer knows its value is chosen once {q} acceptors voted for its ballot. {to} has {}.",
+            crate::ui::verdict::count(w.proposers()[i].accepts.count_ones(), "vote", "votes")
         ),
         Msg::Nack { .. } => format!(
             "A refused proposer retries with a higher round, at once, or after a random wait when back-off is on (it is {}). It only acts on a Nack about the ballot it is running.",

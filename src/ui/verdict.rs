@@ -6,7 +6,7 @@ use crate::sim::explore::{Bounds, Verdict};
 use crate::sim::Config;
 
 /// "1 crash", "2 crashes": `many` is the plural.
-fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
     match n.into() {
         1 => format!("1 {one}"),
         n => format!("{n} {many}"),

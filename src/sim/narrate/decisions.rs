@@ -156,7 +156,8 @@ fn quorum_of_promises(sc: &Scene, node: NodeId, ballot: Ballot, have: u8, own: V
 fn quorum_of_votes(sc: &Scene, node: NodeId, ballot: Ballot, value: Value, have: u8) -> String {
     if have < sc.after.majority() {
         format!(
-            "{node} has {have} vote(s) for {value} in ballot {ballot}, which the broken quorum rule counts as enough, so it commits {value}. But {have} of {} acceptors is not a majority: {value} is not actually chosen.",
+            "{node} has {} for {value} in ballot {ballot}, which the broken quorum rule counts as enough, so it commits {value}. But {have} of {} acceptors is not a majority: {value} is not actually chosen.",
+            plural(have, "vote"),
             sc.after.config().acceptors
         )
     } else {
@@ -220,7 +221,8 @@ fn refused(node: NodeId, kind: Kind, ballot: Ballot, promised: Ballot, nack: boo
 fn learned(sc: &Scene, node: NodeId, value: Value, via: Via) -> String {
     match via {
         Via::Votes { ballot, have } if have < sc.after.majority() => format!(
-            "{node} learns {value} from {have} vote(s) in ballot {ballot}, which the broken quorum rule counts as enough; {have} of {} acceptors is not a majority. It tells every client.",
+            "{node} learns {value} from {} in ballot {ballot}, which the broken quorum rule counts as enough; {have} of {} acceptors is not a majority. It tells every client.",
+            plural(have, "vote"),
             sc.after.config().acceptors
         ),
         Via::Votes { ballot, .. } => format!(
