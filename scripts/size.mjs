@@ -14,9 +14,9 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
  * out of reach. They sit a few KB above the size measured when they were last set (see the
  * README's Performance table); lower them whenever the build shrinks.
  */
-// Reset on 2026-11-30 after the Multi-Paxos explorer and lessons 13-16 landed (+17.5 KB over the
-// 406,082 bytes measured before them): 423,595 / 427,593 bytes.
-export const CEILING = { first: 430_000, total: 435_000 };
+// Lowered on 2026-11-30 (second session) after the built-in lessons' outcome checks left the
+// browser build and buttons shared one callback type: 423,388 / 427,387 bytes measured.
+export const CEILING = { first: 426_000, total: 430_000 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 
