@@ -225,7 +225,7 @@ test('presenter mode: E opens the explorer in large type, the bar names its coun
   await page.getByTestId('explore-run').click();
   await waitText(page.getByTestId('presenter-title'), /^Counterexample · 17 steps$/);
   // It plays; the clicker's first press takes control, so PageUp is not undone by play.
-  await waitText(page.getByTestId('strip-step'), /^step [1-9]\d* \/ 17$/);
+  await waitText(page.getByTestId('strip-step'), /^step [1-9]\d* \/ 17 · playing$/);
   await page.keyboard.press('PageDown');
   // Once the press is handled the step stays put: read until two reads a second apart agree.
   const at = async () => Number((await page.getByTestId('strip-step').textContent()).match(/step (\d+)/)[1]);

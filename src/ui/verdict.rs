@@ -143,10 +143,13 @@ pub fn text(v: &Verdict, b: &Bounds, c: &Config) -> String {
             }
         ),
         Verdict::Violation { commands, detail, states, broken_at, harm_at, invariant } => format!(
-            "{} after {}, {} long, searching {}{}: {detail}",
+            "{} {}, {} long, searching {}{}: {detail}",
             // Stopped at the first broken rule, the run shows the rule broken, not yet harm.
             if invariant.is_harm() { "Counterexample" } else { "A rule broken (no harm yet)" },
-            count(*states as u64, "state", "states"),
+            match states {
+                0 => "in the setup, before the search".to_string(),
+                n => format!("after {}", count(*n as u64, "state", "states")),
+            },
             count(commands.len() as u64, "step", "steps"),
             bounds(b, ("ballot", "ballots")),
             steps(*broken_at, *harm_at)
@@ -241,6 +244,20 @@ mod tests {
             two.contains("forgetting on a crash is caught")
                 && two.contains("counting messages rather than acceptors is caught")
         );
+    }
+
+    #[test]
+    fn a_rule_broken_in_the_setup_says_so_rather_than_count_states() {
+        let v = Verdict::Violation {
+            commands: vec![crate::sim::Command::Heal; 4],
+            invariant: Invariant::BallotsUnique,
+            detail: "P2 used ballot 1.1, which belongs to P1".into(),
+            states: 0,
+            broken_at: Some(4),
+            harm_at: None,
+        };
+        assert!(text(&v, &Bounds::default(), &Config::default())
+            .starts_with("A rule broken (no harm yet) in the setup, before the search, 4 steps long"));
     }
 
     #[test]

@@ -349,7 +349,8 @@ impl Explorer {
                 commands: r.prefix[..at].to_vec(),
                 invariant,
                 detail,
-                states: 1,
+                // Found in the setup run, before the search has seen any state.
+                states: 0,
                 broken_at: (!is_harm(invariant)).then_some(at),
                 harm_at: is_harm(invariant).then_some(at),
             };

@@ -60,7 +60,12 @@ impl App {
         }
     }
 
+    /// A step or back press: play stops, and news (a confirmation such as "the counterexample is
+    /// loaded: it plays from step 0") goes, since the user has moved on from it.
     fn stop_playing(&mut self, ctx: &Context<Self>) {
+        if self.notice.as_ref().is_some_and(|n| n.news) {
+            self.notice = None;
+        }
         if self.session.playing {
             self.session.playing = false;
             self.restart_timer(ctx);

@@ -100,7 +100,7 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
         None if cur == 0 => html! { <p class="caption intro" data-testid="caption">{&f.l.teaches}</p> },
         None => match f.l.next_beat_end(cur) {
             Some(end) => html! { <p class="caption between" data-testid="caption">
-            {format!("On the way to beat {}, at step {end}. The narration tells each step.", p.done + 1)}</p> },
+            {format!("On the way to beat {}, which comes at step {end}. The narration tells each step.", p.done + 1)}</p> },
             None => Html::default(),
         },
     }

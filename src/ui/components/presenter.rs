@@ -157,7 +157,8 @@ pub fn strip(s: &Session, follow: Option<&Follow>, poll: &Poll, spot: Option<Spo
                 // title and the chosen banner on one line.
                 { follow.map(card::progress).unwrap_or_else(|| html! {
                     // Outside a lesson the room still needs to know which step is on screen.
-                    <span class="lesson-step" data-testid="strip-step">{format!("step {} / {}", s.cursor(), s.len())}</span>
+                    // The clicker's "." plays and pauses: the room sees which it is.
+                    <span class="lesson-step" data-testid="strip-step">{format!("step {} / {}{}", s.cursor(), s.len(), if s.playing { " · playing" } else { "" })}</span>
                 }) }
                 <button data-testid="strip-back" aria-label="Back" onclick={send.reform(back)}>{"◀"}</button>
                 if reveal {
