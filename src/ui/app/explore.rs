@@ -2,8 +2,9 @@
 //! page never freezes), cancelled, and its counterexample loaded into the timeline.
 
 use super::App;
-use super::{alert, news};
+use super::{alert, alert_at, news};
 use crate::sim::explore::{Bounds, Explorer, Options, Verdict};
+use crate::sim::Command;
 use crate::ui::components::explorer;
 use crate::ui::explore_run::ExploreRun;
 use crate::ui::msg::{Explore, Msg};
@@ -99,27 +100,28 @@ impl App {
         (current && !self.explorer_open && self.lesson.is_none()).then(|| explorer::card(run, send))
     }
 
-    /// What presenter mode's bar calls the run on screen when it is the explorer's
-    /// counterexample (the side panel and its verdict card are hidden there): the run must be
-    /// the counterexample's commands so far, in the explorer's cluster and seed.
-    pub(super) fn counterexample_title(&self) -> Option<String> {
+    /// The explorer's counterexample, when the run on screen is on it: its commands so far, in
+    /// the explorer's cluster and seed, outside a lesson.
+    fn on_counterexample(&self) -> Option<&[Command]> {
         let run = self.explore.as_ref()?;
         let Some(Verdict::Violation { commands, .. }) = &run.verdict else { return None };
         let t = self.session.timeline();
         let same = run.ex.config() == t.config() && run.ex.seed() == t.seed() && self.lesson.is_none();
         let on_it = t.cursor() <= commands.len() && t.commands().take(t.cursor()).zip(commands).all(|(a, b)| a == b);
-        (same && on_it).then(|| format!("Counterexample · {} steps", commands.len()))
+        (same && on_it).then_some(commands.as_slice())
+    }
+
+    /// What presenter mode's bar calls the run on screen when it is the explorer's
+    /// counterexample (the side panel and its verdict card are hidden there).
+    pub(super) fn counterexample_title(&self) -> Option<String> {
+        self.on_counterexample().map(|c| format!("Counterexample · {} steps", c.len()))
     }
 
     /// At the counterexample's last step, with nothing recorded after it, a step would make a new
     /// one of free play: the first press says so, the second goes on (as at a lesson's end).
     pub(super) fn hold_at_counterexample_end(&mut self) -> bool {
-        let t = self.session.timeline();
-        let last = self.explore.as_ref().and_then(|r| match &r.verdict {
-            Some(Verdict::Violation { commands, .. }) => Some(commands.len()),
-            _ => None,
-        });
-        let at_end = last == Some(t.cursor()) && t.cursor() == t.len() && self.counterexample_title().is_some();
+        let (cursor, len) = (self.session.cursor(), self.session.len());
+        let at_end = cursor == len && self.on_counterexample().is_some_and(|c| c.len() == cursor);
         if !at_end || self.end_offer {
             if at_end {
                 self.notice = None; // the offer is taken: it is not true of the steps that follow
@@ -128,10 +130,8 @@ impl App {
             return false;
         }
         self.end_offer = true;
-        self.notice = super::alert_at(
-            "This is the counterexample's last step. Step again to go on from here in free play.",
-            t.cursor(),
-        );
+        self.notice =
+            alert_at("This is the counterexample's last step. Step again to go on from here in free play.", cursor);
         true
     }
 
