@@ -81,14 +81,16 @@ fn multi_covers(b: &Bounds, c: &Config) -> String {
 
 /// What the bounds can and cannot catch, in the terms of the classic mistakes.
 pub fn covers(b: &Bounds) -> String {
+    // Said to be about mistakes in an implementation, so it is not read as what the search will
+    // find for the rule switched off (each switch is caught by its own rule).
     let mut s = if b.max_rounds >= 3 {
         format!(
-            "{} in all: a proposer can meet votes from two earlier ballots, so adopting the wrong reported value is caught.",
+            "Against classic implementation bugs: {} in all: a proposer can meet votes from two earlier ballots, so adopting the wrong reported value is caught.",
             count(b.max_rounds, "ballot", "ballots")
         )
     } else {
         format!(
-            "{} in all: no proposer meets votes from two earlier ballots, so adopting the lowest-numbered reported value would go unnoticed.",
+            "Against classic implementation bugs: {} in all: no proposer meets votes from two earlier ballots, so adopting the lowest-numbered reported value would go unnoticed.",
             count(b.max_rounds, "ballot", "ballots")
         )
     };
@@ -236,7 +238,10 @@ mod tests {
     #[test]
     fn the_bounds_say_which_classic_mistakes_they_catch() {
         let d = covers(&Bounds::default());
-        assert!(d.starts_with("3 ballots in all: a proposer can meet votes from two earlier ballots"), "{d}");
+        assert!(
+            d.starts_with("Against classic implementation bugs: 3 ballots in all: a proposer can meet votes"),
+            "{d}"
+        );
         assert!(d.contains("No crash: forgetting a vote on a crash would go unnoticed"), "{d}");
         let two = covers(&Bounds { max_rounds: 2, max_crashes: 1, max_duplicates: 1, max_drops: 0 });
         assert!(two.contains("adopting the lowest-numbered reported value would go unnoticed"), "{two}");
