@@ -15,7 +15,7 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
  * README's Performance table); lower them whenever the build shrinks.
  */
 // Lowered on 2026-11-30 (second session) after the built-in lessons' outcome checks left the
-// browser build and buttons shared one callback type: 423,554 / 427,552 bytes measured.
+// browser build and buttons shared one callback type: 423,581 / 427,578 bytes measured.
 export const CEILING = { first: 426_000, total: 430_000 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;

@@ -33,7 +33,7 @@ pub fn header(s: &Session, follow: Option<&Follow>, explored: Option<String>, se
                 // The room is told a rule is off, as the top bar tells one reader (in fewer words,
                 // so the bar keeps one row at 1280 px beside a split chosen banner).
                 if s.timeline().config().is_unsafe() {
-                    <span class="unsafe-badge" data-testid="presenter-unsafe" title="A rule of Paxos is switched off or a node restarts with amnesia: safety can break.">{"⚠ rules off"}</span>
+                    <span class="unsafe-badge" data-testid="presenter-unsafe" title={super::topbar::UNSAFE_TITLE}>{"⚠ rules off"}</span>
                 }
                 <span class={classes!("strip-safety", safety)} data-testid="presenter-safety">{safety_text}</span>
                 <button class="ghost" data-testid="presenter-exit" onclick={on(send, || Msg::Show(Show::Presenter))}

@@ -5,6 +5,9 @@ use crate::sim::Config;
 use crate::ui::msg::{on, Author, Export, Guide, Msg, Predict, Share, Show, TopMenu};
 use yew::prelude::*;
 
+/// What the unsafe badge means, here and in presenter mode's bar.
+pub const UNSAFE_TITLE: &str = "A rule of Paxos is switched off or a node restarts with amnesia: safety can break.";
+
 /// What the bar shows.
 pub struct Bar<'a> {
     /// The open drop-down, if any.
@@ -87,7 +90,7 @@ pub fn view(bar: &Bar, send: &Callback<Msg>) -> Html {
                     aria-label={if bar.dark { "Switch to the light theme" } else { "Switch to the dark theme" }}>{if bar.dark { "Light" } else { "Dark" }}</button>
             <span class="spacer" />
             if config.is_unsafe() {
-                <span class="unsafe-badge" data-testid="unsafe-badge" title="A rule of Paxos is switched off or a node restarts with amnesia: safety can break.">
+                <span class="unsafe-badge" data-testid="unsafe-badge" title={UNSAFE_TITLE}>
                     {"⚠ unsafe rules on"}</span>
             }
             <button class="ghost" data-testid="help" onclick={on(send, || Msg::Show(Show::Help))} title="Keyboard shortcuts (?)">{"Help"}</button>
