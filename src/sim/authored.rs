@@ -368,7 +368,7 @@ fn claims_at(
 impl Authored {
     /// The compact text form the link compresses: a line each for the title, the introduction,
     /// the run, the polls and the challenge, then a line per beat.
-    fn to_text(&self) -> Result<String, String> {
+    pub(crate) fn to_text(&self) -> Result<String, String> {
         let run = Link::of_run(self.config.clone(), self.seed, self.commands.clone(), self.commands.len()).to_hash();
         let polls: Vec<String> = self.polls.iter().map(usize::to_string).collect();
         let challenge = self.challenge.as_ref().map_or(String::new(), |c| {
@@ -402,7 +402,7 @@ impl Authored {
         Ok(lines.join("\n"))
     }
 
-    fn from_text(text: &str) -> Result<Authored, String> {
+    pub(crate) fn from_text(text: &str) -> Result<Authored, String> {
         let mut lines = text.split('\n');
         let mut line = |what: &str| lines.next().ok_or_else(|| format!("it has no {what}"));
         let (title, intro) = (line("title")?.to_string(), line("introduction")?.to_string());

@@ -1,27 +1,26 @@
 //! Lessons 1–6: how Paxos decides, what quorums buy, and why a new ballot adopts old values.
 
-// The outcome checks run only in the native tests (tests/lessons.rs): the browser build leaves
-// them out, and with them the helpers only they use.
+// Recipes and outcome checks run only natively (tests/lessons.rs): the browser reads what the
+// recipes build from builtin.txt, so it leaves them out, and with them the helpers only they use.
 #![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
 use super::util::*;
-use super::{reconfigure, Builder, Claim, Goal, Meta, Recipe};
+use super::{reconfigure, Builder, Claim, Goal, Meta};
 use crate::paxos::{Ballot, Kind, Phase};
 use crate::sim::command::{DropReason, Event, Invariant};
 use crate::sim::{Command, Config, Pick, World};
 
 // ---- 1 -----------------------------------------------------------------------------------
 
-pub const HAPPY_PATH: (Meta, Recipe) = (
-    Meta {
-        id: "happy-path",
-        title: "The happy path",
-        teaches: "One value travels through Phase 0, 1, 2 and 3 with nothing going wrong.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: happy_check,
-    },
-    happy,
-);
+pub const HAPPY_PATH: Meta = Meta {
+    id: "happy-path",
+    title: "The happy path",
+    teaches: "One value travels through Phase 0, 1, 2 and 3 with nothing going wrong.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: happy_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: happy,
+};
 
 fn happy(b: &mut Builder) {
     // One proposer: the happy path needs no rival. C2 is there to hear the outcome it never asked
@@ -134,16 +133,15 @@ fn happy_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 
 // ---- 2 -----------------------------------------------------------------------------------
 
-pub const ONE_ACCEPTOR: (Meta, Recipe) = (
-    Meta {
-        id: "one-acceptor",
-        title: "Why one acceptor is not enough",
-        teaches: "A single acceptor decides quickly, but when it crashes nothing can be decided.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: one_check,
-    },
-    one,
-);
+pub const ONE_ACCEPTOR: Meta = Meta {
+    id: "one-acceptor",
+    title: "Why one acceptor is not enough",
+    teaches: "A single acceptor decides quickly, but when it crashes nothing can be decided.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: one_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: one,
+};
 
 fn one(b: &mut Builder) {
     // Two proposers and two clients: P1 decides for C1 before the crash, P2 tries for C2 after it,
@@ -247,16 +245,15 @@ fn one_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 
 // ---- 3 -----------------------------------------------------------------------------------
 
-pub const MINORITY_CRASH: (Meta, Recipe) = (
-    Meta {
-        id: "minority-crash",
-        title: "Majority quorums: a minority crash is harmless",
-        teaches: "With three acceptors, any two form a majority, so one crash changes nothing.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: minority_check,
-    },
-    minority,
-);
+pub const MINORITY_CRASH: Meta = Meta {
+    id: "minority-crash",
+    title: "Majority quorums: a minority crash is harmless",
+    teaches: "With three acceptors, any two form a majority, so one crash changes nothing.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: minority_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: minority,
+};
 
 fn minority(b: &mut Builder) {
     // One client and one proposer: nobody competes, so every difference comes from the crash.
@@ -372,16 +369,15 @@ fn minority_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 
 // ---- 4 -----------------------------------------------------------------------------------
 
-pub const MAJORITY_CRASH: (Meta, Recipe) = (
-    Meta {
-        id: "majority-crash",
-        title: "A majority crash blocks progress",
-        teaches: "With a majority down nothing can be decided, but a value chosen before the crash survives on disk and is the one learned after a restart.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: majority_check,
-    },
-    majority,
-);
+pub const MAJORITY_CRASH: Meta = Meta {
+    id: "majority-crash",
+    title: "A majority crash blocks progress",
+    teaches: "With a majority down nothing can be decided, but a value chosen before the crash survives on disk and is the one learned after a restart.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: majority_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: majority,
+};
 
 fn majority(b: &mut Builder) {
     // After the crash the clock runs the lesson. C2 asks a few ticks after P1 proposed, so P2's
@@ -529,16 +525,15 @@ fn majority_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 
 // ---- 5 -----------------------------------------------------------------------------------
 
-pub const BALLOT_CONFLICT: (Meta, Recipe) = (
-    Meta {
-        id: "ballot-conflict",
-        title: "Ballot conflict: pre-emption, Nack and retry",
-        teaches: "A higher ballot pre-empts a lower one; the loser hears a Nack and retries higher.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: conflict_check,
-    },
-    conflict,
-);
+pub const BALLOT_CONFLICT: Meta = Meta {
+    id: "ballot-conflict",
+    title: "Ballot conflict: pre-emption, Nack and retry",
+    teaches: "A higher ballot pre-empts a lower one; the loser hears a Nack and retries higher.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: conflict_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: conflict,
+};
 
 fn conflict(b: &mut Builder) {
     b.act(|s| {
@@ -682,17 +677,15 @@ fn conflict_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 
 // ---- 6 -----------------------------------------------------------------------------------
 
-pub const VALUE_ADOPTION: (Meta, Recipe) = (
-    Meta {
-        id: "value-adoption",
-        title: "Value adoption: the quorums intersect",
-        teaches:
-            "A new ballot must adopt a value a majority may already have chosen; the overlapping acceptor carries it.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: adoption_check,
-    },
-    adoption,
-);
+pub const VALUE_ADOPTION: Meta = Meta {
+    id: "value-adoption",
+    title: "Value adoption: the quorums intersect",
+    teaches: "A new ballot must adopt a value a majority may already have chosen; the overlapping acceptor carries it.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: adoption_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: adoption,
+};
 
 fn adoption(b: &mut Builder) {
     b.act(|s| {

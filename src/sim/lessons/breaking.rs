@@ -1,12 +1,12 @@
 //! Lessons 7–12: live-lock, lost and duplicated messages, partitions, durability, leader
 //! estimates, and ballots as a generation clock.
 
-// The outcome checks run only in the native tests (tests/lessons.rs): the browser build leaves
-// them out, and with them the helpers only they use.
+// Recipes and outcome checks run only natively (tests/lessons.rs): the browser reads what the
+// recipes build from builtin.txt, so it leaves them out, and with them the helpers only they use.
 #![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
 use super::util::*;
-use super::{reconfigure, Builder, Claim, Goal, Meta, Recipe};
+use super::{reconfigure, Builder, Claim, Goal, Meta};
 use crate::paxos::{Ballot, Decision, Kind, Msg, NodeId, Source, Why};
 use crate::sim::command::{DropReason, Event, Invariant};
 use crate::sim::{Command, Config, Pick, Script, World};
@@ -48,16 +48,15 @@ fn quorum(s: &mut Script, leader: NodeId) {
 
 // ---- 7 -----------------------------------------------------------------------------------
 
-pub const DUELING: (Meta, Recipe) = (
-    Meta {
-        id: "dueling-proposers",
-        title: "Dueling proposers live-lock",
-        teaches: "Two proposers can pre-empt each other for ever; back-off (or a single leader) ends it.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: dueling_check,
-    },
-    dueling,
-);
+pub const DUELING: Meta = Meta {
+    id: "dueling-proposers",
+    title: "Dueling proposers live-lock",
+    teaches: "Two proposers can pre-empt each other for ever; back-off (or a single leader) ends it.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: dueling_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: dueling,
+};
 
 /// The race: `leader`'s third promise arrives late (ignored), then `rival`'s higher Prepare
 /// reaches every acceptor before `leader`'s Accepts do.
@@ -236,16 +235,15 @@ fn dueling_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 
 // ---- 8 -----------------------------------------------------------------------------------
 
-pub const LOST_AND_DUPLICATED: (Meta, Recipe) = (
-    Meta {
-        id: "lost-and-duplicated",
-        title: "Lost Accept, lost Commit, duplicates: all harmless",
-        teaches: "Paxos tolerates messages that are lost or arrive twice.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: lost_check,
-    },
-    lost,
-);
+pub const LOST_AND_DUPLICATED: Meta = Meta {
+    id: "lost-and-duplicated",
+    title: "Lost Accept, lost Commit, duplicates: all harmless",
+    teaches: "Paxos tolerates messages that are lost or arrive twice.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: lost_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: lost,
+};
 
 fn lost(b: &mut Builder) {
     // One client and one proposer: this lesson is about the network, not about rivals.
@@ -400,16 +398,15 @@ fn lost_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 
 // ---- 9 -----------------------------------------------------------------------------------
 
-pub const PARTITION: (Meta, Recipe) = (
-    Meta {
-        id: "partition",
-        title: "Partitions: the minority side cannot choose",
-        teaches: "Cut off from a majority, a proposer can only retry; the majority side still decides, and after healing the other side adopts its value.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: partition_check,
-    },
-    partition,
-);
+pub const PARTITION: Meta = Meta {
+    id: "partition",
+    title: "Partitions: the minority side cannot choose",
+    teaches: "Cut off from a majority, a proposer can only retry; the majority side still decides, and after healing the other side adopts its value.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: partition_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: partition,
+};
 
 fn partition(b: &mut Builder) {
     b.beat(
@@ -562,16 +559,15 @@ fn partition_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 
 // ---- 10 ----------------------------------------------------------------------------------
 
-pub const DURABILITY: (Meta, Recipe) = (
-    Meta {
-        id: "durability",
-        title: "Durability: why promises live on disk",
-        teaches: "A restarted acceptor keeps its promise; an amnesia restart lets two values be chosen.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: durability_check,
-    },
-    durability,
-);
+pub const DURABILITY: Meta = Meta {
+    id: "durability",
+    title: "Durability: why promises live on disk",
+    teaches: "A restarted acceptor keeps its promise; an amnesia restart lets two values be chosen.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: durability_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: durability,
+};
 
 fn durability(b: &mut Builder) {
     let mut cfg = Config::default();
@@ -738,16 +734,15 @@ fn durability_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 
 // ---- 11 ----------------------------------------------------------------------------------
 
-pub const LEADER_ESTIMATES: (Meta, Recipe) = (
-    Meta {
-        id: "leader-estimates",
-        title: "Leader estimates: one leader is calm, two collide",
-        teaches: "Clients follow their estimate; two believed leaders make a ballot conflict.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: leaders_check,
-    },
-    leaders,
-);
+pub const LEADER_ESTIMATES: Meta = Meta {
+    id: "leader-estimates",
+    title: "Leader estimates: one leader is calm, two collide",
+    teaches: "Clients follow their estimate; two believed leaders make a ballot conflict.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: leaders_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: leaders,
+};
 
 fn leaders(b: &mut Builder) {
     b.beat(
@@ -891,16 +886,15 @@ fn leaders_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 
 // ---- 12 ----------------------------------------------------------------------------------
 
-pub const GENERATION_CLOCK: (Meta, Recipe) = (
-    Meta {
-        id: "generation-clock",
-        title: "Ballots as a generation clock",
-        teaches: "(round, proposer) is unique to its proposer and always rises, even across a crash.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: clock_check,
-    },
-    clock,
-);
+pub const GENERATION_CLOCK: Meta = Meta {
+    id: "generation-clock",
+    title: "Ballots as a generation clock",
+    teaches: "(round, proposer) is unique to its proposer and always rises, even across a crash.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: clock_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: clock,
+};
 
 fn clock(b: &mut Builder) {
     b.beat(

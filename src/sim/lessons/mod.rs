@@ -4,9 +4,11 @@
 //! happens, the beat's last step. Between beats the narration tells each step. A beat may mark
 //! nodes on the canvas and may end with a "your turn" point, whose [`Goal`] the app checks.
 //!
-//! Built-in lessons are written by intent with [`Script`], so they run against the real world;
-//! `tests/lessons.rs` replays every lesson, checks every caption's claims on its step and the
-//! outcome the lesson promises.
+//! Built-in lessons are written by intent with [`Script`], so they run against the real world.
+//! What those recipes build is kept as data (`builtin.txt`, an authored lesson's text form), and
+//! every build, the browser's included, reads lessons from it; a test holds it equal to the
+//! recipes. `tests/lessons.rs` replays every lesson, checks every caption's claims on its step and
+//! the outcome the lesson promises.
 
 pub mod audit;
 mod basics;
@@ -15,6 +17,7 @@ pub mod claim;
 pub mod goal;
 mod multi;
 
+use super::authored::Authored;
 use super::command::{Command, Event, Step};
 use super::config::Config;
 use super::script::Script;
@@ -232,12 +235,14 @@ impl Lesson {
     }
 }
 
-/// Builds a lesson beat by beat.
+/// Builds a lesson beat by beat (natively: the browser reads what it built from [`DATA`]).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 struct Builder {
     s: Script,
     beats: Vec<Beat>,
 }
 
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 impl Builder {
     fn new(config: Config, seed: u64) -> Self {
         Builder { s: Script::new(config, seed).expect("lesson configs are valid"), beats: Vec::new() }
@@ -318,11 +323,16 @@ struct Meta {
     /// checks (about 5 KB of the download).
     #[cfg(not(target_arch = "wasm32"))]
     check: Check,
+    /// Only natively: how the lesson is written. The browser reads what it builds from
+    /// [`DATA`], which a native test holds equal to it.
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: Recipe,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 type Recipe = fn(&mut Builder);
 
-const LESSONS: [(Meta, Recipe); 16] = [
+const LESSONS: [Meta; 16] = [
     basics::HAPPY_PATH,
     basics::ONE_ACCEPTOR,
     basics::MINORITY_CRASH,
@@ -347,33 +357,102 @@ pub const COUNT: usize = LESSONS.len();
 /// Every lesson as (id, number, title, what it teaches), in menu order. A lesson's number is its
 /// place in the menu. Cheap: builds nothing.
 pub fn catalog() -> impl Iterator<Item = (&'static str, usize, &'static str, &'static str)> {
-    LESSONS.iter().enumerate().map(|(i, (m, _))| (m.id, i + 1, m.title, m.teaches))
+    LESSONS.iter().enumerate().map(|(i, m)| (m.id, i + 1, m.title, m.teaches))
 }
 
 /// The id of the lesson after `id` in the menu, if there is one.
 pub fn next_after(id: &str) -> Option<&'static str> {
-    let i = LESSONS.iter().position(|(m, _)| m.id == id)?;
-    LESSONS.get(i + 1).map(|(m, _)| m.id)
+    let i = LESSONS.iter().position(|m| m.id == id)?;
+    LESSONS.get(i + 1).map(|m| m.id)
 }
 
 /// The lesson before `id`, if there is one.
 pub fn previous_before(id: &str) -> Option<&'static str> {
-    let i = LESSONS.iter().position(|(m, _)| m.id == id)?;
-    i.checked_sub(1).map(|j| LESSONS[j].0.id)
+    let i = LESSONS.iter().position(|m| m.id == id)?;
+    i.checked_sub(1).map(|j| LESSONS[j].id)
 }
 
-/// Builds a lesson by id.
-pub fn build(id: &str) -> Result<Lesson, String> {
-    let (i, (meta, recipe)) = LESSONS.iter().enumerate().find(|(_, (m, _))| m.id == id).ok_or_else(|| {
-        let ids: Vec<&str> = LESSONS.iter().map(|(m, _)| m.id).collect();
+/// Every built-in lesson's run and beats in the compact text form of an authored lesson's link
+/// (`Authored::to_text`), one record per lesson in menu order, each titled with its lesson's id.
+/// The browser builds lessons from this rather than from the recipes, which would cost it about
+/// 16 KB of code; `data_is_what_the_recipes_build` holds it equal to what the recipes build, and
+/// `PAXOSCOPE_BLESS=1 cargo test --lib lessons` rewrites it after a recipe changes.
+const DATA: &str = include_str!("builtin.txt");
+
+/// Separates the records of [`DATA`] (a record never holds a control character but tabs and the
+/// unit separator, see `Authored::to_text`).
+const RECORD: &str = "\n\u{1e}\n";
+
+fn find(id: &str) -> Result<(usize, &'static Meta), String> {
+    LESSONS.iter().enumerate().find(|(_, m)| m.id == id).ok_or_else(|| {
+        let ids: Vec<&str> = LESSONS.iter().map(|m| m.id).collect();
         format!("there is no lesson {id:?}; the lessons are {}", ids.join(", "))
-    })?;
+    })
+}
+
+/// Builds a lesson by id, from [`DATA`].
+pub fn build(id: &str) -> Result<Lesson, String> {
+    let (i, meta) = find(id)?;
+    from_record(DATA.trim_end_matches('\n').split(RECORD).nth(i).unwrap_or_default(), i, meta)
+}
+
+/// Lesson `i` (0-based) of the menu, from its record in [`DATA`].
+fn from_record(record: &str, i: usize, meta: &Meta) -> Result<Lesson, String> {
+    let id = meta.id;
+    let a = Authored::from_text(record).map_err(|e| format!("lesson {id} is damaged: {e}"))?;
+    if a.title != id {
+        return Err(format!("lesson {id} is damaged: its record is {:?}'s", a.title));
+    }
+    Ok(Lesson {
+        id: meta.id.into(),
+        number: i + 1,
+        title: meta.title.into(),
+        teaches: meta.teaches.into(),
+        config: a.config,
+        seed: a.seed,
+        commands: a.commands,
+        beats: a.beats,
+        polls: a.polls,
+        challenge: a.challenge,
+        #[cfg(not(target_arch = "wasm32"))]
+        check: Some(meta.check),
+        #[cfg(target_arch = "wasm32")]
+        check: None,
+    })
+}
+
+/// Builds a lesson by id from its recipe: what [`DATA`] must hold.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn from_recipe(id: &str) -> Result<Lesson, String> {
+    let (i, meta) = find(id)?;
     let mut b = Builder::new(Config::default(), 1);
-    recipe(&mut b);
+    (meta.recipe)(&mut b);
     b.finish(*meta, i + 1)
 }
 
+/// What [`DATA`] should hold: every recipe's lesson in the text form.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn data_from_recipes() -> Result<String, String> {
+    let mut records = Vec::new();
+    for m in &LESSONS {
+        let l = from_recipe(m.id)?;
+        let doc = Authored {
+            title: m.id.into(),
+            intro: String::new(),
+            config: l.config,
+            seed: l.seed,
+            commands: l.commands,
+            beats: l.beats,
+            polls: l.polls,
+            challenge: l.challenge,
+        };
+        records.push(doc.to_text()?);
+    }
+    Ok(records.join(RECORD) + "\n")
+}
+
 /// Starts a lesson's builder on a config other than the default (the first call in a recipe).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn reconfigure(b: &mut Builder, config: Config) {
     *b = Builder::new(config, 1);
 }
@@ -435,5 +514,39 @@ mod tests {
         assert_eq!(previous_before("happy-path"), None);
         assert_eq!(next_after("generation-clock"), Some("stable-leader"));
         assert_eq!(next_after("learners-catch-up"), None);
+    }
+
+    /// The browser plays what the recipes build: the data holds their runs and beats exactly.
+    #[test]
+    fn data_is_what_the_recipes_build() {
+        let fresh = data_from_recipes().unwrap();
+        if fresh != DATA && std::env::var_os("PAXOSCOPE_BLESS").is_some() {
+            std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/src/sim/lessons/builtin.txt"), &fresh).unwrap();
+            panic!("src/sim/lessons/builtin.txt rewritten from the recipes: build again");
+        }
+        assert!(fresh == DATA, "src/sim/lessons/builtin.txt is stale: run PAXOSCOPE_BLESS=1 cargo test --lib lessons");
+        for (id, ..) in catalog() {
+            let (data, recipe) = (build(id).unwrap(), from_recipe(id).unwrap());
+            assert_eq!((data.number, &data.title, &data.teaches), (recipe.number, &recipe.title, &recipe.teaches));
+            assert_eq!(
+                (&data.config, data.seed, &data.commands),
+                (&recipe.config, recipe.seed, &recipe.commands),
+                "{id}"
+            );
+            assert_eq!(
+                (&data.beats, &data.polls, &data.challenge),
+                (&recipe.beats, &recipe.polls, &recipe.challenge),
+                "{id}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_damaged_record_says_which_lesson() {
+        let second = DATA.split(RECORD).nth(1).unwrap();
+        let e = from_record(second, 0, &LESSONS[0]).unwrap_err();
+        assert_eq!(e, "lesson happy-path is damaged: its record is \"one-acceptor\"'s");
+        let e = from_record("happy-path\n\nnot a run\n\n", 0, &LESSONS[0]).unwrap_err();
+        assert!(e.starts_with("lesson happy-path is damaged: "), "{e}");
     }
 }

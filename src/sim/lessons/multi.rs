@@ -2,12 +2,12 @@
 //! leaders preempt each other, and learners catch up. Each runs a small cluster (one client,
 //! three acceptors, four slots) so that the cluster and the log grid both fit a projector.
 
-// The outcome checks run only in the native tests (tests/lessons.rs): the browser build leaves
-// them out, and with them the helpers only they use.
+// Recipes and outcome checks run only natively (tests/lessons.rs): the browser reads what the
+// recipes build from builtin.txt, so it leaves them out, and with them the helpers only they use.
 #![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
 use super::util::*;
-use super::{reconfigure, Builder, Claim, Goal, Meta, Recipe};
+use super::{reconfigure, Builder, Claim, Goal, Meta};
 use crate::paxos::multi::{Cmd, LogDecision};
 use crate::paxos::{Decision, Kind, NodeId};
 use crate::sim::command::Event;
@@ -59,16 +59,15 @@ fn drain(s: &mut Script, last: NodeId) {
 
 // ---- 13 ----------------------------------------------------------------------------------
 
-pub const STABLE_LEADER: (Meta, Recipe) = (
-    Meta {
-        id: "stable-leader",
-        title: "Multi-Paxos: a stable leader",
-        teaches: "A log of commands: the leader runs Phase 1 once, then each command costs one round trip.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: stable_check,
-    },
-    stable,
-);
+pub const STABLE_LEADER: Meta = Meta {
+    id: "stable-leader",
+    title: "Multi-Paxos: a stable leader",
+    teaches: "A log of commands: the leader runs Phase 1 once, then each command costs one round trip.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: stable_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: stable,
+};
 
 fn stable(b: &mut Builder) {
     // One proposer: nothing competes with the leader, so every round trip can be counted.
@@ -160,16 +159,15 @@ fn stable_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 
 // ---- 14 ----------------------------------------------------------------------------------
 
-pub const LEADER_CRASH: (Meta, Recipe) = (
-    Meta {
-        id: "leader-crash",
-        title: "Multi-Paxos: the leader crashes",
-        teaches: "A new leader's Phase 1 recovers every accepted slot and fills the holes with no-ops.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: crash_check,
-    },
-    crash,
-);
+pub const LEADER_CRASH: Meta = Meta {
+    id: "leader-crash",
+    title: "Multi-Paxos: the leader crashes",
+    teaches: "A new leader's Phase 1 recovers every accepted slot and fills the holes with no-ops.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: crash_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: crash,
+};
 
 /// The opening lessons 14 to 16 share: on the cluster `config`, P1 runs Phase 1 and gets C1's
 /// first command chosen in s1, told by `caption` (beat 1).
@@ -280,16 +278,15 @@ fn crash_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 
 // ---- 15 ----------------------------------------------------------------------------------
 
-pub const TWO_LEADERS: (Meta, Recipe) = (
-    Meta {
-        id: "two-leaders",
-        title: "Multi-Paxos: two leaders at once",
-        teaches: "Preemption costs round trips, but a slot never gets two values: Phase 1 carries the votes over.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: two_check,
-    },
-    two,
-);
+pub const TWO_LEADERS: Meta = Meta {
+    id: "two-leaders",
+    title: "Multi-Paxos: two leaders at once",
+    teaches: "Preemption costs round trips, but a slot never gets two values: Phase 1 carries the votes over.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: two_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: two,
+};
 
 fn two(b: &mut Builder) {
     p1_leads_and_x1_is_chosen(b, small(2, 1), P1_LEADS);
@@ -372,16 +369,15 @@ fn two_check(w: &World, ev: &[Vec<Event>]) -> Result<(), String> {
 
 // ---- 16 ----------------------------------------------------------------------------------
 
-pub const CATCH_UP: (Meta, Recipe) = (
-    Meta {
-        id: "learners-catch-up",
-        title: "Multi-Paxos: learners catch up",
-        teaches: "The chosen prefix against each learner's applied prefix: a learner applies only a log with no gap.",
-        #[cfg(not(target_arch = "wasm32"))]
-        check: catch_check,
-    },
-    catch,
-);
+pub const CATCH_UP: Meta = Meta {
+    id: "learners-catch-up",
+    title: "Multi-Paxos: learners catch up",
+    teaches: "The chosen prefix against each learner's applied prefix: a learner applies only a log with no gap.",
+    #[cfg(not(target_arch = "wasm32"))]
+    check: catch_check,
+    #[cfg(not(target_arch = "wasm32"))]
+    recipe: catch,
+};
 
 fn catch(b: &mut Builder) {
     p1_leads_and_x1_is_chosen(
