@@ -71,6 +71,8 @@ pub struct App {
     /// Multi-Paxos: the cost of a log, computed when the metrics open (cheap, but not per frame).
     log_cost: Option<Vec<crate::sim::metrics::LogCost>>,
     side_to_top: bool,
+    /// The step whose narration the side panel last brought into view.
+    narrated: Option<usize>,
     authoring: bool,
     draft: Option<crate::ui::author::Draft>,
     shared: Option<Result<String, String>>,
@@ -167,6 +169,7 @@ impl Component for App {
             experiment: None,
             log_cost: None,
             side_to_top: false,
+            narrated: None,
             authoring: false,
             draft: None,
             shared: None,
@@ -258,13 +261,10 @@ impl Component for App {
     fn rendered(&mut self, ctx: &Context<Self>, _first: bool) {
         self.drawn = Some(self.frame());
         self.measure_canvas(ctx);
-        if std::mem::take(&mut self.side_to_top) {
-            // Bring the narration and the safety verdict back into view.
-            if let Some(side) =
-                web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(".side").ok().flatten())
-            {
-                side.set_scroll_top(0);
-            }
+        let to_top = std::mem::take(&mut self.side_to_top);
+        if to_top || self.narrated != Some(self.session.cursor()) {
+            self.narrated = Some(self.session.cursor());
+            narration_in_view(to_top);
         }
         if self.spacetime {
             // Keep the current step's row in view, as a scrubber would.
@@ -386,6 +386,26 @@ impl App {
                 { embed_view::view(&self.session, &strip, send) }
             </div>
         }
+    }
+}
+
+/// Brings the side panel's narration into view after the step changes (after a pause for harm,
+/// from the panel's top, so the safety verdict shows too). Where the panel sits under the canvas
+/// (a tablet) it is short, and the explorer's card above can push the words about the step on
+/// screen out of sight: the panel then scrolls just enough to show them, never past their top.
+fn narration_in_view(to_top: bool) {
+    let doc = web_sys::window().and_then(|w| w.document());
+    let find = |sel: &str| doc.as_ref().and_then(|d| d.query_selector(sel).ok().flatten());
+    let (Some(side), Some(words)) = (find(".side"), find(".side [data-testid=narration]")) else { return };
+    if to_top {
+        side.set_scroll_top(0);
+    }
+    let (panel, n) = (side.get_bounding_client_rect(), words.get_bounding_client_rect());
+    let bottom = panel.top() + f64::from(side.client_top() + side.client_height());
+    let below = n.bottom() - bottom;
+    if below > 0.0 {
+        let room = n.top() - panel.top() - 4.0;
+        side.set_scroll_top(side.scroll_top() + below.min(room).max(0.0).ceil() as i32);
     }
 }
 
