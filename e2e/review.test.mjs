@@ -66,6 +66,26 @@ test('the explorer verdict stays on screen while its counterexample plays, and s
   await context.close();
 });
 
+test('on a tablet, the narration of the harm step shows whole under the verdict card', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=minority_quorum`, { width: 768, height: 1024 });
+  await page.getByTestId('open-explorer').click();
+  await page.getByTestId('explore-run').click();
+  await textMatching(page.getByTestId('notice'), /Paused: a switched-off rule broke/);
+  await page.getByTestId('play').click();
+  await textMatching(page.getByTestId('notice'), /Paused: safety broke/);
+  // The side panel sits under the canvas and is short: the card above must not push the words
+  // about the step on screen out of sight.
+  const whole = () => page.evaluate(() => {
+    const side = document.querySelector('.side').getBoundingClientRect();
+    const n = document.querySelector('.side [data-testid=narration]').getBoundingClientRect();
+    return n.top >= side.top - 1 && n.bottom <= side.bottom + 1 && /Safety is broken/.test(document.querySelector('.side [data-testid=narration]').textContent);
+  });
+  await until(whole, (ok) => ok, 'the whole narration in the side panel');
+  await shot(page, '41-tablet-harm-narration');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a safe verdict restates its bounds and the cluster, and leaves when the config changes', async () => {
   const { page, errors, context } = await open(b, srv.url);
   await page.getByTestId('open-explorer').click();
