@@ -38,8 +38,8 @@ ensure_wasm_bindgen() {
 
 ensure_node_tools() {
   command -v npm >/dev/null || { say "installing Node.js"; as_root apt-get update -qq; as_root apt-get install -y -qq nodejs npm; }
-  if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] || [ ! -d "$ROOT/node_modules/axe-core" ]; then
-    say "installing wasm-opt (binaryen), playwright-core and axe-core from npm"
+  if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] || [ ! -d "$ROOT/node_modules/axe-core" ] || [ ! -x "$ROOT/node_modules/.bin/esbuild" ]; then
+    say "installing wasm-opt (binaryen), esbuild, playwright-core and axe-core from npm"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }

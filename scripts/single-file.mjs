@@ -28,20 +28,34 @@ const css = one(/^style-[0-9a-f]+\.css$/, 'stylesheet').toString('utf8');
 const icon = one(/^favicon-[0-9a-f]+\.svg$/, 'icon');
 const exporter = names.includes('export.js') ? fs.readFileSync(path.join(dist, 'export.js')) : null;
 
-// The glue's default export is its init function; its name is the glue's own business.
-const init = glue.match(/export\s*\{[^}]*\b(\w+)\s+as\s+default\b/)?.[1] ?? glue.match(/export\s+default\s+(\w+)/)?.[1];
+// The glue's default export is its init function; its name is the glue's own business. The
+// built scripts are minified (scripts/minify.mjs), so nothing here may rely on line breaks.
+const init = glue.match(/export\s*\{[^}]*?([\w$]+)\s+as\s+default\b/)?.[1] ?? glue.match(/export\s+default\s+([\w$]+)/)?.[1];
 if (!init) fail('the glue has no default export (did wasm-bindgen change its output?)');
+/** A snippet's code as a block that returns an object of the functions it exports. */
+function snippetObject(code, rel) {
+  const exported = [];
+  // `export function f` (as written) and `export{a as f}` (as minified).
+  let body = code.replace(/\bexport\s+function\s+([\w$]+)/g, (_, f) => { exported.push(`${f}: ${f}`); return `function ${f}`; });
+  body = body.replace(/\bexport\s*\{([^}]*)\};?/g, (_, list) => {
+    for (const item of list.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const [local, as = local] = item.split(/\s+as\s+/);
+      exported.push(`${as}: ${local}`);
+    }
+    return '';
+  });
+  if (/\bexport\b/.test(body)) fail(`${rel} exports something other than functions`);
+  return `(() => {\n${body}\nreturn { ${exported.join(', ')} };\n})()`;
+}
 // Snippets (`inline_js`) are imports of other files, which a file:// page cannot make: each
 // becomes a local object holding the functions the snippet exports.
-const glueInlined = glue.replace(/^\s*import\s+\*\s+as\s+(\w+)\s+from\s+["'](\.\/snippets\/[^"']+)["'];?\s*$/gm, (_, name, rel) => {
+const glueInlined = glue.replace(/\bimport\s*\*\s*as\s*([\w$]+)\s*from\s*["'](\.\/snippets\/[^"']+)["'];?/g, (_, name, rel) => {
   const file = path.join(dist, rel);
   if (!fs.existsSync(file)) fail(`the glue imports ${rel}, which is not in ${dist}`);
-  const code = fs.readFileSync(file, 'utf8');
-  const exported = [...code.matchAll(/^export\s+function\s+(\w+)/gm)].map((m) => m[1]);
-  if (/^export\s+(?!function\s)/m.test(code)) fail(`${rel} exports something other than functions`);
-  return `const ${name} = (() => {\n${code.replace(/^export\s+function\s/gm, 'function ')}\nreturn { ${exported.join(', ')} };\n})();`;
+  return `const ${name} = ${snippetObject(fs.readFileSync(file, 'utf8'), rel)};\n`;
 });
-if (/^\s*import\s/m.test(glueInlined)) fail('the glue imports other files that one file cannot hold');
+// A static import left (`import x from`, `import{…}from`, `import"…"`; not `import(` or `import.meta`).
+if (/(?:^|[;}\s])import\s*[\w$*{"']/.test(glueInlined)) fail('the glue imports other files that one file cannot hold');
 
 const meta = (name) => index.match(new RegExp(`<meta[^>]*name=["']?${name}["']?[^>]*>`))?.[0] ?? '';
 const title = index.match(/<title>[^<]*<\/title>/)?.[0] ?? '<title>Paxoscope</title>';

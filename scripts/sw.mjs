@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Writes dist/sw.js, the service worker that lets the built app work offline (see static/sw.js).
+// Minifies the built scripts (scripts/minify.mjs), then writes dist/sw.js, the service worker
+// that lets the built app work offline (see static/sw.js).
 // Trunk runs it after every build (a post_build hook in Trunk.toml), on the staging directory;
 // `node scripts/sw.mjs DIR` runs it on any built directory.
 //
@@ -9,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { minify } from './minify.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = process.argv[2] || process.env.TRUNK_STAGING_DIR;
@@ -16,6 +18,10 @@ if (!dir || !fs.existsSync(path.join(dir, 'index.html'))) {
   console.error('sw.mjs: give the built directory (it must hold index.html), or run it as a trunk hook');
   process.exit(2);
 }
+
+// First the scripts are minified (their page's integrity hashes follow), so the worker's version
+// and cache hold the files as served.
+console.log(`minify.mjs: ${minify(dir)} bytes of JavaScript saved`);
 
 // Not cached: the worker itself, and the single-file build (a megabyte nobody needs twice).
 const skip = new Set(['sw.js', 'paxoscope-offline.html']);
