@@ -14,9 +14,9 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
  * out of reach. They sit a few KB above the size measured when they were last set (see the
  * README's Performance table); lower them whenever the build shrinks.
  */
-// Lowered on 2026-11-30 (second session) after the built-in lessons' outcome checks left the
-// browser build and buttons shared one callback type: 423,581 / 427,578 bytes measured.
-export const CEILING = { first: 426_000, total: 430_000 };
+// Lowered on 2026-11-30 (third session) after the built-in lessons became data and the built
+// scripts were minified: 414,932 / 417,807 bytes measured.
+export const CEILING = { first: 418_000, total: 421_000 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 
