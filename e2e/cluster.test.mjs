@@ -154,8 +154,16 @@ test('keyboard shortcuts: arrows, space, speed and help', async () => {
   await page.getByTestId('help-overlay').waitFor();
   await shot(page, '06-help');
   await text(page.getByTestId('help-overlay'), /Play \/ pause/);
+  // Behind a dialog the run stays where it is: step, back and play keys do nothing.
+  const before = await counter(page);
+  for (const k of ['ArrowRight', 'PageUp', ' ']) await page.keyboard.press(k);
+  await page.waitForTimeout(800);
+  assert.equal(await counter(page), before, 'no key moved the run behind the help');
+  await attr(page.getByTestId('play'), 'aria-pressed', 'false');
   await page.keyboard.press('Escape');
   await count(page.getByTestId('help-overlay'), 0);
+  await page.keyboard.press('ArrowRight');
+  await step(page, new RegExp(`step ${Number(at) + 1} /`));
   assert.deepEqual(errors, []);
   await context.close();
 });

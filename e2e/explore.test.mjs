@@ -220,11 +220,21 @@ test('presenter mode: E opens the explorer in large type, the bar names its coun
   await page.getByTestId('explorer').waitFor();
   // Rules are named in words, as in the settings, not by their trace names.
   await waitText(page.getByTestId('explore-config'), /rules switched off: Proposers ignore values reported in promises/);
-  const px = await page.getByTestId('explore-config').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
-  assert.ok(px >= 18, `the explorer's small print is ${px} px in presenter mode`);
-  await page.getByTestId('explore-run').click();
+  // Every line of it is at least 20 px, the projector's floor.
+  const smallest = await page.getByTestId('explorer').evaluate((d) => Math.min(...[...d.querySelectorAll('*')]
+    .filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()) && e.getClientRects().length)
+    .map((e) => parseFloat(getComputedStyle(e).fontSize))));
+  assert.ok(smallest >= 20, `the explorer's smallest text is ${smallest} px in presenter mode`);
+  // The clicker's "next" runs the search (it must not step the run hidden behind the dialog).
+  await page.keyboard.press('PageDown');
   await waitText(page.getByTestId('presenter-title'), /^Counterexample · 17 steps$/);
-  // It plays; the clicker's first press takes control, so PageUp is not undone by play.
+  // The lecturer tells it: it waits at step 0, where the strip gives the verdict.
+  await waitText(page.getByTestId('strip-narration'), /^Counterexample after \d+ states, 17 steps long, .+ PageDown steps through it\.$/);
+  await page.waitForTimeout(1500); // had it played, a step would have come by now
+  await waitText(page.getByTestId('strip-step'), 'step 0 / 17');
+  // "." plays, and the strip says so; the clicker's next press takes control back, so PageUp
+  // is not undone by play.
+  await page.keyboard.press('.');
   await waitText(page.getByTestId('strip-step'), /^step [1-9]\d* \/ 17 · playing$/);
   await page.keyboard.press('PageDown');
   // Once the press is handled the step stays put: read until two reads a second apart agree.

@@ -47,6 +47,12 @@ test('presenter mode: large type, beats on the clicker, and full screen', async 
   await text(progress, /beat 3 of 14/);
   await page.keyboard.press('PageDown');
   await text(progress, /beat 4 of 14/);
+  // The clicker's "." plays on through the beats, and the room sees that it does; "." again
+  // pauses, and the word goes.
+  await page.keyboard.press('.');
+  await text(progress, /· playing$/);
+  await page.keyboard.press('.');
+  await until(() => progress.textContent(), (t) => !/playing/.test(t), 'play to stop');
   // F asks for full screen.
   await page.keyboard.press('f');
   await page.waitForFunction(() => document.fullscreenElement !== null);

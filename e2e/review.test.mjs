@@ -66,7 +66,7 @@ test('the explorer verdict stays on screen while its counterexample plays, and s
   await context.close();
 });
 
-test('on a tablet, the narration of the harm step shows whole under the verdict card', async () => {
+test('on a tablet, the narration of the harm step shows whole, and the verdict card follows it', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=minority_quorum`, { width: 768, height: 1024 });
   await page.getByTestId('open-explorer').click();
   await page.getByTestId('explore-run').click();
@@ -81,6 +81,13 @@ test('on a tablet, the narration of the harm step shows whole under the verdict 
     return n.top >= side.top - 1 && n.bottom <= side.bottom + 1 && /Safety is broken/.test(document.querySelector('.side [data-testid=narration]').textContent);
   });
   await until(whole, (ok) => ok, 'the whole narration in the side panel');
+  // The card comes next, its verdict in the panel's view.
+  const cardTop = await page.evaluate(() => {
+    const side = document.querySelector('.side').getBoundingClientRect();
+    const t = document.querySelector('[data-testid=explore-card-text]').getBoundingClientRect();
+    return t.top >= side.top && t.top < side.bottom;
+  });
+  assert.ok(cardTop, 'the verdict card starts inside the side panel');
   await shot(page, '41-tablet-harm-narration');
   assert.deepEqual(errors, []);
   await context.close();

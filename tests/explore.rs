@@ -101,6 +101,16 @@ fn every_harmful_switch_yields_harm_and_marks_where_its_rule_broke() {
         let (cmds, detail, broken_at) = counterexample(cfg.clone(), Bounds::for_config(&cfg));
         println!("{s}: {} steps, rule broken at {broken_at:?}: {detail}", cmds.len());
         assert_eq!((cmds.len(), broken_at), (steps, broken), "{s}");
+        // A value learned before any is chosen is harm because another can still be chosen:
+        // the narration says so (only when nothing is chosen).
+        let t = Timeline::replay(cfg.clone(), 42, &cmds).unwrap();
+        let last = paxoscope::sim::narrate::narrate_step(&t, t.len()).unwrap().text;
+        let unchosen = detail.contains("no value has been chosen yet");
+        assert_eq!(
+            last.contains("No majority holds it, so another value can still be chosen."),
+            unchosen,
+            "{s}: {last}"
+        );
     }
 }
 

@@ -84,6 +84,12 @@ pub fn narrate(before: &World, step: &Step, after: &World) -> Narration {
             n.violated = true;
             if invariant.is_harm() {
                 let _ = write!(text, " Safety is broken: {detail}");
+                // Learning a value before it is chosen can look harmless: say what can follow.
+                // (Single-decree: a Multi-Paxos log has its own oracle, per slot.)
+                let unchosen = after.log().is_none() && after.oracle().chosen().is_empty();
+                if *invariant == super::command::Invariant::OnlyChosenIsLearned && unchosen {
+                    text.push_str(" No majority holds it, so another value can still be chosen.");
+                }
             } else {
                 let _ = write!(text, " A rule of Paxos is broken ({}): {detail}", invariant.statement().to_lowercase());
             }

@@ -117,6 +117,15 @@ impl App {
         self.on_counterexample().map(|c| format!("Counterexample · {} steps", c.len()))
     }
 
+    /// What presenter mode's strip says before the counterexample's first step: the verdict,
+    /// which the side panel's card shows outside presenter mode.
+    pub(super) fn counterexample_intro(&self) -> Option<String> {
+        let run = self.explore.as_ref().filter(|_| self.session.cursor() == 0)?;
+        self.on_counterexample()?;
+        let v = run.verdict.as_ref()?;
+        Some(crate::ui::verdict::text(v, &run.ex.bounds(), run.ex.config()))
+    }
+
     /// At the counterexample's last step, with nothing recorded after it, a step would make a new
     /// one of free play: the first press says so, the second goes on (as at a lesson's end).
     pub(super) fn hold_at_counterexample_end(&mut self) -> bool {
@@ -157,15 +166,18 @@ impl App {
         let Some(Verdict::Violation { commands, .. }) = &run.verdict else { return };
         match Session::from_commands(run.ex.config().clone(), run.ex.seed(), commands, 0) {
             Ok(mut s) => {
-                s.playing = true;
+                // A student watches it play; a lecturer tells it step by step with the clicker.
+                s.playing = !self.presenter;
                 s.speed = self.session.speed;
                 self.session = s;
                 self.lesson = None;
                 self.explorer_open = false;
                 self.side_to_top = true;
-                self.notice = news(
-                    "The explorer's counterexample is loaded: it plays from step 0, and safety breaks at its last step.",
-                );
+                self.notice = news(if self.presenter {
+                    "The explorer's counterexample is loaded: it waits at step 0, and safety breaks at its last step."
+                } else {
+                    "The explorer's counterexample is loaded: it plays from step 0, and safety breaks at its last step."
+                });
                 self.restart_timer(ctx);
             }
             Err(e) => self.notice = alert(format!("The counterexample could not be loaded: {e}")),

@@ -68,6 +68,9 @@ impl App {
         if self.export.as_ref().is_some_and(|d| d.recording.is_some()) {
             return e.key() == "Escape" && <Self as Component>::update(self, ctx, Msg::Export(Export::Cancel));
         }
+        if let Some(handled) = self.dialog_key(&e) {
+            return handled;
+        }
         // In a lesson the clicker moves beat by beat; Shift moves one step.
         let beats = self.lesson.is_some() && !e.shift_key();
         let msg = match e.key().as_str() {
@@ -101,5 +104,37 @@ impl App {
         };
         e.prevent_default();
         <Self as Component>::update(self, ctx, msg)
+    }
+
+    /// The clicker's keys while a dialog covers the cluster: they must not step, rewind or play
+    /// the run hidden behind it. In the explorer, "next" runs the search (what its primary button
+    /// does), so a lecturer need not walk to the laptop; "back" closes it. `None`: not handled here.
+    fn dialog_key(&mut self, e: &KeyboardEvent) -> Option<bool> {
+        let dialog =
+            self.explorer_open || self.help || self.metrics_open || self.grades.is_some() || self.export.is_some();
+        let key = e.key();
+        if !dialog || !matches!(key.as_str(), "ArrowRight" | "PageDown" | "ArrowLeft" | "PageUp" | " " | ".") {
+            return None;
+        }
+        e.prevent_default();
+        if !self.explorer_open {
+            return Some(false);
+        }
+        match key.as_str() {
+            "ArrowRight" | "PageDown" => {
+                let run = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector("[data-testid=explore-run]:not([disabled])").ok().flatten())
+                    .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
+                // The button reads the bounds from the form, so the key clicks it.
+                run.inspect(|b| b.click());
+                Some(false)
+            }
+            "ArrowLeft" | "PageUp" => {
+                self.explorer_open = false;
+                Some(true)
+            }
+            _ => Some(false),
+        }
     }
 }

@@ -264,7 +264,8 @@ impl Component for App {
         let to_top = std::mem::take(&mut self.side_to_top);
         if to_top || self.narrated != Some(self.session.cursor()) {
             self.narrated = Some(self.session.cursor());
-            narration_in_view(to_top);
+            // In a lesson the caption above is what the step is about: the panel stays put.
+            narration_in_view(to_top, self.lesson.is_none());
         }
         if self.spacetime {
             // Keep the current step's row in view, as a scrubber would.
@@ -325,7 +326,7 @@ impl Component for App {
                     </section>
                     if !self.presenter { { side::view(s, follow.as_ref(), extra, self.explore_card(send), send) } }
                 </main>
-                if self.presenter { { presenter::strip(s, follow.as_ref(), &self.poll, self.spotlight, send) } }
+                if self.presenter { { presenter::strip(s, follow.as_ref(), &self.poll, self.spotlight, self.counterexample_intro().as_deref(), send) } }
                 if self.spacetime { { spacetime::view(s, self.hover, send) } }
                 if !self.presenter { { controls::view(s, self.lesson.is_none(), self.predict, send) } }
                 if self.explorer_open { { explorer::view(self.session.timeline().config(), self.explore.as_ref(), send) } }
@@ -391,14 +392,18 @@ impl App {
 
 /// Brings the side panel's narration into view after the step changes (after a pause for harm,
 /// from the panel's top, so the safety verdict shows too). Where the panel sits under the canvas
-/// (a tablet) it is short, and the explorer's card above can push the words about the step on
-/// screen out of sight: the panel then scrolls just enough to show them, never past their top.
-fn narration_in_view(to_top: bool) {
+/// (a tablet) it is short, and what stands above the narration (the author's panel, say) can push
+/// the words about the step on screen out of sight: with `reveal`, the panel then scrolls just
+/// enough to show them, never past their top.
+fn narration_in_view(to_top: bool, reveal: bool) {
     let doc = web_sys::window().and_then(|w| w.document());
     let find = |sel: &str| doc.as_ref().and_then(|d| d.query_selector(sel).ok().flatten());
     let (Some(side), Some(words)) = (find(".side"), find(".side [data-testid=narration]")) else { return };
     if to_top {
         side.set_scroll_top(0);
+    }
+    if !reveal {
+        return;
     }
     let (panel, n) = (side.get_bounding_client_rect(), words.get_bounding_client_rect());
     let bottom = panel.top() + f64::from(side.client_top() + side.client_height());

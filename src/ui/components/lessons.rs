@@ -46,6 +46,8 @@ pub fn progress(f: &Follow) -> Html {
             if p.off { <span class="off-badge" data-testid="off-script">
                 {if crate::ui::guide::active_turn(f.s, f.l).is_some() { " · your turn" } else { " · off script" }}</span> }
             { playing(f, &p) }
+            // "." (a clicker's play key) plays on through the beats: the room sees that it does.
+            if f.s.playing { <span class="beat-playing" data-testid="lesson-playing">{" · playing"}</span> }
         </div>
     </> }
 }

@@ -43,8 +43,9 @@ pub fn header(s: &Session, follow: Option<&Follow>, explored: Option<String>, se
     }
 }
 
-/// What the strip says: a poll, its answer, the lesson's words or the narration.
-fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, send: &Callback<Msg>) -> Html {
+/// What the strip says: a poll, its answer, the lesson's words or the narration (before the
+/// first step, `intro` if there is one: the explorer's verdict on the counterexample loaded).
+fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>, send: &Callback<Msg>) -> Html {
     if let Some(q) = &poll.question {
         return html! { <div class="strip-question" data-testid="strip-question">
             <p class="strip-text"><strong>{&q.prompt}</strong></p>
@@ -56,9 +57,11 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, send: &Callback<Msg>
     // beat's caption, the sentence the lesson is built around, is never replaced.
     let answer = || poll.outcome.as_ref().map(|o| html! { <div class="strip-answer">{ outcome(o) }</div> });
     let narration = || {
-        let text = s
-            .narration()
-            .map_or("Press PageDown to step; click a client to ask for a value.".to_string(), |n| n.text.clone());
+        let text = match (s.narration(), intro) {
+            (Some(n), _) => n.text.clone(),
+            (None, Some(verdict)) => format!("{verdict} PageDown steps through it."),
+            (None, None) => "Press PageDown to step; click a client to ask for a value.".to_string(),
+        };
         html! { <p class="strip-text" data-testid="strip-narration">{text}</p> }
     };
     // A challenge has no beats: its prompt and goals (ticked as they are reached) stay in view
@@ -140,7 +143,14 @@ fn message_actions(w: &World, id: MsgId, button: &dyn Fn(String, Command) -> Htm
 }
 
 /// The strip along the bottom.
-pub fn strip(s: &Session, follow: Option<&Follow>, poll: &Poll, spot: Option<Spot>, send: &Callback<Msg>) -> Html {
+pub fn strip(
+    s: &Session,
+    follow: Option<&Follow>,
+    poll: &Poll,
+    spot: Option<Spot>,
+    intro: Option<&str>,
+    send: &Callback<Msg>,
+) -> Html {
     let lesson = follow.is_some();
     let back = move |_| if lesson { Msg::Guide(Guide::Prev) } else { Msg::Play(Play::Back) };
     let next = move |_| if lesson { Msg::Guide(Guide::Next) } else { Msg::Play(Play::Step) };
@@ -148,7 +158,7 @@ pub fn strip(s: &Session, follow: Option<&Follow>, poll: &Poll, spot: Option<Spo
     html! {
         <div class="presenter-strip" data-testid="presenter-strip" aria-live="polite">
             <div class="strip-main">
-                { words(s, follow, poll, send) }
+                { words(s, follow, poll, intro, send) }
                 { follow.map(|f| card::turn(f, send)).unwrap_or_default() }
                 { follow.map(|f| card::end(f, send, true)).unwrap_or_default() }
             </div>
