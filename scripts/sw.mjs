@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
 import { minify } from './minify.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,5 +46,6 @@ if (out.includes('__VERSION__') || out.includes('__FILES__')) {
   console.error('sw.mjs: static/sw.js lost its __VERSION__ or __FILES__ placeholder');
   process.exit(1);
 }
-fs.writeFileSync(path.join(dir, 'sw.js'), out);
+// Minified like the app's scripts: the comments are for readers of static/sw.js.
+fs.writeFileSync(path.join(dir, 'sw.js'), transformSync(out, { minify: true, target: 'es2020' }).code);
 console.log(`sw.js: version ${version}, ${files.length} files cached`);
