@@ -53,6 +53,17 @@ test('presenter mode: large type, beats on the clicker, and full screen', async 
   await text(progress, /· playing$/);
   await page.keyboard.press('.');
   await until(() => progress.textContent(), (t) => !/playing/.test(t), 'play to stop');
+  // Played on, a lesson stops at the beat that hands over to the room ("your turn"), and does
+  // not do the exercise for it nor run into free play.
+  await page.evaluate(() => { location.hash = 'lesson=happy-path&beat=12&p=1'; });
+  await text(progress, /^beat 12 of 14$/);
+  await page.keyboard.press('.');
+  await text(progress, /^beat 14 of 14$/);
+  const url = page.url();
+  await page.waitForTimeout(2000); // had play gone on, it would have stepped by now
+  assert.equal(page.url(), url, 'play stopped at the your-turn beat');
+  await text(progress, /^beat 14 of 14$/);
+  await count(page.locator('[data-testid=goal-status][data-reached=true]'), 0);
   // F asks for full screen.
   await page.keyboard.press('f');
   await page.waitForFunction(() => document.fullscreenElement !== null);

@@ -93,6 +93,32 @@ test('on a tablet, the narration of the harm step shows whole, and the verdict c
   await context.close();
 });
 
+test('on a tablet, a lesson keeps its caption and the narration of the step in view', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=13`, { width: 768, height: 1024 });
+  await page.getByTestId('lesson-card').waitFor();
+  await page.keyboard.press('PageDown');
+  await textMatching(page.getByTestId('lesson-progress'), /beat 14 of 14/);
+  // The lesson's card (caption, your turn, the lesson's end) pushes the narration below the
+  // short panel; the panel scrolls to show it, but never past the caption's top.
+  const seen = () => page.evaluate(() => {
+    const side = document.querySelector('.side').getBoundingClientRect();
+    const n = document.querySelector('.side [data-testid=narration]').getBoundingClientRect();
+    const c = document.querySelector('.side [data-testid=caption]').getBoundingClientRect();
+    return n.bottom <= side.bottom + 1 && c.top >= side.top - 1;
+  });
+  await until(seen, (ok) => ok, 'the caption and the narration both in the panel');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a run opened at step 0 offers to replay it, not to start another', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#s=7&n=2.2.3.1&run=q-C1-X~d1~d2&at=0`);
+  await textMatching(page.getByTestId('narration'), /This run has 3 recorded steps: Step \(→\) replays them/);
+  await count(page.getByTestId('start'), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a safe verdict restates its bounds and the cluster, and leaves when the config changes', async () => {
   const { page, errors, context } = await open(b, srv.url);
   await page.getByTestId('open-explorer').click();

@@ -107,8 +107,9 @@ impl App {
     }
 
     /// The clicker's keys while a dialog covers the cluster: they must not step, rewind or play
-    /// the run hidden behind it. In the explorer, "next" runs the search (what its primary button
-    /// does), so a lecturer need not walk to the laptop; "back" closes it. `None`: not handled here.
+    /// the run hidden behind it. "Back" closes the dialog; in the explorer, "next" runs the search
+    /// (what its primary button does), so a lecturer need not walk to the laptop. `None`: not
+    /// handled here.
     fn dialog_key(&mut self, e: &KeyboardEvent) -> Option<bool> {
         let dialog =
             self.explorer_open || self.help || self.metrics_open || self.grades.is_some() || self.export.is_some();
@@ -117,11 +118,16 @@ impl App {
             return None;
         }
         e.prevent_default();
-        if !self.explorer_open {
-            return Some(false);
-        }
         match key.as_str() {
-            "ArrowRight" | "PageDown" => {
+            "ArrowLeft" | "PageUp" => {
+                self.explorer_open = false;
+                self.help = false;
+                self.metrics_open = false;
+                self.grades = None;
+                self.export = None;
+                Some(true)
+            }
+            "ArrowRight" | "PageDown" if self.explorer_open => {
                 let run = web_sys::window()
                     .and_then(|w| w.document())
                     .and_then(|d| d.query_selector("[data-testid=explore-run]:not([disabled])").ok().flatten())
@@ -129,10 +135,6 @@ impl App {
                 // The button reads the bounds from the form, so the key clicks it.
                 run.inspect(|b| b.click());
                 Some(false)
-            }
-            "ArrowLeft" | "PageUp" => {
-                self.explorer_open = false;
-                Some(true)
             }
             _ => Some(false),
         }

@@ -264,8 +264,7 @@ impl Component for App {
         let to_top = std::mem::take(&mut self.side_to_top);
         if to_top || self.narrated != Some(self.session.cursor()) {
             self.narrated = Some(self.session.cursor());
-            // In a lesson the caption above is what the step is about: the panel stays put.
-            narration_in_view(to_top, self.lesson.is_none());
+            narration_in_view(to_top);
         }
         if self.spacetime {
             // Keep the current step's row in view, as a scrubber would.
@@ -392,24 +391,25 @@ impl App {
 
 /// Brings the side panel's narration into view after the step changes (after a pause for harm,
 /// from the panel's top, so the safety verdict shows too). Where the panel sits under the canvas
-/// (a tablet) it is short, and what stands above the narration (the author's panel, say) can push
-/// the words about the step on screen out of sight: with `reveal`, the panel then scrolls just
-/// enough to show them, never past their top.
-fn narration_in_view(to_top: bool, reveal: bool) {
+/// (a tablet) it is short, and what stands above the narration (a lesson's card, the author's
+/// panel) can push the words about the step on screen out of sight: the panel then scrolls just
+/// enough to show them, never past their top nor past the top of a lesson's caption, which is
+/// what the step is about.
+fn narration_in_view(to_top: bool) {
     let doc = web_sys::window().and_then(|w| w.document());
     let find = |sel: &str| doc.as_ref().and_then(|d| d.query_selector(sel).ok().flatten());
     let (Some(side), Some(words)) = (find(".side"), find(".side [data-testid=narration]")) else { return };
     if to_top {
         side.set_scroll_top(0);
     }
-    if !reveal {
-        return;
-    }
     let (panel, n) = (side.get_bounding_client_rect(), words.get_bounding_client_rect());
     let bottom = panel.top() + f64::from(side.client_top() + side.client_height());
     let below = n.bottom() - bottom;
     if below > 0.0 {
-        let room = n.top() - panel.top() - 4.0;
+        let top_of = |r: web_sys::DomRect| r.top() - panel.top() - 4.0;
+        let caption =
+            find(".side [data-testid=caption]").map_or(f64::INFINITY, |c| top_of(c.get_bounding_client_rect()));
+        let room = top_of(n).min(caption);
         side.set_scroll_top(side.scroll_top() + below.min(room).max(0.0).ceil() as i32);
     }
 }

@@ -83,13 +83,18 @@ impl App {
         if !self.session.playing || self.ask_first(ctx) {
             return;
         }
-        if !self.session.can_step() {
+        if !self.session.can_step() || self.lesson_holds_play(false) {
             self.session.playing = false;
             self.restart_timer(ctx);
             return;
         }
         let _ = self.session.step();
         self.poll.outcome = None;
+        if self.lesson_holds_play(true) {
+            self.session.playing = false;
+            self.restart_timer(ctx);
+            return;
+        }
         if self.session.narration().is_some_and(|n| n.violated) {
             self.session.playing = false;
             self.restart_timer(ctx);
@@ -105,6 +110,18 @@ impl App {
                 self.session.cursor(),
             );
         }
+    }
+
+    /// In a lesson, play keeps to the script: it does not step past the script's end into free
+    /// play, and (`arrived`: after a step) it stops at a beat that hands over to the student, so
+    /// it never does their "your turn" for them. Off the script the student drives, and play too.
+    fn lesson_holds_play(&self, arrived: bool) -> bool {
+        let Some(l) = self.lesson.as_deref() else { return false };
+        if crate::ui::guide::place(&self.session, l).off {
+            return false;
+        }
+        let cur = self.session.cursor();
+        cur >= l.commands.len() || (arrived && l.turn(cur).is_some())
     }
 
     /// A world command from a menu or a form (forks when in the past).

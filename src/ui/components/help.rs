@@ -11,9 +11,9 @@ pub const SHORTCUTS: [(&str, &str); 11] = [
     ("+  /  -", "Faster / slower (0.25× to 4×)"),
     ("P", "Presenter mode: large type, side panel hidden; click a node or message to spotlight it"),
     ("F", "Full screen"),
-    ("E", "Open or close the exhaustive explorer (also in presenter mode; while it is open, PageDown runs the search and PageUp closes it)"),
+    ("E", "Open or close the exhaustive explorer (also in presenter mode; while it is open, PageDown runs the search)"),
     ("Tab, Enter", "Move to a node or message and open its menu"),
-    ("Esc", "Close menus, dialogs and this help"),
+    ("Esc", "Close menus, dialogs and this help (PageUp closes a dialog too)"),
     ("?", "Show or hide this help"),
     ("clicker", "Presentation clickers send PageDown, PageUp and \".\": step, back, play"),
 ];

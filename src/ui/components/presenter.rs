@@ -60,6 +60,7 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>,
         let text = match (s.narration(), intro) {
             (Some(n), _) => n.text.clone(),
             (None, Some(verdict)) => format!("{verdict} PageDown steps through it."),
+            (None, None) if !s.is_empty() => "Press PageDown to replay the run step by step.".to_string(),
             (None, None) => "Press PageDown to step; click a client to ask for a value.".to_string(),
         };
         html! { <p class="strip-text" data-testid="strip-narration">{text}</p> }

@@ -53,6 +53,11 @@ fn narration(s: &Session, asking: bool, lesson: bool, send: &Callback<Msg>) -> H
         None if lesson => {
             html! { <p class="narration-text">{"Nothing has happened yet. Press Beat ▶ (or PageDown) to play the lesson's first beat."}</p> }
         }
+        // A run opened from a link, a trace or the explorer: a request here would replace it.
+        None if !s.is_empty() => html! { <p class="narration-text">{format!(
+            "Nothing has happened yet. This run has {}: Step (→) replays them one at a time, Play plays them.",
+            crate::ui::verdict::count(s.len() as u64, "recorded step", "recorded steps")
+        )}</p> },
         None => {
             let start = Command::Request { client: NodeId::client(0), value: crate::sim::world::default_value(0) };
             html! { <>
