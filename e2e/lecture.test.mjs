@@ -74,6 +74,20 @@ test('presenter mode: large type, beats on the clicker, and full screen', async 
   await context.close();
 });
 
+test('presenter mode, free play: with only a clicker the first press starts the run', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.keyboard.press('p');
+  await text(page.getByTestId('strip-narration'), /^Press PageDown and C1 asks for "X"/);
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('strip-step'), /^step 1 \/ 1$/);
+  await text(page.getByTestId('strip-narration'), /C1/);
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('strip-step'), /^step 2 \/ 2$/);
+  await count(page.getByTestId('notice'), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('presenter spotlight dims everything else and puts actions in the strip, not over the canvas', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=3&p=1`);
   await page.getByTestId('presenter-strip').waitFor();

@@ -52,6 +52,13 @@ impl App {
         if self.lesson.is_none() && self.hold_at_counterexample_end() {
             return;
         }
+        // A lecturer with only a clicker can start a fresh run: in presenter mode the first
+        // press is the side panel's start button (C1 asks for "X").
+        if self.presenter && self.lesson.is_none() && self.session.is_empty() && !self.session.can_step() {
+            let client = crate::paxos::NodeId::client(0);
+            self.on_command(Command::Request { client, value: crate::sim::world::default_value(0) });
+            return;
+        }
         if !self.ask_first(ctx) {
             if let Err(e) = self.session.step() {
                 self.notice = alert(e);

@@ -61,6 +61,9 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>,
             (Some(n), _) => n.text.clone(),
             (None, Some(verdict)) => format!("{verdict} PageDown steps through it."),
             (None, None) if !s.is_empty() => "Press PageDown to replay the run step by step.".to_string(),
+            (None, None) if follow.is_none() => {
+                "Press PageDown and C1 asks for \"X\"; or click a client to choose its value.".to_string()
+            }
             (None, None) => "Press PageDown to step; click a client to ask for a value.".to_string(),
         };
         html! { <p class="strip-text" data-testid="strip-narration">{text}</p> }
