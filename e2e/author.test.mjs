@@ -118,7 +118,7 @@ test('author a lesson, share it as a link, reopen it fresh and play it with a cl
   await p.keyboard.press('PageDown');
   await text(p.getByTestId('caption'), captions[1]);
   // The turn has no prompt of its own: the goal's words are said once, not twice.
-  await text(p.getByTestId('your-turn'), /^Your turn\. Get a value chosen Next skips it\.$/);
+  await text(p.getByTestId('your-turn'), /^Your turn\. Get a value chosen Beat ▶ \(PageDown\) skips it\.$/);
   await p.keyboard.press('PageDown');
   await text(p.getByTestId('caption'), captions[2]);
   await p.keyboard.press('PageUp');

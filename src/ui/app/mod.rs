@@ -301,7 +301,7 @@ impl Component for App {
         let extra = (asking || draft.is_some()).then(|| {
             html! { <>
                 { draft.map(|d| author_panel::view(d, s, self.shared.as_ref(), send)).unwrap_or_default() }
-                if asking { { predict_card::view(&self.poll, send) } }
+                if asking { { predict_card::view(&self.poll, self.lesson.is_some(), send) } }
             </> }
         });
         if self.embed {

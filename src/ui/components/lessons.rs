@@ -118,7 +118,7 @@ pub fn turn(f: &Follow, send: &Callback<Msg>) -> Html {
         // At the last beat there is nothing left to skip to: the goal is an extra, and the
         // lesson is complete either way (its end note shows beside this one).
         let skip = if f.l.next_beat_end(f.s.cursor()).is_some() {
-            "Next skips it."
+            "Beat ▶ (PageDown) skips it."
         } else {
             "Optional: the lesson is complete either way."
         };

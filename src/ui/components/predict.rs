@@ -37,7 +37,7 @@ pub fn choices(p: &Poll, reveal_on_click: bool, send: &Callback<Msg>) -> Html {
 }
 
 /// The card, in the side panel.
-pub fn view(p: &Poll, send: &Callback<Msg>) -> Html {
+pub fn view(p: &Poll, lesson: bool, send: &Callback<Msg>) -> Html {
     let (right, asked) = p.score;
     let body = match &p.question {
         Some(q) => html! { <>
@@ -53,7 +53,13 @@ pub fn view(p: &Poll, send: &Callback<Msg>) -> Html {
         None => match &p.outcome {
             Some(o) => outcome(o),
             None => {
-                html! { <p class="muted small">{"Press Step: before each delivery you will be asked what happens next."}</p> }
+                // A lesson asks once a beat, about the delivery its caption is about.
+                let how = if lesson {
+                    "Beat ▶ asks what happens next before the delivery each beat's caption is about; Step asks before every delivery."
+                } else {
+                    "Press Step: before each delivery you will be asked what happens next."
+                };
+                html! { <p class="muted small">{how}</p> }
             }
         },
     };
