@@ -127,8 +127,7 @@ impl App {
                 self.stop_beat();
                 self.open_link(&link).map_err(|e| format!("the link could not be opened: {e}"))?;
                 self.presenter = link.presenter;
-                self.session.playing = false;
-                self.restart_timer(ctx);
+                self.pause(ctx);
                 return Ok(());
             }
             Request::Get => return Ok(()),

@@ -106,8 +106,7 @@ impl App {
             }
         };
         // Nothing else may move the run, and an open question must not hide words in the frames.
-        self.session.playing = false;
-        self.restart_timer(ctx);
+        self.pause(ctx);
         self.stop_beat();
         self.poll.clear();
         self.menu = None;

@@ -67,6 +67,12 @@ impl App {
         }
     }
 
+    /// Stops play (and its timer).
+    pub(super) fn pause(&mut self, ctx: &Context<Self>) {
+        self.session.playing = false;
+        self.restart_timer(ctx);
+    }
+
     /// A step or back press: play stops, and news (a confirmation such as "the counterexample is
     /// loaded: it plays from step 0") goes, since the user has moved on from it.
     fn stop_playing(&mut self, ctx: &Context<Self>) {
@@ -74,8 +80,7 @@ impl App {
             self.notice = None;
         }
         if self.session.playing {
-            self.session.playing = false;
-            self.restart_timer(ctx);
+            self.pause(ctx);
         }
     }
 
@@ -84,27 +89,24 @@ impl App {
         self.restart_timer(ctx);
     }
 
-    /// One step of auto-play. It stops at the end, at a question, and where safety broke, so the
-    /// moment is not played past.
+    /// One step of auto-play. It stops at the end, at a question, where a rule or safety broke,
+    /// and in a lesson at a "your turn" and at the script's end, so the moment is not played past.
     fn play_tick(&mut self, ctx: &Context<Self>) {
         if !self.session.playing || self.ask_first(ctx) {
             return;
         }
         if !self.session.can_step() || self.lesson_holds_play(false) {
-            self.session.playing = false;
-            self.restart_timer(ctx);
+            self.pause(ctx);
             return;
         }
         let _ = self.session.step();
         self.poll.outcome = None;
         if self.lesson_holds_play(true) {
-            self.session.playing = false;
-            self.restart_timer(ctx);
+            self.pause(ctx);
             return;
         }
         if self.session.narration().is_some_and(|n| n.violated) {
-            self.session.playing = false;
-            self.restart_timer(ctx);
+            self.pause(ctx);
             self.side_to_top = true;
             // A switched-off rule breaking is worth a pause too, but it is not yet harm.
             let harm = self.session.world().oracle().violations().iter().any(|(i, _)| i.is_harm());

@@ -52,8 +52,7 @@ impl App {
             Some(q) => {
                 self.poll.ask(q);
                 if self.session.playing {
-                    self.session.playing = false;
-                    self.restart_timer(ctx);
+                    self.pause(ctx);
                 }
                 true
             }
