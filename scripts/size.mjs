@@ -16,7 +16,7 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
  */
 // Lowered on 2026-11-30 (third session) after the built-in lessons became data and the built
 // scripts were minified: 414,932 / 417,807 bytes measured (415,589 / 417,907 with the day's
-// review fixes and the service worker minified; 416,362 / 418,676 after the third).
+// review fixes and the service worker minified; 416,346 / 418,661 after the third).
 export const CEILING = { first: 418_000, total: 421_000 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
