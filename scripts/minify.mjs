@@ -10,15 +10,10 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
+import { files } from './size.mjs';
 
 /** Every .js file under `dir`, relative to it, but the service worker (written after this). */
-function scripts(dir, sub = '') {
-  return fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).flatMap((e) => {
-    const rel = sub ? `${sub}/${e.name}` : e.name;
-    if (e.isDirectory()) return scripts(dir, rel);
-    return e.isFile() && rel.endsWith('.js') && rel !== 'sw.js' ? [rel] : [];
-  });
-}
+const scripts = (dir) => files(dir).filter((rel) => rel.endsWith('.js') && rel !== 'sw.js');
 
 const sri = (bytes) => `sha384-${crypto.createHash('sha384').update(bytes).digest('base64')}`;
 

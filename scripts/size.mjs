@@ -21,8 +21,8 @@ export const CEILING = { first: 418_000, total: 421_000 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 
-/** Every file under `dir`, relative to it. */
-function files(dir, sub = '') {
+/** Every file under `dir`, relative to it (scripts/minify.mjs walks the build with it too). */
+export function files(dir, sub = '') {
   return fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).flatMap((e) => {
     const rel = path.join(sub, e.name);
     return e.isDirectory() ? files(dir, rel) : [rel];
