@@ -170,6 +170,31 @@ test('keyboard shortcuts: arrows, space, speed and help', async () => {
   await context.close();
 });
 
+test('one dialog at a time: a dialog opened over another replaces it, and takes the focus', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.locator('body').click({ position: { x: 5, y: 700 } });
+  await page.keyboard.press('?');
+  await page.getByTestId('help-overlay').waitFor();
+  // The dialog has the focus, so Tab and Enter act in it, not on what is behind it.
+  await until(() => page.evaluate(() => document.activeElement?.closest('[role=dialog]')?.getAttribute('aria-label') ?? ''),
+    (l) => l === 'Keyboard shortcuts', 'the help has the focus');
+  // The explorer's key opens the explorer in place of the help, not on top of it.
+  await page.keyboard.press('e');
+  await page.getByTestId('explorer').waitFor();
+  await count(page.getByTestId('help-overlay'), 0);
+  await until(() => page.evaluate(() => document.activeElement?.closest('[role=dialog]')?.getAttribute('aria-label') ?? ''),
+    (l) => l === 'Explorer', 'the explorer has the focus');
+  // And back: the help's key replaces the explorer. One Escape leaves nothing open.
+  await page.keyboard.press('?');
+  await page.getByTestId('help-overlay').waitFor();
+  await count(page.getByTestId('explorer'), 0);
+  await count(page.locator('.overlay[role=dialog]'), 1);
+  await page.keyboard.press('Escape');
+  await count(page.locator('.overlay[role=dialog]'), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a refused action says why and changes nothing', async () => {
   const { page, errors, context } = await open(b, srv.url);
   await page.getByTestId('node-C1').click();

@@ -26,7 +26,9 @@ impl App {
             (Author::ExportAttempt, _) => self.export_attempt(),
             (Author::Grader, _) => {
                 self.top_menu = None;
-                self.grades = if self.grades.is_some() { None } else { Some(Vec::new()) };
+                let open = self.grades.is_none();
+                self.close_dialogs();
+                self.grades = open.then(Vec::new);
             }
             (Author::Grade(list, fresh), _) => self.grade(ctx, list, fresh),
             (Author::Graded(file, r), _) => {

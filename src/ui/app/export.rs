@@ -71,6 +71,7 @@ impl App {
             return;
         }
         if self.export.take().is_none() {
+            self.close_dialogs();
             let beats = self.lesson.as_deref().is_some_and(|l| !crate::ui::guide::place(&self.session, l).off);
             self.export_defaults(if beats { Unit::Beats } else { Unit::Steps });
         }

@@ -9,10 +9,12 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 impl App {
-    /// Opens or closes the metrics; in Multi-Paxos mode, opening runs the log-cost experiment on
-    /// this cluster (a few dozen short seeded runs).
+    /// Opens (closing any other dialog) or closes the metrics; in Multi-Paxos mode, opening runs
+    /// the log-cost experiment on this cluster (a few dozen short seeded runs).
     pub(super) fn toggle_metrics(&mut self) {
-        self.metrics_open = !self.metrics_open;
+        let open = !self.metrics_open;
+        self.close_dialogs();
+        self.metrics_open = open;
         let config = self.session.timeline().config();
         self.log_cost = None;
         if self.metrics_open && !config.mode.is_single() {
@@ -93,11 +95,8 @@ impl App {
             "-" | "_" => Msg::Play(Play::Slower),
             "?" => Msg::Show(Show::Help),
             "Escape" => {
-                self.help = false;
+                self.close_dialogs();
                 self.top_menu = None;
-                self.explorer_open = false;
-                self.metrics_open = false;
-                self.export = None;
                 Msg::Show(Show::CloseMenu)
             }
             _ => return false,
@@ -111,8 +110,7 @@ impl App {
     /// (what its primary button does), so a lecturer need not walk to the laptop. `None`: not
     /// handled here.
     fn dialog_key(&mut self, e: &KeyboardEvent) -> Option<bool> {
-        let dialog =
-            self.explorer_open || self.help || self.metrics_open || self.grades.is_some() || self.export.is_some();
+        let dialog = self.dialog().is_some();
         let key = e.key();
         if !dialog || !matches!(key.as_str(), "ArrowRight" | "PageDown" | "ArrowLeft" | "PageUp" | " " | ".") {
             return None;
@@ -120,11 +118,7 @@ impl App {
         e.prevent_default();
         match key.as_str() {
             "ArrowLeft" | "PageUp" => {
-                self.explorer_open = false;
-                self.help = false;
-                self.metrics_open = false;
-                self.grades = None;
-                self.export = None;
+                self.close_dialogs();
                 Some(true)
             }
             "ArrowRight" | "PageDown" if self.explorer_open => {

@@ -87,6 +87,8 @@ pub struct App {
     last_status: String,
     /// The animated export dialog, when open.
     export: Option<export::Dialog>,
+    /// The dialog that last took the keyboard focus (see `focus_new_dialog`).
+    focused_dialog: Option<&'static str>,
     _keys: Option<Closure<dyn Fn(KeyboardEvent)>>,
     _hash: Option<Closure<dyn Fn()>>,
     _message: Option<Closure<dyn Fn(web_sys::MessageEvent)>>,
@@ -180,6 +182,7 @@ impl Component for App {
             framed: embed::parent().is_some(),
             last_status: String::new(),
             export: None,
+            focused_dialog: None,
             _keys: Some(keys),
             _hash: Some(hash),
             _message: embed::listen(ctx),
@@ -261,6 +264,7 @@ impl Component for App {
     fn rendered(&mut self, ctx: &Context<Self>, _first: bool) {
         self.drawn = Some(self.frame());
         self.measure_canvas(ctx);
+        self.focus_new_dialog();
         let to_top = std::mem::take(&mut self.side_to_top);
         if to_top || self.narrated != Some(self.session.cursor()) {
             self.narrated = Some(self.session.cursor());

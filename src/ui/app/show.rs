@@ -4,6 +4,7 @@ use super::alert;
 use super::App;
 use crate::ui::msg::{Menu, Show, Spot};
 use crate::ui::prefs;
+use wasm_bindgen::JsCast;
 
 impl App {
     /// Returns whether anything on screen changed.
@@ -14,7 +15,11 @@ impl App {
                 self.menu = None;
                 self.spotlight = None;
             }
-            Show::Help => self.help = !self.help,
+            Show::Help => {
+                let open = !self.help;
+                self.close_dialogs();
+                self.help = open;
+            }
             Show::TopMenu(m) => self.top_menu = if self.top_menu == Some(m) { None } else { Some(m) },
             Show::SpaceTime => self.spacetime = !self.spacetime,
             Show::Hover(h) => {
@@ -24,7 +29,9 @@ impl App {
                 self.hover = h;
             }
             Show::Explorer => {
-                self.explorer_open = !self.explorer_open;
+                let open = !self.explorer_open;
+                self.close_dialogs();
+                self.explorer_open = open;
                 self.top_menu = None;
             }
             Show::Metrics => self.toggle_metrics(),
@@ -48,6 +55,48 @@ impl App {
             }
         }
         true
+    }
+
+    /// Closes every dialog that covers the cluster. Opening one dialog closes the others first:
+    /// stacked, the one underneath would keep the keyboard focus and the keys a reader expects
+    /// to act on the dialog in front. A recording export stays (Escape cancels it).
+    pub(super) fn close_dialogs(&mut self) {
+        self.help = false;
+        self.explorer_open = false;
+        self.metrics_open = false;
+        self.grades = None;
+        if self.export.as_ref().is_none_or(|d| d.recording.is_none()) {
+            self.export = None;
+        }
+    }
+
+    /// The dialog covering the cluster, if any (at most one is open; see `close_dialogs`).
+    pub(super) fn dialog(&self) -> Option<&'static str> {
+        [
+            (self.help, "help"),
+            (self.explorer_open, "explorer"),
+            (self.metrics_open, "metrics"),
+            (self.grades.is_some(), "grades"),
+            (self.export.is_some(), "export"),
+        ]
+        .into_iter()
+        .find_map(|(open, name)| open.then_some(name))
+    }
+
+    /// After a render: a dialog that has just opened takes the keyboard focus, so Tab and Enter
+    /// act inside it rather than on the button behind it that opened it.
+    pub(super) fn focus_new_dialog(&mut self) {
+        let open = self.dialog();
+        if open.is_some() && open != self.focused_dialog {
+            let dialog = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector(".overlay[role=dialog]").ok().flatten())
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(d) = dialog {
+                let _ = d.focus();
+            }
+        }
+        self.focused_dialog = open;
     }
 
     /// Opens a node's or a message's menu. In presenter mode a click spotlights instead, and the

@@ -57,7 +57,7 @@ pub fn view(config: &Config, run: Option<&ExploreRun>, send: &Callback<Msg>) -> 
         </> }
     });
     html! {
-        <div class="overlay" data-testid="explorer" role="dialog" aria-modal="true" aria-label="Explorer"
+        <div class="overlay" data-testid="explorer" role="dialog" aria-modal="true" tabindex="-1" aria-label="Explorer"
              onclick={on(send, || Msg::Show(Show::Explorer))}>
             <div class="overlay-card explorer" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 // Close at the top, so it stays in reach however long the card grows.

@@ -55,7 +55,7 @@ pub fn view(v: &View, send: &Callback<Msg>) -> Html {
     });
     let what = if v.unit == Unit::Beats { "beat" } else { "step" };
     html! {
-        <div class="overlay export-overlay" data-testid="export-dialog" role="dialog" aria-modal="true" aria-label="Animated export">
+        <div class="overlay export-overlay" data-testid="export-dialog" role="dialog" aria-modal="true" tabindex="-1" aria-label="Animated export">
             <div class="overlay-card export-card">
                 <h2>{"Animation for slides"}<span class="small">{format!(" · WebM, 1280×720: a frame per step, its number and caption burned in (≤ {MAX_FRAMES})")}</span></h2>
                 <div class="export-row">

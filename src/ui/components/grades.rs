@@ -78,7 +78,7 @@ pub fn view(rows: &[Row], send: &Callback<Msg>) -> Html {
     let solved = rows.iter().filter(|r| r.solved()).count();
     let flagged = rows.iter().filter(|r| r.unreadable.is_some() || !r.problems.is_empty()).count();
     html! {
-        <div class="overlay" role="dialog" aria-label="Grade attempts">
+        <div class="overlay" role="dialog" aria-modal="true" tabindex="-1" aria-label="Grade attempts">
             <div class="overlay-card grades" data-testid="grades" ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={dropped(send)}>
                 <div class="lesson-head"><h2>{"Grade attempts"}</h2>
                     <button class="ghost" aria-label="Close" onclick={on(send, || Msg::Author(Author::Grader))}>{"✕"}</button></div>

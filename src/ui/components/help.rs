@@ -22,7 +22,7 @@ pub const SHORTCUTS: [(&str, &str); 11] = [
 pub fn view(send: &Callback<Msg>) -> Html {
     let rows = SHORTCUTS.iter().map(|(k, a)| html! { <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*a}</td></tr> });
     html! {
-        <div class="overlay" data-testid="help-overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts"
+        <div class="overlay" data-testid="help-overlay" role="dialog" aria-modal="true" tabindex="-1" aria-label="Keyboard shortcuts"
              onclick={on(send, || Msg::Show(Show::Help))}>
             <div class="overlay-card" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <h2>{"Keyboard shortcuts"}</h2>

@@ -48,7 +48,7 @@ pub fn view(run: &RunStats, across: Across, send: &Callback<Msg>) -> Html {
         },
     };
     html! {
-        <div class="overlay" data-testid="metrics" role="dialog" aria-modal="true" aria-label="Metrics" onclick={on(send, || Msg::Show(Show::Metrics))}>
+        <div class="overlay" data-testid="metrics" role="dialog" aria-modal="true" tabindex="-1" aria-label="Metrics" onclick={on(send, || Msg::Show(Show::Metrics))}>
             <div class="overlay-card metrics" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <h2>{"What does Paxos cost?"}</h2>
                 <h3>{"This run, up to the step on screen"}</h3>

@@ -172,7 +172,9 @@ pub fn strip(
                 { follow.map(card::progress).unwrap_or_else(|| html! {
                     // Outside a lesson the room still needs to know which step is on screen.
                     // The clicker's "." plays and pauses: the room sees which it is.
-                    <span class="lesson-step" data-testid="strip-step">{format!("step {} / {}{}", s.cursor(), s.len(), if s.playing { " · playing" } else { "" })}</span>
+                    <span class="lesson-step" data-testid="strip-step">{format!("step {} / {}", s.cursor(), s.len())}
+                        if s.playing { <span class="beat-playing">{" · playing"}</span> }
+                    </span>
                 }) }
                 <button data-testid="strip-back" aria-label="Back" onclick={send.reform(back)}>{"◀"}</button>
                 if reveal {
