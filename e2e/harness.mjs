@@ -33,8 +33,8 @@ export async function browser() {
 }
 
 /** Opens the app and waits until the cluster is drawn. */
-export async function open(b, url, { width = 1280, height = 720, reducedMotion = 'no-preference' } = {}) {
-  const context = await b.newContext({ viewport: { width, height }, reducedMotion });
+export async function open(b, url, { width = 1280, height = 720, reducedMotion = 'no-preference', touch = false } = {}) {
+  const context = await b.newContext({ viewport: { width, height }, reducedMotion, hasTouch: touch, isMobile: touch });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

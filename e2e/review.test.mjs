@@ -111,6 +111,21 @@ test('on a tablet, a lesson keeps its caption and the narration of the step in v
   await context.close();
 });
 
+test('on a touch tablet every visible control is at least 44 px tall, and the small ones as wide', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&at=8`, { width: 768, height: 1024, touch: true });
+  await page.getByTestId('lesson-card').waitFor();
+  // Open the failure controls too: their toggles and chips are the smallest things to tap.
+  await page.locator('.side').evaluate((s) => s.querySelectorAll('details').forEach((d) => { d.open = true; }));
+  const small = () => page.evaluate(() => [...document.querySelectorAll('button, select, .chip, input:not([type=checkbox]):not([type=radio]):not([type=range])')]
+    .filter((e) => e.getClientRects().length)
+    .map((e) => ({ id: e.dataset.testid || e.textContent.trim().slice(0, 16), r: e.getBoundingClientRect() }))
+    .filter(({ r }) => r.height < 43.5 || r.width < 43.5)
+    .map(({ id, r }) => `${id} ${Math.round(r.width)}x${Math.round(r.height)}`));
+  await until(small, (l) => l.length === 0, 'no control under 44 px');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a run opened at step 0 offers to replay it, not to start another', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#s=7&n=2.2.3.1&run=q-C1-X~d1~d2&at=0`);
   await textMatching(page.getByTestId('narration'), /This run has 3 recorded steps: Step \(→\) replays them/);
