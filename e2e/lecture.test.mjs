@@ -74,19 +74,23 @@ test('presenter mode: large type, beats on the clicker, and full screen', async 
   await context.close();
 });
 
-test('presenter mode, free play: with only a clicker the first press starts the run', async () => {
-  const { page, errors, context } = await open(b, srv.url);
-  await page.keyboard.press('p');
-  await text(page.getByTestId('strip-narration'), /^Press PageDown and C1 asks for "X"/);
-  await page.keyboard.press('PageDown');
-  await text(page.getByTestId('strip-step'), /^step 1 \/ 1$/);
-  await text(page.getByTestId('strip-narration'), /C1/);
-  await page.keyboard.press('PageDown');
-  await text(page.getByTestId('strip-step'), /^step 2 \/ 2$/);
-  await count(page.getByTestId('notice'), 0);
-  assert.deepEqual(errors, []);
-  await context.close();
-});
+for (const [mode, hash, value] of [['single-decree', '', 'X'], ['Multi-Paxos', '#s=42&n=2.2.3.1&md=multi', 'X1']]) {
+  test(`presenter mode, free play (${mode}): with only a clicker the first press starts the run`, async () => {
+    const { page, errors, context } = await open(b, `${srv.url}${hash}`);
+    // What the start button offers is what a client of this mode may ask for first.
+    await text(page.getByTestId('start'), `C1 asks for "${value}"`);
+    await page.keyboard.press('p');
+    await text(page.getByTestId('strip-narration'), new RegExp(`^Press PageDown and C1 asks for "${value}"`));
+    await page.keyboard.press('PageDown');
+    await text(page.getByTestId('strip-step'), /^step 1 \/ 1$/);
+    await text(page.getByTestId('strip-narration'), /C1/);
+    await page.keyboard.press('PageDown');
+    await text(page.getByTestId('strip-step'), /^step 2 \/ 2$/);
+    await count(page.getByTestId('notice'), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
 
 test('presenter spotlight dims everything else and puts actions in the strip, not over the canvas', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=3&p=1`);

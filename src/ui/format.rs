@@ -7,6 +7,15 @@ use crate::sim::World;
 /// Longest value shown in full on the canvas; longer ones are cut with an ellipsis.
 pub const SHORT_VALUE: usize = 6;
 
+/// The value a request asks for, quoted as [`short`] quotes it; empty for any other command.
+pub fn requested(c: &crate::sim::Command) -> String {
+    if let crate::sim::Command::Request { value, .. } = c {
+        short(*value)
+    } else {
+        String::new()
+    }
+}
+
 /// A value for the canvas: quoted, cut to [`SHORT_VALUE`] characters.
 pub fn short(v: Value) -> String {
     let s = v.as_str();

@@ -240,7 +240,7 @@ pub(super) fn phase_words(phase: Phase, ballot: Option<Ballot>) -> String {
         Phase::Preparing => format!("in Phase 1 with ballot {b}"),
         Phase::Accepting => format!("in Phase 2 with ballot {b}"),
         Phase::BackingOff => format!("backing off after ballot {b}"),
-        Phase::Done => format!("done: it committed in ballot {b}"),
+        Phase::Done => format!("done, having committed in ballot {b}"),
     }
 }
 

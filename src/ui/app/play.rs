@@ -53,10 +53,10 @@ impl App {
             return;
         }
         // A lecturer with only a clicker can start a fresh run: in presenter mode the first
-        // press is the side panel's start button (C1 asks for "X").
+        // press is the side panel's start button (C1 asks for "X", or in Multi-Paxos for the
+        // first command of its stream).
         if self.presenter && self.lesson.is_none() && self.session.is_empty() && !self.session.can_step() {
-            let client = crate::paxos::NodeId::client(0);
-            self.on_command(Command::Request { client, value: crate::sim::world::default_value(0) });
+            self.on_command(self.session.world().next_request(crate::paxos::NodeId::client(0)));
             return;
         }
         if !self.ask_first(ctx) {

@@ -61,9 +61,10 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>,
             (Some(n), _) => n.text.clone(),
             (None, Some(verdict)) => format!("{verdict} PageDown steps through it."),
             (None, None) if !s.is_empty() => "Press PageDown to replay the run step by step.".to_string(),
-            (None, None) if follow.is_none() => {
-                "Press PageDown and C1 asks for \"X\"; or click a client to choose its value.".to_string()
-            }
+            (None, None) if follow.is_none() => format!(
+                "Press PageDown and C1 asks for {}; or click a client to choose its value.",
+                crate::ui::format::requested(&s.world().next_request(NodeId::client(0)))
+            ),
             (None, None) => "Press PageDown to step; click a client to ask for a value.".to_string(),
         };
         html! { <p class="strip-text" data-testid="strip-narration">{text}</p> }
@@ -125,10 +126,10 @@ fn node_actions(w: &World, n: NodeId, button: &dyn Fn(String, Command) -> Html) 
     }];
     match n.role {
         Role::Proposer => v.push(button(format!("Time out {n}"), Command::Timeout { node: n })),
-        Role::Client => v.push(button(
-            format!("{n} asks for {}", crate::ui::format::short(crate::sim::world::default_value(n.index))),
-            Command::Request { client: n, value: crate::sim::world::default_value(n.index) },
-        )),
+        Role::Client => {
+            let request = w.next_request(n);
+            v.push(button(format!("{n} asks for {}", crate::ui::format::requested(&request)), request))
+        }
         Role::Acceptor | Role::Learner => {}
     }
     v

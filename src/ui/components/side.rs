@@ -3,7 +3,7 @@
 
 use super::{config, failures, lessons};
 use crate::paxos::{NodeId, Phase};
-use crate::sim::{Command, Invariant};
+use crate::sim::Invariant;
 use crate::ui::msg::{Msg, Play};
 use crate::ui::session::Session;
 use yew::prelude::*;
@@ -59,10 +59,11 @@ fn narration(s: &Session, asking: bool, lesson: bool, send: &Callback<Msg>) -> H
             crate::ui::verdict::count(s.len() as u64, "recorded step", "recorded steps")
         )}</p> },
         None => {
-            let start = Command::Request { client: NodeId::client(0), value: crate::sim::world::default_value(0) };
+            let start = s.world().next_request(NodeId::client(0));
+            let label = format!("C1 asks for {}", crate::ui::format::requested(&start));
             html! { <>
                 <p class="narration-text">{"Nothing has happened yet. Phase 0 starts when a client asks a proposer for a value. Click a client (C1) to choose the value, or start right away:"}</p>
-                <button class="primary" data-testid="start" onclick={send.reform(move |_| Msg::Do(start.clone()))}>{"C1 asks for \"X\""}</button>
+                <button class="primary" data-testid="start" onclick={send.reform(move |_| Msg::Do(start.clone()))}>{label}</button>
             </> }
         }
     };
