@@ -122,6 +122,13 @@ pub(super) fn sentence(sc: &Scene, node: NodeId, d: &LogDecision) -> String {
             }
             s
         }
+        // The same ballot: the message is late, not outdated; the phase that wanted it is over.
+        LogDecision::Stale { kind: Kind::Promise, ballot, current } if current == Some(ballot) => format!(
+            "{node} ignores {sender}'s promise for ballot {ballot}: its Phase 1 with that ballot is over, so it no longer waits for promises."
+        ),
+        LogDecision::Stale { kind, ballot, current } if current == Some(ballot) => {
+            format!("{node} ignores this late {} about ballot {ballot}: it no longer waits for it.", kind.title())
+        }
         LogDecision::Stale { kind, ballot, current } => format!(
             "{node} ignores this {} about ballot {ballot}: it is now at {} and no longer waits for it.",
             kind.title(),
