@@ -92,6 +92,27 @@ for (const [mode, hash, value] of [['single-decree', '', 'X'], ['Multi-Paxos', '
   });
 }
 
+for (const touch of [false, true]) {
+  test(`presenter mode: one ${touch ? 'tap' : 'click'} on a waiting message spotlights it (the pointer does not send it flying)`, async () => {
+    const size = touch ? { width: 768, height: 1024, touch } : {};
+    const { page, errors, context } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=6&p=1`, size);
+    await page.getByTestId('presenter-strip').waitFor();
+    const tok = page.locator('[data-testid^=msg-].in-flight', { hasText: 'Promise 1.2' }).first();
+    // Let the opening layout settle: after it, nothing a pointer does may move a token.
+    await page.waitForTimeout(1500);
+    const before = await tok.boundingBox();
+    await tok.dispatchEvent('mouseenter');
+    await page.waitForTimeout(100);
+    const after = await tok.boundingBox();
+    assert.ok(Math.abs(after.x - before.x) < 4 && Math.abs(after.y - before.y) < 4,
+      `the token stays under the pointer: ${JSON.stringify(before)} then ${JSON.stringify(after)}`);
+    await (touch ? tok.tap() : tok.click());
+    await text(page.getByTestId('spot-actions'), /Deliver Promise 1\.2 to P2/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
 test('presenter spotlight dims everything else and puts actions in the strip, not over the canvas', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=3&p=1`);
   await page.getByTestId('presenter-strip').waitFor();
