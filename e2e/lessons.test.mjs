@@ -146,6 +146,29 @@ test('changing the cluster during a lesson leaves its script, and Resume brings 
   await context.close();
 });
 
+test('a rule switched off in a lesson replays its script on the broken rule, and the clicker steps to what it breaks', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption`);
+  await page.getByTestId('lesson-card').waitFor();
+  await page.getByTestId('config').evaluate((d) => { d.open = true; });
+  await page.getByTestId('mutation-ignore_reported_values').check();
+  await page.getByTestId('apply').click();
+  // Not an empty cluster with an instruction that cannot be followed: the script, at step 0.
+  await text(page.getByTestId('caption'), /settings are not the lesson's\. The lesson's script replays on them \(all (\d+) steps apply\)/);
+  const [, n] = (await page.getByTestId('caption').textContent()).match(/all (\d+) steps/);
+  await step(page, new RegExp(`step 0 / ${n}$`));
+  await text(page.locator('.side [data-testid=narration]'), /This run has \d+ recorded steps/);
+  assert.doesNotMatch(await page.locator('.side [data-testid=narration]').textContent(), /Beat ▶/);
+  // The clicker replays it; the switched-off rule is caught where it is broken.
+  for (let i = 1; i <= Number(n); i++) {
+    await page.keyboard.press('PageDown');
+    await step(page, new RegExp(`step ${i} / ${n}$`));
+  }
+  await count(page.getByTestId('notice'), 0);
+  await text(page.locator('.side .safe-badge'), /rule broken|safety broken/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('predict: hints in practice, none in exam mode; the explanation comes after the answer', async () => {
   const { page, errors, context } = await open(b, srv.url);
   await page.getByTestId('predict').click();

@@ -74,6 +74,20 @@ impl Session {
         Ok(s)
     }
 
+    /// As many of `commands` as the world enables, in order, stopping at the first it refuses;
+    /// the view is at step 0. This is a script replayed on other settings: a switched-off rule
+    /// or another cluster can make a later step of it impossible.
+    pub fn replaying(config: Config, seed: u64, commands: &[Command]) -> Result<Self, String> {
+        let mut s = Session::new(config, seed)?;
+        for c in commands {
+            if s.apply(c.clone()).is_err() {
+                break;
+            }
+        }
+        s.seek(0);
+        Ok(s)
+    }
+
     /// The timeline.
     pub fn timeline(&self) -> &Timeline {
         &self.timeline

@@ -144,8 +144,20 @@ impl App {
 
     /// Starts over with `cfg` and `seed`; a config out of range changes nothing.
     pub(super) fn reset(&mut self, ctx: &Context<Self>, cfg: Config, seed: u64) {
-        match Session::new(cfg, seed) {
+        // In a lesson the script replays on the new settings, so a student who switches a rule
+        // off sees, step by step, what it changes (and Reset with the lesson's own settings is
+        // the lesson from its start). A challenge starts from its situation, not from a script.
+        let script = self.lesson.as_deref().filter(|l| l.challenge.is_none()).map(|l| l.commands.clone());
+        let made = match script {
+            Some(commands) => Session::replaying(cfg, seed, &commands),
+            None => Session::new(cfg, seed),
+        };
+        match made {
             Ok(s) => {
+                // Nothing of the old run may go on acting on the new one.
+                self.stop_beat();
+                self.poll.clear();
+                self.end_offer = false;
                 self.session = s;
                 self.menu = None;
                 self.notice = None;

@@ -23,7 +23,7 @@ pub struct Follow<'a> {
 }
 
 impl Follow<'_> {
-    fn place(&self) -> Place<'_> {
+    pub fn place(&self) -> Place<'_> {
         place(self.s, self.l)
     }
 }
@@ -81,10 +81,21 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
                 {format!("Your turn: you drive the cluster, and the narration tells each step. The lesson waits at beat {beat}.")}
             </p> };
         }
-        let how = if !same {
+        let how = if !same && !f.s.is_empty() {
+            let n = f.l.commands.len();
+            // The script's steps that replayed, not the run's length: stepping on adds more.
+            let steps = f.s.timeline().steps().iter().zip(&f.l.commands);
+            let k = steps.take_while(|(s, c)| s.command == **c).count();
+            let applied = if k == n { format!("all {n}") } else { format!("{k} of its {n}") };
+            format!("You are exploring on your own: the cluster's settings are not the lesson's. The lesson's script replays on them ({applied} steps apply), so each step shows what your settings change. ")
+        } else if !same {
             "You are exploring on your own: the cluster's settings are not the lesson's. ".to_string()
         } else if cur > p.on_script {
-            format!("You are exploring on your own: the run left the lesson's script at step {}. ", p.on_script + 1)
+            format!(
+                "You are exploring on your own: the run left the lesson's script after beat {}, at step {}. ",
+                p.done,
+                p.on_script + 1
+            )
         } else {
             "You are exploring on your own: you have taken over the run, and the lesson waits. ".to_string()
         };

@@ -30,7 +30,7 @@ pub fn view(
             // Above the narration, whose account of a broken rule or of harm can run long: the
             // verdict stays in view while its counterexample plays.
             { explored.unwrap_or_default() }
-            { narration(s, asking, follow.is_some(), send) }
+            { narration(s, asking, follow.is_some_and(|f| !f.place().off), send) }
             { super::banner::view(s, false) }
             { invariants(s) }
             { phases(s) }
@@ -41,6 +41,7 @@ pub fn view(
     }
 }
 
+/// `lesson`: a lesson is followed on its script (off it, the run is the student's own).
 fn narration(s: &Session, asking: bool, lesson: bool, send: &Callback<Msg>) -> Html {
     let body = match s.narration() {
         // The narration of the step before a question may hint at its answer.
