@@ -122,6 +122,12 @@ test('on a touch tablet every visible control is at least 44 px tall, and the sm
     .filter(({ r }) => r.height < 43.5 || r.width < 43.5)
     .map(({ id, r }) => `${id} ${Math.round(r.width)}x${Math.round(r.height)}`));
   await until(small, (l) => l.length === 0, 'no control under 44 px');
+  // A switch is tapped by its label: each is a finger tall, its box larger than the desktop's.
+  await page.getByTestId('config').evaluate((d) => { d.open = true; });
+  const switches = await page.locator('.side label.check').evaluateAll((ls) => ls.filter((l) => l.getClientRects().length)
+    .map((l) => ({ h: l.getBoundingClientRect().height, box: l.querySelector('input').getBoundingClientRect().width })));
+  assert.ok(switches.length >= 8, `${switches.length} switches seen`);
+  for (const s of switches) assert.ok(s.h >= 43.5 && s.box >= 21.5, `a switch ${JSON.stringify(s)} is too small to tap`);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -4,9 +4,10 @@ use crate::ui::msg::{on, Msg, Show};
 use yew::prelude::*;
 
 /// Every shortcut, as (keys, action). The README lists the same table.
-pub const SHORTCUTS: [(&str, &str); 11] = [
-    ("→  or  PageDown", "Step: the next message arrives (or the next timer fires)"),
-    ("←  or  PageUp", "Back one step"),
+pub const SHORTCUTS: [(&str, &str); 12] = [
+    ("→  or  PageDown", "Step: the next message arrives (or the next timer fires). In a lesson: the next beat; a press while a beat still plays finishes it at once, as in slide software"),
+    ("←  or  PageUp", "Back one step; in a lesson, the previous beat"),
+    ("Shift + →  /  ←", "One step, also in a lesson"),
     ("Space  or  .", "Play / pause"),
     ("+  /  -", "Faster / slower (0.25× to 4×)"),
     ("P", "Presenter mode: large type, side panel hidden; click a node or message to spotlight it"),
@@ -33,7 +34,7 @@ pub fn view(send: &Callback<Msg>) -> Html {
                     <dt>{"disk mark"}</dt><dd>{"the field is on disk and survives a crash (unless the node is in amnesia mode, dashed outline)."}</dd>
                     <dt class="mono">{"promises 2/3, need 2"}</dt><dd>{"promises from 2 of the 3 acceptors; a majority of 3 is 2."}</dd>
                     <dt>{"chosen"}</dt><dd>{"a fact about the acceptors: a majority accepted one value in one ballot. Nodes find it out later, from messages."}</dd>
-                    <dt>{"step, t"}</dt><dd>{"a step is one event; t is logical time in ticks, which moves only when the network delivers (Step, Play)."}</dd>
+                    <dt>{"step, t"}</dt><dd>{"a step is one event; t is logical time in ticks. It moves when the network delivers on its own (Step, Play); a message delivered by hand, or by the explorer's schedule, arrives with the clock standing still."}</dd>
                 </dl>
                 <p class="legend">{ for crate::paxos::Kind::ALL.iter().take(7).map(|k| html! {
                     <span class="legend-item"><svg width="34" height="10" aria-hidden="true"><line class={format!("wire kind-{}", k.name())} x1="1" y1="5" x2="33" y2="5" /></svg>{k.name()}</span>
