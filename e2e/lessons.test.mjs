@@ -175,6 +175,8 @@ test('predict: hints in practice, none in exam mode; the explanation comes after
   await page.getByTestId('start').click();
   await page.getByTestId('step').click();
   await page.getByTestId('question').waitFor();
+  // While the question is open, the panel still tells the step on screen (C1's request).
+  await text(page.locator('.side [data-testid=narration]'), /step 1[\s\S]*C1 asks P1 to get "X" chosen/);
   await page.getByTestId('show-hint').click();
   await text(page.getByTestId('hint'), /An idle proposer starts a new ballot/);
   await page.getByTestId('choice-0').click();

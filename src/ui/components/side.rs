@@ -20,7 +20,6 @@ pub fn view(
     explored: Option<Html>,
     send: &Callback<Msg>,
 ) -> Html {
-    let asking = follow.is_some_and(|f| f.asking);
     // While predicting, what comes next must not be readable in the log.
     let hide_future = predict.is_some();
     html! {
@@ -30,7 +29,10 @@ pub fn view(
             // Above the narration, whose account of a broken rule or of harm can run long: the
             // verdict stays in view while its counterexample plays.
             { explored.unwrap_or_default() }
-            { narration(s, asking, follow.is_some_and(|f| !f.place().off), send) }
+            // While a question is open the narration still tells the step on screen: it is about
+            // what already happened, never the step asked about (the lesson's caption, which
+            // may describe that step, waits for the answer).
+            { narration(s, follow.is_some_and(|f| !f.place().off), send) }
             { super::banner::view(s, false) }
             { invariants(s) }
             { phases(s) }
@@ -42,12 +44,8 @@ pub fn view(
 }
 
 /// `lesson`: a lesson is followed on its script (off it, the run is the student's own).
-fn narration(s: &Session, asking: bool, lesson: bool, send: &Callback<Msg>) -> Html {
+fn narration(s: &Session, lesson: bool, send: &Callback<Msg>) -> Html {
     let body = match s.narration() {
-        // The narration of the step before a question may hint at its answer.
-        Some(_) if asking => {
-            html! { <p class="narration-text muted">{"Predict first: the narration comes back once the answer is revealed."}</p> }
-        }
         Some(n) => {
             html! { <p class={classes!("narration-text", n.chosen.then_some("chosen"), n.violated.then_some("violated"))}>{&n.text}</p> }
         }
