@@ -92,6 +92,29 @@ for (const [mode, hash, value] of [['single-decree', '', 'X'], ['Multi-Paxos', '
   });
 }
 
+test('presenter mode at 1280×720: the canvas keeps its size as the strip sentences run to two and three lines', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.keyboard.press('p');
+  await page.getByTestId('presenter-strip').waitFor();
+  const heights = new Set();
+  const lines = new Set();
+  for (let i = 1; i <= 16; i++) {
+    await page.keyboard.press('PageDown');
+    await text(page.getByTestId('strip-step'), new RegExp(`^step ${i} / ${i}`));
+    const [h, n] = await page.evaluate(() => {
+      const t = document.querySelector('[data-testid=strip-narration]');
+      return [document.querySelector('.canvas').getBoundingClientRect().height,
+        Math.round(t.getBoundingClientRect().height / parseFloat(getComputedStyle(t).fontSize) / 1.15)];
+    });
+    heights.add(Math.round(h));
+    lines.add(n);
+  }
+  assert.ok(lines.size > 1, `the narration ran to ${[...lines]} lines`);
+  assert.equal(heights.size, 1, `the canvas was ${[...heights].join(', ')} px tall`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 for (const touch of [false, true]) {
   test(`presenter mode: one ${touch ? 'tap' : 'click'} on a waiting message spotlights it (the pointer does not send it flying)`, async () => {
     const size = touch ? { width: 768, height: 1024, touch } : {};
