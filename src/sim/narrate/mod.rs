@@ -91,7 +91,7 @@ pub fn narrate(before: &World, step: &Step, after: &World) -> Narration {
                     text.push_str(" No majority holds it, so another value can still be chosen.");
                 }
             } else {
-                let _ = write!(text, " A rule of Paxos is broken ({}): {detail}", invariant.statement().to_lowercase());
+                let _ = write!(text, " A rule of Paxos is broken ({}): {detail}", sentence_case_off(invariant.statement()));
             }
         }
     }
@@ -110,6 +110,13 @@ pub fn narrate_step(t: &Timeline, n: usize) -> Option<Narration> {
     Some(narration)
 }
 
+/// A rule's statement inside a sentence: its first letter in lower case. (ASCII only, which the
+/// statements are: `str::to_lowercase` would bring Unicode's case tables into the download.)
+fn sentence_case_off(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| std::iter::once(f.to_ascii_lowercase()).chain(c).collect()).unwrap_or_default()
+}
+
 /// When step `n` (1-based) does harm after a rule was broken at an earlier step: a sentence
 /// that joins the two, to add to its narration.
 pub fn harm_follows(steps: &[Step], n: usize) -> Option<String> {
@@ -124,7 +131,7 @@ pub fn harm_follows(steps: &[Step], n: usize) -> Option<String> {
     harm.then(|| {
         format!(
             " This is the harm the rule exists to prevent: it was broken at step {at} ({}).",
-            rule.statement().to_lowercase()
+            sentence_case_off(rule.statement())
         )
     })
 }
