@@ -91,7 +91,8 @@ pub fn narrate(before: &World, step: &Step, after: &World) -> Narration {
                     text.push_str(" No majority holds it, so another value can still be chosen.");
                 }
             } else {
-                let _ = write!(text, " A rule of Paxos is broken ({}): {detail}", sentence_case_off(invariant.statement()));
+                let _ =
+                    write!(text, " A rule of Paxos is broken ({}): {detail}", sentence_case_off(invariant.statement()));
             }
         }
     }
