@@ -177,3 +177,59 @@ fn switched_off_p2c_and_majority_are_flagged_where_they_break() {
         assert!(broken.is_empty(), "correct Paxos keeps P2c and majorities (seed {seed}): {broken:?}");
     }
 }
+
+#[test]
+fn multi_paxos_crashes_and_restarts_tell_the_log_nodes_state() {
+    let cfg = Config { mode: paxoscope::sim::Mode::Multi, ..Config::default() };
+    let mut s = Script::new(cfg, 1).unwrap();
+    s.next_command(C1);
+    // Deliver until the log holds the command; nothing is left waiting that matters.
+    for _ in 0..200 {
+        let Some(id) = s.world().in_flight().first().map(|m| m.id) else { break };
+        s.run(Command::Deliver { id });
+    }
+    s.run(Command::Crash { node: P1 });
+    s.run(Command::Crash { node: a(0) });
+    s.run(Command::Restart { node: a(0) });
+    s.run(Command::Restart { node: P1 });
+    let lines = story(&s);
+    let has = |needle: &str| lines.iter().any(|l| l.contains(needle));
+    // P1 ran ballot 1.1: its round on disk is 1, not the single-decree proposer's 0.
+    assert!(has("P1 crashes and loses its ballot in progress. Its highest round (1) is on disk"), "{lines:#?}");
+    assert!(has("A1 crashes. Its promise (1.1) and its votes (s1: X1 in 1.1) are on disk and survive"), "{lines:#?}");
+    assert!(has("A1 restarts from disk: it still has its promise (1.1) and its votes (s1: X1 in 1.1)."), "{lines:#?}");
+    assert!(has("P1 restarts idle; its next ballot will be above round 1."), "{lines:#?}");
+}
+
+#[test]
+fn a_minority_quorum_commit_says_whether_the_value_is_chosen_all_the_same() {
+    use paxoscope::paxos::Switch;
+    let mut cfg = Config::default();
+    cfg.mutations.insert(Switch::MinorityQuorum);
+    let story_of = |accepts: &[u8]| {
+        let mut s = Script::new(cfg.clone(), 1).unwrap();
+        s.request(C1, "X").deliver(Pick::kind(Kind::Request));
+        s.deliver(Pick::kind(Kind::Prepare).to(a(0))).deliver(Pick::kind(Kind::Promise).to(P1));
+        for &i in accepts {
+            s.deliver(Pick::kind(Kind::Accept).to(a(i)));
+        }
+        s.deliver(Pick::kind(Kind::Accepted).to(P1));
+        assert_eq!(s.error(), None);
+        story(&s)
+    };
+    // One vote of three: P1 commits "X", which nobody else voted for.
+    let alone = story_of(&[0]);
+    assert!(
+        alone.iter().any(|l| l.contains("1 of 3 acceptors is not a majority: \"X\" is not actually chosen.")),
+        "{alone:#?}"
+    );
+    // Two acceptors voted, so "X" is chosen, though P1 has counted one vote: the words say both.
+    let both = story_of(&[0, 1]);
+    assert!(
+        both.iter().any(|l| l.contains(
+            "1 of 3 acceptors is not a majority: P1 cannot know \"X\" is chosen. It is, by votes P1 has not counted"
+        )),
+        "{both:#?}"
+    );
+    assert!(both.iter().all(|l| !l.contains("not actually chosen")), "{both:#?}");
+}

@@ -317,11 +317,12 @@ impl Authored {
         let bytes = pack::from_base64url(code).map_err(|e| format!("the lesson in the link is damaged: {e}"))?;
         match bytes.first() {
             Some(&LINK_VERSION) => {}
-            Some(v) => {
-                return Err(format!(
-                    "the lesson in the link is version {v}; this Paxoscope reads version {LINK_VERSION}"
-                ))
-            }
+            // A version a little above ours is a newer Paxoscope's; any other first byte is a
+            // cut or mistyped link, which a version number would only make puzzling.
+            Some(&v) if v > LINK_VERSION && v < LINK_VERSION + 8 => return Err(format!(
+                "the lesson in the link is version {v}, from a newer Paxoscope; this one reads version {LINK_VERSION}"
+            )),
+            Some(_) => return Err("the lesson in the link is damaged: it does not start as a lesson link does".into()),
             None => return Err("the link holds no lesson".into()),
         }
         let text = pack::decompress(&bytes[1..]).map_err(|e| format!("the lesson in the link is damaged: {e}"))?;

@@ -88,7 +88,7 @@ fn stable(b: &mut Builder) {
     );
     b.beat(
         Claim::Promises { by: a(1) },
-        "A1 and A2 promise 1.1 for all slots from s1. They report no votes: their rows in the log are empty.",
+        "A1 and A2 promise 1.1 for all slots from s1. They report no votes: their rows in the log hold only the promise (p 1.1), no vote.",
         |s| {
             s.deliver(Pick::kind(Kind::Prepare).to(a(0))).deliver(Pick::kind(Kind::Prepare).to(a(1)));
         },

@@ -155,11 +155,17 @@ fn quorum_of_promises(sc: &Scene, node: NodeId, ballot: Ballot, have: u8, own: V
 
 fn quorum_of_votes(sc: &Scene, node: NodeId, ballot: Ballot, value: Value, have: u8) -> String {
     if have < sc.after.majority() {
-        format!(
-            "{node} has {} for {value} in ballot {ballot}, which the broken quorum rule counts as enough, so it commits {value}. But {have} of {} acceptors is not a majority: {value} is not actually chosen.",
+        let head = format!(
+            "{node} has {} for {value} in ballot {ballot}, which the broken quorum rule counts as enough, so it commits {value}. But {have} of {} acceptors is not a majority",
             plural(have, "vote"),
             sc.after.config().acceptors
-        )
+        );
+        // Other votes may have made it chosen all the same: the words must match the banner.
+        if sc.after.chosen().is_some_and(|(_, v)| v == value) {
+            format!("{head}: {node} cannot know {value} is chosen. It is, by votes {node} has not counted; with this rule it could as well have committed a value that is not.")
+        } else {
+            format!("{head}: {value} is not actually chosen.")
+        }
     } else {
         format!(
             "{node} sees a majority accept {value} in ballot {ballot}, so it now knows {value} is chosen. Phase 3: it commits to every acceptor and learner and replies to its waiting clients."

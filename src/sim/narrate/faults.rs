@@ -99,15 +99,12 @@ fn crash(before: &World, step: &Step, node: NodeId) -> String {
 }
 
 fn crashed(before: &World, node: NodeId) -> String {
-    let i = node.index as usize;
     let amnesia = before.is_amnesiac(node);
     match node.role {
         Role::Acceptor => {
-            let a = &before.acceptors()[i];
-            let vote = a.accepted.map_or("none".into(), |p| format!("{} in {}", p.value, p.ballot));
+            let (promise, vote) = acceptor_disk(before, node);
             let mut s = format!(
-                "{node} crashes. Its promise ({}) and its vote ({vote}) are on disk and survive; messages to it are lost until it restarts.",
-                ballot_or_nothing(a.promised)
+                "{node} crashes. Its promise ({promise}) and its {vote} are on disk and survive; messages to it are lost until it restarts."
             );
             if amnesia {
                 s.push_str(" It is in amnesia mode, so its restart will wipe even those.");
@@ -115,11 +112,11 @@ fn crashed(before: &World, node: NodeId) -> String {
             s
         }
         Role::Proposer => {
-            let p = &before.proposers()[i];
+            let round = max_round(before, node);
             if amnesia {
-                format!("{node} crashes and loses its ballot in progress. It is in amnesia mode, so it will forget its highest round ({}) too.", p.max_round)
+                format!("{node} crashes and loses its ballot in progress. It is in amnesia mode, so it will forget its highest round ({round}) too.")
             } else {
-                format!("{node} crashes and loses its ballot in progress. Its highest round ({}) is on disk, so it will never reuse a ballot.", p.max_round)
+                format!("{node} crashes and loses its ballot in progress. Its highest round ({round}) is on disk, so it will never reuse a ballot.")
             }
         }
         Role::Learner => format!("{node} crashes and forgets what it learned; after a restart it can learn again."),
@@ -127,17 +124,44 @@ fn crashed(before: &World, node: NodeId) -> String {
     }
 }
 
+/// A proposer's highest round, in either mode.
+fn max_round(w: &World, node: NodeId) -> u32 {
+    let i = node.index as usize;
+    w.log().map_or_else(|| w.proposers()[i].max_round, |l| l.proposers[i].max_round)
+}
+
+/// What an acceptor keeps on disk, in either mode: its promise, and its vote ("vote (X in 1.1)")
+/// or, in Multi-Paxos, its votes slot by slot ("votes (s1: X1 in 1.1)").
+fn acceptor_disk(w: &World, node: NodeId) -> (String, String) {
+    let i = node.index as usize;
+    match w.log() {
+        Some(l) => {
+            let a = &l.acceptors[i];
+            let votes: Vec<String> = a
+                .votes
+                .iter()
+                .map(|(slot, v)| format!("{}: {} in {}", crate::paxos::multi::slot_name(slot), v.cmd.name(), v.ballot))
+                .collect();
+            let votes = if votes.is_empty() { "none".to_string() } else { votes.join(", ") };
+            (ballot_or_nothing(a.promised), format!("votes ({votes})"))
+        }
+        None => {
+            let a = &w.acceptors()[i];
+            let vote = a.accepted.map_or("none".into(), |p| format!("{} in {}", p.value, p.ballot));
+            (ballot_or_nothing(a.promised), format!("vote ({vote})"))
+        }
+    }
+}
+
 fn restart(after: &World, step: &Step, node: NodeId) -> String {
     let amnesia = step.events.iter().any(|e| matches!(e, Event::Restarted { amnesia: true, .. }));
-    let i = node.index as usize;
     match (node.role, amnesia) {
         (Role::Acceptor, false) => {
-            let a = &after.acceptors()[i];
-            let vote = a.accepted.map_or("has no vote".into(), |p| format!("voted for {} in {}", p.value, p.ballot));
-            format!("{node} restarts from disk: it still promised {} and {vote}.", ballot_or_nothing(a.promised))
+            let (promise, vote) = acceptor_disk(after, node);
+            format!("{node} restarts from disk: it still has its promise ({promise}) and its {vote}.")
         }
         (Role::Acceptor, true) => format!("{node} restarts with amnesia: its promise and its vote are gone. It may now promise or accept what it refused before, which is unsafe."),
-        (Role::Proposer, false) => format!("{node} restarts idle; its next ballot will be above round {}.", after.proposers()[i].max_round),
+        (Role::Proposer, false) => format!("{node} restarts idle; its next ballot will be above round {}.", max_round(after, node)),
         (Role::Proposer, true) => format!("{node} restarts with amnesia: it forgot its round, so it may reuse an old ballot. This is unsafe."),
         (Role::Client | Role::Learner, _) => format!("{node} restarts with an empty memory."),
     }

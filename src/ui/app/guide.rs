@@ -221,7 +221,8 @@ impl App {
         let Some(l) = self.lesson.clone() else {
             return;
         };
-        if place(&self.session, &l).off {
+        // Off the script, and in a challenge (which has no beats), back is one step.
+        if place(&self.session, &l).off || l.challenge.is_some() {
             self.session.back();
             return;
         }

@@ -162,7 +162,7 @@ fn invariants(s: &Session) -> Html {
                  data-state={if ok { "ok" } else { "violated" }} aria-label="Safety invariants">
             <h2>{match crate::ui::format::safety(broken).0 {
                 "ok" => "Safety: every invariant holds",
-                "rule" => "A rule of Paxos is broken (no value chosen or told wrongly yet)",
+                "rule" => "A rule of Paxos is broken (no harm yet: nothing chosen or told that should not be)",
                 _ => "Safety BROKEN",
             }}</h2>
             <ul>{ for rows }</ul>
