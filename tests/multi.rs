@@ -197,6 +197,12 @@ fn skip_recovery_breaks_agreement_in_a_chosen_slot() {
     let broken =
         s.world().oracle().violations().iter().any(|(i, d)| *i == Invariant::Agreement && d.contains("slot s1"));
     assert!(broken, "{:?}", s.world().oracle().violations());
+    // The oracle keeps both commands, for the log grid to show what the narration tells.
+    let log = s.world().oracle().log().unwrap();
+    let (first, again) = (log.chosen(0).unwrap().1, log.chosen_again(0).unwrap().1);
+    assert_eq!(first, x(1));
+    assert_ne!(again, first);
+    assert_eq!(log.chosen_again(1), None, "s2 has one command chosen");
 }
 
 #[test]

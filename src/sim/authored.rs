@@ -319,9 +319,11 @@ impl Authored {
             Some(&LINK_VERSION) => {}
             // A version a little above ours is a newer Paxoscope's; any other first byte is a
             // cut or mistyped link, which a version number would only make puzzling.
-            Some(&v) if v > LINK_VERSION && v < LINK_VERSION + 8 => return Err(format!(
+            Some(&v) if v > LINK_VERSION && v < LINK_VERSION + 8 => {
+                return Err(format!(
                 "the lesson in the link is version {v}, from a newer Paxoscope; this one reads version {LINK_VERSION}"
-            )),
+            ))
+            }
             Some(_) => return Err("the lesson in the link is damaged: it does not start as a lesson link does".into()),
             None => return Err("the link holds no lesson".into()),
         }

@@ -12,8 +12,11 @@ use crate::paxos::{Ballot, NodeId, Role};
 pub struct LogOracle {
     /// Acceptors that ever accepted each (slot, ballot, command), while the slot was not chosen.
     votes: Vec<(Slot, Ballot, Cmd, u16)>,
-    /// Per slot, the command chosen first, with its ballot, and any other chosen later.
+    /// Per slot, the command chosen first, with its ballot.
     chosen: [Option<(Ballot, Cmd)>; MAX_SLOTS],
+    /// Per slot, a different command chosen after it (safety broken), the latest: the grid shows
+    /// both, as the narration tells both.
+    later: [Option<(Ballot, Cmd)>; MAX_SLOTS],
     /// Per learner (0–4) and client (5–7), the next slot it should apply.
     applied: [u8; 8],
     /// Test builds only: every vote ever cast, as (slot, ballot, command, acceptors), never
@@ -23,6 +26,11 @@ pub struct LogOracle {
 }
 
 impl LogOracle {
+    /// A second, different command chosen in `slot` after the first (safety broken), if any.
+    pub fn chosen_again(&self, slot: Slot) -> Option<(Ballot, Cmd)> {
+        self.later.get(slot as usize).copied().flatten()
+    }
+
     /// The command chosen in `slot`, if any.
     pub fn chosen(&self, slot: Slot) -> Option<(Ballot, Cmd)> {
         self.chosen.get(slot as usize).copied().flatten()
@@ -46,6 +54,7 @@ impl LogOracle {
     pub(crate) fn copy_from(&mut self, src: &LogOracle) {
         self.votes.clone_from(&src.votes);
         self.chosen = src.chosen;
+        self.later = src.later;
         self.applied = src.applied;
         #[cfg(test)]
         self.cast.clone_from(&src.cast);
@@ -117,8 +126,9 @@ impl Oracle {
             return;
         }
         let first = log.chosen[slot as usize % MAX_SLOTS];
-        if first.is_none() {
-            log.chosen[slot as usize % MAX_SLOTS] = Some((ballot, cmd));
+        match first {
+            None => log.chosen[slot as usize % MAX_SLOTS] = Some((ballot, cmd)),
+            Some(_) => log.later[slot as usize % MAX_SLOTS] = Some((ballot, cmd)),
         }
         log.votes.retain(|(s, _, c, _)| !(*s == slot && *c == cmd));
         self.note(Event::SlotChosen { slot, ballot, value: cmd });

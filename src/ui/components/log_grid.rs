@@ -35,16 +35,32 @@ pub fn view(w: &World) -> Html {
     let style = format!("grid-template-columns: max-content repeat({n}, minmax(3.2em, 1fr))");
     let head = (0..n).map(|s| {
         let chosen = oracle.chosen(s);
+        let again = oracle.chosen_again(s);
         let hole = chosen.is_none() && highest.is_some_and(|h| s < h);
-        let class =
-            classes!("log-head", chosen.map(|_| "chosen"), hole.then_some("hole"), (s < prefix).then_some("prefix"));
-        let title = match chosen {
-            Some((b, c)) => format!("slot {}: {} chosen in ballot {b}", slot_name(s), cmd_text(c)),
-            None if hole => format!("slot {}: a hole, nothing chosen yet below a chosen slot", slot_name(s)),
-            None => format!("slot {}: nothing chosen yet", slot_name(s)),
+        let class = classes!(
+            "log-head",
+            chosen.map(|_| "chosen"),
+            again.map(|_| "conflict"),
+            hole.then_some("hole"),
+            (s < prefix).then_some("prefix")
+        );
+        let title = match (chosen, again) {
+            (Some((b, c)), Some((b2, c2))) => format!(
+                "slot {}: {} chosen in ballot {b}, then {} in ballot {b2}: safety is broken",
+                slot_name(s),
+                cmd_text(c),
+                cmd_text(c2)
+            ),
+            (Some((b, c)), None) => format!("slot {}: {} chosen in ballot {b}", slot_name(s), cmd_text(c)),
+            (None, _) if hole => format!("slot {}: a hole, nothing chosen yet below a chosen slot", slot_name(s)),
+            (None, _) => format!("slot {}: nothing chosen yet", slot_name(s)),
         };
-        let mark =
-            chosen.map_or(if hole { "hole".to_string() } else { String::new() }, |(_, c)| format!("★ {}", cmd_text(c)));
+        let mark = match (chosen, again) {
+            (Some((_, c)), Some((_, c2))) => format!("✗ {} / {}", cmd_text(c), cmd_text(c2)),
+            (Some((_, c)), None) => format!("★ {}", cmd_text(c)),
+            (None, _) if hole => "hole".to_string(),
+            (None, _) => String::new(),
+        };
         html! { <div class={class} role="columnheader" {title} data-testid={format!("log-slot-{}", s + 1)}>
         <span class="log-slot">{slot_name(s)}</span><span class="log-mark">{mark}</span></div> }
     });
