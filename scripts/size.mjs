@@ -14,10 +14,10 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
  * out of reach. They sit a few KB above the size measured when they were last set (see the
  * README's Performance table); lower them whenever the build shrinks.
  */
-// Lowered on 2026-11-30 (third session) after the built-in lessons became data and the built
-// scripts were minified: 414,932 / 417,807 bytes measured (415,589 / 417,907 with the day's
-// review fixes and the service worker minified; 416,346 / 418,661 after the third).
-export const CEILING = { first: 418_000, total: 421_000 };
+// Lowered on 2026-11-30 (fourth session) after str::to_lowercase left the browser build (its
+// Unicode tables were 11.4 KB gzipped) and std's main runtime with it: 406,791 / 409,106 bytes
+// measured with the session's review fixes.
+export const CEILING = { first: 409_500, total: 412_000 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 
