@@ -73,6 +73,11 @@ test('ten steps export as a 1280x720 WebM of ten held frames, and the run goes b
   const download = page.waitForEvent('download', { timeout: 60000 });
   await page.getByTestId('export-start').click();
   await until(() => page.getByTestId('export-progress').getAttribute('value'), (v) => Number(v) >= 3, 'three frames recorded');
+  // The frames are laid out for the video's picture (1280×570) in presenter type, not shrunk
+  // from the window: the canvas's text is at least 18 px in the video.
+  const [box, font] = await page.locator('svg.cluster').evaluate((s) => [s.getAttribute('viewBox'), Number(s.dataset.font)]);
+  assert.equal(box, '0 0 1280 570');
+  assert.ok(font >= 18, `the frame's text is ${font} px`);
   await shot(page, '71-export-recording');
   const d = await download;
   assert.equal(d.suggestedFilename(), 'paxoscope-steps-1-10.webm');

@@ -107,6 +107,9 @@ test('on a tablet, a lesson keeps its caption and the narration of the step in v
     return n.bottom <= side.bottom + 1 && c.top >= side.top - 1;
   });
   await until(seen, (ok) => ok, 'the caption and the narration both in the panel');
+  // Wherever the panel scrolls, the narration's sticky heading says which beat this is.
+  await textMatching(page.getByTestId('narration-beat'), /^ · beat 14 of 14$/);
+  assert.ok(await page.getByTestId('narration-beat').isVisible(), 'the beat shows in the heading');
   assert.deepEqual(errors, []);
   await context.close();
 });

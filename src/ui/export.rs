@@ -12,6 +12,14 @@ pub const MAX_FRAMES: usize = 300;
 /// Seconds each frame may be held, as offered in the dialog.
 pub const HOLDS: [f64; 4] = [0.5, 1.0, 2.0, 3.0];
 
+/// The room the picture has in a video frame: 1280×720 less the caption band, as
+/// `static/export.js` draws it. In Multi-Paxos the log grid goes under the cluster, so the
+/// cluster gets less. While a video records, the cluster is laid out for this room in presenter
+/// type, so a frame is legible on a slide whatever the size of the window it was recorded in.
+pub fn picture(log: bool) -> (f64, f64) {
+    (1280.0, if log { 400.0 } else { 570.0 })
+}
+
 /// What a range counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {

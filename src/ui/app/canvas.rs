@@ -9,6 +9,10 @@ use yew::prelude::*;
 
 impl App {
     pub(super) fn frame(&self) -> Frame {
+        if self.export.as_ref().is_some_and(|d| d.recording.is_some()) {
+            let (w, h) = crate::ui::export::picture(self.session.world().log().is_some());
+            return Frame { w, h, presenter: true };
+        }
         Frame { w: self.canvas.0, h: self.canvas.1, presenter: self.presenter }
     }
 

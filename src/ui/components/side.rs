@@ -32,7 +32,7 @@ pub fn view(
             // While a question is open the narration still tells the step on screen: it is about
             // what already happened, never the step asked about (the lesson's caption, which
             // may describe that step, waits for the answer).
-            { narration(s, follow.is_some_and(|f| !f.place().off), send) }
+            { narration(s, follow.map(|f| f.place()).filter(|p| !p.off).map(|p| (p.done, p.total)), send) }
             { super::banner::view(s, false) }
             { invariants(s) }
             { phases(s) }
@@ -43,8 +43,10 @@ pub fn view(
     }
 }
 
-/// `lesson`: a lesson is followed on its script (off it, the run is the student's own).
-fn narration(s: &Session, lesson: bool, send: &Callback<Msg>) -> Html {
+/// `beats`: a lesson is followed on its script (off it, the run is the student's own), with
+/// (beats reached, beats in all).
+fn narration(s: &Session, beats: Option<(usize, usize)>, send: &Callback<Msg>) -> Html {
+    let lesson = beats.is_some();
     let body = match s.narration() {
         Some(n) => {
             html! { <p class={classes!("narration-text", n.chosen.then_some("chosen"), n.violated.then_some("violated"))}>{&n.text}</p> }
@@ -69,6 +71,11 @@ fn narration(s: &Session, lesson: bool, send: &Callback<Msg>) -> Html {
     html! {
         <section class="panel narration" data-testid="narration" aria-live="polite" aria-atomic="true">
             <h2>{format!("What just happened · step {}", s.cursor())}
+                // Where a short panel scrolls the lesson's card away (a tablet), the beat
+                // stays in view in this sticky heading.
+                if let Some((done, total)) = beats {
+                    <span class="narration-beat" data-testid="narration-beat">{format!(" · beat {done} of {total}")}</span>
+                }
                 { badge(s) }
             </h2>
             { body }
