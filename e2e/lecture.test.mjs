@@ -136,6 +136,22 @@ for (const touch of [false, true]) {
   });
 }
 
+test('presenter mode: the lecturer picks another lesson from the bar, without leaving presenter mode', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=3&p=1`);
+  await text(page.getByTestId('presenter-title'), /^Lesson 5 · /);
+  await page.getByTestId('lessons').click();
+  // The menu opens inside the window, under the button at the bar's right end.
+  const r = await page.getByTestId('lessons-menu').boundingBox();
+  assert.ok(r.x >= 0 && r.x + r.width <= 1280 + 0.5, `the menu spans ${r.x}..${r.x + r.width}`);
+  await page.getByTestId('lesson-happy-path').click();
+  await text(page.getByTestId('presenter-title'), 'Lesson 1 · The happy path');
+  await count(page.getByTestId('lessons-menu'), 0);
+  await page.getByTestId('presenter-strip').waitFor();
+  await text(page.getByTestId('lesson-progress'), /^beat 0 of 14$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('presenter spotlight dims everything else and puts actions in the strip, not over the canvas', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=3&p=1`);
   await page.getByTestId('presenter-strip').waitFor();

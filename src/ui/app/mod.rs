@@ -314,7 +314,7 @@ impl Component for App {
         html! {
             <div class={classes!("app", self.spacetime.then_some("with-drawer"), self.presenter.then_some("presenter"), self.theme.class())} style={style}>
                 if self.presenter {
-                    { presenter::header(s, follow.as_ref(), self.counterexample_title(), send) }
+                    { presenter::header(s, follow.as_ref(), self.counterexample_title(), (self.top_menu == Some(TopMenu::Lessons), &self.done), send) }
                 } else {
                     { topbar::view(&topbar::Bar { open: self.top_menu, lesson: self.lesson.as_deref(), config: self.session.timeline().config(),
                         presenter: self.presenter, predict: self.predict, dark: self.theme == Theme::Dark, done: &self.done }, send) }

@@ -15,7 +15,14 @@ use yew::prelude::*;
 
 /// The bar on top.
 /// `explored` names the run when it is the explorer's counterexample.
-pub fn header(s: &Session, follow: Option<&Follow>, explored: Option<String>, send: &Callback<Msg>) -> Html {
+/// `lessons`: the Lessons menu is open; `done`: the lessons finished.
+pub fn header(
+    s: &Session,
+    follow: Option<&Follow>,
+    explored: Option<String>,
+    (lessons, done): (bool, &[String]),
+    send: &Callback<Msg>,
+) -> Html {
     let (safety, safety_text) = crate::ui::format::safety(s.world().oracle().violations());
     let title = match (follow, explored) {
         (Some(f), _) if f.l.is_authored() => f.l.title.clone(),
@@ -30,6 +37,7 @@ pub fn header(s: &Session, follow: Option<&Follow>, explored: Option<String>, se
             { super::banner::view(s, true) }
             // Kept together, so a wrap never leaves the exit button alone on a row.
             <span class="pres-state">
+                { super::topbar::lessons_menu(lessons, true, follow.map(|f| f.l), done, send) }
                 // The room is told a rule is off, as the top bar tells one reader (in fewer words,
                 // so the bar keeps one row at 1280 px beside a split chosen banner).
                 if s.timeline().config().is_unsafe() {

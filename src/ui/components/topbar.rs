@@ -26,24 +26,39 @@ pub struct Bar<'a> {
     pub done: &'a [String],
 }
 
-/// The bar.
-pub fn view(bar: &Bar, send: &Callback<Msg>) -> Html {
-    let (open, lesson, config) = (bar.open, bar.lesson, bar.config);
-    let lessons_open = open == Some(TopMenu::Lessons);
-    let share_open = open == Some(TopMenu::Share);
+/// The Lessons drop-down, finished lessons ticked: in the top bar, and in presenter mode's bar,
+/// so a lecturer moves to another lesson without leaving the room's view.
+/// `compact`: a "☰" button (presenter mode's bar keeps one row beside a chosen banner).
+pub fn lessons_menu(open: bool, compact: bool, lesson: Option<&Lesson>, done: &[String], send: &Callback<Msg>) -> Html {
     let items = catalog().map(|(id, n, title, teaches)| {
         let current = lesson.is_some_and(|l| l.id == id);
-        let done = bar.done.iter().any(|d| d == id);
+        let finished = done.iter().any(|d| d == id);
         html! {
             <li>
-                <button class={classes!("lesson-item", current.then_some("current"), done.then_some("done"))} data-testid={format!("lesson-{id}")}
-                        data-done={done.to_string()} onclick={send.reform(move |_| Msg::Guide(Guide::Open(id.to_string())))}>
-                    <span class="lesson-num" aria-label={if done { format!("{n}, finished") } else { n.to_string() }}>{if done { "✓".to_string() } else { n.to_string() }}</span>
+                <button class={classes!("lesson-item", current.then_some("current"), finished.then_some("done"))} data-testid={format!("lesson-{id}")}
+                        data-done={finished.to_string()} onclick={send.reform(move |_| Msg::Guide(Guide::Open(id.to_string())))}>
+                    <span class="lesson-num" aria-label={if finished { format!("{n}, finished") } else { n.to_string() }}>{if finished { "✓".to_string() } else { n.to_string() }}</span>
                     <span><strong>{title}</strong><span class="lesson-teaches">{teaches}</span></span>
                 </button>
             </li>
         }
     });
+    html! {
+        <div class="dropdown">
+            <button class={classes!(compact.then_some("ghost"))} data-testid="lessons" aria-expanded={open.to_string()} aria-haspopup="true" aria-label="Lessons" title="Lessons"
+                    onclick={on(send, || Msg::Show(Show::TopMenu(TopMenu::Lessons)))}>{if compact { "☰" } else { "Lessons ▾" }}</button>
+            if open {
+                <ol class="dropdown-menu lessons-menu" data-testid="lessons-menu">{ for items }</ol>
+            }
+        </div>
+    }
+}
+
+/// The bar.
+pub fn view(bar: &Bar, send: &Callback<Msg>) -> Html {
+    let (open, lesson, config) = (bar.open, bar.lesson, bar.config);
+    let lessons_open = open == Some(TopMenu::Lessons);
+    let share_open = open == Some(TopMenu::Share);
     let on_file = crate::ui::msg::when(send, |e: Event| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         let file = input.files().and_then(|f| f.get(0));
@@ -54,13 +69,7 @@ pub fn view(bar: &Bar, send: &Callback<Msg>) -> Html {
         <header class="topbar">
             <h1 class="brand">{"Paxoscope"}</h1>
             <span class="tagline">{ if bar.config.mode.is_single() { "Single-decree Paxos, one message at a time" } else { "Multi-Paxos: a replicated log, one message at a time" } }</span>
-            <div class="dropdown">
-                <button data-testid="lessons" aria-expanded={lessons_open.to_string()} aria-haspopup="true"
-                        onclick={on(send, || Msg::Show(Show::TopMenu(TopMenu::Lessons)))}>{"Lessons ▾"}</button>
-                if lessons_open {
-                    <ol class="dropdown-menu lessons-menu" data-testid="lessons-menu">{ for items }</ol>
-                }
-            </div>
+            { lessons_menu(lessons_open, false, lesson, bar.done, send) }
             <div class="dropdown">
                 <button data-testid="share" aria-expanded={share_open.to_string()} aria-haspopup="true"
                         onclick={on(send, || Msg::Show(Show::TopMenu(TopMenu::Share)))}>{"Share ▾"}</button>
