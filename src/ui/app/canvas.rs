@@ -4,7 +4,6 @@ use super::App;
 use crate::ui::components::{cluster, menu};
 use crate::ui::msg::{Msg, Show};
 use crate::ui::scene::{Frame, Scene};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 impl App {
@@ -52,11 +51,7 @@ impl App {
 
     /// Reads the canvas's size after a render; a change lays everything out again.
     pub(super) fn measure_canvas(&mut self, ctx: &Context<Self>) {
-        let board = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector(".board").ok().flatten())
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-        if let Some(b) = board {
+        if let Some(b) = super::find_html(".board") {
             // The exact size, not the rounded client size: the log grid can leave the board a
             // fractional height, and a view box half a pixel off would shrink every text a little.
             let r = b.get_bounding_client_rect();

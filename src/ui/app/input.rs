@@ -122,12 +122,8 @@ impl App {
                 Some(true)
             }
             "ArrowRight" | "PageDown" if self.explorer_open => {
-                let run = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.query_selector("[data-testid=explore-run]:not([disabled])").ok().flatten())
-                    .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
                 // The button reads the bounds from the form, so the key clicks it.
-                run.inspect(|b| b.click());
+                super::find_html("[data-testid=explore-run]:not([disabled])").inspect(|b| b.click());
                 Some(false)
             }
             _ => Some(false),

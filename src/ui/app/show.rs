@@ -4,7 +4,6 @@ use super::alert;
 use super::App;
 use crate::ui::msg::{Menu, Show, Spot};
 use crate::ui::prefs;
-use wasm_bindgen::JsCast;
 
 impl App {
     /// Returns whether anything on screen changed.
@@ -88,11 +87,7 @@ impl App {
     pub(super) fn focus_new_dialog(&mut self) {
         let open = self.dialog();
         if open.is_some() && open != self.focused_dialog {
-            let dialog = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.query_selector(".overlay[role=dialog]").ok().flatten())
-                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(d) = dialog {
+            if let Some(d) = super::find_html(".overlay[role=dialog]") {
                 let _ = d.focus();
             }
         }
