@@ -393,18 +393,18 @@ impl App {
     }
 }
 
-/// Brings the side panel's narration into view after the step changes (after a pause for harm,
-/// from the panel's top, so the safety verdict shows too). Where the panel sits under the canvas
-/// (a tablet) it is short, and what stands above the narration (a lesson's card, the author's
-/// panel) can push the words about the step on screen out of sight: the panel then scrolls just
-/// enough to show them, never past their top nor past the top of a lesson's caption, which is
-/// what the step is about.
 /// The page's first element that `selector` matches, as an HTML element.
 fn find_html(selector: &str) -> Option<web_sys::HtmlElement> {
     let doc = web_sys::window().and_then(|w| w.document())?;
     doc.query_selector(selector).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
 }
 
+/// Brings the side panel's narration into view after the step changes (after a pause for harm,
+/// from the panel's top, so the safety verdict shows too). Where the panel sits under the canvas
+/// (a tablet) it is short, and what stands above the narration (a lesson's card, the author's
+/// panel) can push the words about the step on screen out of sight: the panel then scrolls just
+/// enough to show them, never past their top nor past the top of a lesson's caption, which is
+/// what the step is about.
 fn narration_in_view(to_top: bool) {
     let doc = web_sys::window().and_then(|w| w.document());
     let find = |sel: &str| doc.as_ref().and_then(|d| d.query_selector(sel).ok().flatten());
