@@ -91,9 +91,12 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
         } else if !same {
             "You are exploring on your own: the cluster's settings are not the lesson's. ".to_string()
         } else if cur > p.on_script {
+            let beat = match p.done {
+                0 => "before its first beat".to_string(),
+                d => format!("after beat {d}"),
+            };
             format!(
-                "You are exploring on your own: the run left the lesson's script after beat {}, at step {}. ",
-                p.done,
+                "You are exploring on your own: the run left the lesson's script {beat}, at step {}. ",
                 p.on_script + 1
             )
         } else {
