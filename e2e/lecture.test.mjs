@@ -129,8 +129,13 @@ for (const touch of [false, true]) {
     const after = await tok.boundingBox();
     assert.ok(Math.abs(after.x - before.x) < 4 && Math.abs(after.y - before.y) < 4,
       `the token stays under the pointer: ${JSON.stringify(before)} then ${JSON.stringify(after)}`);
+    const canvas = () => page.locator('.canvas').evaluate((c) => Math.round(c.getBoundingClientRect().height));
+    const tall = await canvas();
     await (touch ? tok.tap() : tok.click());
     await text(page.getByTestId('spot-actions'), /Deliver Promise 1\.2 to P2/);
+    // Its actions take a row of the strip's room, not a column that grows it: the canvas, and
+    // the token just picked, stay where they were.
+    if (!touch) assert.equal(await canvas(), tall, 'the canvas keeps its height with the spotlight on');
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -148,6 +153,12 @@ test('presenter mode: the lecturer picks another lesson from the bar, without le
   await count(page.getByTestId('lessons-menu'), 0);
   await page.getByTestId('presenter-strip').waitFor();
   await text(page.getByTestId('lesson-progress'), /^beat 0 of 14$/);
+  // When the chosen banner comes, the bar keeps one row (the title's end gives way), so the
+  // canvas does not move down at the step the value is chosen.
+  await page.evaluate(() => { location.hash = 'lesson=ballot-conflict&beat=11&p=1'; });
+  await page.locator('[data-testid=presenter-bar] .chosen-banner').waitFor();
+  const bar = await page.getByTestId('presenter-bar').evaluate((e) => e.getBoundingClientRect().height);
+  assert.ok(bar < 60, `the bar is ${bar} px tall`);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -161,6 +161,9 @@ impl App {
                 self.session = s;
                 self.menu = None;
                 self.notice = None;
+                // In a lesson the card's caption says what the replay is: the panel shows it,
+                // not the settings form it was scrolled to.
+                self.side_to_top |= self.lesson.is_some();
                 self.restart_timer(ctx);
             }
             Err(e) => self.notice = alert(e),

@@ -32,7 +32,7 @@ pub fn header(
     };
     html! {
         <header class="presenter-bar" data-testid="presenter-bar">
-            <span class="pres-title" data-testid="presenter-title">{title}</span>
+            <span class="pres-title" data-testid="presenter-title" title={title.clone()}>{title}</span>
             <span class="spacer" />
             { super::banner::view(s, true) }
             // Kept together, so a wrap never leaves the exit button alone on a row.
@@ -174,6 +174,10 @@ pub fn strip(
                 { words(s, follow, poll, intro, send) }
                 { follow.map(|f| card::turn(f, send)).unwrap_or_default() }
                 { follow.map(|f| card::end(f, send, true)).unwrap_or_default() }
+                // The spotlight's actions are one row under the words, in the room the strip
+                // keeps for a third line: stacked by the clicker's buttons they made the strip
+                // grow, the canvas shrink, and the token just clicked jump away from the pointer.
+                { spot_actions(s.world(), spot, send) }
             </div>
             <div class="strip-nav">
                 // Beat progress sits by the clicker's buttons, leaving the top bar room for the
@@ -191,9 +195,6 @@ pub fn strip(
                 } else {
                     <button class="primary" data-testid="strip-next" aria-label="Next" onclick={send.reform(next)}>{"▶"}</button>
                 }
-                // The spotlight's actions sit under the clicker's buttons, in room the words
-                // do not use, so the strip does not grow past what a clicker can see.
-                { spot_actions(s.world(), spot, send) }
             </div>
         </div>
     }
