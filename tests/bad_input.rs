@@ -35,14 +35,18 @@ fn out_of_range_config_is_refused() {
     let j = good_json().replacen("\"acceptors\": 3", "\"acceptors\": 40", 1);
     assert!(parse_err(&j).contains("acceptors must be between 1 and 9"));
     let j = good_json().replacen("\"loss\": 0", "\"loss\": 300", 1);
-    assert!(parse_err(&j).contains("does not match"), "a u8 field out of its type's range");
+    let e = parse_err(&j);
+    assert!(e.contains("does not match"), "a u8 field out of its type's range: {e}");
+    assert!(e.contains("found 300 where a whole number from 0 to 255 was expected (line"), "in plain words: {e}");
 }
 
 #[test]
 fn unknown_ids_and_fields_are_refused() {
     let j = good_json();
     assert!(parse_err(&j.replacen("\"C1\"", "\"Q1\"", 1)).contains("unknown node id"));
-    assert!(parse_err(&j.replacen("\"seed\"", "\"sneed\"", 1)).contains("does not match"));
+    let e = parse_err(&j.replacen("\"seed\"", "\"sneed\"", 1));
+    assert!(e.contains("does not match the format: \"sneed\" is not a field here"), "{e}");
+    assert!(!e.contains('`'), "serde's backticks are not shown: {e}");
     // A node id that parses but is not in the cluster makes replay refuse the step.
     let t = TraceFile::parse(&j.replacen("\"client\": \"C1\"", "\"client\": \"C3\"", 1)).unwrap();
     let e = t.replay().unwrap_err();

@@ -11,6 +11,7 @@ use super::lessons::{Goal, Lesson, Progress};
 use super::link::Link;
 use super::timeline::Timeline;
 use super::trace::{canonical, Head, Trace, TraceFile};
+use crate::sim::json_error::plain;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -207,7 +208,7 @@ fn read(file: &str, text: &str) -> Result<Row, String> {
     if text.len() > MAX_BYTES {
         return Err(format!("it is {} KB; an attempt is at most {} KB", text.len() / 1024, MAX_BYTES / 1024));
     }
-    let head: Head = serde_json::from_str(text).map_err(|e| format!("it is not valid JSON: {e}"))?;
+    let head: Head = serde_json::from_str(text).map_err(|e| format!("it is not valid JSON: {}", plain(&e)))?;
     if !head.names(FORMAT) {
         return Err("it is not a Paxoscope attempt".into());
     }
@@ -216,9 +217,10 @@ fn read(file: &str, text: &str) -> Result<Row, String> {
         Some(Some(v)) => return Err(format!("it is version {v}; this Paxoscope reads version {VERSION}")),
         _ => return Err("it has no version number".into()),
     }
-    let f: FileIn = serde_json::from_str(text).map_err(|e| format!("it does not match the attempt format: {e}"))?;
-    let body: BodyIn =
-        serde_json::from_str(f.attempt.get()).map_err(|e| format!("it does not match the attempt format: {e}"))?;
+    let f: FileIn =
+        serde_json::from_str(text).map_err(|e| format!("it does not match the attempt format: {}", plain(&e)))?;
+    let body: BodyIn = serde_json::from_str(f.attempt.get())
+        .map_err(|e| format!("it does not match the attempt format: {}", plain(&e)))?;
     let mut problems = Vec::new();
     if canonical(f.attempt.get()).map(|c| seal(&c)).as_deref() != Ok(f.checksum.as_str()) {
         problems.push(Problem::Edited);

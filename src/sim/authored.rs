@@ -15,6 +15,7 @@ use super::pack;
 use super::trace::Head;
 use super::world::World;
 use crate::paxos::NodeId;
+use crate::sim::json_error::plain;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -262,7 +263,8 @@ impl Authored {
                 MAX_FILE_BYTES / 1024
             ));
         }
-        let head: Head = serde_json::from_str(text).map_err(|e| format!("the file is not valid JSON: {e}"))?;
+        let head: Head =
+            serde_json::from_str(text).map_err(|e| format!("the file is not valid JSON: {}", plain(&e)))?;
         match head.format.map(|f| f.get().trim()) {
             Some(_) if head.names(FORMAT) => {}
             Some(other) => return Err(format!("this is not a Paxoscope lesson: its format is {other}")),
@@ -275,8 +277,8 @@ impl Authored {
             }
             _ => return Err("the lesson file has no version number".into()),
         }
-        let f: FileIn =
-            serde_json::from_str(text).map_err(|e| format!("the file does not match the lesson format: {e}"))?;
+        let f: FileIn = serde_json::from_str(text)
+            .map_err(|e| format!("the file does not match the lesson format: {}", plain(&e)))?;
         let a = Authored {
             title: f.title,
             intro: f.intro,
@@ -453,7 +455,7 @@ impl Authored {
 }
 
 fn goal(s: &str) -> Result<Goal, String> {
-    serde_json::from_str(s).map_err(|e| format!("a goal is damaged: {e}"))
+    serde_json::from_str(s).map_err(|e| format!("a goal is damaged: {}", plain(&e)))
 }
 
 /// One beat line of the text form; `at` is what happened at its step.
@@ -461,7 +463,7 @@ fn beat(r: &[&str], at: &[Claim]) -> Result<Beat, String> {
     let field = |i: usize| r.get(i).copied().unwrap_or_default();
     let mut events = field(1).split(UNIT).map(|e| match e.parse::<usize>() {
         Ok(i) => at.get(i).cloned().ok_or_else(|| format!("a beat's event {i} is not one of its step's")),
-        Err(_) => serde_json::from_str::<Claim>(e).map_err(|x| format!("a beat's event is damaged: {x}")),
+        Err(_) => serde_json::from_str::<Claim>(e).map_err(|x| format!("a beat's event is damaged: {}", plain(&x))),
     });
     let on = events.next().ok_or("a beat has no event")??;
     let also = events.collect::<Result<Vec<_>, _>>()?;

@@ -8,6 +8,7 @@ pub mod checksum;
 pub mod command;
 pub mod config;
 pub mod explore;
+pub mod json_error;
 pub mod lessons;
 pub mod link;
 pub mod log_oracle;

@@ -6,6 +6,7 @@ use super::command::Event;
 use super::command::Step;
 use super::config::Config;
 use super::timeline::Timeline;
+use crate::sim::json_error::plain;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -218,7 +219,8 @@ impl TraceFile {
         if text.len() > MAX_BYTES {
             return Err(format!("The trace is {} KB; the limit is {} KB.", text.len() / 1024, MAX_BYTES / 1024));
         }
-        let head: Head = serde_json::from_str(text).map_err(|e| format!("The trace is not valid JSON: {e}."))?;
+        let head: Head =
+            serde_json::from_str(text).map_err(|e| format!("The trace is not valid JSON: {}.", plain(&e)))?;
         match head.format.map(|f| f.get().trim()) {
             Some(_) if head.names(FORMAT) => {}
             // An attempt handed in at a challenge is opened by the grading table, not as a run.
@@ -240,7 +242,7 @@ impl TraceFile {
             _ => return Err("The trace has no version number.".into()),
         }
         let trace: TraceFile =
-            serde_json::from_str(text).map_err(|e| format!("The trace does not match the format: {e}."))?;
+            serde_json::from_str(text).map_err(|e| format!("The trace does not match the format: {}.", plain(&e)))?;
         trace.config.validate().map_err(|e| format!("The trace's config is out of range: {e}."))?;
         if trace.steps.len() > MAX_STEPS {
             return Err(format!("The trace has {} steps; the limit is {MAX_STEPS}.", trace.steps.len()));
@@ -271,7 +273,7 @@ impl TraceFile {
                 .map(|e| canon(&serde_json::to_string(e).unwrap_or_default()))
                 .collect::<Result<_, _>>()?;
             let want: Vec<&RawValue> = serde_json::from_str(step.events.get())
-                .map_err(|e| format!("Step {}: its events are not a list: {e}", i + 1))?;
+                .map_err(|e| format!("Step {}: its events are not a list: {}", i + 1, plain(&e)))?;
             let want: Vec<String> = want.iter().map(|r| canon(r.get())).collect::<Result<_, _>>()?;
             if got != want {
                 return Err(format!("Step {} differs: {}", i + 1, first_difference(&want, &got)));

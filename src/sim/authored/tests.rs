@@ -206,7 +206,7 @@ fn bad_files_say_what_is_wrong() {
         (good.replace("\"type\": \"promises\"", "\"type\": \"refuses\""), "does not happen at that step"),
         (good.replace("\"title\": \"Hello, Paxos\"", "\"title\": \"\""), "no title"),
         (good.replace("\"polls\": [\n    3\n  ]", "\"polls\": [\n    30\n  ]"), "a poll asks about step 30"),
-        (good.replace("\"seed\": 3", "\"seed\": 3, \"colour\": 1"), "unknown field"),
+        (good.replace("\"seed\": 3", "\"seed\": 3, \"colour\": 1"), "\"colour\" is not a field here"),
         (good.replace("\"type\": \"promises\"", "\"type\": \"sings\""), "unknown claim type"),
         (format!("{}{}", good, " ".repeat(MAX_FILE_BYTES)), "a lesson file is at most 512 KB"),
     ];

@@ -1,0 +1,119 @@
+//! serde_json's error messages in plain words, for people who open a damaged file or link.
+//!
+//! serde speaks to programmers ("invalid type: string \"three\", expected u8 at line 7 column 24");
+//! a student who edited a trace by hand needs the field, what was wrong with it and where.
+
+/// What is wrong with the text, without serde's type names and backticks, and where.
+pub fn plain(e: &serde_json::Error) -> String {
+    if e.line() == 1 && e.column() == 0 {
+        return "the file is empty".into();
+    }
+    let raw = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    let what = raw.strip_suffix(&at).unwrap_or(&raw);
+    let what = reword(&types_in_words(&what.replace('`', "\"")));
+    if e.line() == 0 {
+        what
+    } else {
+        format!("{what} (line {}, column {})", e.line(), e.column())
+    }
+}
+
+/// serde's sentence shapes, turned round so the field or value comes first.
+fn reword(s: &str) -> String {
+    if let Some(rest) = s.strip_prefix("missing field ") {
+        return format!("the field {rest} is missing");
+    }
+    if let Some(rest) = s.strip_prefix("unknown field ") {
+        return match rest.split_once(", expected ") {
+            Some((field, known)) => format!("{field} is not a field here (expected {known})"),
+            None => format!("{rest} is not a field here"),
+        };
+    }
+    if let Some(rest) = s.strip_prefix("unknown variant ") {
+        return format!("{rest} is not one of the known kinds").replacen(", expected", "; expected", 1);
+    }
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some((found, wanted)) = s.strip_prefix(prefix).and_then(|r| r.split_once(", expected ")) {
+            return format!("found {} where {wanted} was expected", bare(found));
+        }
+    }
+    if let Some(rest) = s.strip_prefix("EOF while parsing ") {
+        return format!("the text ends in the middle of {rest}");
+    }
+    if s == "trailing characters" {
+        return "there is text after the end of the JSON".into();
+    }
+    s.to_string()
+}
+
+/// serde names a found value by its JSON type; the value itself is what the reader typed.
+fn bare(found: &str) -> String {
+    for kind in ["integer ", "floating point ", "boolean "] {
+        if let Some(v) = found.strip_prefix(kind) {
+            return v.trim_matches('"').to_string();
+        }
+    }
+    found.strip_prefix("string ").unwrap_or(found).to_string()
+}
+
+/// Rust's number types as the range a person would write in the file.
+fn types_in_words(s: &str) -> String {
+    let words = [
+        ("u8", "a whole number from 0 to 255"),
+        ("u16", "a whole number from 0 to 65535"),
+        ("u32", "a whole number from 0 to 4294967295"),
+        ("u64", "a whole number of 0 or more"),
+        ("usize", "a whole number of 0 or more"),
+        ("i64", "a whole number"),
+        ("f64", "a number"),
+    ];
+    match s.rsplit_once("expected ") {
+        Some((head, ty)) => match words.iter().find(|(t, _)| *t == ty) {
+            Some((_, w)) => format!("{head}expected {w}"),
+            None => s.to_string(),
+        },
+        None => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain;
+
+    fn err(text: &str) -> String {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)] // Only the errors are read.
+        struct Shape {
+            loss: u8,
+            events: Vec<u32>,
+        }
+        plain(&serde_json::from_str::<Shape>(text).unwrap_err())
+    }
+
+    #[test]
+    fn damage_is_named_in_plain_words_with_its_place() {
+        assert_eq!(err(""), "the file is empty");
+        assert_eq!(err("{\"loss\": 1}"), "the field \"events\" is missing (line 1, column 11)");
+        assert_eq!(
+            err("{\"loss\": 300, \"events\": []}"),
+            "found 300 where a whole number from 0 to 255 was expected (line 1, column 12)"
+        );
+        assert_eq!(
+            err("{\"loss\": \"three\", \"events\": []}"),
+            "found \"three\" where a whole number from 0 to 255 was expected (line 1, column 16)"
+        );
+        assert_eq!(
+            err("{\"lost\": 1}"),
+            "\"lost\" is not a field here (expected \"loss\" or \"events\") (line 1, column 7)"
+        );
+        assert_eq!(err("{\"loss\": 1, \"events\": [}"), "expected value (line 1, column 24)");
+        assert_eq!(
+            err("{\"loss\": 1, \"events\": []} x"),
+            "there is text after the end of the JSON (line 1, column 27)"
+        );
+        assert_eq!(err("{\"loss\": 1"), "the text ends in the middle of an object (line 1, column 10)");
+        assert!(!err("{\"loss\": true, \"events\": []}").contains('`'), "no backticks are left");
+    }
+}
