@@ -188,6 +188,33 @@ test('amnesia brings the crash it needs, and fewer crashes cannot be run', async
   await context.close();
 });
 
+test('a shared counterexample opens as one: the link says so, and the bar and strip name it', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=ignore_reported_values`);
+  await page.getByTestId('open-explorer').click();
+  await page.getByTestId('explore-run').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent.includes('counterexample is loaded'), null, { timeout: 60_000 });
+  // The address (what Share ▸ Copy link copies) marks the run as the counterexample.
+  await page.waitForFunction(() => location.hash.includes('&cx=1'));
+  const hash = await page.evaluate(() => location.hash);
+  await context.close();
+  // A student opens it: the notice says what it is and what it breaks.
+  const student = await open(b, `${srv.url}${hash}`);
+  await waitText(student.page.getByTestId('notice'), /^The explorer's counterexample, opened from a link \(17 steps\)\. What it breaks: /);
+  assert.deepEqual(student.errors, []);
+  await student.context.close();
+  // A lecturer opens it in presenter mode at step 0: the bar names it, the strip says what it breaks.
+  const at0 = hash.replace(/&at=\d+/, '') + '&at=0&p=1';
+  const lecturer = await open(b, `${srv.url}${at0}`);
+  await waitText(lecturer.page.getByTestId('presenter-title'), /^Counterexample · 17 steps$/);
+  await waitText(lecturer.page.getByTestId('strip-narration'), /^The explorer's counterexample, opened from a link \(17 steps\)\. What it breaks: /);
+  await lecturer.page.keyboard.press('PageDown');
+  await waitText(lecturer.page.getByTestId('strip-step'), 'step 1 / 17');
+  await waitText(lecturer.page.getByTestId('presenter-title'), /^Counterexample · 17 steps$/);
+  assert.deepEqual(lecturer.errors, []);
+  await lecturer.context.close();
+  assert.deepEqual(errors, []);
+});
+
 test('a counterexample plays by itself and pauses exactly where safety breaks', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=minority_quorum`);
   await page.getByTestId('speed').fill('4');

@@ -8,6 +8,8 @@
 //! third beat, `&at=14` at a step, and `&p=1` in presenter mode. A lesson a lecturer authored
 //! travels whole, packed in `L=` (see `sim::authored`), in place of `lesson=`.
 //!
+//! `cx=1` marks a run as the explorer's counterexample, so whoever opens it is told what it is.
+//!
 //! `embed` (a bare word, or `embed=1`) in any link shows only the canvas, the narration and the
 //! step controls, for an `<iframe>` (see docs/embed.md): `#embed&lesson=happy-path&beat=2`.
 
@@ -44,6 +46,8 @@ pub struct Link {
     pub presenter: bool,
     /// Embedded in another page: canvas, narration and step controls only.
     pub embed: bool,
+    /// The run is the explorer's counterexample (a run link only).
+    pub counterexample: bool,
 }
 
 impl Link {
@@ -59,6 +63,7 @@ impl Link {
             beat: None,
             presenter: false,
             embed: false,
+            counterexample: false,
         }
     }
 
@@ -182,6 +187,9 @@ impl Link {
     /// The hash, without the leading `#`.
     pub fn to_hash(&self) -> String {
         let mut tail = Vec::new();
+        if self.counterexample && !self.is_lesson_script() {
+            tail.push("cx=1".to_string());
+        }
         if self.presenter {
             tail.push("p=1".to_string());
         }
@@ -302,6 +310,7 @@ impl Link {
                 "at" => link.cursor = v.parse().map_err(|_| bad("a step number"))?,
                 "beat" => link.beat = Some(v.parse().map_err(|_| bad("a beat number"))?),
                 "p" => link.presenter = v == "1",
+                "cx" => link.counterexample = v == "1",
                 "embed" => link.embed = v == "1",
                 _ => return Err(format!("unknown field {k:?}")),
             }
@@ -309,6 +318,9 @@ impl Link {
         link.config.validate()?;
         if link.lesson.is_some() && link.authored.is_some() {
             return Err("lesson= and L= cannot both be given".into());
+        }
+        if link.counterexample && link.commands.is_empty() {
+            return Err("cx= marks a run, and the link has no run=".into());
         }
         if link.beat.is_some() && !link.is_lesson_script() {
             return Err("beat= needs a lesson= (or L=) and no run=".into());
@@ -422,6 +434,17 @@ mod tests {
         assert_eq!(run.to_hash(), "s=3&n=2.2.3.1&L=xyz&run=t");
         assert_eq!(Link::parse(&run.to_hash()).unwrap(), run);
         assert!(Link::parse("lesson=happy-path&L=xyz").unwrap_err().contains("cannot both"));
+    }
+
+    #[test]
+    fn a_counterexample_is_marked_on_its_run_only() {
+        let cx = Link { counterexample: true, ..Link::of_run(Config::default(), 7, vec![Command::Tick], 1) };
+        assert_eq!(cx.to_hash(), "s=7&n=2.2.3.1&run=t&cx=1");
+        assert_eq!(Link::parse(&cx.to_hash()).unwrap(), cx);
+        assert!(!Link::parse("s=7&run=t").unwrap().counterexample);
+        assert!(Link::parse("s=7&cx=1").unwrap_err().contains("no run="));
+        let lesson = Link { counterexample: true, ..Link::of_lesson("happy-path", 3, Some(1)) };
+        assert_eq!(lesson.to_hash(), "lesson=happy-path&beat=1", "a lesson's script is not a counterexample");
     }
 
     #[test]

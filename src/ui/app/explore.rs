@@ -102,11 +102,15 @@ impl App {
 
     /// The explorer's counterexample, when the run on screen is on it: its commands so far, in
     /// the explorer's cluster and seed, outside a lesson.
-    fn on_counterexample(&self) -> Option<&[Command]> {
-        let run = self.explore.as_ref()?;
-        let Some(Verdict::Violation { commands, .. }) = &run.verdict else { return None };
+    /// (found here, or opened from a link marked `cx=1`).
+    pub(super) fn on_counterexample(&self) -> Option<&[Command]> {
+        let found = self.explore.as_ref().and_then(|run| match &run.verdict {
+            Some(Verdict::Violation { commands, .. }) => Some((run.ex.config(), run.ex.seed(), commands)),
+            _ => None,
+        });
+        let (config, seed, commands) = found.or(self.shared_cx.as_ref().map(|(c, s, cmds)| (c, *s, cmds)))?;
         let t = self.session.timeline();
-        let same = run.ex.config() == t.config() && run.ex.seed() == t.seed() && self.lesson.is_none();
+        let same = config == t.config() && seed == t.seed() && self.lesson.is_none();
         let on_it = t.cursor() <= commands.len() && t.commands().take(t.cursor()).zip(commands).all(|(a, b)| a == b);
         (same && on_it).then_some(commands.as_slice())
     }
@@ -120,10 +124,14 @@ impl App {
     /// What presenter mode's strip says before the counterexample's first step: the verdict,
     /// which the side panel's card shows outside presenter mode.
     pub(super) fn counterexample_intro(&self) -> Option<String> {
-        let run = self.explore.as_ref().filter(|_| self.session.cursor() == 0)?;
-        self.on_counterexample()?;
-        let v = run.verdict.as_ref()?;
-        Some(crate::ui::verdict::text(v, &run.ex.bounds(), run.ex.config()))
+        if self.session.cursor() != 0 {
+            return None;
+        }
+        let commands = self.on_counterexample()?;
+        match self.explore.as_ref().and_then(|run| run.verdict.as_ref().map(|v| (run, v))) {
+            Some((run, v)) => Some(crate::ui::verdict::text(v, &run.ex.bounds(), run.ex.config())),
+            None => Some(shared_intro(self.session.timeline(), commands.len())),
+        }
     }
 
     /// At the counterexample's last step, with nothing recorded after it, a step would make a new
@@ -182,5 +190,16 @@ impl App {
             }
             Err(e) => self.notice = alert(format!("The counterexample could not be loaded: {e}")),
         }
+    }
+}
+
+/// What a counterexample opened from a link is: its length and what breaks at its end (the
+/// verdict's bounds stayed with the search that found it).
+pub(super) fn shared_intro(t: &crate::sim::Timeline, steps: usize) -> String {
+    let broken = t.world_at(steps).oracle().violations().first().map(|(_, why)| why.clone());
+    let what = format!("The explorer's counterexample, opened from a link ({steps} steps).");
+    match broken {
+        Some(why) => format!("{what} What it breaks: {why}"),
+        None => what,
     }
 }

@@ -48,6 +48,9 @@ pub struct App {
     _resize: Option<Closure<dyn Fn()>>,
     explorer_open: bool,
     explore: Option<ExploreRun>,
+    /// A counterexample opened from a link (`cx=1`): its cluster, seed and commands. The search
+    /// that found it ran elsewhere, so there is no verdict to show, only the run.
+    shared_cx: Option<(crate::sim::Config, u64, Vec<crate::sim::Command>)>,
     slice: Option<Timeout>,
     theme: Theme,
     presenter: bool,
@@ -154,6 +157,7 @@ impl Component for App {
             _resize: Some(resize),
             explorer_open: false,
             explore: None,
+            shared_cx: None,
             slice: None,
             theme: prefs::load_theme(),
             presenter: false,

@@ -82,6 +82,7 @@ impl App {
         };
         link.presenter = self.presenter;
         link.embed = self.embed;
+        link.counterexample = self.on_counterexample().is_some();
         let h = link.to_hash();
         if h != self.last_hash {
             files::set_location_hash(&h);
@@ -190,13 +191,20 @@ impl App {
         }
         let s = Session::from_link(link)?;
         self.session = s;
+        self.shared_cx = link.counterexample.then(|| (link.config.clone(), link.seed, link.commands.clone()));
         self.lesson = match authored {
             Some((_, l)) => Some(l),
             None => link.lesson.as_deref().and_then(|id| crate::sim::lessons::build(id).ok()),
         }
         .map(Rc::new);
         self.authored = link.authored.clone().filter(|_| self.lesson.is_some());
-        self.notice = None;
+        // Outside presenter mode nothing else says what the run is (presenter mode's strip does).
+        self.notice = self
+            .shared_cx
+            .as_ref()
+            .filter(|_| !link.presenter)
+            .map(|(_, _, c)| news(super::explore::shared_intro(self.session.timeline(), c.len())))
+            .and_then(|n| n);
         Ok(())
     }
 }
