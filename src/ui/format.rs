@@ -255,12 +255,16 @@ fn log_lines(w: &World, log: &crate::paxos::multi::LogNodes, id: NodeId) -> Vec<
             let p = &log.proposers[i];
             let b = p.ballot.map_or(String::new(), |b| b.to_string());
             // The slots a Phase 1 covers are on the log grid's bracket, not repeated here.
-            // A follower whose estimate names itself (after a crash, say) knows of no leader; the words
+            // A follower whose estimate names itself (P1 at the start, as the clients' "leader P1"
+            // says) has no ballot yet and runs Phase 1 at the first command it is sent. The words
             // are short, as the card budget in `scene::columns` expects.
-            let estimate = if p.leader == id { String::from("no leader") } else { format!("{} leads", p.leader) };
+            let (stage, estimate) = match p.leader == id {
+                true => ("no ballot", String::from("leads when asked")),
+                false => ("follower", format!("{} leads", p.leader)),
+            };
             match p.stage {
-                Stage::Follower if p.max_round == 0 => vec![line(String::from("follower")), line(estimate)],
-                Stage::Follower => vec![durable(format!("follower · r{}", p.max_round)), line(estimate)],
+                Stage::Follower if p.max_round == 0 => vec![line(stage.to_string()), line(estimate)],
+                Stage::Follower => vec![durable(format!("{stage} · r{}", p.max_round)), line(estimate)],
                 Stage::Preparing => {
                     vec![durable(format!("Phase 1 · {b}")), dots("promises", p.promises.count_ones(), w.quorum())]
                 }

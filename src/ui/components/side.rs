@@ -97,8 +97,9 @@ fn proposer_phases(w: &crate::sim::World) -> Vec<(crate::paxos::NodeId, u8, Stri
             .proposers
             .iter()
             .map(|p| match p.stage {
-                // As its card says: an estimate naming itself is no leader (nobody ran Phase 1).
-                Stage::Follower if p.leader == p.id => (p.id, 0, "follower · no leader".into()),
+                // As its card says: an estimate naming itself has no ballot yet, and the first
+                // command it is sent starts its Phase 1.
+                Stage::Follower if p.leader == p.id => (p.id, 0, "no ballot yet: leads when a command comes".into()),
                 Stage::Follower => (p.id, 0, format!("follower · {} leads", p.leader)),
                 Stage::Preparing => (p.id, 1, format!("Phase 1 for slots ≥ s{}", u32::from(p.from) + 1)),
                 Stage::Leading => (p.id, 2, "leading: one Accept round per command".into()),
