@@ -134,6 +134,13 @@ test('solve a challenge, hand in the attempt, grade a folder of attempts with on
   await step(page, /step 1 \//);
   await author(page);
   await page.getByTestId('author-title').fill('Get X chosen');
+  // A beat marked before Challenge is ticked is set aside, and the panel says so.
+  await page.getByTestId('author-mark').click();
+  await page.getByTestId('author-challenge').check();
+  await text(page.getByTestId('author-set-aside'), /^A challenge has no beats: the 1 beat you marked is set aside, not saved with it, and comes back when Challenge is unticked\.$/);
+  await page.getByTestId('author-challenge').uncheck();
+  await count(page.getByTestId('author-set-aside'), 0);
+  await count(page.locator('.author-beats li'), 1);
   await page.getByTestId('author-challenge').check();
   await page.getByTestId('author-intro').fill('Drive the cluster until a value is chosen.');
   await page.getByTestId('author-goal-kind').selectOption({ label: 'a value is chosen' });

@@ -110,6 +110,30 @@ fn share(shared: Option<&Result<String, String>>, send: &Callback<Msg>) -> Html 
     </div> }
 }
 
+/// A challenge has no beats or predict questions; ticking it must not seem to throw away the
+/// ones already marked, so the panel says where they went.
+fn set_aside(d: &Draft) -> Html {
+    let (beats, polls) = (d.beats.len(), d.polls.len());
+    if !d.challenge || beats + polls == 0 {
+        return Html::default();
+    }
+    let what = match (beats, polls) {
+        (b, 0) => crate::ui::verdict::count(b as u64, "beat", "beats"),
+        (0, p) => crate::ui::verdict::count(p as u64, "predict question", "predict questions"),
+        (b, p) => format!(
+            "{} and {}",
+            crate::ui::verdict::count(b as u64, "beat", "beats"),
+            crate::ui::verdict::count(p as u64, "predict question", "predict questions")
+        ),
+    };
+    html! { <p class="muted small" data-testid="author-set-aside">
+        {format!("A challenge has no beats: the {what} you marked {}", match beats + polls {
+            1 => "is set aside, not saved with it, and comes back when Challenge is unticked.",
+            _ => "are set aside, not saved with it, and come back when Challenge is unticked.",
+        })}
+    </p> }
+}
+
 /// The panel.
 pub fn view(d: &Draft, s: &Session, shared: Option<&Result<String, String>>, send: &Callback<Msg>) -> Html {
     let cur = s.cursor();
@@ -136,6 +160,7 @@ pub fn view(d: &Draft, s: &Session, shared: Option<&Result<String, String>>, sen
                 </div>
                 { beats(d, s.timeline().len(), send) }
             }
+            { set_aside(d) }
             { goal_menu(d, s, send) }
             if d.challenge {
                 { button(send, "author-add-goal", "+ add this goal".into(), || Author::AddGoal) }
