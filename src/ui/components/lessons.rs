@@ -131,19 +131,20 @@ pub fn turn(f: &Follow, send: &Callback<Msg>) -> Html {
         };
         // At the last beat there is nothing left to skip to: the goal is an extra, and the
         // lesson is complete either way (its end note shows beside this one).
-        let skip = if f.l.next_beat_end(f.s.cursor()).is_some() {
-            "Beat ▶ (PageDown) skips it."
+        // In few words: in presenter mode every line this box takes comes off the canvas.
+        let (goal, skip) = if f.l.next_beat_end(f.s.cursor()).is_some() {
+            ("Goal", " Beat ▶ (PageDown) skips it.")
         } else {
-            "Optional: the lesson is complete either way."
+            ("Goal (optional)", "")
         };
         return html! { <div class="your-turn" data-testid="your-turn" role="note">
             <strong>{"Your turn. "}</strong>{capitalized(t.prompt.trim_start_matches("Your turn: "))}
             // A prompt that is the goal's own words (an authored turn with none typed) is not
             // said twice.
             if t.prompt.trim_start_matches("Your turn: ").eq_ignore_ascii_case(&t.goal.describe()) {
-                <span class="goal">{format!(" {skip}")}</span>
+                <span class="goal">{if skip.is_empty() { " (optional)" } else { skip }}</span>
             } else {
-                <span class="goal">{format!(" Goal: {}. {skip}", t.goal.describe())}</span>
+                <span class="goal">{format!(" {goal}: {}.{skip}", t.goal.describe())}</span>
             }
         </div> };
     }
@@ -184,11 +185,15 @@ pub fn end(f: &Follow, send: &Callback<Msg>, button: bool) -> Html {
         { match next {
             // A lecturer's own lesson stands alone: there is no next one to offer.
             _ if f.l.is_authored() => html! { {format!(" That is the end of \u{201c}{}\u{201d}. PageUp goes back a beat.", f.l.title)} },
+            // Presenter mode's strip keeps it to one line (every line comes off the canvas): the
+            // button names the lesson, and its title follows.
+            Some((_, n, title, _)) if button => html! { <>
+                {" Next: "}
+                <button class="primary" data-testid="lesson-next-lesson" onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{format!("Lesson {n} ▶")}</button>
+                {format!(" {title}.")}
+            </> },
             Some((_, n, title, _)) => html! { <>
                 {format!(" Next: lesson {n}, {title}. ")}
-                if button {
-                    <button class="primary" data-testid="lesson-next-lesson" onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
-                }
                 if f.end_offer { <span class="muted">{" (or press PageDown again)"}</span> }
             </> },
             None => html! { {" That was the last lesson: the cluster is yours."} },
