@@ -37,7 +37,7 @@ test('multi mode: commands fill the log grid and the chosen prefix grows', async
   await text(page.getByTestId('log-prefix'), /nothing chosen from s1 yet/);
   // Before any command, P1 (whom the clients call leader) has no ballot and says when it will lead.
   await text(page.getByTestId('phase-P1'), /no ballot yet: leads when a command comes$/);
-  await text(page.getByTestId('node-P1'), /no ballot.*leads when asked/s);
+  await text(page.getByTestId('node-P1'), /idle.*leader-to-be/s);
 
   // The first command: Phase 1 for every slot from s1, then Accept s1.
   await sendNext(page);

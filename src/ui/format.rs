@@ -259,7 +259,7 @@ fn log_lines(w: &World, log: &crate::paxos::multi::LogNodes, id: NodeId) -> Vec<
             // says) has no ballot yet and runs Phase 1 at the first command it is sent. The words
             // are short, as the card budget in `scene::columns` expects.
             let (stage, estimate) = match p.leader == id {
-                true => ("no ballot", String::from("leads when asked")),
+                true => ("idle", String::from("leader-to-be")),
                 false => ("follower", format!("{} leads", p.leader)),
             };
             match p.stage {

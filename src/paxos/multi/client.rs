@@ -78,14 +78,23 @@ impl LogClient {
         }
     }
 
+    /// A learner's announcement. Applying one of its own commands answers it as a reply would:
+    /// the client knows where it is in the log, so it neither waits for a reply nor retries it.
     fn on_announce(&mut self, slot: Slot, value: Cmd, out: &mut Outbox) {
         self.known[slot as usize % MAX_SLOTS] = Some(value);
         let before = self.applied;
+        let waiting = self.unanswered().is_some();
         while let Some(Some(c)) = self.known.get(self.applied as usize).copied() {
             out.applied(self.applied, c);
+            if c.client() == Some(NodeId::client(self.index)) && c.seq() > 0 {
+                self.done |= 1 << (c.seq() - 1);
+            }
             self.applied += 1;
         }
         out.decide(Decision::Log(LogDecision::Applied { slot, value, before, after: self.applied }));
+        if waiting && self.unanswered().is_none() {
+            out.cancel_timer();
+        }
     }
 
     /// No answer in time: send the oldest unanswered command to the next proposer, flagged as a
@@ -155,6 +164,25 @@ mod tests {
         let mut out = Outbox::default();
         c.on_timeout(&test_ctx(), &mut out);
         assert_eq!(sent(&out), vec![(P2, LogMsg::Submit { value: x(2), retry: true })]);
+    }
+
+    #[test]
+    fn a_command_applied_from_the_log_is_answered_and_not_retried() {
+        let mut c = LogClient::new(0);
+        c.submit(x(1), &mut Outbox::default());
+        let mut out = Outbox::default();
+        c.handle(NodeId::learner(0), Msg::Log(LogMsg::LogAnnounce { slot: 0, value: x(1) }), &mut out);
+        assert_eq!(c.unanswered(), None, "applying its own X1 answers it");
+        assert!(out.items.iter().any(|o| matches!(o, Out::CancelTimer)), "the retry timer stops");
+        let mut out = Outbox::default();
+        c.on_timeout(&test_ctx(), &mut out);
+        assert!(sent(&out).is_empty(), "a late timeout has nothing to retry");
+        // Another client's command in the log answers nothing of this one's.
+        let mut c = LogClient::new(0);
+        c.submit(x(1), &mut Outbox::default());
+        let y1 = Cmd::new(1, 1).unwrap();
+        c.handle(NodeId::learner(0), Msg::Log(LogMsg::LogAnnounce { slot: 0, value: y1 }), &mut Outbox::default());
+        assert_eq!(c.unanswered(), Some(x(1)));
     }
 
     #[test]

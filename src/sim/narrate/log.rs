@@ -167,7 +167,7 @@ fn applied(node: NodeId, slot: Slot, value: crate::paxos::multi::Cmd, before: u8
 fn campaign(node: NodeId, ballot: crate::paxos::Ballot, from: Slot, cause: Campaign) -> String {
     let why = match cause {
         Campaign::Request { client, value, retry: true } => {
-            format!("{client} retried {value} with it after a timeout, so {node} takes over")
+            format!("{client} had no answer for {value} in time and sent it to {node} as a retry, so {node} takes over")
         }
         Campaign::Request { client, value, .. } => {
             format!("{client} asks for {value} and {node} believes it leads, but it has no ballot yet")
