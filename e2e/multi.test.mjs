@@ -43,6 +43,12 @@ test('multi mode: commands fill the log grid and the chosen prefix grows', async
   await sendNext(page);
   await stepUntil(page, async () => (await prefix(page)) >= 1);
   await text(page.getByTestId('log-slot-1'), /X1/);
+  // A short prefix's words stand after its bar, not over slots that are not chosen.
+  await until(() => page.getByTestId('log-prefix').evaluate((w) => {
+    const bar = w.querySelector('.log-watermark-bar').getBoundingClientRect();
+    const words = w.querySelector('span').getBoundingClientRect();
+    return bar.width > 0 && words.left >= bar.right - 1;
+  }), (ok) => ok, 'the prefix words after the bar');
   await text(page.getByTestId('log-bracket-P1'), /Phase 1 done for slots ≥ s1, ballot 1\.1/);
   // A majority of acceptors hold "X1" in s1 at ballot 1.1, and their cells are marked chosen.
   await until(() => page.locator('.log-cell.accepted.chosen', { hasText: '1.1 X1' }).count(), (n) => n >= 2, 'two chosen cells in s1');

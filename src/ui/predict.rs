@@ -245,8 +245,17 @@ fn which_value(
     if values.len() < 2 {
         return yes_no(format!("A promise for {ballot} is about to reach {to}. Will {to} start Phase 2 now?"), true);
     }
+    // With a rule switched off the run follows the broken rule, so the question asks what
+    // happens, not what Paxos requires.
+    let prompt = match (source, w.config().is_unsafe()) {
+        (Source::IgnoredReported { .. }, _) => format!(
+            "This promise gives {to} a majority for ballot {ballot}. Paxos requires the reported value, but that rule is switched off. Which value will {to} propose?"
+        ),
+        (_, true) => format!("This promise gives {to} a majority for ballot {ballot}. Which value will {to} propose?"),
+        (_, false) => format!("This promise gives {to} a majority for ballot {ballot}. Which value must {to} propose?"),
+    };
     Question {
-        prompt: format!("This promise gives {to} a majority for ballot {ballot}. Which value must {to} propose?"),
+        prompt,
         answer: values.iter().position(|x| *x == value).unwrap_or(0),
         choices: values.iter().map(|v| v.to_string()).collect(),
         explain: String::new(),
@@ -294,6 +303,25 @@ mod tests {
         let q = asked.expect("the lesson reaches P2's quorum");
         assert_eq!(answer_text(&q), "\"X\"");
         assert!(q.choices.contains(&"\"Y\"".to_string()), "its client's value is offered too");
+    }
+
+    #[test]
+    fn with_the_adoption_rule_off_it_asks_what_will_happen_not_what_must() {
+        let l = crate::sim::lessons::build("value-adoption").unwrap();
+        let mut cfg = l.config.clone();
+        cfg.mutations.insert(crate::paxos::Switch::IgnoreReportedValues);
+        let mut w = World::new(cfg, l.seed).unwrap();
+        let mut asked = None;
+        for c in &l.commands {
+            if let Some(q) = question(&w, c).filter(|q| q.prompt.contains("Which value")) {
+                asked = Some(q);
+            }
+            let _ = w.apply(c.clone());
+        }
+        let q = asked.expect("the lesson reaches P2's quorum");
+        assert!(q.prompt.contains("that rule is switched off. Which value will P2 propose?"), "{}", q.prompt);
+        assert!(!q.prompt.contains("must P2"));
+        assert_eq!(answer_text(&q), "\"Y\"", "the run follows the broken rule");
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub fn view(w: &World) -> Html {
         <div class="log-watermark" data-testid="log-prefix" data-prefix={prefix.to_string()}
              style={format!("grid-column: 2 / span {}", n)}>
             <div class="log-watermark-bar" style={format!("width: {}%", prefix as u32 * 100 / n as u32)}></div>
-            <span>{if prefix == 0 { "nothing chosen from s1 yet".to_string() } else { format!("{} chosen, no gap", span(prefix)) }}</span>
+            { prefix_words(prefix, n as usize) }
         </div>
     </> };
     let brackets = log.proposers.iter().filter(|p| p.stage != Stage::Follower && w.is_up(p.id)).map(|p| {
@@ -148,5 +148,18 @@ pub fn view(w: &World) -> Html {
             { for acceptors }
             { for appliers }
         </section>
+    }
+}
+
+/// The chosen prefix in words. A short prefix's words would run on over slots that are not
+/// chosen, so they stand just after its bar instead, pointing back at it.
+fn prefix_words(prefix: u8, n: usize) -> Html {
+    let pct = prefix as usize * 100 / n.max(1);
+    match prefix {
+        0 => html! { <span>{"nothing chosen from s1 yet"}</span> },
+        p if (p as usize) * 2 < n => {
+            html! { <span style={format!("margin-left: {pct}%")}>{format!("◂ {} chosen, no gap", span(p))}</span> }
+        }
+        p => html! { <span>{format!("{} chosen, no gap", span(p))}</span> },
     }
 }
