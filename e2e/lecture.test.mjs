@@ -212,6 +212,23 @@ test('presenter spotlight dims everything else and puts actions in the strip, no
   await context.close();
 });
 
+test('presenter spotlight on a token of several copies: each receiver has its own buttons, so lesson 5\'s exercise can be done', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=9&p=1`);
+  await text(page.getByTestId('your-turn'), /Deliver Prepare 2\.1 to A2 first/);
+  await page.waitForTimeout(1000); // the opening layout settles before the click
+  await page.locator('[data-testid^=msg-].in-flight', { hasText: 'Prepare 2.1' }).first().click();
+  for (const to of ['A1', 'A2', 'A3']) await text(page.getByTestId(`spot-copy-${to}`), `Deliver to ${to}DropCopy`);
+  // Every receiver of the token is in the light, not only the first copy's.
+  await until(() => page.locator('[data-testid=node-A3]').evaluate((n) => getComputedStyle(n).opacity), (o) => Number(o) === 1, 'A3 lit');
+  await page.getByTestId('spot-copy-A2').getByText('Deliver to A2').click();
+  await text(page.getByTestId('strip-narration'), /^A2 promises ballot 2\.1/);
+  await page.locator('[data-testid^=msg-].in-flight', { hasText: 'Accept 1.2' }).first().click();
+  await page.getByTestId('spot-copy-A2').getByText('Deliver to A2').click();
+  await attr(page.getByTestId('goal-status'), 'data-reached', 'true');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the top bar never runs off a 1280 px screen, even with the unsafe-rules badge', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=ignore_reported_values`);
   await page.getByTestId('unsafe-badge').waitFor();

@@ -42,7 +42,11 @@ pub fn view(s: &Session, now: &Scene, before: &Scene, marks: &Marks, send: &Call
     });
     let lit_node = |id: NodeId| match marks.spot {
         Some(Spot::Node(n)) => n == id,
-        Some(Spot::Message(m)) => w.message(m).is_some_and(|m| m.from == id || m.to == id),
+        // A token can stand for copies to several receivers: all of them are in the light.
+        Some(Spot::Message(m)) => match now.tokens.iter().find(|t| t.ids.contains(&m)) {
+            Some(t) => t.from == id || t.to.contains(&id),
+            None => w.message(m).is_some_and(|m| m.from == id || m.to == id),
+        },
         None => false,
     };
     let nodes = now.nodes.iter().map(|n| {

@@ -123,7 +123,9 @@ fn spot_actions(w: &World, spot: Option<Spot>, send: &Callback<Msg>) -> Html {
         None => return Html::default(),
     };
     html! { <div class="spot-actions" data-testid="spot-actions">{ for items }
-    <button class="small ghost" onclick={on(send, || Msg::Show(Show::CloseMenu))}>{"Clear spotlight"}</button></div> }
+    // A bare ✕, so three receivers' buttons still fit one row at 1280 px.
+    <button class="small ghost" aria-label="Clear spotlight" title="Clear spotlight"
+            onclick={on(send, || Msg::Show(Show::CloseMenu))}>{"✕"}</button></div> }
 }
 
 fn node_actions(w: &World, n: NodeId, button: &dyn Fn(String, Command) -> Html) -> Vec<Html> {
@@ -147,12 +149,27 @@ fn message_actions(w: &World, id: MsgId, button: &dyn Fn(String, Command) -> Htm
     let Some(m) = w.message(id) else {
         return vec![];
     };
-    let what = format!("{} to {}", m.msg.label(), m.to);
-    vec![
-        button(format!("Deliver {what}"), Command::Deliver { id }),
-        button("Drop it".into(), Command::Drop { id }),
-        button("Duplicate it".into(), Command::Duplicate { id }),
-    ]
+    let copies = crate::ui::scene::tokens::copies_of(w, id);
+    if copies.len() == 1 {
+        let what = format!("{} to {}", m.msg.label(), m.to);
+        return vec![
+            button(format!("Deliver {what}"), Command::Deliver { id }),
+            button("Drop it".into(), Command::Drop { id }),
+            button("Duplicate it".into(), Command::Duplicate { id }),
+        ];
+    }
+    // One token stands for a copy per receiver: each copy gets its own buttons, named by its
+    // receiver, so "deliver to A2 first" can be done from the clicker's strip too.
+    let mut v = Vec::new();
+    for c in copies {
+        let Some(to) = w.message(c).map(|m| m.to) else { continue };
+        v.push(html! { <span class="spot-copy" data-testid={format!("spot-copy-{to}")}>
+            { button(format!("Deliver to {to}"), Command::Deliver { id: c }) }
+            { button("Drop".into(), Command::Drop { id: c }) }
+            { button("Copy".into(), Command::Duplicate { id: c }) }
+        </span> });
+    }
+    v
 }
 
 /// The strip along the bottom.
