@@ -192,6 +192,24 @@ test('predict: hints in practice, none in exam mode; the explanation comes after
   await context.close();
 });
 
+test('a "what if?" a beat after a your-turn leaves the script without grading that turn', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=10`);
+  await text(progress(page), /^beat 10 of/);
+  await page.getByTestId('node-A3').click();
+  await page.getByTestId('crash').click();
+  await text(progress(page), /off script/);
+  await count(page.getByTestId('goal-status'), 0);
+  // At the turn's own beat, the same crash is the student's attempt, and its goal is checked.
+  const turn = await open(b, `${srv.url}#lesson=ballot-conflict&beat=9`);
+  await turn.page.getByTestId('node-A3').click();
+  await turn.page.getByTestId('crash').click();
+  await text(progress(turn.page), /your turn/);
+  await attr(turn.page.getByTestId('goal-status'), 'data-reached', 'false');
+  assert.deepEqual([...errors, ...turn.errors], []);
+  await turn.context.close();
+  await context.close();
+});
+
 test('the canvas: no value on a proposer before it proposes one, no clock in lessons, crashed names readable', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=3`);
   await text(progress(page), /^beat 3 of/);

@@ -63,7 +63,15 @@ pub fn active_turn<'a>(s: &Session, l: &'a Lesson) -> Option<(&'a Turn, usize)> 
     if !p.off {
         return None;
     }
-    let at = l.beats.iter().filter(|b| b.turn.is_some()).map(|b| b.end).filter(|e| *e <= p.on_script).max()?;
+    // Where the run became the student's: the first step done by hand (even the script's own
+    // step), or where it parted from the script.
+    let left = s.hand_from.map_or(p.on_script, |h| h.min(p.on_script));
+    let at = l.beats.iter().filter(|b| b.turn.is_some()).map(|b| b.end).filter(|e| *e <= left).max()?;
+    // A run that followed the lesson past the next beat before leaving it is a "what if?", not
+    // an attempt at the earlier turn, and must not be graded as one.
+    if l.next_beat_end(at).is_some_and(|next| left >= next) {
+        return None;
+    }
     l.turn(at).map(|t| (t, at))
 }
 
@@ -124,6 +132,22 @@ mod tests {
             }
         }
         assert!(goal_progress(&s, &l).unwrap().reached, "{:?}", goal_progress(&s, &l));
+    }
+
+    #[test]
+    fn a_what_if_after_the_next_beat_is_not_taken_for_the_earlier_turn() {
+        let l = build("ballot-conflict").unwrap();
+        let k = l.beats.iter().position(|b| b.turn.is_some()).unwrap();
+        let crash = Command::Crash { node: crate::paxos::NodeId::acceptor(2) };
+        // Off the script at the turn's own beat: the turn is the student's to try.
+        let mut s = at(&l, l.beats[k].end);
+        s.apply(crash.clone()).unwrap();
+        assert_eq!(active_turn(&s, &l).map(|t| t.1), Some(l.beats[k].end));
+        // Off the script a beat later: the lesson had gone on, so no turn is graded.
+        let mut s = at(&l, l.beats[k + 1].end);
+        s.apply(crash).unwrap();
+        assert!(place(&s, &l).off);
+        assert!(active_turn(&s, &l).is_none() && goal_progress(&s, &l).is_none());
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub struct Session {
     timeline: Timeline,
     narrations: Vec<Narration>,
     before: World,
+    /// The earliest step at which a command was applied by hand rather than replayed from a
+    /// recording (a lesson's script, a link): where the run became the student's own.
+    pub hand_from: Option<usize>,
     /// Auto-play is running.
     pub playing: bool,
     /// Index into [`SPEEDS`].
@@ -57,7 +60,7 @@ impl Session {
     pub fn new(config: Config, seed: u64) -> Result<Self, String> {
         let timeline = Timeline::new(config, seed)?;
         let before = timeline.world().clone();
-        Ok(Session { timeline, narrations: Vec::new(), before, playing: false, speed: DEFAULT_SPEED })
+        Ok(Session { timeline, narrations: Vec::new(), before, hand_from: None, playing: false, speed: DEFAULT_SPEED })
     }
 
     /// Rebuilds a run from its inputs and moves to `cursor`. Every command must be enabled when
@@ -65,7 +68,7 @@ impl Session {
     pub fn from_commands(config: Config, seed: u64, commands: &[Command], cursor: usize) -> Result<Self, String> {
         let mut s = Session::new(config, seed)?;
         for (i, c) in commands.iter().enumerate() {
-            s.apply(c.clone()).map_err(|e| format!("step {} cannot be replayed: {e}", i + 1))?;
+            s.record(c.clone()).map_err(|e| format!("step {} cannot be replayed: {e}", i + 1))?;
         }
         if cursor > commands.len() {
             return Err(format!("step {cursor} is past the end of the run ({} steps)", commands.len()));
@@ -80,7 +83,7 @@ impl Session {
     pub fn replaying(config: Config, seed: u64, commands: &[Command]) -> Result<Self, String> {
         let mut s = Session::new(config, seed)?;
         for c in commands {
-            if s.apply(c.clone()).is_err() {
+            if s.record(c.clone()).is_err() {
                 break;
             }
         }
@@ -136,6 +139,14 @@ impl Session {
     /// Applies a command at the cursor (forking if in the past). A command that is not enabled
     /// changes nothing and returns the world's reason.
     pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
+        let at = self.cursor();
+        self.record(cmd)?;
+        self.hand_from = Some(self.hand_from.map_or(at, |h| h.min(at)));
+        Ok(())
+    }
+
+    /// Applies a recorded command at the cursor, as `apply` does, without counting it as done by hand.
+    fn record(&mut self, cmd: Command) -> Result<(), String> {
         let prev = self.timeline.world().clone();
         let events = self.timeline.apply(cmd);
         if let [Event::Rejected { reason }] = events.as_slice() {
