@@ -91,7 +91,7 @@ fn failures_are_told_with_their_consequence() {
     let has = |needle: &str| lines.iter().any(|l| l.contains(needle));
     assert!(has("A2 crashes. Its promise (1.1) and its vote (none) are on disk and survive"));
     assert!(has("It is in amnesia mode, so its restart will wipe even those."));
-    assert!(has("The message it had in flight is lost with it."), "its Promise to P1 dies with it");
+    assert!(has("The message it had in flight is lost with it: here a crash loses"), "its Promise to P1 dies with it");
     assert!(has("is dropped: it will never arrive"));
     assert!(has("A2 restarts with amnesia: its promise and its vote are gone."));
     assert!(has(

@@ -88,11 +88,16 @@ fn crash(before: &World, step: &Step, node: NodeId) -> String {
     let mut s = crashed(before, node);
     let lost =
         step.events.iter().filter(|e| matches!(e, Event::Dropped { reason: DropReason::SenderCrashed, .. })).count();
+    // Losing them is this simulator's model of a crash, not a rule of Paxos, so the words say so
+    // (and why it is fair: any message may be lost).
+    let why = "here a crash loses what the node sent but was not yet delivered, a loss Paxos must survive anyway.";
     match lost {
         0 => {}
-        1 => s.push_str(" The message it had in flight is lost with it."),
+        1 => {
+            let _ = write!(s, " The message it had in flight is lost with it: {why}");
+        }
         n => {
-            let _ = write!(s, " The {n} messages it had in flight are lost with it.");
+            let _ = write!(s, " The {n} messages it had in flight are lost with it: {why}");
         }
     }
     s

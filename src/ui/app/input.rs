@@ -106,7 +106,7 @@ impl App {
     }
 
     /// The clicker's keys while a dialog covers the cluster: they must not step, rewind or play
-    /// the run hidden behind it. "Back" closes the dialog; in the explorer, "next" runs the search
+    /// the run hidden behind it. "Back" closes the dialog, and so does "next" in the help; in the explorer, "next" runs the search
     /// (what its primary button does), so a lecturer need not walk to the laptop. `None`: not
     /// handled here.
     fn dialog_key(&mut self, e: &KeyboardEvent) -> Option<bool> {
@@ -118,6 +118,11 @@ impl App {
         e.prevent_default();
         match key.as_str() {
             "ArrowLeft" | "PageUp" => {
+                self.close_dialogs();
+                Some(true)
+            }
+            // The help has nothing to go on to: either clicker button closes it.
+            "ArrowRight" | "PageDown" if self.help => {
                 self.close_dialogs();
                 Some(true)
             }

@@ -14,7 +14,7 @@ pub const SHORTCUTS: [(&str, &str); 12] = [
     ("F", "Full screen"),
     ("E", "Open or close the exhaustive explorer (also in presenter mode; while it is open, PageDown runs the search)"),
     ("Tab, Enter", "Move to a node or message and open its menu"),
-    ("Esc", "Close menus, dialogs and this help (PageUp closes a dialog too)"),
+    ("Esc", "Close menus, dialogs and this help (PageUp closes a dialog too, and PageDown this help)"),
     ("?", "Show or hide this help"),
     ("clicker", "Presentation clickers send PageDown, PageUp and \".\": step, back, play"),
 ];
@@ -33,6 +33,7 @@ pub fn view(send: &Callback<Msg>) -> Html {
                     <dt class="mono">{"2.1"}</dt><dd>{"a ballot: round 2 of proposer P1. Higher round wins; the proposer breaks ties."}</dd>
                     <dt>{"disk mark"}</dt><dd>{"the field is on disk and survives a crash (unless the node is in amnesia mode, dashed outline)."}</dd>
                     <dt class="mono">{"promises 2/3, need 2"}</dt><dd>{"promises from 2 of the 3 acceptors; a majority of 3 is 2."}</dd>
+                    <dt class="mono">{"C1 C2"}</dt><dd>{"the small boxes by a proposer: the clients that believe it leads, so send it their requests."}</dd>
                     <dt>{"chosen"}</dt><dd>{"a fact about the acceptors: a majority accepted one value in one ballot. Nodes find it out later, from messages."}</dd>
                     <dt>{"step, t"}</dt><dd>{"a step is one event; t is logical time in ticks. It moves when the network delivers on its own (Step, Play); a message delivered by hand, or by the explorer's schedule, arrives with the clock standing still."}</dd>
                 </dl>
