@@ -255,12 +255,15 @@ fn log_lines(w: &World, log: &crate::paxos::multi::LogNodes, id: NodeId) -> Vec<
             let p = &log.proposers[i];
             let b = p.ballot.map_or(String::new(), |b| b.to_string());
             // The slots a Phase 1 covers are on the log grid's bracket, not repeated here.
-            // A follower whose estimate names itself (P1 at the start, as the clients' "leader P1"
-            // says) has no ballot yet and runs Phase 1 at the first command it is sent. The words
+            // A follower whose estimate names itself has no ballot and runs Phase 1 at the first
+            // command it is sent: at the start that is P1, whom the clients call leader. The words
             // are short, as the card budget in `scene::columns` expects.
-            let (stage, estimate) = match p.leader == id {
-                true => ("idle", String::from("leader-to-be")),
-                false => ("follower", format!("{} leads", p.leader)),
+            // After a crash its estimate names itself too, but another proposer may lead by
+            // then: it knows of no leader, which is all the card claims.
+            let (stage, estimate) = match (p.leader == id, p.max_round) {
+                (true, 0) => ("idle", String::from("leader-to-be")),
+                (true, _) => ("idle", String::from("no leader")),
+                (false, _) => ("follower", format!("{} leads", p.leader)),
             };
             match p.stage {
                 Stage::Follower if p.max_round == 0 => vec![line(stage.to_string()), line(estimate)],

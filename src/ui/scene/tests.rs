@@ -107,3 +107,32 @@ fn tiny_and_odd_frames_lay_out_without_hanging() {
         }
     }
 }
+
+#[test]
+fn a_crowded_gap_keeps_the_newest_messages_in_view() {
+    // Lesson 14 says ""X2" goes to s4" while its gap is full of older Accepts: the new one
+    // must be a token on the canvas, not hidden in the "+N more" chip.
+    let mut overflowed = 0;
+    for (id, ..) in crate::sim::lessons::catalog() {
+        let l = crate::sim::lessons::build(id).unwrap();
+        let mut w = World::new(l.config.clone(), l.seed).unwrap();
+        let frame = if w.log().is_some() { Frame { h: 345.0, ..FRAMES[0] } } else { FRAMES[0] };
+        for (i, c) in l.commands.iter().enumerate() {
+            let _ = w.apply(c.clone());
+            let s = Scene::build(&w, frame);
+            for o in &s.overflow {
+                overflowed += 1;
+                let shown: Vec<u32> = s.tokens.iter().filter(|t| t.gap == o.gap).flat_map(|t| t.ids.clone()).collect();
+                let newest = shown.iter().chain(&o.ids).copied().max();
+                assert!(
+                    newest.is_some_and(|m| shown.contains(&m)),
+                    "{id} step {}: the newest message in gap {} is hidden in \"+{} more\"",
+                    i + 1,
+                    o.gap,
+                    o.ids.len()
+                );
+            }
+        }
+    }
+    assert!(overflowed > 0, "some lesson step crowds a gap, so the rule is exercised");
+}

@@ -178,10 +178,18 @@ pub fn place(w: &World, cols: &Columns) -> (Vec<TokenBox>, Vec<Overflow>) {
         let chip_h = t.line_h() + 0.35 * t.f;
         let total = |v: &[TokenBox]| v.iter().map(|x| x.rect.h + space).sum::<f64>();
         if total(&kept) > gap.h + space {
+            // The newest messages stay in view (what was just sent is what the narration talks
+            // about); the oldest go into the "+N more" chip first.
+            let newest = |x: &TokenBox| x.ids.iter().copied().max().unwrap_or(0);
+            crate::small_sort::sort_by(&mut kept, |a, b| newest(a) > newest(b));
             let mut rest = Vec::new();
             while !kept.is_empty() && total(&kept) + chip_h > gap.h {
                 rest.push(kept.pop().expect("not empty"));
             }
+            // Back in the order of their wanted heights, for packing.
+            crate::small_sort::sort_by(&mut kept, |a, b| {
+                a.rect.center().y.total_cmp(&b.rect.center().y).then_with(|| a.key.cmp(&b.key)).is_lt()
+            });
             let ids: Vec<MsgId> = rest.iter().flat_map(|x| x.ids.clone()).collect();
             let cw = (t.width(format!("+{} more", ids.len()).chars().count()) + 0.6 * t.f).min(gap.w);
             let rect = Rect { x: gap.x + (gap.w - cw) / 2.0, y: gap.bottom() - chip_h, w: cw, h: chip_h };
