@@ -136,3 +136,10 @@ fn a_crowded_gap_keeps_the_newest_messages_in_view() {
     }
     assert!(overflowed > 0, "some lesson step crowds a gap, so the rule is exercised");
 }
+
+#[test]
+fn a_token_label_wider_than_its_gap_breaks_at_spaces() {
+    assert_eq!(super::tokens::wrap("Request \"X2\" (retry)", 14), vec!["Request \"X2\"", "(retry)"]);
+    assert_eq!(super::tokens::wrap("Accept 1.1 \"X\"", 40), vec!["Accept 1.1 \"X\""]);
+    assert_eq!(super::tokens::wrap("Nack", 2), vec!["Nack"], "a word longer than the room stays whole");
+}

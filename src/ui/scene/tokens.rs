@@ -139,6 +139,22 @@ fn wanted_y(cols: &Columns, g: &Group, gap: Rect) -> f64 {
     s.y + (r.y - s.y) * ((gx - s.x) / (r.x - s.x)).clamp(0.0, 1.0)
 }
 
+/// `line` broken at spaces into lines of at most `room` characters (a word longer than that
+/// stays whole, and is squeezed to fit).
+pub(super) fn wrap(line: &str, room: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in line.split(' ') {
+        match out.last_mut() {
+            Some(last) if last.chars().count() + 1 + word.chars().count() <= room => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => out.push(word.to_string()),
+        }
+    }
+    out
+}
+
 /// Every token and overflow chip, placed.
 pub fn place(w: &World, cols: &Columns) -> (Vec<TokenBox>, Vec<Overflow>) {
     let t = cols.t;
@@ -153,6 +169,9 @@ pub fn place(w: &World, cols: &Columns) -> (Vec<TokenBox>, Vec<Overflow>) {
                 if g.ids.len() > 1 {
                     lines.push(receivers(&g.to));
                 }
+                // A line wider than the gap breaks at a space rather than being squeezed.
+                let room = ((gap.w - token_pad(t)) / t.cw()).floor().max(1.0) as usize;
+                let lines: Vec<String> = lines.iter().flat_map(|l| wrap(l, room)).collect();
                 let chars = lines.iter().map(|l| l.chars().count()).max().unwrap_or(1);
                 let wd = (t.width(chars) + token_pad(t)).min(gap.w);
                 let h = lines.len() as f64 * t.line_h() + 0.35 * t.f;
