@@ -62,8 +62,9 @@ fn nothing_overlaps_through_random_runs_of_the_largest_cluster() {
     }
 }
 
-#[test]
-fn every_lesson_step_is_at_least_20_px_on_a_1280_by_720_projector() {
+/// Calls `each` with every step (1-based) of every built-in lesson, in the frame presenter mode
+/// gives its cluster at 1280×720.
+fn every_lesson_step(mut each: impl FnMut(&str, usize, &World, Frame)) {
     for (id, ..) in crate::sim::lessons::catalog() {
         let l = crate::sim::lessons::build(id).unwrap();
         let mut w = World::new(l.config.clone(), l.seed).unwrap();
@@ -73,10 +74,17 @@ fn every_lesson_step_is_at_least_20_px_on_a_1280_by_720_projector() {
         let frame = if w.log().is_some() { Frame { h: 345.0, ..FRAMES[0] } } else { FRAMES[0] };
         for (i, c) in l.commands.iter().enumerate() {
             let _ = w.apply(c.clone());
-            let s = check(&w, frame, &format!("{id} step {}", i + 1));
-            assert!(s.t.f >= 20.0, "{id} step {}: {} px", i + 1, s.t.f);
+            each(id, i + 1, &w, frame);
         }
     }
+}
+
+#[test]
+fn every_lesson_step_is_at_least_20_px_on_a_1280_by_720_projector() {
+    every_lesson_step(|id, step, w, frame| {
+        let s = check(w, frame, &format!("{id} step {step}"));
+        assert!(s.t.f >= 20.0, "{id} step {step}: {} px", s.t.f);
+    });
 }
 
 #[test]
@@ -113,27 +121,20 @@ fn a_crowded_gap_keeps_the_newest_messages_in_view() {
     // Lesson 14 says ""X2" goes to s4" while its gap is full of older Accepts: the new one
     // must be a token on the canvas, not hidden in the "+N more" chip.
     let mut overflowed = 0;
-    for (id, ..) in crate::sim::lessons::catalog() {
-        let l = crate::sim::lessons::build(id).unwrap();
-        let mut w = World::new(l.config.clone(), l.seed).unwrap();
-        let frame = if w.log().is_some() { Frame { h: 345.0, ..FRAMES[0] } } else { FRAMES[0] };
-        for (i, c) in l.commands.iter().enumerate() {
-            let _ = w.apply(c.clone());
-            let s = Scene::build(&w, frame);
-            for o in &s.overflow {
-                overflowed += 1;
-                let shown: Vec<u32> = s.tokens.iter().filter(|t| t.gap == o.gap).flat_map(|t| t.ids.clone()).collect();
-                let newest = shown.iter().chain(&o.ids).copied().max();
-                assert!(
-                    newest.is_some_and(|m| shown.contains(&m)),
-                    "{id} step {}: the newest message in gap {} is hidden in \"+{} more\"",
-                    i + 1,
-                    o.gap,
-                    o.ids.len()
-                );
-            }
+    every_lesson_step(|id, step, w, frame| {
+        let s = Scene::build(w, frame);
+        for o in &s.overflow {
+            overflowed += 1;
+            let shown: Vec<u32> = s.tokens.iter().filter(|t| t.gap == o.gap).flat_map(|t| t.ids.clone()).collect();
+            let newest = shown.iter().chain(&o.ids).copied().max();
+            assert!(
+                newest.is_some_and(|m| shown.contains(&m)),
+                "{id} step {step}: the newest message in gap {} is hidden in \"+{} more\"",
+                o.gap,
+                o.ids.len()
+            );
         }
-    }
+    });
     assert!(overflowed > 0, "some lesson step crowds a gap, so the rule is exercised");
 }
 
