@@ -127,7 +127,11 @@ test('a Multi-Paxos your-turn goal is checked: the student steps until L2 applie
   await text(page.getByTestId('lesson-progress'), /^beat 5 of/);
   await text(page.getByTestId('your-turn'), /Goal: make L2 apply s1–s2/);
   await attr(applied(page, 'L2'), 'data-applied', '1');
-  // The student steps on their own: the run leaves the script, and the goal is checked.
+  // The student takes over: delivering A3's Accept by hand leaves the script (Step alone would
+  // walk on along the lesson's own steps), and from then on the goal is checked.
+  await page.locator('[data-testid^=msg-].in-flight', { hasText: 'Accept s2' }).first().click();
+  await page.getByTestId('deliver').click();
+  await text(page.getByTestId('lesson-progress'), /your turn/);
   for (let i = 0; i < 40; i++) {
     if ((await page.getByTestId('goal-status').count()) && (await page.getByTestId('goal-status').getAttribute('data-reached')) === 'true') break;
     const before = await page.getByTestId('counter').textContent();
