@@ -212,7 +212,7 @@ test('presenter spotlight dims everything else and puts actions in the strip, no
   await context.close();
 });
 
-test('presenter spotlight on a token of several copies: each receiver has its own buttons, so lesson 5\'s exercise can be done', async () => {
+test('presenter spotlight on a token of several copies: each receiver has its own buttons, so lesson 5\'s exercise can be done, and the clicker goes back into the lesson', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=9&p=1`);
   await text(page.getByTestId('your-turn'), /Deliver Prepare 2\.1 to A2 first/);
   await page.waitForTimeout(1000); // the opening layout settles before the click
@@ -225,6 +225,18 @@ test('presenter spotlight on a token of several copies: each receiver has its ow
   await page.locator('[data-testid^=msg-].in-flight', { hasText: 'Accept 1.2' }).first().click();
   await page.getByTestId('spot-copy-A2').getByText('Deliver to A2').click();
   await attr(page.getByTestId('goal-status'), 'data-reached', 'true');
+  // With the goal reached, the clicker's next press goes back into the lesson, to its next beat.
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('lesson-progress'), /^beat 10 of 16$/);
+  await count(page.getByTestId('goal-status'), 0);
+  // A "what if?" there (A3 crashes), undone with the clicker, rejoins the lesson.
+  await page.getByTestId('node-A3').click();
+  await page.getByTestId('spot-actions').getByText('Crash A3').click();
+  await text(page.getByTestId('lesson-progress'), /off script/);
+  await page.keyboard.press('PageUp');
+  await text(page.getByTestId('lesson-progress'), /^beat 10 of 16$/);
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('lesson-progress'), /^beat 11 of 16/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -3,7 +3,7 @@
 // carries the mode and reloads the same log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, browser, open, shot, until, text, attr } from './harness.mjs';
+import { serve, browser, open, shot, until, text, attr, count } from './harness.mjs';
 
 let srv, b;
 before(async () => { srv = await serve(); b = await browser(); });
@@ -26,6 +26,16 @@ async function sendNext(page) {
   await page.getByTestId('node-C1').click();
   await page.getByTestId('request').click();
 }
+
+test('a Redirect on the wire is drawn like any message (it once stopped the app)', async () => {
+  const run = 'L35~q-C1-X1~q-C2-Y1' + '~t'.repeat(25) + '~q-C1-X2~q-C2-Y2~t~t~t';
+  const { page, errors, context } = await open(b, `${srv.url}#s=7&n=2.2.3.1&md=multi&run=${run}`);
+  await text(page.getByTestId('counter'), /^step 33 \/ 33/);
+  await text(page.locator('.token.kind-redirect'), /Redirect "X2" → P1/);
+  await count(page.getByTestId('panic'), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
 
 test('multi mode: commands fill the log grid and the chosen prefix grows', async () => {
   const { page, errors, context } = await open(b, srv.url);

@@ -141,8 +141,10 @@ pub fn token_lines(msg: &Msg) -> Vec<String> {
     }
 }
 
-/// Colour of a message kind (Okabe–Ito), by `Msg::kind_index`.
-pub const MSG_COLOURS: [&str; 9] = [
+/// Colour of a message kind (Okabe–Ito), one per kind in `Kind::ALL`'s order. The length is tied
+/// to it, so a new kind cannot be drawn without a colour (a Redirect once indexed past the end
+/// and stopped the app).
+pub const MSG_COLOURS: [&str; crate::paxos::Kind::ALL.len()] = [
     "#000000", // request
     "#0072B2", // prepare
     "#56B4E9", // promise
@@ -152,6 +154,7 @@ pub const MSG_COLOURS: [&str; 9] = [
     "#009E73", // commit
     "#009E73", // reply
     "#009E73", // announce
+    "#555555", // redirect
 ];
 
 /// Tints that tell ballots apart; a ballot's tint depends on its round and proposer.

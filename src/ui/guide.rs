@@ -6,7 +6,7 @@ use crate::sim::lessons::{Beat, Lesson, Progress, Turn};
 use crate::ui::session::Session;
 
 /// Are the session's cluster settings and seed the lesson's?
-fn same_cluster(s: &Session, l: &Lesson) -> bool {
+pub fn same_cluster(s: &Session, l: &Lesson) -> bool {
     s.timeline().config() == &l.config && s.timeline().seed() == l.seed
 }
 

@@ -4,7 +4,7 @@
 use super::App;
 use super::{alert, news};
 use crate::sim::lessons::{self, Lesson};
-use crate::ui::guide::{future_is_script, place};
+use crate::ui::guide::{future_is_script, goal_progress, place, same_cluster};
 use crate::ui::msg::{Guide, Msg};
 use crate::ui::predict::question;
 use crate::ui::prefs;
@@ -134,6 +134,15 @@ impl App {
         let Some(l) = self.lesson.clone() else {
             return;
         };
+        // A your-turn goal reached: the clicker's next press goes back into the lesson and on
+        // to its next beat (a lecturer may have no mouse for "Resume the lesson").
+        if l.challenge.is_none() && goal_progress(&self.session, &l).is_some_and(|p| p.reached) {
+            self.resume();
+            if !place(&self.session, &l).off {
+                self.next_beat(ctx);
+            }
+            return;
+        }
         if place(&self.session, &l).off || l.challenge.is_some() {
             self.step(ctx);
             return;
@@ -221,9 +230,15 @@ impl App {
         let Some(l) = self.lesson.clone() else {
             return;
         };
-        // Off the script, and in a challenge (which has no beats), back is one step.
+        // Off the script, and in a challenge (which has no beats), back is one step. Back at a
+        // step the run still shares with the script, the lesson takes over again (with its
+        // future), so a "what if?" undone with the clicker rejoins the lesson.
         if place(&self.session, &l).off || l.challenge.is_some() {
             self.session.back();
+            let shared = same_cluster(&self.session, &l) && self.session.cursor() <= place(&self.session, &l).on_script;
+            if shared && l.challenge.is_none() {
+                self.reopen(self.session.cursor());
+            }
             return;
         }
         // At the start of a lesson, PageUp goes back to the end of the one before, so a
