@@ -199,14 +199,14 @@ test('a shared counterexample opens as one: the link says so, and the bar and st
   await context.close();
   // A student opens it: the notice says what it is and what it breaks.
   const student = await open(b, `${srv.url}${hash}`);
-  await waitText(student.page.getByTestId('notice'), /^The explorer's counterexample, opened from a link \(17 steps\)\. What it breaks: /);
+  await waitText(student.page.getByTestId('notice'), /^The explorer's counterexample, opened from a link: 17 steps, with “Proposers ignore values reported in promises and always propose their own \(breaks P2c\)” switched off\. Step 15, a rule breaks: .+ Step 17, the harm: /);
   assert.deepEqual(student.errors, []);
   await student.context.close();
   // A lecturer opens it in presenter mode at step 0: the bar names it, the strip says what it breaks.
   const at0 = hash.replace(/&at=\d+/, '') + '&at=0&p=1';
   const lecturer = await open(b, `${srv.url}${at0}`);
   await waitText(lecturer.page.getByTestId('presenter-title'), /^Counterexample · 17 steps$/);
-  await waitText(lecturer.page.getByTestId('strip-narration'), /^The explorer's counterexample, opened from a link \(17 steps\)\. What it breaks: /);
+  await waitText(lecturer.page.getByTestId('strip-narration'), /^The explorer's counterexample, opened from a link: 17 steps, with “Proposers ignore values reported in promises and always propose their own \(breaks P2c\)” switched off\. Step 15, a rule breaks: .+ Step 17, the harm: /);
   await lecturer.page.keyboard.press('PageDown');
   await waitText(lecturer.page.getByTestId('strip-step'), 'step 1 / 17');
   await waitText(lecturer.page.getByTestId('presenter-title'), /^Counterexample · 17 steps$/);

@@ -193,13 +193,32 @@ impl App {
     }
 }
 
-/// What a counterexample opened from a link is: its length and what breaks at its end (the
-/// verdict's bounds stayed with the search that found it).
+/// What a counterexample opened from a link is: its length, the rules switched off, and the
+/// steps where a rule breaks and where harm follows (the verdict's bounds stayed with the search
+/// that found it).
 pub(super) fn shared_intro(t: &crate::sim::Timeline, steps: usize) -> String {
-    let broken = t.world_at(steps).oracle().violations().first().map(|(_, why)| why.clone());
-    let what = format!("The explorer's counterexample, opened from a link ({steps} steps).");
-    match broken {
-        Some(why) => format!("{what} What it breaks: {why}"),
-        None => what,
+    let off: Vec<String> = t
+        .config()
+        .mutations
+        .iter()
+        .map(|m| format!("\u{201c}{}\u{201d}", m.describe().trim_end_matches('.')))
+        .collect();
+    let mut words = format!("The explorer's counterexample, opened from a link: {steps} steps");
+    if !off.is_empty() {
+        words.push_str(&format!(", with {} switched off", off.join(" and ")));
     }
+    words.push('.');
+    // The first broken rule and the first harm, each with its step.
+    let mut seen = (false, false);
+    for (i, step) in t.steps().iter().take(steps).enumerate() {
+        for e in &step.events {
+            let crate::sim::Event::Violated { invariant, detail } = e else { continue };
+            let (flag, what) =
+                if invariant.is_harm() { (&mut seen.1, "the harm") } else { (&mut seen.0, "a rule breaks") };
+            if !std::mem::replace(flag, true) {
+                words.push_str(&format!(" Step {}, {what}: {detail}", i + 1));
+            }
+        }
+    }
+    words
 }

@@ -25,7 +25,7 @@ pub fn view(send: &Callback<Msg>) -> Html {
     html! {
         <div class="overlay" data-testid="help-overlay" role="dialog" aria-modal="true" tabindex="-1" aria-label="Keyboard shortcuts"
              onclick={on(send, || Msg::Show(Show::Help))}>
-            <div class="overlay-card" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+            <div class="overlay-card help" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <h2>{"Keyboard shortcuts"}</h2>
                 <table class="shortcuts">{ for rows }</table>
                 <h3>{"Key"}</h3>

@@ -54,9 +54,12 @@ pub fn view(s: &Session, sc: &Scene, menu: Option<Menu>, show_time: bool, send: 
     // Otherwise it opens on whichever side of the anchor has room.
     let side = chosen.unwrap_or(if anchor.x > sc.frame.w * 0.6 { "open-left" } else { "open-right" });
     let vert = if anchor.y > sc.frame.h * 0.55 { "open-up" } else { "open-down" };
+    // Opening down, a menu starts 30 px above its anchor (`.menu.open-down`): near the canvas's
+    // top it would slide under the bar above, hiding its title.
+    let top = if vert == "open-down" { anchor.y.max(30.0) } else { anchor.y };
     html! {
         <div class={classes!("menu", side, vert)} data-testid="menu" role="dialog" aria-label="Actions"
-             style={format!("left: {}px; top: {}px", px(anchor.x), px(anchor.y))}
+             style={format!("left: {}px; top: {}px", px(anchor.x), px(top))}
              onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
             { body }
         </div>
