@@ -241,6 +241,24 @@ test('presenter spotlight on a token of several copies: each receiver has its ow
   await context.close();
 });
 
+test('presenter mode: the help is in projector type, and PageDown closes it', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&p=1`);
+  await page.getByTestId('presenter-bar').waitFor();
+  await page.keyboard.press('?');
+  await page.getByTestId('help-overlay').waitFor();
+  const smallest = await page.getByTestId('help-overlay').evaluate((d) => Math.min(...[...d.querySelectorAll('*')]
+    .filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()) && e.getClientRects().length)
+    .map((e) => parseFloat(getComputedStyle(e).fontSize))));
+  assert.ok(smallest >= 20, `the help's smallest text is ${smallest} px in presenter mode`);
+  await text(page.getByTestId('lesson-progress'), 'beat 0 of 14');
+  await page.keyboard.press('PageDown');
+  await count(page.getByTestId('help-overlay'), 0);
+  await page.waitForTimeout(500); // had the press also played the first beat, it would show by now
+  await text(page.getByTestId('lesson-progress'), 'beat 0 of 14');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the top bar never runs off a 1280 px screen, even with the unsafe-rules badge', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&mu=ignore_reported_values`);
   await page.getByTestId('unsafe-badge').waitFor();

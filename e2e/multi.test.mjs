@@ -37,6 +37,19 @@ test('a Redirect on the wire is drawn like any message (it once stopped the app)
   await context.close();
 });
 
+test('a node menu stays inside the canvas, under the top bar, even above a short cluster', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#s=42&n=2.2.3.1&md=multi`);
+  await page.getByTestId('node-C2').click();
+  await page.getByTestId('menu').waitFor();
+  await until(async () => {
+    const menu = await page.getByTestId('menu').boundingBox();
+    const canvas = await page.locator('.canvas').boundingBox();
+    return menu && canvas && menu.y >= canvas.y - 1;
+  }, (ok) => ok, 'the menu inside the canvas');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('multi mode: commands fill the log grid and the chosen prefix grows', async () => {
   const { page, errors, context } = await open(b, srv.url);
   await page.locator('[data-testid=config] summary').click();

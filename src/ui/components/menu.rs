@@ -55,11 +55,15 @@ pub fn view(s: &Session, sc: &Scene, menu: Option<Menu>, show_time: bool, send: 
     let side = chosen.unwrap_or(if anchor.x > sc.frame.w * 0.6 { "open-left" } else { "open-right" });
     let vert = if anchor.y > sc.frame.h * 0.55 { "open-up" } else { "open-down" };
     // Opening down, a menu starts 30 px above its anchor (`.menu.open-down`): near the canvas's
-    // top it would slide under the bar above, hiding its title.
-    let top = if vert == "open-down" { anchor.y.max(30.0) } else { anchor.y };
+    // top it would slide under the bar above, hiding its title. Either way it keeps inside the
+    // canvas, and scrolls if it is taller than the room it has.
+    let (top, room) = match vert {
+        "open-down" => (anchor.y.max(30.0), sc.frame.h - anchor.y.max(30.0) + 30.0),
+        _ => (anchor.y, anchor.y + 30.0),
+    };
     html! {
         <div class={classes!("menu", side, vert)} data-testid="menu" role="dialog" aria-label="Actions"
-             style={format!("left: {}px; top: {}px", px(anchor.x), px(top))}
+             style={format!("left: {}px; top: {}px; max-height: {}px; overflow-y: auto", px(anchor.x), px(top), px(room - 4.0))}
              onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
             { body }
         </div>
