@@ -115,12 +115,18 @@ test('a share URL round-trips to the identical state', async () => {
 
 test('a damaged share URL is refused with a message', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#s=1&n=2.2.3.1&run=t~zz9`);
-  await text(page.getByTestId('notice'), /could not be opened .*step 2.*nothing was changed/);
+  // A freshly opened page has nothing to keep: it says what it shows instead.
+  await text(page.getByTestId('notice'), /could not be opened .*step 2.*the app opens in free play instead/);
   await step(page, /step 0 \/ 0/);
   const { page: p2, context: c2 } = await open(b, `${srv.url}#n=2.2.40.1`);
   await text(p2.getByTestId('notice'), /acceptors must be between 1 and 9/);
+  // A lesson link with a beat too many still opens in the presenter mode it asks for.
+  const { page: p3, context: c3 } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=99&p=1`);
+  await text(p3.getByTestId('notice'), /has 16 beats, not 99\); the app opens in free play instead/);
+  await p3.getByTestId('presenter-bar').waitFor();
   assert.deepEqual(errors, []);
   await c2.close();
+  await c3.close();
   await context.close();
 });
 

@@ -37,7 +37,7 @@ fn out_of_range_config_is_refused() {
     let j = good_json().replacen("\"loss\": 0", "\"loss\": 300", 1);
     let e = parse_err(&j);
     assert!(e.contains("does not match"), "a u8 field out of its type's range: {e}");
-    assert!(e.contains("found 300 where a whole number from 0 to 255 was expected (line"), "in plain words: {e}");
+    assert!(e.contains("the field \"loss\": 300 is out of range (line"), "in plain words: {e}");
 }
 
 #[test]
@@ -64,12 +64,15 @@ fn tampered_events_name_the_first_differing_step() {
     let mut v: serde_json::Value = serde_json::from_str(&good_json()).unwrap();
     v["steps"][4]["events"] = serde_json::json!([]);
     let e = TraceFile::parse(&v.to_string()).unwrap().replay().unwrap_err();
-    assert!(e.starts_with("Step 5 differs: event 1 was expected to be nothing but replay gave {"), "{e}");
+    assert!(e.starts_with("Step 5 differs from its replay (was the file edited?): event 1 was expected to be nothing but replay gave {"), "{e}");
     // A changed field is named with both versions, as the file has them.
     let mut v: serde_json::Value = serde_json::from_str(&good_json()).unwrap();
     v["steps"][1]["events"][0]["due"] = serde_json::json!(999);
     let e = TraceFile::parse(&serde_json::to_string_pretty(&v).unwrap()).unwrap().replay().unwrap_err();
-    assert!(e.starts_with("Step 2 differs: event 1") && e.contains("\"due\":999"), "{e}");
+    assert!(
+        e.starts_with("Step 2 differs from its replay (was the file edited?): event 1") && e.contains("\"due\":999"),
+        "{e}"
+    );
     // Pretty and compact files replay alike.
     let compact: serde_json::Value = serde_json::from_str(&good_json()).unwrap();
     assert!(TraceFile::parse(&compact.to_string()).unwrap().replay().is_ok());

@@ -11,7 +11,7 @@ use super::lessons::{Goal, Lesson, Progress};
 use super::link::Link;
 use super::timeline::Timeline;
 use super::trace::{canonical, Head, Trace, TraceFile};
-use crate::sim::json_error::plain;
+use crate::sim::json_error::{plain, plain_in};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -217,8 +217,8 @@ fn read(file: &str, text: &str) -> Result<Row, String> {
         Some(Some(v)) => return Err(format!("it is version {v}; this Paxoscope reads version {VERSION}")),
         _ => return Err("it has no version number".into()),
     }
-    let f: FileIn =
-        serde_json::from_str(text).map_err(|e| format!("it does not match the attempt format: {}", plain(&e)))?;
+    let f: FileIn = serde_json::from_str(text)
+        .map_err(|e| format!("it does not match the attempt format: {}", plain_in(&e, text)))?;
     let body: BodyIn = serde_json::from_str(f.attempt.get())
         .map_err(|e| format!("it does not match the attempt format: {}", plain(&e)))?;
     let mut problems = Vec::new();

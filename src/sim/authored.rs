@@ -15,7 +15,7 @@ use super::pack;
 use super::trace::Head;
 use super::world::World;
 use crate::paxos::NodeId;
-use crate::sim::json_error::plain;
+use crate::sim::json_error::{plain, plain_in};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -278,7 +278,7 @@ impl Authored {
             _ => return Err("the lesson file has no version number".into()),
         }
         let f: FileIn = serde_json::from_str(text)
-            .map_err(|e| format!("the file does not match the lesson format: {}", plain(&e)))?;
+            .map_err(|e| format!("the file does not match the lesson format: {}", plain_in(&e, text)))?;
         let a = Authored {
             title: f.title,
             intro: f.intro,

@@ -19,6 +19,31 @@ pub fn plain(e: &serde_json::Error) -> String {
     }
 }
 
+/// As `plain`, naming the field whose value is wrong when serde does not (it reports a wrong
+/// type or value by its place only): the last key written before that place in `text`.
+pub fn plain_in(e: &serde_json::Error, text: &str) -> String {
+    let words = plain(e);
+    if e.classify() != serde_json::error::Category::Data || words.contains("field") {
+        return words;
+    }
+    match key_before(text, e.line(), e.column()) {
+        Some(key) => format!("the field \"{key}\": {words}"),
+        None => words,
+    }
+}
+
+/// The last `"key":` in `text` before line `line`, column `column` (both 1-based, as serde counts).
+fn key_before(text: &str, line: usize, column: usize) -> Option<String> {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let rest = text.get(start..)?;
+    let end = start + rest.char_indices().nth(column).map_or(rest.len(), |(i, _)| i);
+    let before = text.get(..end)?;
+    let colon = before.rfind(':')?;
+    let key = before[..colon].trim_end().strip_suffix('"')?;
+    let open = key.rfind('"')?;
+    Some(key[open + 1..].to_string())
+}
+
 /// serde's sentence shapes, turned round so the field or value comes first.
 fn reword(s: &str) -> String {
     if let Some(rest) = s.strip_prefix("missing field ") {
@@ -31,7 +56,15 @@ fn reword(s: &str) -> String {
         };
     }
     if let Some(rest) = s.strip_prefix("unknown variant ") {
-        return format!("{rest} is not one of the known kinds").replacen(", expected", "; expected", 1);
+        return match rest.split_once(", expected ") {
+            Some((name, known)) => format!("{name} is not a name it knows (expected {known})"),
+            None => format!("{rest} is not a name it knows"),
+        };
+    }
+    // A number too large for its field: the field's own range is checked after reading, so
+    // serde's type range (0 to 255) would only mislead.
+    if let Some((n, _)) = s.strip_prefix("invalid value: integer ").and_then(|r| r.split_once(", expected ")) {
+        return format!("{} is out of range", n.trim_matches('"'));
     }
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some((found, wanted)) = s.strip_prefix(prefix).and_then(|r| r.split_once(", expected ")) {
@@ -60,9 +93,9 @@ fn bare(found: &str) -> String {
 /// Rust's number types as the range a person would write in the file.
 fn types_in_words(s: &str) -> String {
     let words = [
-        ("u8", "a whole number from 0 to 255"),
-        ("u16", "a whole number from 0 to 65535"),
-        ("u32", "a whole number from 0 to 4294967295"),
+        ("u8", "a whole number"),
+        ("u16", "a whole number"),
+        ("u32", "a whole number"),
         ("u64", "a whole number of 0 or more"),
         ("usize", "a whole number of 0 or more"),
         ("i64", "a whole number"),
@@ -96,13 +129,10 @@ mod tests {
     fn damage_is_named_in_plain_words_with_its_place() {
         assert_eq!(err(""), "the file is empty");
         assert_eq!(err("{\"loss\": 1}"), "the field \"events\" is missing (line 1, column 11)");
-        assert_eq!(
-            err("{\"loss\": 300, \"events\": []}"),
-            "found 300 where a whole number from 0 to 255 was expected (line 1, column 12)"
-        );
+        assert_eq!(err("{\"loss\": 300, \"events\": []}"), "300 is out of range (line 1, column 12)");
         assert_eq!(
             err("{\"loss\": \"three\", \"events\": []}"),
-            "found \"three\" where a whole number from 0 to 255 was expected (line 1, column 16)"
+            "found \"three\" where a whole number was expected (line 1, column 16)"
         );
         assert_eq!(
             err("{\"lost\": 1}"),
@@ -115,5 +145,31 @@ mod tests {
         );
         assert_eq!(err("{\"loss\": 1"), "the text ends in the middle of an object (line 1, column 10)");
         assert!(!err("{\"loss\": true, \"events\": []}").contains('`'), "no backticks are left");
+    }
+
+    #[test]
+    fn a_wrong_value_is_named_by_its_field() {
+        let text = "{\n  \"events\": [],\n  \"loss\": \"three\"\n}";
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)] // Only the errors are read.
+        struct Shape {
+            loss: u8,
+            events: Vec<u32>,
+        }
+        let e = serde_json::from_str::<Shape>(text).unwrap_err();
+        assert_eq!(
+            super::plain_in(&e, text),
+            "the field \"loss\": found \"three\" where a whole number was expected (line 3, column 17)"
+        );
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(rename_all = "snake_case")]
+        enum Rule {
+            SkipRecovery,
+        }
+        let e = serde_json::from_str::<Vec<Rule>>("[\"skip_recovry\"]").unwrap_err();
+        assert_eq!(
+            super::plain(&e),
+            "\"skip_recovry\" is not a name it knows (expected \"skip_recovery\") (line 1, column 15)"
+        );
     }
 }

@@ -6,7 +6,7 @@ use super::command::Event;
 use super::command::Step;
 use super::config::Config;
 use super::timeline::Timeline;
-use crate::sim::json_error::plain;
+use crate::sim::json_error::{plain, plain_in};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -241,8 +241,8 @@ impl TraceFile {
             }
             _ => return Err("The trace has no version number.".into()),
         }
-        let trace: TraceFile =
-            serde_json::from_str(text).map_err(|e| format!("The trace does not match the format: {}.", plain(&e)))?;
+        let trace: TraceFile = serde_json::from_str(text)
+            .map_err(|e| format!("The trace does not match the format: {}.", plain_in(&e, text)))?;
         trace.config.validate().map_err(|e| format!("The trace's config is out of range: {e}."))?;
         if trace.steps.len() > MAX_STEPS {
             return Err(format!("The trace has {} steps; the limit is {MAX_STEPS}.", trace.steps.len()));
@@ -276,7 +276,11 @@ impl TraceFile {
                 .map_err(|e| format!("Step {}: its events are not a list: {}", i + 1, plain(&e)))?;
             let want: Vec<String> = want.iter().map(|r| canon(r.get())).collect::<Result<_, _>>()?;
             if got != want {
-                return Err(format!("Step {} differs: {}", i + 1, first_difference(&want, &got)));
+                return Err(format!(
+                    "Step {} differs from its replay (was the file edited?): {}",
+                    i + 1,
+                    first_difference(&want, &got)
+                ));
             }
         }
         Ok(t)

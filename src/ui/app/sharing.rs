@@ -152,15 +152,24 @@ impl App {
         if hash.is_empty() {
             return;
         }
-        let opened = Link::parse(hash).and_then(|link| self.open_link(&link).map(|()| (link.presenter, link.embed)));
-        match opened {
-            Ok((presenter, embed)) => {
-                self.presenter = presenter;
-                // Once embedded, always: the embedding page may load links without the flag.
-                self.embed |= embed;
-                self.spotlight = None;
-            }
-            Err(e) => self.notice = alert(format!("This link could not be opened ({e}); nothing was changed.")),
+        // A page opened on a bad link has nothing to keep: it says what it shows instead.
+        let fresh = self.session.is_empty() && self.lesson.is_none();
+        let unchanged = if fresh { "the app opens in free play instead" } else { "nothing was changed" };
+        let link = match Link::parse(hash) {
+            Ok(link) => link,
+            Err(e) => return self.notice = alert(format!("This link could not be opened ({e}); {unchanged}.")),
+        };
+        let opened = self.open_link(&link);
+        // Presenter mode and embedding are how the link is shown: a fresh page keeps them even
+        // when what the link names cannot be opened.
+        if opened.is_ok() || fresh {
+            self.presenter = link.presenter;
+            // Once embedded, always: the embedding page may load links without the flag.
+            self.embed |= link.embed;
+            self.spotlight = None;
+        }
+        if let Err(e) = opened {
+            self.notice = alert(format!("This link could not be opened ({e}); {unchanged}."));
         }
     }
 
