@@ -65,7 +65,7 @@ pub fn active_turn<'a>(s: &Session, l: &'a Lesson) -> Option<(&'a Turn, usize)> 
     }
     // Where the run became the student's: the first step done by hand (even the script's own
     // step), or where it parted from the script.
-    let left = s.hand_from.map_or(p.on_script, |h| h.min(p.on_script));
+    let left = s.hand_from().map_or(p.on_script, |h| h.min(p.on_script));
     let at = l.beats.iter().filter(|b| b.turn.is_some()).map(|b| b.end).filter(|e| *e <= left).max()?;
     // A run that followed the lesson past the next beat before leaving it is a "what if?", not
     // an attempt at the earlier turn, and must not be graded as one.

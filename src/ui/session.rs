@@ -46,9 +46,8 @@ pub struct Session {
     timeline: Timeline,
     narrations: Vec<Narration>,
     before: World,
-    /// The earliest step at which a command was applied by hand rather than replayed from a
-    /// recording (a lesson's script, a link): where the run became the student's own.
-    pub hand_from: Option<usize>,
+    /// The earliest step at which a command was applied by hand (see `hand_from`).
+    hand_from: Option<usize>,
     /// Auto-play is running.
     pub playing: bool,
     /// Index into [`SPEEDS`].
@@ -89,6 +88,12 @@ impl Session {
         }
         s.seek(0);
         Ok(s)
+    }
+
+    /// The earliest step at which a command was applied by hand rather than replayed from a
+    /// recording (a lesson's script, a link): where the run became the student's own.
+    pub fn hand_from(&self) -> Option<usize> {
+        self.hand_from
     }
 
     /// The timeline.

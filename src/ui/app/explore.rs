@@ -100,9 +100,8 @@ impl App {
         (current && !self.explorer_open && self.lesson.is_none()).then(|| explorer::card(run, send))
     }
 
-    /// The explorer's counterexample, when the run on screen is on it: its commands so far, in
-    /// the explorer's cluster and seed, outside a lesson.
-    /// (found here, or opened from a link marked `cx=1`).
+    /// The explorer's counterexample (found here, or opened from a link marked `cx=1`), when the
+    /// run on screen is on it: its commands so far, in its cluster and seed, outside a lesson.
     pub(super) fn on_counterexample(&self) -> Option<&[Command]> {
         let found = self.explore.as_ref().and_then(|run| match &run.verdict {
             Some(Verdict::Violation { commands, .. }) => Some((run.ex.config(), run.ex.seed(), commands)),

@@ -212,8 +212,7 @@ impl App {
             .shared_cx
             .as_ref()
             .filter(|_| !link.presenter)
-            .map(|(_, _, c)| news(super::explore::shared_intro(self.session.timeline(), c.len())))
-            .and_then(|n| n);
+            .and_then(|(_, _, c)| news(super::explore::shared_intro(self.session.timeline(), c.len())));
         Ok(())
     }
 }

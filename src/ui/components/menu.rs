@@ -63,7 +63,9 @@ pub fn view(s: &Session, sc: &Scene, menu: Option<Menu>, show_time: bool, send: 
     };
     html! {
         <div class={classes!("menu", side, vert)} data-testid="menu" role="dialog" aria-label="Actions"
-             style={format!("left: {}px; top: {}px; max-height: {}px; overflow-y: auto", px(anchor.x), px(top), px(room - 4.0))}
+             // Positioned inline, as the picture is: its height depends on the canvas's, so in
+             // the page's flow (a page without its stylesheet) it would size the canvas in turn.
+             style={format!("position: absolute; left: {}px; top: {}px; max-height: {}px; overflow-y: auto", px(anchor.x), px(top), px(room - 4.0))}
              onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
             { body }
         </div>

@@ -86,16 +86,10 @@ struct Group {
     overdue: bool,
 }
 
-/// The copies that travel as one token with message `id` (itself first), as `groups` makes
-/// them: one token on the canvas can stand for several messages, each with its own receiver.
+/// The messages that travel as one token with message `id` (grouped as the canvas draws them):
+/// one token can stand for several messages, each with its own receiver.
 pub fn copies_of(w: &World, id: MsgId) -> Vec<MsgId> {
-    let Some(m) = w.message(id) else { return vec![] };
-    let gap = gap_of(m.from, m.to);
-    let same = w
-        .in_flight()
-        .iter()
-        .filter(|o| o.id != id && o.from == m.from && o.msg == m.msg && gap_of(o.from, o.to) == gap);
-    std::iter::once(id).chain(same.map(|o| o.id)).collect()
+    groups(w).into_iter().find(|g| g.ids.contains(&id)).map_or_else(Vec::new, |g| g.ids)
 }
 
 fn groups(w: &World) -> Vec<Group> {
