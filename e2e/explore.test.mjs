@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, browser, open, shot, until, text as waitText, attr, count, step as waitStep } from './harness.mjs';
+import { serve, browser, open, shot, until, text as waitText, attr, count, step as waitStep, smallestText } from './harness.mjs';
 
 let srv, b;
 before(async () => { srv = await serve(); b = await browser(); });
@@ -248,9 +248,7 @@ test('presenter mode: E opens the explorer in large type, the bar names its coun
   // Rules are named in words, as in the settings, not by their trace names.
   await waitText(page.getByTestId('explore-config'), /rules switched off: Proposers ignore values reported in promises/);
   // Every line of it is at least 20 px, the projector's floor.
-  const smallest = await page.getByTestId('explorer').evaluate((d) => Math.min(...[...d.querySelectorAll('*')]
-    .filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()) && e.getClientRects().length)
-    .map((e) => parseFloat(getComputedStyle(e).fontSize))));
+  const smallest = await smallestText(page.getByTestId('explorer'));
   assert.ok(smallest >= 20, `the explorer's smallest text is ${smallest} px in presenter mode`);
   // The clicker's "next" runs the search (it must not step the run hidden behind the dialog).
   await page.keyboard.press('PageDown');

@@ -75,3 +75,8 @@ export const attr = (loc, name, want) => until(() => loc.getAttribute(name), mat
 export const count = (loc, n) => until(() => loc.count(), (c) => c === n, `${n} elements`);
 /** Waits until the step counter shows `re`. */
 export const step = (page, re) => text(page.getByTestId('counter'), re);
+
+/** The smallest font size, in px, of any visible text inside a locator's element. */
+export const smallestText = (loc) => loc.evaluate((d) => Math.min(...[...d.querySelectorAll('*')]
+  .filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()) && e.getClientRects().length)
+  .map((e) => parseFloat(getComputedStyle(e).fontSize))));

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, browser, open, shot, until, text, attr, count, step } from './harness.mjs';
+import { serve, browser, open, shot, until, text, attr, count, step, smallestText } from './harness.mjs';
 
 const axePath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', 'axe-core', 'axe.min.js');
 let srv, b;
@@ -246,9 +246,7 @@ test('presenter mode: the help is in projector type, and PageDown closes it', as
   await page.getByTestId('presenter-bar').waitFor();
   await page.keyboard.press('?');
   await page.getByTestId('help-overlay').waitFor();
-  const smallest = await page.getByTestId('help-overlay').evaluate((d) => Math.min(...[...d.querySelectorAll('*')]
-    .filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()) && e.getClientRects().length)
-    .map((e) => parseFloat(getComputedStyle(e).fontSize))));
+  const smallest = await smallestText(page.getByTestId('help-overlay'));
   assert.ok(smallest >= 20, `the help's smallest text is ${smallest} px in presenter mode`);
   await text(page.getByTestId('lesson-progress'), 'beat 0 of 14');
   await page.keyboard.press('PageDown');
