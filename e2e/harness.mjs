@@ -32,9 +32,12 @@ export async function browser() {
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-/** Opens the app and waits until the cluster is drawn. */
-export async function open(b, url, { width = 1280, height = 720, reducedMotion = 'no-preference', touch = false } = {}) {
-  const context = await b.newContext({ viewport: { width, height }, reducedMotion, hasTouch: touch, isMobile: touch });
+/**
+ * Opens the app and waits until the cluster is drawn. `serviceWorkers: 'block'` keeps the app's
+ * offline worker out, so that `page.route` sees every request (the worker answers from its cache).
+ */
+export async function open(b, url, { width = 1280, height = 720, reducedMotion = 'no-preference', touch = false, serviceWorkers = 'allow' } = {}) {
+  const context = await b.newContext({ viewport: { width, height }, reducedMotion, hasTouch: touch, isMobile: touch, serviceWorkers });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

@@ -77,6 +77,46 @@ test('every lesson opens from the menu', async () => {
   await context.close();
 });
 
+test('the lessons\' text loads on first use: free play never fetches it, and a failed fetch changes nothing', async () => {
+  const { page, errors, context } = await open(b, srv.url, { serviceWorkers: 'block' });
+  const fetched = [];
+  page.on('request', (r) => { if (/builtin\.txt/.test(r.url())) fetched.push(r.url()); });
+  // The server is down for that file: the lesson does not open, and the notice says why.
+  await page.route(/builtin\.txt/, (r) => r.fulfill({ status: 503, body: 'busy' }));
+  await page.getByTestId('node-C1').click();
+  await page.getByTestId('request').click();
+  await step(page, /^step 1 \//);
+  assert.deepEqual(fetched, [], 'free play fetched the lessons');
+  await page.getByTestId('lessons').click();
+  await page.getByTestId('lesson-happy-path').click();
+  await text(page.getByTestId('notice'), /The lessons could not be loaded \(the server answered 503\); nothing was changed/);
+  await step(page, /^step 1 \//);
+  assert.equal(await page.getByTestId('lesson-card').count(), 0);
+  // A file that is not the lessons' text (a proxy's error page, say) is refused, and not kept.
+  await page.unroute(/builtin\.txt/);
+  await page.route(/builtin\.txt/, (r) => r.fulfill({ status: 200, body: '<html>Sign in to the campus network</html>' }));
+  await page.getByTestId('lessons').click();
+  await page.getByTestId('lesson-happy-path').click();
+  await text(page.getByTestId('notice'), /could not be loaded \(the file is not this app's lessons' text\); nothing was changed/);
+  await step(page, /^step 1 \//);
+  // Back up: the next try fetches again and opens the lesson; after that nothing is fetched.
+  await page.unroute(/builtin\.txt/);
+  await page.getByTestId('lessons').click();
+  await page.getByTestId('lesson-happy-path').click();
+  await text(page.getByTestId('lesson-card'), /Lesson 1 of 16/);
+  await page.getByTestId('lessons').click();
+  await page.getByTestId('lesson-one-acceptor').click();
+  await text(page.getByTestId('lesson-card'), /Lesson 2 of 16/);
+  assert.equal(fetched.length, 3, fetched.join(' '));
+  assert.match(fetched[2], /builtin\.txt\?v=\d+$/);
+  // A pasted lesson link, a step into the run, opens at its step once the text is there.
+  await page.evaluate(() => { location.hash = 'lesson=ballot-conflict&beat=2'; });
+  await text(page.getByTestId('lesson-progress'), /^beat 2 of/);
+  assert.equal(fetched.length, 3);
+  assert.deepEqual(errors.filter((e) => !/503/.test(e)), []);
+  await context.close();
+});
+
 test('acting in a lesson forks it, and Resume brings the script back', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=3`);
   await text(page.getByTestId('lesson-progress'), /beat 3 of/);

@@ -7,7 +7,8 @@
 // `scripts/build --single-file` runs it after the build. Browsers refuse to fetch or import
 // anything from a file:// page, so nothing may stay outside: the glue runs as an inline module,
 // the wasm is base64 text the page decodes, and the lazily loaded export module (export.js, for
-// animated export) becomes a data: URL the app imports when it is used.
+// animated export) becomes a data: URL the app imports when it is used, and the lessons' text
+// (builtin.txt, fetched when a lesson is first opened) a string the app reads instead.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -27,6 +28,7 @@ const glue = one(/^paxoscope-[0-9a-f]+\.js$/, 'wasm-bindgen glue').toString('utf
 const css = one(/^style-[0-9a-f]+\.css$/, 'stylesheet').toString('utf8');
 const icon = one(/^favicon-[0-9a-f]+\.svg$/, 'icon');
 const exporter = names.includes('export.js') ? fs.readFileSync(path.join(dist, 'export.js')) : null;
+const lessons = names.includes('builtin.txt') ? fs.readFileSync(path.join(dist, 'builtin.txt'), 'utf8') : fail(`${dist} holds no builtin.txt (the lessons' text)`);
 
 // The glue's default export is its init function; its name is the glue's own business. The
 // built scripts are minified (scripts/minify.mjs), so nothing here may rely on line breaks.
@@ -77,6 +79,7 @@ ${meta('description')}
 <script type="application/octet-stream" id="paxoscope-wasm">${wasm.toString('base64')}</script>
 <script type="module">
 ${safe(glueInlined)}
+window.paxoscopeLessons = ${safe(JSON.stringify(lessons))};
 ${exporter ? `window.paxoscopeExportModule = ${JSON.stringify(`data:text/javascript;base64,${exporter.toString('base64')}`)};` : ''}
 {
   const text = atob(document.getElementById('paxoscope-wasm').textContent);

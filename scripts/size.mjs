@@ -14,10 +14,10 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
  * out of reach. They sit a few KB above the size measured when they were last set (see the
  * README's Performance table); lower them whenever the build shrinks.
  */
-// Lowered on 2026-11-30 (fourth session) after str::to_lowercase left the browser build (its
-// Unicode tables were 11.4 KB gzipped) and std's main runtime with it: 407,437 / 409,754 bytes
-// measured with the session's review fixes.
-export const CEILING = { first: 409_500, total: 412_000 };
+// Set on 2026-11-30 (sixth session) when the lessons' text left the first screen (fetched on first
+// use): the first screen fell 8.4 KB to 400,673 bytes, and everything rose 2.0 KB to 413,374
+// (the text gzips less well on its own than inside the wasm).
+export const CEILING = { first: 402_000, total: 414_500 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 

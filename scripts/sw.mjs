@@ -38,10 +38,16 @@ const hash = crypto.createHash('sha256');
 for (const f of files) hash.update(f).update('\0').update(fs.readFileSync(path.join(dir, f))).update('\0');
 const version = hash.digest('hex').slice(0, 16);
 
+// The app asks for the lessons' text as builtin.txt?v=<its FNV-1a hash> (`lessons::DATA_VERSION`),
+// since trunk copies it without a hash in its name: the worker caches it under that address and
+// answers only that address from the cache, so an old build's text never reaches a new app.
+const fnv = (bytes) => bytes.reduce((h, b) => Math.imul(h ^ b, 0x01000193) >>> 0, 0x811c9dc5);
+const cached = files.map((f) => (f === 'builtin.txt' ? `${f}?v=${fnv(fs.readFileSync(path.join(dir, f)))}` : f));
+
 const template = fs.readFileSync(path.join(here, '..', 'static', 'sw.js'), 'utf8');
 const out = template
   .replace("'__VERSION__'", JSON.stringify(version))
-  .replace('__FILES__', JSON.stringify(['./', ...files]));
+  .replace('__FILES__', JSON.stringify(['./', ...cached]));
 if (out.includes('__VERSION__') || out.includes('__FILES__')) {
   console.error('sw.mjs: static/sw.js lost its __VERSION__ or __FILES__ placeholder');
   process.exit(1);

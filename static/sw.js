@@ -39,8 +39,8 @@ self.addEventListener('fetch', (e) => {
     );
     return;
   }
-  // Everything else is named by its content hash, so a cached copy is never stale.
-  e.respondWith(
-    caches.open(CACHE).then((c) => c.match(req, { ignoreSearch: true })).then((hit) => hit || fetch(req)),
-  );
+  // Everything else is named by its content hash (in its name, or for the lessons' text in its
+  // query), so a cached copy is never stale; the query counts, so an old text is not taken for
+  // a new one.
+  e.respondWith(caches.open(CACHE).then((c) => c.match(req)).then((hit) => hit || fetch(req)));
 });

@@ -180,6 +180,8 @@ pub enum Guide {
     Tick,
     /// Open the lesson after this one.
     NextLesson,
+    /// The built-in lessons' text was fetched, or why not.
+    Arrived(Result<String, String>),
 }
 
 /// Links, traces and pictures.
@@ -198,6 +200,9 @@ pub enum Share {
     CopyLink,
     /// The URL hash changed outside the app (a pasted link).
     HashChanged,
+    /// Open this address (a link that waited for the lessons' text; the page's own address may
+    /// have moved on meanwhile).
+    OpenHash(String),
     /// Download the space-time diagram as SVG.
     ExportDiagram,
 }

@@ -377,7 +377,58 @@ pub fn previous_before(id: &str) -> Option<&'static str> {
 /// The browser builds lessons from this rather than from the recipes, which would cost it about
 /// 16 KB of code; `data_is_what_the_recipes_build` holds it equal to what the recipes build, and
 /// `PAXOSCOPE_BLESS=1 cargo test --lib lessons` rewrites it after a recipe changes.
+#[cfg(not(target_arch = "wasm32"))]
 const DATA: &str = include_str!("builtin.txt");
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    /// The browser does not download the lessons' text with the app (about 10 KB gzipped that
+    /// free play never needs): trunk copies `builtin.txt` beside it, and the app fetches it when
+    /// a lesson is first opened, then hands it to [`load`].
+    static LOADED: std::cell::OnceCell<&'static str> = const { std::cell::OnceCell::new() };
+}
+
+/// The lessons' text: natively always there, in the browser once [`load`]ed.
+fn data() -> Result<&'static str, String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    let text = Some(DATA);
+    #[cfg(target_arch = "wasm32")]
+    let text = LOADED.with(|d| d.get().copied());
+    text.ok_or_else(|| "the lessons have not been loaded".into())
+}
+
+/// Whether [`build`] can build a lesson without [`load`] first.
+pub fn loaded() -> bool {
+    data().is_ok()
+}
+
+/// A fingerprint of `builtin.txt`, computed while compiling (the text itself stays out of the
+/// browser build): the app asks for `builtin.txt?v=` it, so a browser never pairs a new app with
+/// an old build's lessons from its HTTP cache.
+pub const DATA_VERSION: u32 = {
+    let b = include_bytes!("builtin.txt");
+    let (mut h, mut i) = (0x811c_9dc5_u32, 0);
+    while i < b.len() {
+        h = (h ^ b[i] as u32).wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    h
+};
+
+/// Takes the fetched lessons' text, once: refused (and nothing kept) unless it holds one record
+/// per lesson, the first titled with the first lesson's id.
+#[cfg(target_arch = "wasm32")]
+pub fn load(text: String) -> Result<(), String> {
+    if loaded() {
+        return Ok(());
+    }
+    let records = text.trim_end_matches('\n').split(RECORD).count();
+    if records != COUNT || !text.starts_with(LESSONS[0].id) {
+        return Err("the file is not this app's lessons' text".into());
+    }
+    LOADED.with(|d| d.set(String::leak(text)).ok());
+    Ok(())
+}
 
 /// Separates the records of [`DATA`] (a record never holds a control character but tabs and the
 /// unit separator, see `Authored::to_text`).
@@ -393,7 +444,7 @@ fn find(id: &str) -> Result<(usize, &'static Meta), String> {
 /// Builds a lesson by id, from [`DATA`].
 pub fn build(id: &str) -> Result<Lesson, String> {
     let (i, meta) = find(id)?;
-    from_record(DATA.trim_end_matches('\n').split(RECORD).nth(i).unwrap_or_default(), i, meta)
+    from_record(data()?.trim_end_matches('\n').split(RECORD).nth(i).unwrap_or_default(), i, meta)
 }
 
 /// Lesson `i` (0-based) of the menu, from its record in [`DATA`].

@@ -2,6 +2,7 @@
 //! does (loaded only when it is used). The recorder moves the app from step to step through
 //! `Export::Goto`, the same seek the scrubber uses, and the app goes back where it was afterwards.
 
+use super::promise::{then, words};
 use super::App;
 use crate::ui::export::{self, Unit, HOLDS};
 use crate::ui::files;
@@ -207,21 +208,6 @@ fn finish_with(
     let on_ok = Closure::once_into_js(move |v: JsValue| a.send_message(Msg::Export(Export::Finished(ok(v)))));
     let on_err = Closure::once_into_js(move |e: JsValue| b.send_message(Msg::Export(Export::Finished(Err(words(&e))))));
     then(&p, &on_ok, &on_err);
-}
-
-/// `p.then(ok, err)`, called through the object so that closures handed over as plain JS values
-/// (freed once called) can be used.
-fn then(p: &JsValue, ok: &JsValue, err: &JsValue) -> JsValue {
-    Reflect::get(p, &"then".into())
-        .and_then(|f| f.dyn_into::<Function>())
-        .and_then(|f| f.call2(p, ok, err))
-        .unwrap_or(JsValue::UNDEFINED)
-}
-
-fn words(e: &JsValue) -> String {
-    e.as_string()
-        .or_else(|| Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()))
-        .unwrap_or_else(|| "unknown error".into())
 }
 
 /// Imports `export.js` (in the single-file build, the data: URL it left for it) and starts it.

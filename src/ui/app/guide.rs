@@ -42,6 +42,7 @@ impl App {
                 self.prev_beat();
             }
             Guide::Tick => self.beat_tick(),
+            Guide::Arrived(text) => self.lessons_arrived(ctx, text),
             Guide::NextLesson => {
                 if let Some(next) = self.lesson.as_ref().and_then(|l| lessons::next_after(&l.id)) {
                     self.open_lesson(next, 0);

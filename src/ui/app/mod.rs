@@ -9,8 +9,10 @@ mod explore;
 mod export;
 mod guide;
 mod input;
+mod lesson_text;
 mod play;
 mod predict;
+mod promise;
 mod sharing;
 mod show;
 
@@ -68,6 +70,8 @@ pub struct App {
     /// told where it leads; the one after goes on.
     end_offer: bool,
     lesson_reached: usize,
+    /// A message that builds a built-in lesson, waiting for the lessons' text to arrive.
+    waiting_for_lessons: Option<Msg>,
     done: Vec<String>,
     metrics_open: bool,
     experiment: Option<metrics::Experiment>,
@@ -170,6 +174,7 @@ impl Component for App {
             ask_at_target: false,
             end_offer: false,
             lesson_reached: 0,
+            waiting_for_lessons: None,
             done: prefs::done_lessons(),
             metrics_open: false,
             experiment: None,
@@ -191,7 +196,12 @@ impl Component for App {
             _hash: Some(hash),
             _message: embed::listen(ctx),
         };
-        app.load_hash(&files::location_hash());
+        // A lesson's link waits for the lessons' text (`lesson_text`); any other opens now.
+        if let Some(Msg::Share(Share::OpenHash(h))) =
+            app.unless_waiting_for_lessons(ctx, Msg::Share(Share::OpenHash(files::location_hash())))
+        {
+            app.load_hash(&h);
+        }
         if app.framed {
             // The embedding page hears the state as soon as the app is up.
             app.sync_address();
@@ -201,6 +211,9 @@ impl Component for App {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let Some(msg) = self.unless_waiting_for_lessons(ctx, msg) else {
+            return true;
+        };
         // The presenter's spotlight serves one action or one question: doing something or moving
         // through the run ends it, so it never dims the node the next caption is about.
         if matches!(
@@ -259,8 +272,10 @@ impl Component for App {
         };
         self.note_lesson_progress();
         // The address holds the run on screen from the same turn, so a link copied right after a
-        // key press holds that step.
-        self.sync_address();
+        // key press holds that step; a link waiting for the lessons' text stays until it opens.
+        if !self.link_waits() {
+            self.sync_address();
+        }
         self.post_status();
         redraw
     }

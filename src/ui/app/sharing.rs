@@ -41,6 +41,10 @@ impl App {
                     self.restart_timer(ctx);
                 }
             }
+            Share::OpenHash(h) => {
+                self.load_hash(&h);
+                self.restart_timer(ctx);
+            }
             Share::ExportDiagram => {
                 if let Err(e) = files::export_svg_of("svg.spacetime-svg", "paxoscope-spacetime.svg") {
                     self.notice = alert(format!("Export failed: {e}"));
