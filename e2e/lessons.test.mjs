@@ -55,7 +55,7 @@ test('a clicker drives lesson 6 in presenter mode with predict on, to the next l
   for (let i = 0; i < 80; i++) {
     if (await page.getByTestId('lesson-card').count()) break; // never: presenter has no side card
     const end = page.getByTestId('lesson-end');
-    if ((await end.count()) && /offered/.test(await end.getAttribute('class'))) break;
+    if (await end.count()) break;
     const url = page.url();
     const asking = await page.getByTestId('strip-question').count();
     await page.keyboard.press('PageDown');
@@ -63,8 +63,8 @@ test('a clicker drives lesson 6 in presenter mode with predict on, to the next l
       await page.getByTestId('predict-feedback').waitFor();
       continue;
     }
-    await until(async () => [page.url(), await page.getByTestId('strip-question').count(), await end.count() && await end.getAttribute('class')],
-      ([u, q, e]) => u !== url || q > 0 || /offered/.test(e || ''), 'the clicker to do something');
+    await until(async () => [page.url(), await page.getByTestId('strip-question').count()],
+      ([u, q]) => u !== url || q > 0, 'the clicker to do something');
     if (await page.getByTestId('strip-question').count()) {
       polls++;
       const q = await page.getByTestId('strip-question').textContent();
@@ -86,7 +86,9 @@ test('a clicker drives lesson 6 in presenter mode with predict on, to the next l
   }
   assert.ok(polls >= 3, `${polls} polls`);
   assert.ok(sawAdoption, 'the adoption question was asked');
-  await attr(page.getByTestId('lesson-end'), 'class', /offered/);
+  // At the end the strip offers lesson 7, and one press opens it (a press that only marked the
+  // offer looked dead on a projector).
+  await text(page.getByTestId('lesson-end'), /Lesson complete\. Next: Lesson 7 ▶/);
   await page.keyboard.press('PageDown');
   await text(page.getByTestId('presenter-title'), /Lesson 7 · /);
   assert.deepEqual(errors, []);

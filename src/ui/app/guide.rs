@@ -17,6 +17,10 @@ use yew::prelude::*;
 /// each message move.
 const BEAT_STEP_MS: f64 = 420.0;
 
+/// The longest a beat plays at 1×: a long beat (lesson 16 has one of 25 steps) goes faster, so
+/// that a lecturer is not left waiting and pressing again (which skips to the beat's end).
+const BEAT_MAX_MS: f64 = 4000.0;
+
 impl App {
     pub(super) fn on_guide(&mut self, ctx: &Context<Self>, g: Guide) {
         match g {
@@ -152,20 +156,20 @@ impl App {
             // The student forked and came back: the script's future comes back with it.
             self.reopen(self.session.cursor());
         }
+        // Past the last beat the strip already offers the next lesson, so the press opens it:
+        // a press that only marked the offer looked dead on a projector. An authored lesson has
+        // no next one, and a clicker pressed again is told so.
         match l.next_beat_end(self.session.cursor()) {
             Some(t) => self.play_to(ctx, &l, t),
-            // An authored lesson has no next one: a clicker pressed again is told so, rather
-            // than seeming dead.
-            None if self.end_offer && l.is_authored() => {
+            None if l.is_authored() => {
                 self.notice = news(format!("That is the end of \u{201c}{}\u{201d}. PageUp goes back a beat.", l.title));
             }
-            None if self.end_offer => match lessons::next_after(&l.id) {
-                Some(next) => self.open_lesson(next, 0),
-                None => self.notice = news("That was the last lesson. Free play is yours."),
-            },
             None => {
-                self.end_offer = true;
                 self.mark_done(&l.id);
+                match lessons::next_after(&l.id) {
+                    Some(next) => self.open_lesson(next, 0),
+                    None => self.notice = news("That was the last lesson. Free play is yours."),
+                }
             }
         }
     }
@@ -188,8 +192,9 @@ impl App {
         }
         self.beat_target = Some(target);
         let link = ctx.link().clone();
-        let ms = (BEAT_STEP_MS / self.session.speed_factor()).round() as u32;
-        self.beat_timer = Some(Interval::new(ms, move || link.send_message(Msg::Guide(Guide::Tick))));
+        let steps = (target - self.session.cursor()) as f64;
+        let ms = (BEAT_STEP_MS.min(BEAT_MAX_MS / steps) / self.session.speed_factor()).round() as u32;
+        self.beat_timer = Some((Interval::new(ms, move || link.send_message(Msg::Guide(Guide::Tick))), ms));
     }
 
     fn beat_tick(&mut self) {

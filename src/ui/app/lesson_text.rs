@@ -52,8 +52,17 @@ impl App {
         if !needs {
             return Some(msg);
         }
-        // The menu a lesson was picked from closes at once, as it does when nothing waits.
+        // The menu a lesson was picked from closes at once, as it does when nothing waits; a
+        // link shows as it asks (presenter mode, embedded) while it waits, so a projector does
+        // not flash the full page first.
         self.top_menu = None;
+        if let Some(link) = match &msg {
+            Msg::Share(Share::OpenHash(h)) => Link::parse(h).ok(),
+            _ => None,
+        } {
+            self.presenter = link.presenter;
+            self.embed |= link.embed;
+        }
         if self.waiting_for_lessons.replace(msg).is_none() {
             self.notice = news("Loading the lessons…");
             fetch(ctx);
@@ -68,6 +77,7 @@ impl App {
 
     /// The fetch settled: the waiting message runs, or the notice says why it cannot.
     pub(super) fn lessons_arrived(&mut self, ctx: &Context<Self>, text: Result<String, String>) {
+        let link_waited = self.link_waits();
         let waiting = self.waiting_for_lessons.take();
         match text.and_then(lessons::load) {
             Ok(()) => {
@@ -77,6 +87,14 @@ impl App {
                 if let Some(m) = waiting {
                     Component::update(self, ctx, m);
                 }
+            }
+            // The link stays in the address bar (the run on screen is still free play's first
+            // step), so reloading the page tries again.
+            Err(e) if link_waited => {
+                self.last_hash = self.address();
+                self.notice = alert(format!(
+                    "The lessons could not be loaded ({e}), so this link's lesson cannot open: the app shows free play instead. Reload the page to try again."
+                ));
             }
             Err(e) => self.notice = alert(format!("The lessons could not be loaded ({e}); nothing was changed.")),
         }

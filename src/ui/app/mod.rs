@@ -64,10 +64,11 @@ pub struct App {
     /// everything is laid out again, and tokens jump to their new places instead of gliding
     /// there over cards that are already in theirs.
     drawn: Option<crate::ui::scene::Frame>,
-    beat_timer: Option<Interval>,
+    /// Playing towards a beat: the timer, and its milliseconds per step (tokens glide in that).
+    beat_timer: Option<(Interval, u32)>,
     ask_at_target: bool,
-    /// At the last step of a lesson or of the explorer's counterexample, the next press was
-    /// told where it leads; the one after goes on.
+    /// At the last step of the explorer's counterexample, the next press was told where it
+    /// leads; the one after goes on. (A lesson's end offers the next lesson on screen already.)
     end_offer: bool,
     lesson_reached: usize,
     /// A message that builds a built-in lesson, waiting for the lessons' text to arrive.
@@ -308,12 +309,15 @@ impl Component for App {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let send = &ctx.link().callback(|m: Msg| m);
         let s = &self.session;
-        let step_ms = if s.playing { s.step_ms() } else { 600.0 / s.speed_factor().max(1.0) };
+        let step_ms = match (&self.beat_timer, s.playing) {
+            (Some((_, ms)), _) => f64::from(*ms),
+            (None, true) => s.step_ms(),
+            (None, false) => 600.0 / s.speed_factor().max(1.0),
+        };
         let style = format!("--step-ms: {}ms", super::format::int(step_ms));
         let follow = self.lesson.as_deref().map(|l| lessons::Follow {
             s,
             l,
-            end_offer: self.end_offer,
             asking: self.poll.question.is_some(),
             student: &self.student,
         });

@@ -70,6 +70,15 @@ impl App {
     /// Keeps the address equal to the run on screen, so a reload or a shared link loses nothing.
     /// A lesson followed as written is just its id and beat (or step).
     pub(super) fn sync_address(&mut self) {
+        let h = self.address();
+        if h != self.last_hash {
+            files::set_location_hash(&h);
+            self.last_hash = h;
+        }
+    }
+
+    /// The address of what is on screen.
+    pub(super) fn address(&self) -> String {
         let mut link = match &self.lesson {
             Some(l) if crate::ui::guide::future_is_script(&self.session, l) => {
                 let cur = self.session.cursor();
@@ -87,11 +96,7 @@ impl App {
         link.presenter = self.presenter;
         link.embed = self.embed;
         link.counterexample = self.on_counterexample().is_some();
-        let h = link.to_hash();
-        if h != self.last_hash {
-            files::set_location_hash(&h);
-            self.last_hash = h;
-        }
+        link.to_hash()
     }
 
     /// Downloads everything recorded as a trace file.

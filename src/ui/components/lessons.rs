@@ -14,8 +14,6 @@ pub struct Follow<'a> {
     pub s: &'a Session,
     /// The lesson.
     pub l: &'a Lesson,
-    /// Past the last beat, PageDown was pressed once: the next lesson is offered.
-    pub end_offer: bool,
     /// A question is open: words that could give its answer away are hidden.
     pub asking: bool,
     /// The name a student puts on a challenge attempt.
@@ -180,7 +178,7 @@ pub fn end(f: &Follow, send: &Callback<Msg>, button: bool) -> Html {
         return Html::default();
     }
     let next = lessons::next_after(&f.l.id).and_then(|id| lessons::catalog().find(|c| c.0 == id));
-    html! { <div class={classes!("lesson-end", f.end_offer.then_some("offered"))} data-testid="lesson-end" role="status">
+    html! { <div class="lesson-end" data-testid="lesson-end" role="status">
         <strong>{"✓ Lesson complete."}</strong>
         { match next {
             // A lecturer's own lesson stands alone: there is no next one to offer.
@@ -192,10 +190,7 @@ pub fn end(f: &Follow, send: &Callback<Msg>, button: bool) -> Html {
                 <button class="primary" data-testid="lesson-next-lesson" onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{format!("Lesson {n} ▶")}</button>
                 {format!(" {title}.")}
             </> },
-            Some((_, n, title, _)) => html! { <>
-                {format!(" Next: lesson {n}, {title}. ")}
-                if f.end_offer { <span class="muted">{" (or press PageDown again)"}</span> }
-            </> },
+            Some((_, n, title, _)) => html! { {format!(" Next: lesson {n}, {title} (PageDown).")} },
             None => html! { {" That was the last lesson: the cluster is yours."} },
         } }
     </div> }
