@@ -247,10 +247,13 @@ fn log_lines(w: &World, log: &crate::paxos::multi::LogNodes, id: NodeId) -> Vec<
     match id.role {
         Role::Client => {
             let c = &log.clients[i];
-            let sent = c.sent.checked_sub(0).filter(|n| *n > 0).and_then(|n| crate::paxos::multi::Cmd::new(c.index, n));
-            // Short lines, one fact each: a projector at 1280 px has no width to spare.
+            let sent = crate::paxos::multi::Cmd::new(c.index, c.sent);
+            let open = (1..=c.sent).filter(|n| c.done & (1 << (n - 1)) == 0).count();
+            // Short lines, one fact each: a projector at 1280 px has no width to spare. The
+            // oldest command still unanswered is the one a retry re-sends ("+": more wait).
+            let waiting = c.unanswered().map(|cmd| format!("waits {cmd}{}", if open > 1 { "+" } else { "" }));
             let mut v = vec![line(format!("leader {}", c.leader))];
-            v.extend(sent.map(|cmd| line(format!("sent {cmd}"))));
+            v.extend(waiting.or(sent.map(|cmd| format!("sent {cmd}"))).map(line));
             v.push(line(format!("applied {}", prefix(c.applied))));
             v
         }

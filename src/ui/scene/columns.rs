@@ -88,7 +88,8 @@ fn card_chars(w: &World, role: Role, b: Budget) -> usize {
     if w.log().is_some() {
         // Multi-Paxos cards (see `format::log_lines`): short lines, the log is in the grid.
         return match role {
-            Role::Client => 9usize.max(5 + b.value),
+            // "waits X12+" is the widest client line.
+            Role::Client => 9usize.max(7 + b.value),
             Role::Proposer => 9 + b.ballot.max(b.quorum),
             Role::Acceptor | Role::Learner => 9 + b.ballot,
         };
