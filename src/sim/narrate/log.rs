@@ -34,7 +34,9 @@ pub(super) fn sentence(sc: &Scene, node: NodeId, d: &LogDecision) -> String {
             "{node} heard nothing about {value} in time, so it retries with {to}, asking it to take over as leader."
         ),
         LogDecision::Replied { value, slot, first: true } => {
-            format!("{node} hears that its command {value} is chosen in slot {}.", slot_name(slot))
+            // The reply answers the command; the card's "applied" waits for a learner, in order.
+            let s = slot_name(slot);
+            format!("{node} hears that its command {value} is chosen in slot {s}: answered. It applies the log up to {s} once learners have announced every slot up to it.")
         }
         LogDecision::Replied { value, slot, .. } => {
             format!("{node} already knew that {value} is in slot {}; this reply changes nothing.", slot_name(slot))
