@@ -42,7 +42,10 @@ pub fn wires(_w: &World, sc: &Scene) -> Html {
 
 /// Every token and overflow chip, and the ghosts of what arrived or was lost at this step.
 pub fn tokens(s: &Session, now: &Scene, before: &Scene, marks: &Marks, send: &Callback<UiMsg>) -> Html {
-    let mut out: Vec<Html> = ghosts(s, now, before);
+    // What arrived glides under the waiting tokens; what was lost is drawn over them, since the
+    // narration is about it (it fades where it was, often among the tokens of its gap).
+    let (lost, arrived): (Vec<_>, Vec<_>) = ghosts(s, now, before).into_iter().partition(|(lost, _)| *lost);
+    let mut out: Vec<Html> = arrived.into_iter().map(|(_, h)| h).collect();
     for t in &now.tokens {
         let lit = match marks.spot {
             Some(Spot::Message(id)) => t.ids.contains(&id),
@@ -71,6 +74,7 @@ pub fn tokens(s: &Session, now: &Scene, before: &Scene, marks: &Marks, send: &Ca
             </g>
         });
     }
+    out.extend(lost.into_iter().map(|(_, h)| h));
     html! { <g class="tokens">{ for out }</g> }
 }
 
@@ -153,8 +157,9 @@ fn token(sc: &Scene, t: &TokenBox, start: Point, lit: bool, selected: bool, send
 }
 
 /// Messages delivered or lost at this step, drawn where they waited a moment ago: a delivered one
-/// glides into its receiver and fades; a lost one fades with a cross.
-fn ghosts(s: &Session, now: &Scene, before: &Scene) -> Vec<Html> {
+/// glides into its receiver and fades; a lost one fades with a cross. Each comes with whether it
+/// was lost.
+fn ghosts(s: &Session, now: &Scene, before: &Scene) -> Vec<(bool, Html)> {
     let Some(step) = s.last_step() else {
         return vec![];
     };
@@ -167,8 +172,8 @@ fn ghosts(s: &Session, now: &Scene, before: &Scene) -> Vec<Html> {
         } else {
             None
         };
-        if let Some(h) = gone.and_then(|(id, lost)| ghost(s, now, before, id, lost)) {
-            out.push(h);
+        if let Some((id, lost)) = gone {
+            out.extend(ghost(s, now, before, id, lost).map(|h| (lost, h)));
         }
     }
     out
