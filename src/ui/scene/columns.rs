@@ -88,7 +88,7 @@ fn card_chars(w: &World, role: Role, b: Budget) -> usize {
     if w.log().is_some() {
         // Multi-Paxos cards (see `format::log_lines`): short lines, the log is in the grid.
         return match role {
-            // "waits X12+" is the widest client line.
+            // "waits X12+1" is the widest client line (the budget's value is quoted: "X12").
             Role::Client => 9usize.max(7 + b.value),
             Role::Proposer => 9 + b.ballot.max(b.quorum),
             Role::Acceptor | Role::Learner => 9 + b.ballot,
