@@ -103,8 +103,14 @@ pub fn view(s: &Session, hover: Option<MsgId>, send: &Callback<Msg>) -> Html {
     });
     let names = labels::place(&d.arrows, &segs, LEFT, width).into_iter().map(|p| {
         let a = &d.arrows[p.arrow];
-        html! { <text class="st-label" x={px(p.x)} y={px(p.y)}
-                      text-anchor={if p.leftward { "end" } else { "start" }} data-testid={format!("st-label-{}", a.id)}>{p.text}</text> }
+        // A chip under the words: a label always spans a lifeline or two (lanes are closer than
+        // a label is long), and a line through the letters made them hard to read.
+        let [x0, y0, x1, y1] = p.bounds();
+        html! { <>
+            <rect class="st-label-bg" x={px(x0 - 1.0)} y={px(y0)} width={px(x1 - x0 + 2.0)} height={px(y1 - y0)} rx="3" />
+            <text class="st-label" x={px(p.x)} y={px(p.y)}
+                  text-anchor={if p.leftward { "end" } else { "start" }} data-testid={format!("st-label-{}", a.id)}>{p.text}</text>
+        </> }
     });
     let heads = nodes.iter().enumerate().map(|(i, n)| {
         html! { <span class="st-head" style={format!("left: {}px", px(lane_x(i) - LANE / 2.0))}>{n.to_string()}</span> }
