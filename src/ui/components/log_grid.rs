@@ -129,7 +129,8 @@ pub fn view(w: &World) -> Html {
         .map(|(id, applied, known)| {
             let words = if applied == 0 { "applied –".to_string() } else { format!("applied {}", span(applied)) };
             let gaps = (applied..n).filter(|s| known[*s as usize].is_some()).count();
-            let extra = if gaps > 0 { format!(" · {gaps} more known, waiting for a gap") } else { String::new() };
+            // Applying goes in slot order: what is known beyond the prefix waits for the first hole.
+            let extra = if gaps > 0 { format!(" · knows {gaps} more, waits for s{}", applied + 1) } else { String::new() };
             html! { <>
                 <div class="log-label" role="rowheader">{id.to_string()}</div>
                 <div class="log-applied" data-testid={format!("log-applied-{id}")} data-applied={applied.to_string()}
