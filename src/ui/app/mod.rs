@@ -354,7 +354,7 @@ impl Component for App {
                 </main>
                 if self.presenter { { presenter::strip(s, follow.as_ref(), &self.poll, self.spotlight, self.counterexample_intro().as_deref(), send) } }
                 if self.spacetime { { spacetime::view(s, self.hover, send) } }
-                if !self.presenter { { controls::view(s, self.lesson.is_none(), self.predict, send) } }
+                if !self.presenter { { controls::view(s, self.lesson.is_none() && self.on_counterexample().is_none(), self.predict, send) } }
                 if self.explorer_open { { explorer::view(self.session.timeline().config(), self.explore.as_ref(), send) } }
                 if self.metrics_open { { metrics::view(&self.session.run_stats(), self.across(), send) } }
                 if self.help { { help::view(send) } }

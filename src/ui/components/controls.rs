@@ -8,8 +8,8 @@ use crate::ui::msg::{on, Msg, Play, Show};
 use crate::ui::session::{Marker, Session, SPEEDS, SPEED_LABELS};
 use yew::prelude::*;
 
-/// The bar. `show_time` is off in lessons, where steps are deliveries made by hand and the clock
-/// does not move.
+/// The bar. `show_time` is off in lessons and the explorer's counterexamples, where steps are
+/// deliveries made by hand and the clock does not move.
 /// `hide_future` (predict mode) leaves out the marks of steps not yet reached, which would
 /// give answers away.
 pub fn view(s: &Session, show_time: bool, hide_future: bool, send: &Callback<Msg>) -> Html {
