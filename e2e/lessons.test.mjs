@@ -135,6 +135,21 @@ test('your turn: the goal is checked as the student acts, then the next lesson i
   await context.close();
 });
 
+test('the last lesson ends in free play: its card offers "Free play", which keeps the run', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=learners-catch-up&beat=0`);
+  const total = Number((await text(progress(page), /beat 0 of \d+/)).match(/of (\d+)/)[1]);
+  await page.evaluate((h) => { location.hash = h; }, `lesson=learners-catch-up&beat=${total}`);
+  await text(progress(page), new RegExp(`^beat ${total} of`));
+  await text(page.getByTestId('lesson-end'), /That was the last lesson/);
+  const counter = await page.getByTestId('counter').textContent();
+  await text(page.getByTestId('lesson-next'), /^Free play ▶$/);
+  await page.getByTestId('lesson-next').click();
+  await count(page.getByTestId('lesson-card'), 0);
+  assert.equal((await page.getByTestId('counter').textContent()).split(' · ')[0], counter.split(' · ')[0]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('changing the cluster during a lesson leaves its script, and Resume brings it back', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=4`);
   await text(progress(page), /^beat 4 of/);
