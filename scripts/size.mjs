@@ -16,7 +16,7 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
  */
 // Set on 2026-11-30 (sixth session) when the lessons' text left the first screen (fetched on first
 // use): the first screen fell 8.6 KB to 400,467 bytes, and everything rose 1.8 KB (the text gzips
-// less well on its own than inside the wasm); 401,350 / 414,061 bytes with the session's review
+// less well on its own than inside the wasm); 401,630 / 414,341 bytes with the session's review
 // fixes.
 export const CEILING = { first: 402_000, total: 414_500 };
 

@@ -248,12 +248,14 @@ fn log_lines(w: &World, log: &crate::paxos::multi::LogNodes, id: NodeId) -> Vec<
         Role::Client => {
             let c = &log.clients[i];
             let sent = crate::paxos::multi::Cmd::new(c.index, c.sent);
-            let open = (1..=c.sent).filter(|n| c.done & (1 << (n - 1)) == 0).count();
             // Short lines, one fact each: a projector at 1280 px has no width to spare. The
             // oldest command still unanswered is the one a retry re-sends; "+1" counts the
             // others. Unquoted, as in the log grid.
-            let more = if open > 1 { format!("+{}", open - 1) } else { String::new() };
-            let waiting = c.unanswered().map(|cmd| format!("waits {}{more}", cmd.name()));
+            let mut open = c.waiting();
+            let waiting = open.next().map(|cmd| match open.count() {
+                0 => format!("waits {}", cmd.name()),
+                more => format!("waits {}+{more}", cmd.name()),
+            });
             let mut v = vec![line(format!("leader {}", c.leader))];
             v.extend(waiting.or(sent.map(|cmd| format!("sent {cmd}"))).map(line));
             v.push(line(format!("applied {}", prefix(c.applied))));

@@ -36,7 +36,12 @@ impl LogClient {
 
     /// Its oldest command not yet answered.
     pub fn unanswered(&self) -> Option<Cmd> {
-        (1..=self.sent).find(|n| self.done & (1 << (n - 1)) == 0).and_then(|n| Cmd::new(self.index, n))
+        self.waiting().next()
+    }
+
+    /// Every command sent and not yet answered, oldest first.
+    pub fn waiting(&self) -> impl Iterator<Item = Cmd> + '_ {
+        (1..=self.sent).filter(|n| self.done & (1 << (n - 1)) == 0).filter_map(|n| Cmd::new(self.index, n))
     }
 
     /// The single entry point for a message.

@@ -267,12 +267,14 @@ pub fn view(f: &Follow, send: &Callback<Msg>) -> Html {
                         title="Back to the previous beat (PageUp); at the start, to the end of the lesson before">{"◀ Beat"}</button>
                 if p.off {
                     <button class="primary" data-testid="lesson-resume" onclick={on(send, || Msg::Guide(Guide::Resume))}>{"Resume lesson"}</button>
-                } else if p.complete && l.next_beat_end(cur).is_none() && lessons::next_after(&l.id).is_some() {
-                    <button class="primary" data-testid="lesson-next" onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
                 } else if p.complete && l.next_beat_end(cur).is_none() {
-                    // The last lesson (or a lecturer's own): the run stays, the lesson's card goes.
-                    <button class="primary" data-testid="lesson-next" onclick={on(send, || Msg::Guide(Guide::Exit))}
-                            title="Leave the lesson and keep playing with this cluster">{"Free play ▶"}</button>
+                    if lessons::next_after(&l.id).is_some() {
+                        <button class="primary" data-testid="lesson-next" onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
+                    } else {
+                        // The last lesson (or a lecturer's own): the run stays, the lesson's card goes.
+                        <button class="primary" data-testid="lesson-next" onclick={on(send, || Msg::Guide(Guide::Exit))}
+                                title="Leave the lesson and keep playing with this cluster">{"Free play ▶"}</button>
+                    }
                 } else {
                     <button class="primary" data-testid="lesson-next" onclick={on(send, || Msg::Guide(Guide::Next))}
                             title="Play to the next beat (PageDown or →)">{"Beat ▶"}</button>
