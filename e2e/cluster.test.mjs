@@ -235,19 +235,37 @@ test('Reset starts again from step 0 with the seed typed, and refuses a bad seed
   await context.close();
 });
 
-test("a message's menu opens away from its receivers, whose state it is about", async () => {
+/** The nodes among `ids` whose glyph or card the open menu covers. */
+async function coveredByMenu(page, ids) {
+  return page.evaluate((ids) => {
+    const m = document.querySelector('[data-testid=menu]').getBoundingClientRect();
+    const hit = (a) => a.left < m.right && m.left < a.right && a.top < m.bottom && m.top < a.bottom;
+    return ids.filter((id) => {
+      const n = document.querySelector(`[data-testid=node-${id}]`);
+      return hit(n.querySelector('.card-bg').getBoundingClientRect()) || hit(n.querySelector('.glyph').getBoundingClientRect());
+    });
+  }, ids);
+}
+
+test("a message's menu covers neither its receivers, whose state it is about, nor its sender", async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=9`, { width: 1920, height: 1080 });
   await page.locator('.token:not(.ghost)', { hasText: 'Prepare 2.1' }).first().click();
   await page.getByTestId('menu').waitFor();
-  const covered = await page.evaluate(() => {
-    const m = document.querySelector('[data-testid=menu]').getBoundingClientRect();
-    const hit = (a) => a.left < m.right && m.left < a.right && a.top < m.bottom && m.top < a.bottom;
-    return [...document.querySelectorAll('.node')]
-      .filter((n) => /node-A/.test(n.getAttribute('data-testid')))
-      .filter((n) => hit(n.querySelector('.card-bg').getBoundingClientRect()) || hit(n.querySelector('.glyph').getBoundingClientRect()))
-      .map((n) => n.getAttribute('data-testid'));
-  });
-  assert.deepEqual(covered, [], 'the menu covers a receiver of the message');
-  assert.deepEqual(errors, []);
+  assert.deepEqual(await coveredByMenu(page, ['A1', 'A2', 'A3']), [], 'the menu covers a receiver of the message');
   await context.close();
+  // At 1280×720, A1's Promise to P1: both cards are what the narration is about.
+  const second = await open(b, srv.url);
+  await second.page.getByTestId('start').click();
+  const promise = second.page.locator('.token:not(.ghost)[data-type=promise]').first();
+  await until(async () => {
+    if (await promise.count()) return true;
+    await second.page.getByTestId('step').click();
+    return false;
+  }, (ok) => ok, 'a Promise in flight');
+  await promise.click();
+  await second.page.getByTestId('menu').waitFor();
+  const from = (await second.page.getByTestId('menu').textContent()).match(/(A\d) → P1/)[1];
+  assert.deepEqual(await coveredByMenu(second.page, [from, 'P1']), [], 'the menu covers the Promise\'s sender or receiver');
+  assert.deepEqual([...errors, ...second.errors], []);
+  await second.context.close();
 });

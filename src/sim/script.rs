@@ -124,7 +124,11 @@ impl Script {
         let ev = self.world.apply(cmd.clone());
         if let [Event::Rejected { reason }] = ev.as_slice() {
             let short = super::link::encode_command(&cmd);
-            self.error = Some(format!("step {} ({short}) was refused: {reason}", self.commands.len() + 1));
+            self.error = Some(format!(
+                "step {} ({short}) was refused: {}",
+                self.commands.len() + 1,
+                super::narrate::mid_sentence(reason)
+            ));
             return self;
         }
         let step = Step { command: cmd, events: ev };

@@ -262,7 +262,11 @@ impl TraceFile {
         for (i, step) in self.steps.iter().enumerate() {
             let events = t.apply(step.command.clone());
             if let [Event::Rejected { reason }] = events.as_slice() {
-                return Err(format!("Step {} differs: the command was refused: {reason}", i + 1));
+                return Err(format!(
+                    "Step {} differs: the command was refused: {}",
+                    i + 1,
+                    super::narrate::mid_sentence(reason)
+                ));
             }
             let canon =
                 |j: &str| canonical(j).map_err(|e| format!("Step {}: its events are not valid JSON: {e}", i + 1));

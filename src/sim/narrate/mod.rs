@@ -91,8 +91,7 @@ pub fn narrate(before: &World, step: &Step, after: &World) -> Narration {
                     text.push_str(" No majority holds it, so another value can still be chosen.");
                 }
             } else {
-                let _ =
-                    write!(text, " A rule of Paxos is broken ({}): {detail}", sentence_case_off(invariant.statement()));
+                let _ = write!(text, " A rule of Paxos is broken ({}): {detail}", mid_sentence(invariant.statement()));
             }
         }
     }
@@ -111,9 +110,15 @@ pub fn narrate_step(t: &Timeline, n: usize) -> Option<Narration> {
     Some(narration)
 }
 
-/// A rule's statement inside a sentence: its first letter in lower case. (ASCII only, which the
-/// statements are: `str::to_lowercase` would bring Unicode's case tables into the download.)
-fn sentence_case_off(s: &str) -> String {
+/// A sentence quoted after a colon (a rule's statement, a refusal's reason): its first word in
+/// lower case when it is an ordinary word ("Message #3" becomes "message #3"; "P1 is…" keeps its
+/// name). ASCII only, which these sentences are: `str::to_lowercase` would bring Unicode's case
+/// tables into the download.
+pub(crate) fn mid_sentence(s: &str) -> String {
+    let word = s.split(' ').next().unwrap_or_default();
+    if word.chars().skip(1).any(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+        return s.to_string();
+    }
     let mut c = s.chars();
     c.next().map(|f| std::iter::once(f.to_ascii_lowercase()).chain(c).collect()).unwrap_or_default()
 }
@@ -132,7 +137,7 @@ pub fn harm_follows(steps: &[Step], n: usize) -> Option<String> {
     harm.then(|| {
         format!(
             " This is the harm the rule exists to prevent: it was broken at step {at} ({}).",
-            sentence_case_off(rule.statement())
+            mid_sentence(rule.statement())
         )
     })
 }
@@ -193,4 +198,17 @@ fn decided(sc: &Scene) -> String {
         };
     }
     told.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mid_sentence;
+
+    #[test]
+    fn a_quoted_sentence_starts_in_lower_case_unless_it_starts_with_a_name() {
+        assert_eq!(mid_sentence("Message #3 is not in flight."), "message #3 is not in flight.");
+        assert_eq!(mid_sentence("A partition needs two groups."), "a partition needs two groups.");
+        assert_eq!(mid_sentence("P1 is not a client."), "P1 is not a client.");
+        assert_eq!(mid_sentence(""), "");
+    }
 }

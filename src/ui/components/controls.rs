@@ -65,7 +65,7 @@ pub fn view(s: &Session, show_time: bool, hide_future: bool, send: &Callback<Msg
             <SeedReset key={s.timeline().seed().to_string()} seed={s.timeline().seed()}
                 on_reset={{ let cfg = s.timeline().config().clone(); send.reform(move |seed: u64| Msg::Reset(cfg.clone(), seed)) }}
                 on_error={send.reform(|e| Msg::Show(Show::Notice(e)))} />
-            <div class="counter" data-testid="counter">{format!("step {cur} / {len}")}
+            <div class={if show_time { "counter timed" } else { "counter" }} data-testid="counter">{format!("step {cur} / {len}")}
                 if show_time { <span class="muted">{format!(" · t={}", s.world().time())}</span> }</div>
         </footer>
     }

@@ -6,12 +6,12 @@ use crate::paxos::{NodeId, Role, Value};
 use crate::sim::{Command, MsgId, World};
 use crate::ui::format::px;
 use crate::ui::msg::{on, Menu, Msg, Show};
-use crate::ui::scene::{Point, Scene, TokenBox};
+use crate::ui::scene::{place, Scene, TokenBox};
 use crate::ui::session::Session;
 use yew::prelude::*;
 
-/// The room a menu takes beside its anchor: its width and the gap CSS leaves (`.menu`).
-const MENU_ROOM: f64 = 300.0;
+/// A menu's width (`.menu`, and in presenter mode `.app.presenter .menu`).
+const MENU_WIDTH: [f64; 2] = [260.0, 380.0];
 
 /// The open menu, if any, placed beside what was clicked, in the canvas's pixels.
 pub fn view(s: &Session, sc: &Scene, menu: Option<Menu>, show_time: bool, send: &Callback<Msg>) -> Html {
@@ -19,57 +19,47 @@ pub fn view(s: &Session, sc: &Scene, menu: Option<Menu>, show_time: bool, send: 
         return Html::default();
     };
     let w = s.world();
-    // A message's menu opens away from its receivers: what they will do with it is the question
-    // being asked, so their state stays in view.
-    let message_side = |t: &TokenBox| {
-        let to: Vec<f64> = t.to.iter().filter_map(|n| sc.node(*n)).map(|b| b.center.x).collect();
-        let towards = to.iter().sum::<f64>() / to.len().max(1) as f64;
-        match (to.is_empty(), towards > t.rect.center().x) {
-            (false, true) if t.rect.x > MENU_ROOM => (Point { x: t.rect.x, y: t.rect.y }, Some("open-left")),
-            (false, false) if t.rect.right() < sc.frame.w - MENU_ROOM => {
-                (Point { x: t.rect.right(), y: t.rect.y }, Some("open-right"))
-            }
-            _ => (Point { x: t.rect.right(), y: t.rect.y }, None),
-        }
-    };
-    let mut chosen = None;
-    let (anchor, body) = match menu {
+    // Each menu's height is estimated from its rows (title, one row per action or copy, Close);
+    // the estimate only chooses where it opens, and a taller menu scrolls.
+    let (at, body) = match menu {
         Menu::Message(id) => match sc.tokens.iter().find(|t| t.ids.contains(&id)) {
             Some(t) => {
-                let (anchor, side) = message_side(t);
-                chosen = side;
-                (anchor, message_menu(w, t, show_time, send))
+                let rows = if t.ids.len() == 1 { 3 } else { t.ids.len() };
+                (place::message_menu(sc, t, size(sc, rows)), message_menu(w, t, show_time, send))
             }
             None => return Html::default(),
         },
         Menu::Overflow(gap) => match sc.overflow.iter().find(|o| o.gap == gap as usize) {
-            Some(o) => (Point { x: o.rect.right(), y: o.rect.y }, overflow_menu(w, &o.ids, send)),
+            Some(o) => (place::around(sc, o.rect, size(sc, o.ids.len())), overflow_menu(w, &o.ids, send)),
             None => return Html::default(),
         },
-        Menu::Node(n) => match sc.node(n) {
-            Some(b) => (Point { x: b.center.x + b.r, y: b.center.y - b.r }, node_menu(w, n, send)),
-            None => return Html::default(),
-        },
-    };
-    // Otherwise it opens on whichever side of the anchor has room.
-    let side = chosen.unwrap_or(if anchor.x > sc.frame.w * 0.6 { "open-left" } else { "open-right" });
-    let vert = if anchor.y > sc.frame.h * 0.55 { "open-up" } else { "open-down" };
-    // Opening down, a menu starts 30 px above its anchor (`.menu.open-down`): near the canvas's
-    // top it would slide under the bar above, hiding its title. Either way it keeps inside the
-    // canvas, and scrolls if it is taller than the room it has.
-    let (top, room) = match vert {
-        "open-down" => (anchor.y.max(30.0), sc.frame.h - anchor.y.max(30.0) + 30.0),
-        _ => (anchor.y, anchor.y + 30.0),
+        Menu::Node(n) => {
+            let rows = match n.role {
+                Role::Acceptor | Role::Learner => 2,
+                Role::Proposer => 3,
+                Role::Client => 4 + w.log().is_some() as usize,
+            };
+            match place::node_menu(sc, n, size(sc, rows)) {
+                Some(at) => (at, node_menu(w, n, send)),
+                None => return Html::default(),
+            }
+        }
     };
     html! {
-        <div class={classes!("menu", side, vert)} data-testid="menu" role="dialog" aria-label="Actions"
+        <div class="menu" data-testid="menu" role="dialog" aria-label="Actions"
              // Positioned inline, as the picture is: its height depends on the canvas's, so in
              // the page's flow (a page without its stylesheet) it would size the canvas in turn.
-             style={format!("position: absolute; left: {}px; top: {}px; max-height: {}px; overflow-y: auto", px(anchor.x), px(top), px(room - 4.0))}
+             style={format!("position: absolute; left: {}px; top: {}px; max-height: {}px; overflow-y: auto", px(at.x), px(at.y), px(sc.frame.h - at.y - 4.0))}
              onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
             { body }
         </div>
     }
+}
+
+/// A menu's estimated size with `rows` rows of actions (the title, subtitle and Close besides).
+fn size(sc: &Scene, rows: usize) -> (f64, f64) {
+    let scale = if sc.frame.presenter { 1.4 } else { 1.0 };
+    (MENU_WIDTH[sc.frame.presenter as usize], scale * (104.0 + 40.0 * rows as f64))
 }
 
 /// A button for a command, disabled (with the world's reason as tooltip) when not enabled.

@@ -34,6 +34,12 @@ impl Rect {
             && o.right() <= self.right() + 1e-6
             && o.bottom() <= self.bottom() + 1e-6
     }
+    /// The area the two boxes share.
+    pub fn overlap_area(&self, o: &Rect) -> f64 {
+        let w = self.right().min(o.right()) - self.x.max(o.x);
+        let h = self.bottom().min(o.bottom()) - self.y.max(o.y);
+        w.max(0.0) * h.max(0.0)
+    }
     /// Right edge.
     pub fn right(&self) -> f64 {
         self.x + self.w

@@ -12,6 +12,7 @@
 
 pub mod columns;
 pub mod geometry;
+pub mod place;
 pub mod tokens;
 
 use crate::paxos::Role;

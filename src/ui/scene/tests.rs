@@ -144,3 +144,48 @@ fn a_token_label_wider_than_its_gap_breaks_at_spaces() {
     assert_eq!(super::tokens::wrap("Accept 1.1 \"X\"", 40), vec!["Accept 1.1 \"X\""]);
     assert_eq!(super::tokens::wrap("Nack", 2), vec!["Nack"], "a word longer than the room stays whole");
 }
+
+/// Through every lesson step and random runs of the default cluster, a menu stays on the canvas
+/// and never covers what opened it (a node, a token); a message's menu rarely covers its
+/// receivers' or sender's state.
+#[test]
+fn a_menu_keeps_off_what_opened_it_and_mostly_off_a_message_s_receivers_and_sender() {
+    let (mut placed, mut covering) = (0, 0);
+    let mut look = |w: &World, f: Frame, what: &str| {
+        let s = Scene::build(w, f);
+        let view = Rect { x: 0.0, y: 0.0, w: f.w, h: f.h };
+        for b in &s.nodes {
+            let size = if f.presenter { (380.0, 370.0) } else { (260.0, 264.0) };
+            let p = place::node_menu(&s, b.id, size).unwrap();
+            // A menu taller than the room below its top scrolls (`menu::view`'s max-height).
+            let m = Rect { x: p.x, y: p.y, w: size.0, h: size.1.min(f.h - p.y - 4.0) };
+            assert!(view.contains(&m), "{what}: the menu of {} leaves the canvas", b.id);
+            assert!(!m.overlaps(&b.glyph().union(&b.card)), "{what}: the menu of {} covers it", b.id);
+        }
+        for t in &s.tokens {
+            let size = if f.presenter { (380.0, 314.0) } else { (260.0, 224.0) };
+            let p = place::message_menu(&s, t, size);
+            let m = Rect { x: p.x, y: p.y, w: size.0, h: size.1.min(f.h - p.y - 4.0) };
+            assert!(view.contains(&m), "{what}: the menu of {} leaves the canvas", t.key);
+            assert!(!m.overlaps(&t.rect), "{what}: the menu covers its token {}", t.key);
+            placed += 1;
+            let involved = s.nodes.iter().filter(|b| b.id == t.from || t.to.contains(&b.id));
+            if involved.into_iter().any(|b| m.overlaps(&b.card) || m.overlaps(&b.glyph())) {
+                covering += 1;
+            }
+        }
+    };
+    every_lesson_step(|id, n, w, f| look(w, f, &format!("{id} step {n}")));
+    for seed in 0..10 {
+        let t = simulate(Config::default(), seed, 60, Faults::default()).unwrap();
+        for n in 0..=t.len() {
+            for f in &FRAMES[1..] {
+                look(&t.world_at(n), *f, &format!("seed {seed} step {n} at {f:?}"));
+            }
+        }
+    }
+    // Beside the token, away from its receivers, as menus opened until today, 6,091 of these 8,617
+    // menus covered a receiver or the sender; choosing the side covers 3,114. Where none is free
+    // (a 380 px menu beside a client in presenter mode), it covers the least.
+    assert!(covering * 100 <= placed * 37, "{covering} of {placed} menus cover a receiver or the sender");
+}
