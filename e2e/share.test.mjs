@@ -237,7 +237,7 @@ test('a broken import shows an error and changes nothing', async () => {
     ['v9.json', '{"format":"paxoscope-trace","version":9}', /version 9/],
     ['range.json', JSON.stringify({ format: 'paxoscope-trace', version: 1, config: { acceptors: 99 }, seed: 1, steps: [] }), /acceptors must be between/],
     ['ids.json', JSON.stringify({ format: 'paxoscope-trace', version: 1, config: {}, seed: 1, steps: [{ command: { type: 'crash', node: 'Q7' }, events: [] }] }), /unknown node id/],
-    ['replay.json', JSON.stringify({ format: 'paxoscope-trace', version: 1, config: {}, seed: 1, steps: [{ command: { type: 'crash', node: 'A9' }, events: [] }] }), /There is no A9/],
+    ['replay.json', JSON.stringify({ format: 'paxoscope-trace', version: 1, config: {}, seed: 1, steps: [{ command: { type: 'crash', node: 'A9' }, events: [] }] }), /refused: there is no A9/],
     ['big.json', 'x'.repeat(9 * 1024 * 1024), /limit/],
   ];
   for (const [name, body, want_msg] of cases) {

@@ -50,7 +50,7 @@ fn unknown_ids_and_fields_are_refused() {
     // A node id that parses but is not in the cluster makes replay refuse the step.
     let t = TraceFile::parse(&j.replacen("\"client\": \"C1\"", "\"client\": \"C3\"", 1)).unwrap();
     let e = t.replay().unwrap_err();
-    assert!(e.contains("There is no C3"), "{e}");
+    assert!(e.contains("refused: there is no C3"), "mid-sentence, in lower case: {e}");
 }
 
 #[test]
