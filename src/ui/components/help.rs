@@ -36,7 +36,7 @@ pub fn view(send: &Callback<Msg>) -> Html {
                     <dt class="mono">{"C1 C2"}</dt><dd>{"the small boxes by a proposer: the clients that believe it leads, so send it their requests."}</dd>
                     <dt>{"chosen"}</dt><dd>{"a fact about the acceptors: a majority accepted one value in one ballot. Nodes find it out later, from messages."}</dd>
                     <dt class="marks-key" aria-hidden="true">{ for ["mark phase-1", "mark phase-2", "mark phase-3", "mark chosen", "mark rule", "mark violation"].map(|c| html! { <span class={c}></span> }) }</dt>
-                    <dd>{"the timeline's marks: Phase 1, 2 or 3 begins (blue, orange, green tick); a value is chosen (gold diamond); a switched-off rule breaks (amber square); safety breaks (red dot). Hover a mark for its step."}</dd>
+                    <dd>{"the timeline's marks: Phase 1, 2 or 3 begins (blue, orange, green tick); a value is chosen (yellow diamond); a switched-off rule breaks (amber square); safety breaks (red dot). Hover a mark for its step."}</dd>
                     <dt>{"step, t"}</dt><dd>{"a step is one event; t is logical time in ticks. It moves when the network delivers on its own (Step, Play); a message delivered by hand, or by the explorer's schedule, arrives with the clock standing still."}</dd>
                 </dl>
                 <p class="legend">{ for crate::paxos::Kind::ALL.iter().take(7).map(|k| html! {

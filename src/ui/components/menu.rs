@@ -37,7 +37,8 @@ pub fn view(s: &Session, sc: &Scene, menu: Option<Menu>, show_time: bool, send: 
             let rows = match n.role {
                 Role::Acceptor | Role::Learner => 2,
                 Role::Proposer => 3,
-                Role::Client => 4 + w.log().is_some() as usize,
+                // The request form wraps its Send button; a Multi-Paxos client's timeout label wraps.
+                Role::Client => 5 + w.log().is_some() as usize,
             };
             match place::node_menu(sc, n, size(sc, rows)) {
                 Some(at) => (at, node_menu(w, n, send)),
