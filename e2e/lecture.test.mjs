@@ -58,7 +58,8 @@ test('presenter mode: large type, beats on the clicker, and full screen', async 
   await page.evaluate(() => { location.hash = 'lesson=happy-path&beat=12&p=1'; });
   await text(progress, /^beat 12 of 14$/);
   await page.keyboard.press('.');
-  await text(progress, /^beat 14 of 14$/);
+  // Each beat's caption is held long enough to read (up to 10 s at 1×) before play goes on.
+  await until(() => progress.textContent(), (t) => /^beat 14 of 14$/.test(t), 'play to the your-turn beat', 40000);
   const url = page.url();
   await page.waitForTimeout(2000); // had play gone on, it would have stepped by now
   assert.equal(page.url(), url, 'play stopped at the your-turn beat');
@@ -115,6 +116,23 @@ test('presenter mode at 1280×720: the canvas keeps its size as the strip senten
   await context.close();
 });
 
+test('presenter mode at 1280×720: the canvas keeps its size while a beat of several steps plays', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=9&p=1`);
+  await text(page.getByTestId('lesson-progress'), /^beat 9 of 14/);
+  const canvas = () => page.locator('.canvas').evaluate((c) => Math.round(c.getBoundingClientRect().height));
+  const heights = new Set([await canvas()]);
+  await page.keyboard.press('PageDown');
+  // Sampled until the beat has played (beat 10 is two steps): the strip's progress line once
+  // wrapped to four lines mid-beat, and the canvas shrank and grew back.
+  await until(async () => {
+    heights.add(await canvas());
+    return page.getByTestId('lesson-progress').textContent();
+  }, (t) => /^beat 10 of 14/.test(t), 'beat 10');
+  assert.equal(heights.size, 1, `the canvas was ${[...heights].join(', ')} px tall`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 for (const touch of [false, true]) {
   test(`presenter mode: one ${touch ? 'tap' : 'click'} on a waiting message spotlights it (the pointer does not send it flying)`, async () => {
     const size = touch ? { width: 768, height: 1024, touch } : {};
@@ -148,6 +166,14 @@ test('presenter mode: the lecturer picks another lesson from the bar, without le
   // The menu opens inside the window, under the button at the bar's right end.
   const r = await page.getByTestId('lessons-menu').boundingBox();
   assert.ok(r.x >= 0 && r.x + r.width <= 1280 + 0.5, `the menu spans ${r.x}..${r.x + r.width}`);
+  // A clicker press while the menu is open closes it, and the lesson does not move on behind it
+  // (the key's one update does both, so the beat is read once the menu has gone).
+  const beat = await page.getByTestId('lesson-progress').textContent();
+  await page.keyboard.press('PageDown');
+  await count(page.getByTestId('lessons-menu'), 0);
+  assert.equal(await page.getByTestId('lesson-progress').textContent(), beat, 'the beat did not change');
+  await page.getByTestId('lessons').click();
+  await page.getByTestId('lessons-menu').waitFor();
   await page.getByTestId('lesson-happy-path').click();
   await text(page.getByTestId('presenter-title'), 'Lesson 1 · The happy path');
   await count(page.getByTestId('lessons-menu'), 0);

@@ -95,6 +95,18 @@ test('a clicker drives lesson 6 in presenter mode with predict on, to the next l
   await context.close();
 });
 
+test('in a lesson the timeline marks only the steps reached, so the plot is not given away', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=3`);
+  await text(progress(page), /^beat 3 of 14/);
+  await count(page.locator('.marks .mark.phase-1'), 1);
+  await count(page.locator('.marks .mark.chosen'), 0);
+  await page.evaluate(() => { location.hash = 'lesson=happy-path&beat=9'; });
+  await text(progress(page), /^beat 9 of 14/);
+  await count(page.locator('.marks .mark.chosen'), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a lesson link with presenter mode and a beat reloads exactly', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=ballot-conflict&beat=5&p=1`);
   await text(page.getByTestId('lesson-progress'), /^beat 5 of/);

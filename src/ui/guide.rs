@@ -88,6 +88,20 @@ pub fn next_beat(l: &Lesson, cur: usize) -> Option<usize> {
     l.next_beat_end(cur)
 }
 
+/// Playing a lesson on its script, at a beat's end: the auto-play ticks to wait before the next
+/// step, so the room can read the caption. At 1× that is about 55 ms a character, from 2.7 s to
+/// 9.9 s in all with the step's own tick; faster speeds shorten it in proportion, as they do
+/// every tick. Played at a step's pace, a beat of one step showed its caption for under a second.
+pub fn caption_hold(s: &Session, l: &Lesson) -> u32 {
+    if place(s, l).off {
+        return 0;
+    }
+    l.beat_at(s.cursor()).map_or(0, |(_, b)| {
+        let ms = b.caption.len() as f64 * 55.0;
+        ((ms / crate::ui::session::BASE_STEP_MS).ceil() as u32).clamp(3, 11) - 1
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +183,20 @@ mod tests {
         let s = Session::new(crate::sim::Config { acceptors: 5, ..l.config.clone() }, l.seed).unwrap();
         assert_eq!(on_script_steps(&s, &l), 0);
         assert!(place(&s, &l).done == 0);
+    }
+
+    #[test]
+    fn play_holds_a_beat_for_its_caption_and_not_between_beats_or_off_the_script() {
+        let l = build("happy-path").unwrap();
+        let holds: Vec<(usize, u32)> =
+            l.beats.iter().map(|b| (b.caption.len(), caption_hold(&at(&l, b.end), &l))).collect();
+        assert!(holds.iter().all(|(_, h)| (2..=10).contains(h)), "{holds:?}");
+        let (short, long) = (holds.iter().min().unwrap(), holds.iter().max().unwrap());
+        assert!(short.1 < long.1, "a longer caption is held longer: {holds:?}");
+        let between = (1..l.commands.len()).find(|n| l.beat_at(*n).is_none()).unwrap();
+        assert_eq!(caption_hold(&at(&l, between), &l), 0);
+        let mut off = at(&l, l.beats[0].end);
+        off.apply(Command::Crash { node: crate::paxos::NodeId::acceptor(2) }).unwrap();
+        assert_eq!(caption_hold(&off, &l), 0, "off the script the student drives");
     }
 }

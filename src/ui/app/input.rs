@@ -105,14 +105,23 @@ impl App {
         <Self as Component>::update(self, ctx, msg)
     }
 
-    /// The clicker's keys while a dialog covers the cluster: they must not step, rewind or play
-    /// the run hidden behind it. "Back" closes the dialog, and so does "next" in the help; in the explorer, "next" runs the search
+    /// The clicker's keys while a menu or dialog covers the cluster: they must not step, rewind or
+    /// play the run hidden behind it. Any of them closes a menu. "Back" closes the dialog, and so
+    /// does "next" in the help; in the explorer, "next" runs the search
     /// (what its primary button does), so a lecturer need not walk to the laptop. `None`: not
     /// handled here.
     fn dialog_key(&mut self, e: &KeyboardEvent) -> Option<bool> {
         let dialog = self.dialog().is_some();
         let key = e.key();
-        if !dialog || !matches!(key.as_str(), "ArrowRight" | "PageDown" | "ArrowLeft" | "PageUp" | " " | ".") {
+        let clicker = matches!(key.as_str(), "ArrowRight" | "PageDown" | "ArrowLeft" | "PageUp" | " " | ".");
+        // An open menu of the top bar (presenter mode's ☰ too) covers the cluster: a press
+        // closes it, so the lesson never moves on unseen behind it.
+        if clicker && self.top_menu.is_some() {
+            e.prevent_default();
+            self.top_menu = None;
+            return Some(true);
+        }
+        if !dialog || !clicker {
             return None;
         }
         e.prevent_default();

@@ -67,6 +67,8 @@ pub struct App {
     /// Playing towards a beat: the timer, and its milliseconds per step (tokens glide in that).
     beat_timer: Option<(Interval, u32)>,
     ask_at_target: bool,
+    /// Playing a lesson: ticks still to wait at the beat just reached, so its caption can be read.
+    beat_hold: u32,
     /// At the last step of the explorer's counterexample, the next press was told where it
     /// leads; the one after goes on. (A lesson's end offers the next lesson on screen already.)
     end_offer: bool,
@@ -173,6 +175,7 @@ impl Component for App {
             drawn: None,
             beat_timer: None,
             ask_at_target: false,
+            beat_hold: 0,
             end_offer: false,
             lesson_reached: 0,
             waiting_for_lessons: None,
@@ -354,7 +357,7 @@ impl Component for App {
                 </main>
                 if self.presenter { { presenter::strip(s, follow.as_ref(), &self.poll, self.spotlight, self.counterexample_intro().as_deref(), send) } }
                 if self.spacetime { { spacetime::view(s, self.hover, send) } }
-                if !self.presenter { { controls::view(s, self.lesson.is_none() && self.on_counterexample().is_none(), self.predict, send) } }
+                if !self.presenter { { controls::view(s, self.lesson.is_none() && self.on_counterexample().is_none(), self.predict || self.lesson.is_some(), send) } }
                 if self.explorer_open { { explorer::view(self.session.timeline().config(), self.explore.as_ref(), send) } }
                 if self.metrics_open { { metrics::view(&self.session.run_stats(), self.across(), send) } }
                 if self.help { { help::view(send) } }

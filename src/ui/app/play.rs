@@ -28,6 +28,7 @@ impl App {
                 }
             }
             Play::Toggle => {
+                self.beat_hold = 0;
                 self.session.playing = !self.session.playing && self.session.can_step();
                 if !self.session.can_step() {
                     self.notice =
@@ -95,6 +96,10 @@ impl App {
         if !self.session.playing || self.ask_first(ctx) {
             return;
         }
+        if self.beat_hold > 0 {
+            self.beat_hold -= 1;
+            return;
+        }
         if !self.session.can_step() || self.lesson_holds_play(false) {
             self.pause(ctx);
             return;
@@ -105,6 +110,7 @@ impl App {
             self.pause(ctx);
             return;
         }
+        self.beat_hold = self.lesson.as_deref().map_or(0, |l| crate::ui::guide::caption_hold(&self.session, l));
         if self.session.narration().is_some_and(|n| n.violated) {
             self.pause(ctx);
             self.side_to_top = true;

@@ -10,8 +10,8 @@ use yew::prelude::*;
 
 /// The bar. `show_time` is off in lessons and the explorer's counterexamples, where steps are
 /// deliveries made by hand and the clock does not move.
-/// `hide_future` (predict mode) leaves out the marks of steps not yet reached, which would
-/// give answers away.
+/// `hide_future` (predict mode, and a lesson, whose recorded future is its script) leaves out
+/// the marks of steps not yet reached, which would give answers and the plot away.
 pub fn view(s: &Session, show_time: bool, hide_future: bool, send: &Callback<Msg>) -> Html {
     let (cur, len) = (s.cursor(), s.len());
     let next = match s.world().next_due() {

@@ -1,5 +1,6 @@
 //! The `?` overlay: every keyboard shortcut and how to use the canvas.
 
+use crate::paxos::Kind;
 use crate::ui::msg::{on, Msg, Show};
 use yew::prelude::*;
 
@@ -8,13 +9,13 @@ pub const SHORTCUTS: [(&str, &str); 12] = [
     ("→  or  PageDown", "Step: the next message arrives (or the next timer fires). In a lesson: the next beat; a press while a beat still plays finishes it at once, as in slide software"),
     ("←  or  PageUp", "Back one step; in a lesson, the previous beat (off the script, back at a step it shares, the lesson takes over again)"),
     ("Shift + →  /  ←", "One step, also in a lesson"),
-    ("Space  or  .", "Play / pause"),
+    ("Space  or  .", "Play / pause (in a lesson, each beat is held long enough to read its caption)"),
     ("+  /  -", "Faster / slower (0.25× to 4×)"),
     ("P", "Presenter mode: large type, side panel hidden; click a node or message to spotlight it"),
     ("F", "Full screen"),
     ("E", "Open or close the exhaustive explorer (also in presenter mode; while it is open, PageDown runs the search)"),
     ("Tab, Enter", "Move to a node or message and open its menu"),
-    ("Esc", "Close menus, dialogs and this help (PageUp closes a dialog too, and PageDown this help)"),
+    ("Esc", "Close menus, dialogs and this help (a clicker's keys close a menu too; PageUp closes a dialog, PageDown this help)"),
     ("?", "Show or hide this help"),
     ("clicker", "Presentation clickers send PageDown, PageUp and \".\": step, back, play"),
 ];
@@ -32,15 +33,17 @@ pub fn view(send: &Callback<Msg>) -> Html {
                 <dl class="key">
                     <dt class="mono">{"2.1"}</dt><dd>{"a ballot: round 2 of proposer P1. Higher round wins; the proposer breaks ties."}</dd>
                     <dt>{"disk mark"}</dt><dd>{"the field is on disk and survives a crash (unless the node is in amnesia mode, dashed outline)."}</dd>
-                    <dt class="mono">{"promises 2/3, need 2"}</dt><dd>{"promises from 2 of the 3 acceptors; a majority of 3 is 2."}</dd>
+                    <dt class="mono">{"promises ●○"}</dt><dd>{"what a proposer has heard, as dots: ● for each promise (or vote) it has, ○ for each it still needs; a majority of 3 acceptors is 2."}</dd>
                     <dt class="mono">{"C1 C2"}</dt><dd>{"the small boxes by a proposer: the clients that believe it leads, so send it their requests."}</dd>
                     <dt>{"chosen"}</dt><dd>{"a fact about the acceptors: a majority accepted one value in one ballot. Nodes find it out later, from messages."}</dd>
                     <dt class="marks-key" aria-hidden="true">{ for ["mark phase-1", "mark phase-2", "mark phase-3", "mark chosen", "mark rule", "mark violation"].map(|c| html! { <span class={c}></span> }) }</dt>
                     <dd>{"the timeline's marks: Phase 1, 2 or 3 begins (blue, orange, green tick); a value is chosen (yellow diamond); a switched-off rule breaks (amber square); safety breaks (red dot). Hover a mark for its step."}</dd>
                     <dt>{"step, t"}</dt><dd>{"a step is one event; t is logical time in ticks. It moves when the network delivers on its own (Step, Play); a message delivered by hand, or by the explorer's schedule, arrives with the clock standing still."}</dd>
                 </dl>
-                <p class="legend">{ for crate::paxos::Kind::ALL.iter().take(7).map(|k| html! {
-                    <span class="legend-item"><svg width="34" height="10" aria-hidden="true"><line class={format!("wire kind-{}", k.name())} x1="1" y1="5" x2="33" y2="5" /></svg>{k.name()}</span>
+                <p class="legend">{ for Kind::ALL.iter().filter(|k| !matches!(k, Kind::Reply | Kind::Announce)).map(|k| html! {
+                    <span class="legend-item"><svg width="34" height="10" aria-hidden="true"><line class={format!("wire kind-{}", k.name())} x1="1" y1="5" x2="33" y2="5" /></svg>
+                        // Replies and "Learned" announcements are drawn as commits are: the outcome travelling out.
+                        {if *k == Kind::Commit { "commit, reply, learned" } else { k.name() }}</span>
                 }) }</p>
                 <h3>{"On the canvas"}</h3>
                 <p>{"Click a message token to deliver, drop or duplicate it. Click a node to crash or restart it; a proposer can time out; a client can request a value or change which proposer it believes leads."}</p>

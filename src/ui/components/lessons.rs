@@ -35,7 +35,9 @@ pub fn progress(f: &Follow) -> Html {
         return html! { <div class="lesson-step" data-testid="lesson-progress">{format!("{taken} step{} taken", if taken == 1 { "" } else { "s" })}</div> };
     }
     let p = f.place();
-    let pct = if p.total == 0 { 0.0 } else { p.done as f64 / p.total as f64 * 100.0 };
+    // While a beat plays, the bar fills through it step by step.
+    let part = between(f, &p).map_or(0.0, |(done, of)| done as f64 / of.max(1) as f64);
+    let pct = if p.total == 0 { 0.0 } else { (p.done as f64 + part).min(p.total as f64) / p.total as f64 * 100.0 };
     html! { <>
         <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax={p.total.to_string()}
              aria-valuenow={p.done.to_string()} aria-label="Lesson progress">
@@ -53,15 +55,23 @@ pub fn progress(f: &Follow) -> Html {
 /// Between beats, how far the next one has played: " · 2 of 4 steps to beat 5". It counts the
 /// beat's own steps, so it never reads as the run's step number, which the footer shows.
 fn playing(f: &Follow, p: &Place) -> Html {
+    match between(f, p) {
+        Some((done, of)) => {
+            html! { <span class="beat-playing" data-testid="beat-playing">{format!(" · {done} of {of} steps to beat {}", p.done + 1)}</span> }
+        }
+        None => Html::default(),
+    }
+}
+
+/// Between beats on the script: the next beat's steps played so far, and how many it has.
+fn between(f: &Follow, p: &Place) -> Option<(usize, usize)> {
     let cur = f.s.cursor();
     if p.off || p.beat.is_some() || cur == 0 {
-        return Html::default();
+        return None;
     }
-    let Some(end) = f.l.next_beat_end(cur) else {
-        return Html::default();
-    };
+    let end = f.l.next_beat_end(cur)?;
     let start = f.l.previous_beat_end(cur);
-    html! { <span class="beat-playing" data-testid="beat-playing">{format!(" · {} of {} steps to beat {}", cur - start, end - start, p.done + 1)}</span> }
+    Some((cur - start, end - start))
 }
 
 /// The lesson's words at this step: the beat's caption, or what the student is doing.
