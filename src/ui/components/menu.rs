@@ -57,10 +57,12 @@ pub fn view(s: &Session, sc: &Scene, menu: Option<Menu>, show_time: bool, send: 
     }
 }
 
-/// A menu's estimated size with `rows` rows of actions (the title, subtitle and Close besides).
+/// A menu's estimated size with `rows` rows of actions (the title, subtitle and Close besides,
+/// with 20 px to spare for a subtitle that wraps: a menu opening above its anchor must not reach
+/// down over it).
 fn size(sc: &Scene, rows: usize) -> (f64, f64) {
     let scale = if sc.frame.presenter { 1.4 } else { 1.0 };
-    (MENU_WIDTH[sc.frame.presenter as usize], scale * (104.0 + 40.0 * rows as f64))
+    (MENU_WIDTH[sc.frame.presenter as usize], scale * (124.0 + 40.0 * rows as f64))
 }
 
 /// A button for a command, disabled (with the world's reason as tooltip) when not enabled.

@@ -155,7 +155,7 @@ fn a_menu_keeps_off_what_opened_it_and_mostly_off_a_message_s_receivers_and_send
         let s = Scene::build(w, f);
         let view = Rect { x: 0.0, y: 0.0, w: f.w, h: f.h };
         for b in &s.nodes {
-            let size = if f.presenter { (380.0, 370.0) } else { (260.0, 264.0) };
+            let size = if f.presenter { (380.0, 398.0) } else { (260.0, 284.0) };
             let p = place::node_menu(&s, b.id, size).unwrap();
             // A menu taller than the room below its top scrolls (`menu::view`'s max-height).
             let m = Rect { x: p.x, y: p.y, w: size.0, h: size.1.min(f.h - p.y - 4.0) };
@@ -163,7 +163,7 @@ fn a_menu_keeps_off_what_opened_it_and_mostly_off_a_message_s_receivers_and_send
             assert!(!m.overlaps(&b.glyph().union(&b.card)), "{what}: the menu of {} covers it", b.id);
         }
         for t in &s.tokens {
-            let size = if f.presenter { (380.0, 314.0) } else { (260.0, 224.0) };
+            let size = if f.presenter { (380.0, 342.0) } else { (260.0, 244.0) };
             let p = place::message_menu(&s, t, size);
             let m = Rect { x: p.x, y: p.y, w: size.0, h: size.1.min(f.h - p.y - 4.0) };
             assert!(view.contains(&m), "{what}: the menu of {} leaves the canvas", t.key);
@@ -185,7 +185,8 @@ fn a_menu_keeps_off_what_opened_it_and_mostly_off_a_message_s_receivers_and_send
         }
     }
     // Beside the token, away from its receivers, as menus opened until today, 6,091 of these 8,617
-    // menus covered a receiver or the sender; choosing the side covers 3,114. Where none is free
-    // (a 380 px menu beside a client in presenter mode), it covers the least.
-    assert!(covering * 100 <= placed * 37, "{covering} of {placed} menus cover a receiver or the sender");
+    // menus (at 224 px tall) covered a receiver or the sender; choosing the side, 3,114 at that
+    // height and 3,442 at the heights the app estimates (244 px, 342 in presenter mode). Where
+    // none is free (a 380 px menu beside a client in presenter mode), it covers the least.
+    assert!(covering * 100 <= placed * 41, "{covering} of {placed} menus cover a receiver or the sender");
 }
