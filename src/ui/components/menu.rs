@@ -10,27 +10,24 @@ use crate::ui::scene::{place, Scene, TokenBox};
 use crate::ui::session::Session;
 use yew::prelude::*;
 
-/// A menu's width (`.menu`, and in presenter mode `.app.presenter .menu`).
-const MENU_WIDTH: [f64; 2] = [260.0, 380.0];
-
 /// The open menu, if any, placed beside what was clicked, in the canvas's pixels.
 pub fn view(s: &Session, sc: &Scene, menu: Option<Menu>, show_time: bool, send: &Callback<Msg>) -> Html {
     let Some(menu) = menu else {
         return Html::default();
     };
     let w = s.world();
-    // Each menu's height is estimated from its rows (title, one row per action or copy, Close);
-    // the estimate only chooses where it opens, and a taller menu scrolls.
+    // Each menu's height is estimated from its rows of actions or copies (`place::menu_size`).
+    let size = |rows| place::menu_size(sc.frame, rows);
     let (at, body) = match menu {
         Menu::Message(id) => match sc.tokens.iter().find(|t| t.ids.contains(&id)) {
             Some(t) => {
                 let rows = if t.ids.len() == 1 { 3 } else { t.ids.len() };
-                (place::message_menu(sc, t, size(sc, rows)), message_menu(w, t, show_time, send))
+                (place::message_menu(sc, t, size(rows)), message_menu(w, t, show_time, send))
             }
             None => return Html::default(),
         },
         Menu::Overflow(gap) => match sc.overflow.iter().find(|o| o.gap == gap as usize) {
-            Some(o) => (place::around(sc, o.rect, size(sc, o.ids.len())), overflow_menu(w, &o.ids, send)),
+            Some(o) => (place::around(sc, o.rect, size(o.ids.len())), overflow_menu(w, &o.ids, send)),
             None => return Html::default(),
         },
         Menu::Node(n) => {
@@ -40,7 +37,7 @@ pub fn view(s: &Session, sc: &Scene, menu: Option<Menu>, show_time: bool, send: 
                 // The request form wraps its Send button; a Multi-Paxos client's timeout label wraps.
                 Role::Client => 5 + w.log().is_some() as usize,
             };
-            match place::node_menu(sc, n, size(sc, rows)) {
+            match place::node_menu(sc, n, size(rows)) {
                 Some(at) => (at, node_menu(w, n, send)),
                 None => return Html::default(),
             }
@@ -55,14 +52,6 @@ pub fn view(s: &Session, sc: &Scene, menu: Option<Menu>, show_time: bool, send: 
             { body }
         </div>
     }
-}
-
-/// A menu's estimated size with `rows` rows of actions (the title, subtitle and Close besides,
-/// with 20 px to spare for a subtitle that wraps: a menu opening above its anchor must not reach
-/// down over it).
-fn size(sc: &Scene, rows: usize) -> (f64, f64) {
-    let scale = if sc.frame.presenter { 1.4 } else { 1.0 };
-    (MENU_WIDTH[sc.frame.presenter as usize], scale * (124.0 + 40.0 * rows as f64))
 }
 
 /// A button for a command, disabled (with the world's reason as tooltip) when not enabled.

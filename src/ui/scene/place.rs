@@ -8,6 +8,16 @@ use crate::paxos::NodeId;
 
 /// Space between what was clicked and its menu.
 const GAP: f64 = 12.0;
+/// A menu's width (`.menu`, and in presenter mode `.app.presenter .menu`).
+const MENU_WIDTH: [f64; 2] = [260.0, 380.0];
+
+/// A menu's estimated size in `frame` with `rows` rows of actions (the title, subtitle and Close
+/// besides, with 20 px to spare for a subtitle that wraps: a menu opening above its anchor must
+/// not reach down over it). The estimate only chooses where a menu opens; a taller one scrolls.
+pub fn menu_size(frame: super::Frame, rows: usize) -> (f64, f64) {
+    let scale = if frame.presenter { 1.4 } else { 1.0 };
+    (MENU_WIDTH[frame.presenter as usize], scale * (124.0 + 40.0 * rows as f64))
+}
 
 /// The top-left corner of a menu of `size` (width, height) for token `t`.
 pub fn message_menu(sc: &Scene, t: &TokenBox, size: (f64, f64)) -> Point {

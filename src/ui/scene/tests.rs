@@ -155,7 +155,8 @@ fn a_menu_keeps_off_what_opened_it_and_mostly_off_a_message_s_receivers_and_send
         let s = Scene::build(w, f);
         let view = Rect { x: 0.0, y: 0.0, w: f.w, h: f.h };
         for b in &s.nodes {
-            let size = if f.presenter { (380.0, 398.0) } else { (260.0, 284.0) };
+            // A node menu of four rows (a client's is five, an acceptor's two).
+            let size = place::menu_size(f, 4);
             let p = place::node_menu(&s, b.id, size).unwrap();
             // A menu taller than the room below its top scrolls (`menu::view`'s max-height).
             let m = Rect { x: p.x, y: p.y, w: size.0, h: size.1.min(f.h - p.y - 4.0) };
@@ -163,7 +164,7 @@ fn a_menu_keeps_off_what_opened_it_and_mostly_off_a_message_s_receivers_and_send
             assert!(!m.overlaps(&b.glyph().union(&b.card)), "{what}: the menu of {} covers it", b.id);
         }
         for t in &s.tokens {
-            let size = if f.presenter { (380.0, 342.0) } else { (260.0, 244.0) };
+            let size = place::menu_size(f, 3);
             let p = place::message_menu(&s, t, size);
             let m = Rect { x: p.x, y: p.y, w: size.0, h: size.1.min(f.h - p.y - 4.0) };
             assert!(view.contains(&m), "{what}: the menu of {} leaves the canvas", t.key);
