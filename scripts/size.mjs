@@ -19,7 +19,7 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
 // less well on its own than inside the wasm); 401,630 / 414,341 bytes with the session's review
 // fixes. Raised on 2026-11-30 (seventh session) by 2.5 KB for what a fresh-eyes review asked for:
 // menus placed where they cover the least state, the help's key of the timeline's marks and dots,
-// captions held while a lesson plays, a clicker key closing an open menu (404,186 / 416,900 bytes).
+// captions held while a lesson plays, a clicker key closing an open menu (404,191 / 416,905 bytes).
 export const CEILING = { first: 404_500, total: 417_500 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
