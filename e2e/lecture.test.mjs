@@ -31,6 +31,8 @@ test('presenter mode: large type, beats on the clicker, and full screen', async 
   await page.keyboard.press('PageDown');
   await text(progress, /beat 2 of 14/);
   await until(() => page.url(), (u) => /#lesson=happy-path&beat=2&p=1$/.test(u), 'the address to hold the beat');
+  // The clicker's button is named for what its press does: here, play to the next beat.
+  await text(strip.getByTestId('strip-next'), 'Beat ▶');
   const caption = strip.locator('.caption');
   await text(caption, /P1 picks ballot 1\.1/);
   const size = await caption.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
@@ -65,6 +67,17 @@ test('presenter mode: large type, beats on the clicker, and full screen', async 
   assert.equal(page.url(), url, 'play stopped at the your-turn beat');
   await text(progress, /^beat 14 of 14$/);
   await count(page.locator('[data-testid=goal-status][data-reached=true]'), 0);
+  // The your-turn says "ask for "Y", then step": once the room has asked (from the spotlight's
+  // buttons), the button reads Step, and a press is one step of the room's own run.
+  await text(strip.getByTestId('strip-next'), 'Next ▶');
+  await page.getByTestId('node-C2').click();
+  await strip.getByRole('button', { name: /^C2 asks for/ }).click();
+  await text(progress, /your turn/);
+  await text(strip.getByTestId('strip-next'), 'Step ▶');
+  const before = await page.getByTestId('strip-narration').textContent();
+  await page.keyboard.press('PageDown');
+  await until(() => page.getByTestId('strip-narration').textContent(), (t) => t !== before, 'one step');
+  await text(progress, /your turn/);
   // F asks for full screen.
   await page.keyboard.press('f');
   await page.waitForFunction(() => document.fullscreenElement !== null);

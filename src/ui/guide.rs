@@ -88,6 +88,35 @@ pub fn next_beat(l: &Lesson, cur: usize) -> Option<usize> {
     l.next_beat_end(cur)
 }
 
+/// What a clicker's next press (PageDown, the strip's ▶) does in a lesson, as `App::next_beat`
+/// decides it. Its button is named for it, so a prompt's "step until…" or "Beat ▶ skips it"
+/// names a button the room can see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NextPress {
+    /// Plays the script to its next beat (also out of a reached goal, back into the lesson).
+    Beat,
+    /// One step of the student's own run: off the script, or in a challenge.
+    Step,
+    /// Past the last beat: on to the next lesson (or, at the end, says so).
+    Next,
+}
+
+/// See [`NextPress`].
+pub fn next_press(s: &Session, l: &Lesson) -> NextPress {
+    // A goal reached: the press resumes the lesson at the turn's beat and plays on from there.
+    if l.challenge.is_none() && goal_progress(s, l).is_some_and(|p| p.reached) {
+        let at = active_turn(s, l).map_or(0, |(_, at)| at);
+        return if l.next_beat_end(at).is_some() { NextPress::Beat } else { NextPress::Next };
+    }
+    if place(s, l).off || l.challenge.is_some() {
+        return NextPress::Step;
+    }
+    match l.next_beat_end(s.cursor()) {
+        Some(_) => NextPress::Beat,
+        None => NextPress::Next,
+    }
+}
+
 /// Playing a lesson on its script, at a beat's end: the auto-play ticks to wait before the next
 /// step, so the room can read the caption. At 1× that is about 55 ms a character, from 2.7 s to
 /// 9.9 s in all with the step's own tick; faster speeds shorten it in proportion, as they do

@@ -459,7 +459,7 @@ fn majority(b: &mut Builder) {
     );
     b.beat(
         Claim::Counts { by: P1 },
-        "Again only A3 can promise. Every retry will end this way: while a majority is down, nothing can be decided. Liveness is lost, yet safety holds: every check stays green.",
+        "Again only A3 can promise. Every retry will end this way: while a majority is down, nothing can be decided. Liveness is lost, yet safety holds: the cluster stays ✓ safe.",
         |s| {
             s.ticks(4);
         },

@@ -3,7 +3,7 @@
 //! page or a slide deck, which can also drive it through `postMessage` (docs/embed.md).
 
 use super::lessons::{self as card, Follow};
-use crate::ui::guide::place;
+use crate::ui::guide::{place, NextPress};
 use crate::ui::msg::{on, Guide, Msg, Play};
 use crate::ui::session::Session;
 use yew::prelude::*;
@@ -42,6 +42,11 @@ pub fn view(s: &Session, strip: &Strip, send: &Callback<Msg>) -> Html {
     let back = move |_| if lesson { Msg::Guide(Guide::Prev) } else { Msg::Play(Play::Back) };
     let next = move |_| if lesson { Msg::Guide(Guide::Next) } else { Msg::Play(Play::Step) };
     let playing = strip.playing;
+    let (label, title) = match strip.follow.map(|f| crate::ui::guide::next_press(f.s, f.l)) {
+        Some(NextPress::Beat) => ("Next beat ▶", "Play to the next beat (→)"),
+        Some(NextPress::Next) => ("Next ▶", "On to the next lesson (→)"),
+        Some(NextPress::Step) | None => ("Step ▶", "Step (→)"),
+    };
     html! {
         <div class="embed-strip" data-testid="embed-strip">
             <div class="embed-words" aria-live="polite">{ words(s, strip.follow, send) }</div>
@@ -49,7 +54,7 @@ pub fn view(s: &Session, strip: &Strip, send: &Callback<Msg>) -> Html {
                 <button data-testid="back" onclick={send.reform(back)} disabled={cur == 0}
                         title={if lesson { "Back to the previous beat (←)" } else { "Back one step (←)" }}>{"◀ Back"}</button>
                 <button class="primary" data-testid="step" onclick={send.reform(next)} disabled={!lesson && !s.can_step()}
-                        title={if lesson { "Play to the next beat (→)" } else { "Step (→)" }}>{if lesson { "Next beat ▶" } else { "Step ▶" }}</button>
+                        title={title}>{label}</button>
                 <button data-testid="play" aria-pressed={playing.to_string()} disabled={!playing && !s.can_step()}
                         onclick={on(send, || Msg::Play(Play::Toggle))} title="Play or pause (Space)">
                     {if playing { "Pause" } else { "Play" }}</button>

@@ -8,6 +8,7 @@ use super::lessons::{self as card, Follow};
 use super::predict::{choices, outcome};
 use crate::paxos::{NodeId, Role};
 use crate::sim::{Command, MsgId, World};
+use crate::ui::guide::NextPress;
 use crate::ui::msg::{on, Guide, Msg, Play, Predict, Show, Spot};
 use crate::ui::poll::Poll;
 use crate::ui::session::Session;
@@ -185,6 +186,11 @@ pub fn strip(
     let back = move |_| if lesson { Msg::Guide(Guide::Prev) } else { Msg::Play(Play::Back) };
     let next = move |_| if lesson { Msg::Guide(Guide::Next) } else { Msg::Play(Play::Step) };
     let reveal = poll.question.is_some();
+    let (label, title) = match follow.map(|f| crate::ui::guide::next_press(f.s, f.l)) {
+        Some(NextPress::Beat) => ("Beat ▶", "Play to the next beat (PageDown)"),
+        Some(NextPress::Next) => ("Next ▶", "On to the next lesson (PageDown)"),
+        Some(NextPress::Step) | None => ("Step ▶", "One step (PageDown)"),
+    };
     html! {
         <div class="presenter-strip" data-testid="presenter-strip" aria-live="polite">
             <div class="strip-main">
@@ -210,7 +216,7 @@ pub fn strip(
                 if reveal {
                     <button class="primary" data-testid="strip-reveal" onclick={on(send, || Msg::Predict(Predict::Reveal))}>{"Reveal"}</button>
                 } else {
-                    <button class="primary" data-testid="strip-next" aria-label="Next" onclick={send.reform(next)}>{"▶"}</button>
+                    <button class="primary" data-testid="strip-next" {title} onclick={send.reform(next)}>{label}</button>
                 }
             </div>
         </div>
