@@ -207,6 +207,23 @@ mod tests {
     }
 
     #[test]
+    fn the_next_press_is_a_beat_on_the_script_a_step_off_it_and_the_next_lesson_at_the_end() {
+        let l = build("happy-path").unwrap();
+        assert_eq!(next_press(&at(&l, l.beats[1].end), &l), NextPress::Beat);
+        let last = l.beats.last().unwrap().end;
+        assert!(l.turn(last).is_some(), "happy-path ends with a your-turn");
+        assert_eq!(next_press(&at(&l, last), &l), NextPress::Next);
+        let mut s = at(&l, last);
+        let ask =
+            Command::Request { client: crate::paxos::NodeId::client(1), value: crate::paxos::Value::new("Y").unwrap() };
+        s.apply(ask).unwrap();
+        assert_eq!(next_press(&s, &l), NextPress::Step, "the goal is not reached yet");
+        while s.step().is_ok() && !goal_progress(&s, &l).unwrap().reached {}
+        assert!(goal_progress(&s, &l).unwrap().reached);
+        assert_eq!(next_press(&s, &l), NextPress::Next, "a goal reached at the last beat leads on");
+    }
+
+    #[test]
     fn changing_the_settings_leaves_the_script() {
         let l = build("ballot-conflict").unwrap();
         let s = Session::new(crate::sim::Config { acceptors: 5, ..l.config.clone() }, l.seed).unwrap();
