@@ -5,7 +5,7 @@
 // crashed), and every text on the canvas, the cluster's and the log grid's, is at least 20 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, browser, open, shot, until, text, attr } from './harness.mjs';
+import { serve, browser, open, shot, until, text, attr, count } from './harness.mjs';
 
 let srv, b;
 before(async () => { srv = await serve(); b = await browser(); });
@@ -127,11 +127,11 @@ test('a Multi-Paxos your-turn goal is checked: the student steps until L2 applie
   await text(page.getByTestId('lesson-progress'), /^beat 5 of/);
   await text(page.getByTestId('your-turn'), /Goal: make L2 apply s1–s2/);
   await attr(applied(page, 'L2'), 'data-applied', '1');
-  // The student takes over: delivering A3's Accept by hand leaves the script (Step alone would
-  // walk on along the lesson's own steps), and from then on the goal is checked.
-  await page.locator('[data-testid^=msg-].in-flight', { hasText: 'Accept s2' }).first().click();
-  await page.getByTestId('deliver').click();
+  // "Step until…": Step at the turn is the student's own step (the world's next one), not the
+  // script's, which would walk on through the lesson's answer; from then on the goal is checked.
+  await page.getByTestId('step').click();
   await text(page.getByTestId('lesson-progress'), /your turn/);
+  await attr(page.getByTestId('goal-status'), 'data-reached', /true|false/);
   for (let i = 0; i < 40; i++) {
     if ((await page.getByTestId('goal-status').count()) && (await page.getByTestId('goal-status').getAttribute('data-reached')) === 'true') break;
     const before = await page.getByTestId('counter').textContent();
@@ -141,6 +141,25 @@ test('a Multi-Paxos your-turn goal is checked: the student steps until L2 applie
   await attr(page.getByTestId('goal-status'), 'data-reached', 'true');
   await text(page.getByTestId('goal-status'), /L2 has applied s1–s\d with no gap/);
   assert.ok(Number(await applied(page, 'L2').getAttribute('data-applied')) >= 2);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('presenter mode: a "step until" turn is the room\'s to play, from the box\'s Step or the clicker\'s ".", and the next press resumes the lesson', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=learners-catch-up&beat=5&p=1`, { reducedMotion: 'reduce' });
+  const strip = page.getByTestId('presenter-strip');
+  await text(strip.getByTestId('your-turn'), /Beat ▶ \(PageDown\) skips it/);
+  await text(strip.getByTestId('strip-next'), 'Beat ▶');
+  await strip.getByTestId('turn-step').click();
+  await text(page.getByTestId('lesson-progress'), /your turn/);
+  await text(strip.getByTestId('strip-next'), 'Step ▶');
+  await page.keyboard.press('.');
+  await attr(strip.getByTestId('goal-status'), 'data-reached', 'true');
+  // Play pauses as the goal is reached, so the room can talk about it.
+  await count(page.getByTestId('lesson-playing'), 0);
+  await text(strip.getByTestId('strip-next'), 'Resume ▶');
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('lesson-progress'), /^beat 6 of/);
   assert.deepEqual(errors, []);
   await context.close();
 });

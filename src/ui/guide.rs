@@ -88,13 +88,23 @@ pub fn next_beat(l: &Lesson, cur: usize) -> Option<usize> {
     l.next_beat_end(cur)
 }
 
+/// At a "your turn" on the script: the student's own step starts here. Step and Play then take
+/// the world's next step by hand, so the run becomes theirs and its goal is checked; replaying
+/// the script instead walked on through the lesson's answer, and "step until…" never showed
+/// "Goal reached".
+pub fn at_turn(s: &Session, l: &Lesson) -> bool {
+    l.challenge.is_none() && !place(s, l).off && l.turn(s.cursor()).is_some()
+}
+
 /// What a clicker's next press (PageDown, the strip's ▶) does in a lesson, as `App::next_beat`
 /// decides it. Its button is named for it, so a prompt's "step until…" or "Beat ▶ skips it"
 /// names a button the room can see.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NextPress {
-    /// Plays the script to its next beat (also out of a reached goal, back into the lesson).
+    /// Plays the script to its next beat.
     Beat,
+    /// A goal reached: back into the lesson (its script, at the turn's beat), and on a beat.
+    Resume,
     /// One step of the student's own run: off the script, or in a challenge.
     Step,
     /// Past the last beat: on to the next lesson (or, at the end, says so).
@@ -106,7 +116,7 @@ pub fn next_press(s: &Session, l: &Lesson) -> NextPress {
     // A goal reached: the press resumes the lesson at the turn's beat and plays on from there.
     if l.challenge.is_none() && goal_progress(s, l).is_some_and(|p| p.reached) {
         let at = active_turn(s, l).map_or(0, |(_, at)| at);
-        return if l.next_beat_end(at).is_some() { NextPress::Beat } else { NextPress::Next };
+        return if l.next_beat_end(at).is_some() { NextPress::Resume } else { NextPress::Next };
     }
     if place(s, l).off || l.challenge.is_some() {
         return NextPress::Step;
@@ -221,6 +231,24 @@ mod tests {
         while s.step().is_ok() && !goal_progress(&s, &l).unwrap().reached {}
         assert!(goal_progress(&s, &l).unwrap().reached);
         assert_eq!(next_press(&s, &l), NextPress::Next, "a goal reached at the last beat leads on");
+    }
+
+    #[test]
+    fn a_step_at_a_turn_is_the_students_own_and_starts_the_goal() {
+        let l = build("learners-catch-up").unwrap();
+        let end = l.beats.iter().find(|b| b.turn.is_some()).unwrap().end;
+        assert!(!at_turn(&at(&l, end - 1), &l), "the step before the turn is the script's");
+        let mut s = at(&l, end);
+        assert!(at_turn(&s, &l));
+        // What the app's Step does at a turn: the world's own next step, by hand.
+        s.apply(Command::Tick).unwrap();
+        assert!(!at_turn(&s, &l) && place(&s, &l).off);
+        assert_eq!(active_turn(&s, &l).map(|t| t.1), Some(end));
+        assert_eq!(next_press(&s, &l), NextPress::Step);
+        while !goal_progress(&s, &l).unwrap().reached {
+            s.apply(Command::Tick).unwrap();
+        }
+        assert_eq!(next_press(&s, &l), NextPress::Resume, "the lesson has beats after this turn");
     }
 
     #[test]

@@ -61,11 +61,40 @@ impl App {
             return;
         }
         if !self.ask_first(ctx) {
-            if let Err(e) = self.session.step() {
+            if let Err(e) = self.advance() {
                 self.notice = alert(e);
             }
             self.poll.outcome = None;
         }
+    }
+
+    /// The command the next step (Step, Play, a revealed prediction) applies: the recorded
+    /// future's next one, or the world's own next step (a tick) at its end and at a lesson's
+    /// "your turn", where the run becomes the student's.
+    pub(super) fn next_command(&self) -> Command {
+        let s = &self.session;
+        match s.timeline().steps().get(s.cursor()) {
+            Some(step) if !self.takes_over() => step.command.clone(),
+            _ => Command::Tick,
+        }
+    }
+
+    /// Takes the next step (see [`App::next_command`]).
+    pub(super) fn advance(&mut self) -> Result<(), String> {
+        if self.takes_over() {
+            self.session.apply(Command::Tick)
+        } else {
+            self.session.step()
+        }
+    }
+
+    fn goal_reached(&self) -> bool {
+        let l = self.lesson.as_deref();
+        l.and_then(|l| crate::ui::guide::goal_progress(&self.session, l)).is_some_and(|p| p.reached)
+    }
+
+    fn takes_over(&self) -> bool {
+        self.lesson.as_deref().is_some_and(|l| crate::ui::guide::at_turn(&self.session, l))
     }
 
     /// Stops play (and its timer).
@@ -104,9 +133,11 @@ impl App {
             self.pause(ctx);
             return;
         }
-        let _ = self.session.step();
+        let reached = self.goal_reached();
+        let _ = self.advance();
         self.poll.outcome = None;
-        if self.lesson_holds_play(true) {
+        // The room's own run pauses as it reaches the turn's goal: the moment to discuss it.
+        if self.lesson_holds_play(true) || (!reached && self.goal_reached()) {
             self.pause(ctx);
             return;
         }

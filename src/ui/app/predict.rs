@@ -4,7 +4,6 @@
 
 use super::alert;
 use super::App;
-use crate::sim::Command;
 use crate::ui::msg::Predict;
 use crate::ui::predict::question;
 use yew::prelude::*;
@@ -46,9 +45,8 @@ impl App {
         if self.poll.question.is_some() {
             return true;
         }
-        let s = &self.session;
-        let next = if s.cursor() < s.len() { s.timeline().steps()[s.cursor()].command.clone() } else { Command::Tick };
-        match question(s.world(), &next) {
+        let next = self.next_command();
+        match question(self.session.world(), &next) {
             Some(q) => {
                 self.poll.ask(q);
                 if self.session.playing {
@@ -63,7 +61,7 @@ impl App {
     /// Reveals the open question's answer and takes the step it was about.
     pub(super) fn reveal_step(&mut self) {
         if self.poll.reveal() {
-            if let Err(e) = self.session.step() {
+            if let Err(e) = self.advance() {
                 self.notice = alert(e);
             }
         }

@@ -45,6 +45,7 @@ pub fn view(s: &Session, strip: &Strip, send: &Callback<Msg>) -> Html {
     let (label, title) = match strip.follow.map(|f| crate::ui::guide::next_press(f.s, f.l)) {
         Some(NextPress::Beat) => ("Next beat ▶", "Play to the next beat (→)"),
         Some(NextPress::Next) => ("Next ▶", "On to the next lesson (→)"),
+        Some(NextPress::Resume) => ("Resume ▶", "Back to the lesson, and on to its next beat (→)"),
         Some(NextPress::Step) | None => ("Step ▶", "Step (→)"),
     };
     html! {

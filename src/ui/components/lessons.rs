@@ -131,7 +131,8 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
 }
 
 /// A "your turn" prompt at its beat, or, once the student acts, whether the goal is reached.
-pub fn turn(f: &Follow, send: &Callback<Msg>) -> Html {
+/// `step`: a Step button in the box (presenter mode, whose strip has no Step of its own).
+pub fn turn(f: &Follow, send: &Callback<Msg>, step: bool) -> Html {
     let p = f.place();
     if !p.off {
         let Some(t) = f.l.turn(f.s.cursor()) else {
@@ -153,6 +154,11 @@ pub fn turn(f: &Follow, send: &Callback<Msg>) -> Html {
                 <span class="goal">{if skip.is_empty() { " (optional)" } else { skip }}</span>
             } else {
                 <span class="goal">{format!(" {goal}: {}.{skip}", t.goal.describe())}</span>
+            }
+            // The turn begins with the room's own step: PageDown (Beat ▶) would skip it.
+            if step {
+                {" "}<button class="small" data-testid="turn-step" title="One step of your own run (Shift+PageDown); . plays on"
+                        onclick={on(send, || Msg::Play(crate::ui::msg::Play::Step))}>{"Step ▶"}</button>
             }
         </div> };
     }
@@ -269,7 +275,7 @@ pub fn view(f: &Follow, send: &Callback<Msg>) -> Html {
             <h3 class="lesson-title">{&l.title}</h3>
             { progress(f) }
             { caption(f, send) }
-            { turn(f, send) }
+            { turn(f, send, false) }
             { end(f, send, false) }
             <div class="lesson-nav">
                 <button data-testid="lesson-prev" disabled={cur == 0 && lessons::previous_before(&l.id).is_none()}

@@ -189,13 +189,14 @@ pub fn strip(
     let (label, title) = match follow.map(|f| crate::ui::guide::next_press(f.s, f.l)) {
         Some(NextPress::Beat) => ("Beat ▶", "Play to the next beat (PageDown)"),
         Some(NextPress::Next) => ("Next ▶", "On to the next lesson (PageDown)"),
+        Some(NextPress::Resume) => ("Resume ▶", "Back to the lesson, and on to its next beat (PageDown)"),
         Some(NextPress::Step) | None => ("Step ▶", "One step (PageDown)"),
     };
     html! {
         <div class="presenter-strip" data-testid="presenter-strip" aria-live="polite">
             <div class="strip-main">
                 { words(s, follow, poll, intro, send) }
-                { follow.map(|f| card::turn(f, send)).unwrap_or_default() }
+                { follow.map(|f| card::turn(f, send, true)).unwrap_or_default() }
                 { follow.map(|f| card::end(f, send, true)).unwrap_or_default() }
                 // The spotlight's actions are one row under the words, in the room the strip
                 // keeps for a third line: stacked by the clicker's buttons they made the strip
