@@ -207,3 +207,23 @@ test('a picture for slides of a Multi-Paxos run shows the log grid under the clu
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a copy lost while its other copy waits on is crossed out beside the token that stays, not over it', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=learners-catch-up&beat=3&p=1`);
+  await text(page.getByTestId('lesson-progress'), /^beat 3 of/);
+  // The next step drops A1's vote to L2, one of the two copies of A1's Accepted token.
+  await page.keyboard.press('Shift+PageDown');
+  await page.locator('.token.dropped').first().waitFor({ state: 'attached' });
+  await page.waitForTimeout(1000); // the other tokens glide to their places
+  const overlaps = await page.evaluate(() => {
+    const box = (e) => e.getBoundingClientRect();
+    const lost = [...document.querySelectorAll('.token.dropped')].map(box);
+    const kept = [...document.querySelectorAll('.token:not(.ghost)')].map((e) => [e.textContent, box(e)]);
+    const cut = (a, b) => a.x < b.right - 1 && b.x < a.right - 1 && a.y < b.bottom - 1 && b.y < a.bottom - 1;
+    return lost.flatMap((l) => kept.filter(([, k]) => cut(l, k)).map(([t]) => t));
+  });
+  assert.ok((await page.locator('.token.dropped').count()) >= 1, 'a crossed ghost is drawn');
+  assert.deepEqual(overlaps, [], 'the crossed ghost covers a waiting token');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

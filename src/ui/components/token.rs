@@ -156,6 +156,23 @@ fn token(sc: &Scene, t: &TokenBox, start: Point, lit: bool, selected: bool, send
     }
 }
 
+/// Where a lost copy's crossed ghost is drawn: where it waited, or when a token that stays
+/// (its other copies, or another message) is there now, the nearest free place above or below,
+/// its receiver's side first. Drawn over the token that stayed, the message to L1 looked lost
+/// and neither could be read.
+fn lost_at(now: &Scene, r: Rect, to_y: f64) -> Point {
+    let gap = 0.25 * now.t.f;
+    let free = |y: &f64| !now.tokens.iter().any(|t| t.rect.overlaps(&Rect { y: *y, ..r }));
+    let inside = |y: &f64| *y >= 0.0 && *y + r.h <= now.frame.h;
+    // Where it was, and just above or below each token in the way.
+    let near = now.tokens.iter().filter(|t| t.rect.overlaps(&Rect { y: r.y - 4.0 * r.h, h: 9.0 * r.h, ..r }));
+    let candidates = std::iter::once(r.y).chain(near.flat_map(|t| [t.rect.bottom() + gap, t.rect.y - r.h - gap]));
+    // The nearest free place; at equal distance, the receiver's side.
+    let cost = |y: &f64| (y - r.y).abs() + if (y - r.y) * (to_y - r.center().y) < 0.0 { 0.5 } else { 0.0 };
+    let best = candidates.filter(inside).filter(free).min_by(|a, b| cost(a).total_cmp(&cost(b)));
+    Point { x: r.x, y: best.unwrap_or(r.y) }
+}
+
 /// Messages delivered or lost at this step, drawn where they waited a moment ago: a delivered one
 /// glides into its receiver and fades; a lost one fades with a cross. Each comes with whether it
 /// was lost.
@@ -182,10 +199,14 @@ fn ghosts(s: &Session, now: &Scene, before: &Scene) -> Vec<(bool, Html)> {
 fn ghost(s: &Session, now: &Scene, before: &Scene, id: MsgId, lost: bool) -> Option<Html> {
     let m = s.before().message(id)?;
     let was = before.tokens.iter().find(|t| t.ids.contains(&id))?;
-    let lines = token_lines(&m.msg);
+    // The message's own lines as its token wrapped them, without the receivers of its copies.
+    let mut lines = was.lines.clone();
+    if was.ids.len() > 1 && lines.len() > token_lines(&m.msg).len() {
+        lines.pop();
+    }
     let r = Rect { h: lines.len() as f64 * now.t.line_h() + 0.35 * now.t.f, ..was.rect };
     let end = if lost {
-        Point { x: r.x, y: r.y }
+        lost_at(now, r, now.node(m.to).map_or(r.center().y, |n| n.center.y))
     } else {
         let c = now.node(m.to).map_or(r.center(), |n| n.center);
         Point { x: c.x - r.w / 2.0, y: c.y - r.h / 2.0 }

@@ -149,45 +149,58 @@ pub(super) fn wrap(line: &str, room: usize) -> Vec<String> {
     out
 }
 
+/// Group `g`'s token in `gap`, with the height its wires want it at. `names`: a token of copies
+/// to several nodes says where they go on a line of its own.
+fn token_box(cols: &Columns, g: Group, gap: Rect, names: bool) -> (f64, TokenBox) {
+    let t = cols.t;
+    let mut lines = token_lines(&g.msg);
+    let several = g.to.iter().any(|n| *n != g.to[0]);
+    if g.ids.len() > 1 && (names || !several) {
+        lines.push(receivers(&g.to));
+    }
+    // A line wider than the gap breaks at a space rather than being squeezed.
+    let room = ((gap.w - token_pad(t)) / t.cw()).floor().max(1.0) as usize;
+    let lines: Vec<String> = lines.iter().flat_map(|l| wrap(l, room)).collect();
+    let chars = lines.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+    let wd = (t.width(chars) + token_pad(t)).min(gap.w);
+    let h = lines.len() as f64 * t.line_h() + 0.35 * t.f;
+    let y = wanted_y(cols, &g, gap);
+    let rect = Rect { x: gap.x + (gap.w - wd) / 2.0, y: y - h / 2.0, w: wd, h };
+    let gi = g.gap;
+    let tb = TokenBox {
+        key: g.key,
+        ids: g.ids,
+        from: g.from,
+        to: g.to,
+        msg: g.msg,
+        lines,
+        rect,
+        gap: gi,
+        overdue: g.overdue,
+    };
+    (y, tb)
+}
+
 /// Every token and overflow chip, placed.
 pub fn place(w: &World, cols: &Columns) -> (Vec<TokenBox>, Vec<Overflow>) {
     let t = cols.t;
     let (mut tokens, mut overflow) = (Vec::new(), Vec::new());
     for gi in 0..3 {
         let gap = cols.gaps[gi];
-        let mut items: Vec<(f64, TokenBox)> = groups(w)
-            .into_iter()
-            .filter(|g| g.gap == gi)
-            .map(|g| {
-                let mut lines = token_lines(&g.msg);
-                if g.ids.len() > 1 {
-                    lines.push(receivers(&g.to));
-                }
-                // A line wider than the gap breaks at a space rather than being squeezed.
-                let room = ((gap.w - token_pad(t)) / t.cw()).floor().max(1.0) as usize;
-                let lines: Vec<String> = lines.iter().flat_map(|l| wrap(l, room)).collect();
-                let chars = lines.iter().map(|l| l.chars().count()).max().unwrap_or(1);
-                let wd = (t.width(chars) + token_pad(t)).min(gap.w);
-                let h = lines.len() as f64 * t.line_h() + 0.35 * t.f;
-                let y = wanted_y(cols, &g, gap);
-                let rect = Rect { x: gap.x + (gap.w - wd) / 2.0, y: y - h / 2.0, w: wd, h };
-                let tb = TokenBox {
-                    key: g.key,
-                    ids: g.ids,
-                    from: g.from,
-                    to: g.to,
-                    msg: g.msg,
-                    lines,
-                    rect,
-                    gap: gi,
-                    overdue: g.overdue,
-                };
-                (y, tb)
-            })
-            .collect();
+        let build = |names: bool| -> Vec<(f64, TokenBox)> {
+            groups(w).into_iter().filter(|g| g.gap == gi).map(|g| token_box(cols, g, gap, names)).collect()
+        };
+        let space = 0.25 * t.f;
+        let total = |v: &[(f64, TokenBox)]| v.iter().map(|x| x.1.rect.h + space).sum::<f64>();
+        let mut items = build(true);
+        // Crowded, a token sent to several nodes leaves out its "to A1 A2 A3" line (its wires
+        // name the receivers), so that more tokens stay in view before any go into the chip:
+        // a new leader's four Accepts of three lines each hid the first one the caption named.
+        if total(&items) > gap.h + space {
+            items = build(false);
+        }
         crate::small_sort::sort_by(&mut items, |a, b| a.0.total_cmp(&b.0).then_with(|| a.1.key.cmp(&b.1.key)).is_lt());
         let mut kept: Vec<TokenBox> = items.into_iter().map(|(_, tb)| tb).collect();
-        let space = 0.25 * t.f;
         let chip_h = t.line_h() + 0.35 * t.f;
         let total = |v: &[TokenBox]| v.iter().map(|x| x.rect.h + space).sum::<f64>();
         if total(&kept) > gap.h + space {
