@@ -227,3 +227,15 @@ test('a copy lost while its other copy waits on is crossed out beside the token 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a crowded gap keeps the Accept a caption names in view (lesson 14, beat 9, 1280x720 presenter)', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=leader-crash&beat=9&p=1`);
+  await text(page.getByTestId('lesson-progress'), /^beat 9 of/);
+  await text(page.getByTestId('presenter-strip'), /"X1" in s1/);
+  // All four of the new leader's Accepts (s1 to s4) are tokens, not folded into "+N more".
+  for (const slot of ['s1', 's2', 's3', 's4']) {
+    await page.locator('.token:not(.ghost)', { hasText: `Accept ${slot} 1.2` }).first().waitFor();
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
