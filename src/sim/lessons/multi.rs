@@ -449,7 +449,7 @@ fn catch(b: &mut Builder) {
     );
     b.beat(
         Claim::AsksForGap { by: L2 },
-        "L2 now knows \"X3\" is in s3, but s2 is missing below it, so it applies nothing. When P1's Commit arrives, L2 asks P1 for every slot from s2.",
+        "L2 now knows \"X3\" is in s3, but s2 is missing below it, so it applies nothing. P1's Commit has come too, so L2 asks P1 for every slot from s2.",
         |s| {
             s.deliver_all(Pick::kind(Kind::Accepted).to(L2));
             s.deliver_all(Pick::kind(Kind::Commit).to(L2));
