@@ -35,6 +35,7 @@ pub fn view(send: &Callback<Msg>) -> Html {
                     <dt>{"disk mark"}</dt><dd>{"the field is on disk and survives a crash (unless the node is in amnesia mode, dashed outline)."}</dd>
                     <dt class="mono">{"promises ●○"}</dt><dd>{"what a proposer has heard, as dots: ● for each promise (or vote) it has, ○ for each it still needs; a majority of 3 acceptors is 2."}</dd>
                     <dt class="mono">{"C1 C2"}</dt><dd>{"the small boxes by a proposer: the clients that believe it leads, so send it their requests."}</dd>
+                    <dt class="mono">{"waits X2+1"}</dt><dd>{"Multi-Paxos: a client's oldest command still unanswered (the one a retry re-sends), and how many more it waits for. \"applied s1–s3\": the log's prefix a node has applied, with no gap."}</dd>
                     <dt>{"chosen"}</dt><dd>{"a fact about the acceptors: a majority accepted one value in one ballot. Nodes find it out later, from messages."}</dd>
                     <dt class="marks-key" aria-hidden="true">{ for ["mark phase-1", "mark phase-2", "mark phase-3", "mark chosen", "mark rule", "mark violation"].map(|c| html! { <span class={c}></span> }) }</dt>
                     <dd>{"the timeline's marks: Phase 1, 2 or 3 begins (blue, orange, green tick); a value is chosen (yellow diamond); a switched-off rule breaks (amber square); safety breaks (red dot). Hover a mark for its step."}</dd>

@@ -131,8 +131,9 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
 }
 
 /// A "your turn" prompt at its beat, or, once the student acts, whether the goal is reached.
-/// `step`: a Step button in the box (presenter mode, whose strip has no Step of its own).
-pub fn turn(f: &Follow, send: &Callback<Msg>, step: bool) -> Html {
+/// `presenter`: the box is in presenter mode's strip, which has no Step nor Resume of its own,
+/// so the box offers them (the side panel's card has both already).
+pub fn turn(f: &Follow, send: &Callback<Msg>, presenter: bool) -> Html {
     let p = f.place();
     if !p.off {
         let Some(t) = f.l.turn(f.s.cursor()) else {
@@ -156,7 +157,7 @@ pub fn turn(f: &Follow, send: &Callback<Msg>, step: bool) -> Html {
                 <span class="goal">{format!(" {goal}: {}.{skip}", t.goal.describe())}</span>
             }
             // The turn begins with the room's own step: PageDown (Beat ▶) would skip it.
-            if step {
+            if presenter {
                 {" "}<button class="small" data-testid="turn-step" title="One step of your own run (Shift+PageDown); . plays on"
                         onclick={on(send, || Msg::Play(crate::ui::msg::Play::Step))}>{"Step ▶"}</button>
             }
@@ -176,13 +177,17 @@ pub fn turn(f: &Follow, send: &Callback<Msg>, step: bool) -> Html {
             <p class="turn-prompt" data-testid="turn-prompt">{capitalized(prompt)}</p>
         }
         <strong>{if progress.reached { "Goal reached. " } else { "Not yet. " }}</strong>{&progress.why}
-        <div class="lesson-nav">
-            <button class={classes!(next.is_none().then_some("primary"))} data-testid="goal-resume"
-                    onclick={on(send, || Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
-            if next.is_some() {
-                <button class="primary" data-testid="goal-next-lesson" onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
-            }
-        </div>
+        if presenter || next.is_some() {
+            <div class="lesson-nav">
+                if presenter {
+                    <button class={classes!(next.is_none().then_some("primary"))} data-testid="goal-resume"
+                            onclick={on(send, || Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
+                }
+                if next.is_some() {
+                    <button class="primary" data-testid="goal-next-lesson" onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
+                }
+            </div>
+        }
     </div> }
 }
 
