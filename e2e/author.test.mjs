@@ -117,8 +117,9 @@ test('author a lesson, share it as a link, reopen it fresh and play it with a cl
   await p.getByTestId('strip-question').waitFor({ state: 'detached' });
   await p.keyboard.press('PageDown');
   await text(p.getByTestId('caption'), captions[1]);
-  // The turn has no prompt of its own: the goal's words are said once, not twice.
-  await text(p.getByTestId('your-turn'), /^Your turn\. Get a value chosen Beat ▶ \(PageDown\) skips it\.$/);
+  // The turn has no prompt of its own: the goal's words are said once, not twice. In presenter
+  // mode the box has its own Step button (the strip's ▶ plays the next beat).
+  await text(p.getByTestId('your-turn'), /^Your turn\. Get a value chosen Beat ▶ \(PageDown\) skips it\. Step ▶$/);
   await p.keyboard.press('PageDown');
   await text(p.getByTestId('caption'), captions[2]);
   await p.keyboard.press('PageUp');

@@ -20,7 +20,12 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
 // fixes. Raised on 2026-11-30 (seventh session) by 2.5 KB for what a fresh-eyes review asked for:
 // menus placed where they cover the least state, the help's key of the timeline's marks and dots,
 // captions held while a lesson plays, a clicker key closing an open menu (404,191 / 416,905 bytes).
-export const CEILING = { first: 404_500, total: 417_500 };
+// Raised on 2026-12-01 (eighth session) by 1.3 / 1.0 KB for a review's defects: a "step until"
+// your-turn that Step walked through on the script, presenter buttons named for what a press does,
+// a lost copy's cross drawn over the copy that stays, crowded tokens hiding the one a caption
+// names, the help's key of the Multi-Paxos cards (405,228 / 417,948 bytes; 0.8 KB was won back by
+// writing the lost cross's placement as a plain loop).
+export const CEILING = { first: 405_800, total: 418_500 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 

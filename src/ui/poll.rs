@@ -39,12 +39,16 @@ pub struct Poll {
     pub score: (u32, u32),
     /// Exam mode: no hints.
     pub exam: bool,
+    /// The step asked about is the world's own next one, taken by hand (at a lesson's "your
+    /// turn"), not the recording's next step.
+    pub by_hand: bool,
 }
 
 impl Poll {
     /// Opens `q`.
     pub fn ask(&mut self, q: Question) {
         self.question = Some(q);
+        self.by_hand = false;
         self.choice = None;
         self.hint = false;
         self.outcome = None;

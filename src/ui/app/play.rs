@@ -93,7 +93,7 @@ impl App {
         l.and_then(|l| crate::ui::guide::goal_progress(&self.session, l)).is_some_and(|p| p.reached)
     }
 
-    fn takes_over(&self) -> bool {
+    pub(super) fn takes_over(&self) -> bool {
         self.lesson.as_deref().is_some_and(|l| crate::ui::guide::at_turn(&self.session, l))
     }
 

@@ -4,6 +4,7 @@
 
 use super::alert;
 use super::App;
+use crate::sim::Command;
 use crate::ui::msg::Predict;
 use crate::ui::predict::question;
 use yew::prelude::*;
@@ -49,6 +50,7 @@ impl App {
         match question(self.session.world(), &next) {
             Some(q) => {
                 self.poll.ask(q);
+                self.poll.by_hand = self.takes_over();
                 if self.session.playing {
                     self.pause(ctx);
                 }
@@ -60,8 +62,12 @@ impl App {
 
     /// Reveals the open question's answer and takes the step it was about.
     pub(super) fn reveal_step(&mut self) {
+        // The step the question was about: a beat's question is about the script's next step,
+        // even at a "your turn" (where Step would take the world's own).
+        let by_hand = self.poll.by_hand;
         if self.poll.reveal() {
-            if let Err(e) = self.advance() {
+            let done = if by_hand { self.session.apply(Command::Tick) } else { self.session.step() };
+            if let Err(e) = done {
                 self.notice = alert(e);
             }
         }

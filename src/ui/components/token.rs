@@ -162,15 +162,18 @@ fn token(sc: &Scene, t: &TokenBox, start: Point, lit: bool, selected: bool, send
 /// and neither could be read.
 fn lost_at(now: &Scene, r: Rect, to_y: f64) -> Point {
     let gap = 0.25 * now.t.f;
-    let free = |y: &f64| !now.tokens.iter().any(|t| t.rect.overlaps(&Rect { y: *y, ..r }));
-    let inside = |y: &f64| *y >= 0.0 && *y + r.h <= now.frame.h;
-    // Where it was, and just above or below each token in the way.
-    let near = now.tokens.iter().filter(|t| t.rect.overlaps(&Rect { y: r.y - 4.0 * r.h, h: 9.0 * r.h, ..r }));
-    let candidates = std::iter::once(r.y).chain(near.flat_map(|t| [t.rect.bottom() + gap, t.rect.y - r.h - gap]));
-    // The nearest free place; at equal distance, the receiver's side.
-    let cost = |y: &f64| (y - r.y).abs() + if (y - r.y) * (to_y - r.center().y) < 0.0 { 0.5 } else { 0.0 };
-    let best = candidates.filter(inside).filter(free).min_by(|a, b| cost(a).total_cmp(&cost(b)));
-    Point { x: r.x, y: best.unwrap_or(r.y) }
+    let free =
+        |y: f64| y >= 0.0 && y + r.h <= now.frame.h && !now.tokens.iter().any(|t| t.rect.overlaps(&Rect { y, ..r }));
+    // Where it was, or just above or below a token; the nearest, and at equal distance the
+    // receiver's side.
+    let cost = |y: f64| (y - r.y).abs() + if (y - r.y) * (to_y - r.center().y) < 0.0 { 0.5 } else { 0.0 };
+    let mut best = (f64::INFINITY, r.y);
+    for y in std::iter::once(r.y).chain(now.tokens.iter().flat_map(|t| [t.rect.bottom() + gap, t.rect.y - r.h - gap])) {
+        if cost(y) < best.0 && free(y) {
+            best = (cost(y), y);
+        }
+    }
+    Point { x: r.x, y: best.1 }
 }
 
 /// Messages delivered or lost at this step, drawn where they waited a moment ago: a delivered one
