@@ -261,3 +261,17 @@ test('the canvas: no value on a proposer before it proposes one, no clock in les
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('presenter mode: at a your-turn on the last beat, the clicker\'s "." plays the room\'s own run', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=one-acceptor&beat=12&p=1`);
+  const progress = page.getByTestId('lesson-progress');
+  await text(progress, /^beat 12 of 12$/);
+  await page.getByTestId('your-turn').waitFor();
+  // Play at the script's end had nothing of the script left to play, and did nothing.
+  await page.keyboard.press('.');
+  await text(progress, /your turn/);
+  await page.keyboard.press('.');
+  await until(() => progress.textContent(), (t) => !/▶|playing/.test(t), 'play to stop');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

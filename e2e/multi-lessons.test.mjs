@@ -158,6 +158,8 @@ test('presenter mode: a "step until" turn is the room\'s to play, from the box\'
   // Play pauses as the goal is reached, so the room can talk about it.
   await count(page.getByTestId('lesson-playing'), 0);
   await text(strip.getByTestId('strip-next'), 'Resume ▶');
+  const [need, room] = await strip.getByTestId('strip-next').evaluate((e) => [e.scrollWidth, e.clientWidth]);
+  assert.ok(need <= room, `the label needs ${need} px of the button's ${room}`);
   await page.keyboard.press('PageDown');
   await text(page.getByTestId('lesson-progress'), /^beat 6 of/);
   assert.deepEqual(errors, []);

@@ -51,8 +51,16 @@ pub fn place<'a>(s: &Session, l: &'a Lesson) -> Place<'a> {
     let off = !same_cluster(s, l) || cur > on || s.len() != l.commands.len();
     let beat = if off { None } else { l.beat_at(cur) };
     let total = l.beats.len();
-    let done = l.beats_done(cur.min(on));
+    // Off the script, the beats reached are those before the student took over: the script's
+    // own steps taken by hand after that are theirs, not the lesson's.
+    let done = l.beats_done(if off { left(s, on) } else { cur.min(on) });
     Place { on_script: on, off, beat, done, total, complete: !off && total > 0 && done == total }
+}
+
+/// Where the run became the student's: the first step done by hand (even the script's own
+/// step), or where it parted from the script (`on` steps follow it).
+pub fn left(s: &Session, on: usize) -> usize {
+    s.hand_from().map_or(on, |h| h.min(on))
 }
 
 /// The "your turn" point the student is working on: the last turn the run still shared with
@@ -63,9 +71,7 @@ pub fn active_turn<'a>(s: &Session, l: &'a Lesson) -> Option<(&'a Turn, usize)> 
     if !p.off {
         return None;
     }
-    // Where the run became the student's: the first step done by hand (even the script's own
-    // step), or where it parted from the script.
-    let left = s.hand_from().map_or(p.on_script, |h| h.min(p.on_script));
+    let left = left(s, p.on_script);
     let at = l.beats.iter().filter(|b| b.turn.is_some()).map(|b| b.end).filter(|e| *e <= left).max()?;
     // A run that followed the lesson past the next beat before leaving it is a "what if?", not
     // an attempt at the earlier turn, and must not be graded as one.
@@ -214,6 +220,14 @@ mod tests {
         assert!(place(&s, &l).off, "but the run is now the student's");
         assert_eq!(active_turn(&s, &l).map(|t| t.1), Some(b.end));
         assert!(goal_progress(&s, &l).is_some());
+        // More of the script's own steps by hand, past its next beats: the lesson still waits at
+        // the turn's beat (the card said "beat 15 · your turn" beside "the lesson waits at 11").
+        let turn_beat = place(&at(&l, b.end), &l).done;
+        for c in &l.commands[b.end + 1..l.commands.len() - 1] {
+            s.apply(c.clone()).unwrap();
+        }
+        assert!(place(&s, &l).off);
+        assert_eq!(place(&s, &l).done, turn_beat);
     }
 
     #[test]

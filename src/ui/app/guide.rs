@@ -98,7 +98,9 @@ impl App {
             self.reopen(l.commands.len());
             return;
         }
-        let left_at = place(&self.session, &l).on_script.max(self.lesson_reached);
+        // Where the student took over, not how far their own steps happened to match the script.
+        let left_at =
+            crate::ui::guide::left(&self.session, place(&self.session, &l).on_script).max(self.lesson_reached);
         self.reopen(l.beat_end(l.beats_done(left_at)));
     }
 

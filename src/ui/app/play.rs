@@ -163,7 +163,8 @@ impl App {
     /// it never does their "your turn" for them. Off the script the student drives, and play too.
     fn lesson_holds_play(&self, arrived: bool) -> bool {
         let Some(l) = self.lesson.as_deref() else { return false };
-        if crate::ui::guide::place(&self.session, l).off {
+        // At a "your turn" play is the room's own run, even at the script's end.
+        if crate::ui::guide::place(&self.session, l).off || (!arrived && self.takes_over()) {
             return false;
         }
         let cur = self.session.cursor();

@@ -131,6 +131,9 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
 }
 
 /// A "your turn" prompt at its beat, or, once the student acts, whether the goal is reached.
+/// What Resume does to the student's own run, said where it is pressed.
+const RESUME_TITLE: &str = "Back to the lesson at the last beat you reached; your own steps since are discarded";
+
 /// `presenter`: the box is in presenter mode's strip, which has no Step nor Resume of its own,
 /// so the box offers them (the side panel's card has both already).
 pub fn turn(f: &Follow, send: &Callback<Msg>, presenter: bool) -> Html {
@@ -181,7 +184,7 @@ pub fn turn(f: &Follow, send: &Callback<Msg>, presenter: bool) -> Html {
             <div class="lesson-nav">
                 if presenter {
                     <button class={classes!(next.is_none().then_some("primary"))} data-testid="goal-resume"
-                            onclick={on(send, || Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
+                            title={RESUME_TITLE} onclick={on(send, || Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
                 }
                 if next.is_some() {
                     <button class="primary" data-testid="goal-next-lesson" onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
@@ -285,9 +288,11 @@ pub fn view(f: &Follow, send: &Callback<Msg>) -> Html {
             <div class="lesson-nav">
                 <button data-testid="lesson-prev" disabled={cur == 0 && lessons::previous_before(&l.id).is_none()}
                         onclick={on(send, || Msg::Guide(Guide::Prev))}
-                        title="Back to the previous beat (PageUp); at the start, to the end of the lesson before">{"◀ Beat"}</button>
+                        title={if p.off { "One step back (PageUp)" } else { "Back to the previous beat (PageUp); at the start, to the end of the lesson before" }}>
+                    {if p.off { "◀ Back" } else { "◀ Beat" }}</button>
                 if p.off {
-                    <button class="primary" data-testid="lesson-resume" onclick={on(send, || Msg::Guide(Guide::Resume))}>{"Resume lesson"}</button>
+                    <button class="primary" data-testid="lesson-resume" onclick={on(send, || Msg::Guide(Guide::Resume))}
+                            title={RESUME_TITLE}>{"Resume lesson"}</button>
                 } else if p.complete && l.next_beat_end(cur).is_none() {
                     if lessons::next_after(&l.id).is_some() {
                         <button class="primary" data-testid="lesson-next" onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
