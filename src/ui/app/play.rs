@@ -81,7 +81,12 @@ impl App {
 
     /// Takes the next step (see [`App::next_command`]).
     pub(super) fn advance(&mut self) -> Result<(), String> {
-        if self.takes_over() {
+        self.step_by(self.takes_over())
+    }
+
+    /// One step: the world's own next one done by hand (`by_hand`), or the recording's next.
+    pub(super) fn step_by(&mut self, by_hand: bool) -> Result<(), String> {
+        if by_hand {
             self.session.apply(Command::Tick)
         } else {
             self.session.step()

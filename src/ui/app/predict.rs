@@ -4,7 +4,6 @@
 
 use super::alert;
 use super::App;
-use crate::sim::Command;
 use crate::ui::msg::Predict;
 use crate::ui::predict::question;
 use yew::prelude::*;
@@ -66,8 +65,7 @@ impl App {
         // even at a "your turn" (where Step would take the world's own).
         let by_hand = self.poll.by_hand;
         if self.poll.reveal() {
-            let done = if by_hand { self.session.apply(Command::Tick) } else { self.session.step() };
-            if let Err(e) = done {
+            if let Err(e) = self.step_by(by_hand) {
                 self.notice = alert(e);
             }
         }
