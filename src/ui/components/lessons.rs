@@ -130,10 +130,10 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
     }
 }
 
-/// A "your turn" prompt at its beat, or, once the student acts, whether the goal is reached.
 /// What Resume does to the student's own run, said where it is pressed.
 const RESUME_TITLE: &str = "Back to the lesson at the last beat you reached; your own steps since are discarded";
 
+/// A "your turn" prompt at its beat, or, once the student acts, whether the goal is reached.
 /// `presenter`: the box is in presenter mode's strip, which has no Step nor Resume of its own,
 /// so the box offers them (the side panel's card has both already).
 pub fn turn(f: &Follow, send: &Callback<Msg>, presenter: bool) -> Html {

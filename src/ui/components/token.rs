@@ -8,7 +8,7 @@
 use super::cluster::Marks;
 use crate::paxos::NodeId;
 use crate::sim::{Event, MsgId, World};
-use crate::ui::format::{ballot_tint, px, token_lines, MSG_COLOURS};
+use crate::ui::format::{ballot_tint, px, MSG_COLOURS};
 use crate::ui::msg::{when, Menu, Msg as UiMsg, Show, Spot};
 use crate::ui::scene::{Point, Rect, Scene, TokenBox};
 use crate::ui::session::Session;
@@ -202,11 +202,7 @@ fn ghosts(s: &Session, now: &Scene, before: &Scene) -> Vec<(bool, Html)> {
 fn ghost(s: &Session, now: &Scene, before: &Scene, id: MsgId, lost: bool) -> Option<Html> {
     let m = s.before().message(id)?;
     let was = before.tokens.iter().find(|t| t.ids.contains(&id))?;
-    // The message's own lines as its token wrapped them, without the receivers of its copies.
-    let mut lines = was.lines.clone();
-    if was.ids.len() > 1 && lines.len() > token_lines(&m.msg).len() {
-        lines.pop();
-    }
+    let lines = crate::ui::scene::tokens::message_lines(before.t, &m.msg, before.gaps[was.gap]);
     let r = Rect { h: lines.len() as f64 * now.t.line_h() + 0.35 * now.t.f, ..was.rect };
     let end = if lost {
         lost_at(now, r, now.node(m.to).map_or(r.center().y, |n| n.center.y))

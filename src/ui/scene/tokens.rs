@@ -7,6 +7,7 @@
 use super::band_of;
 use super::columns::{token_pad, Columns};
 use super::geometry::{Point, Rect};
+use super::Type;
 use crate::paxos::{Msg, NodeId, Role};
 use crate::sim::{MsgId, World};
 use crate::ui::format::token_lines;
@@ -149,6 +150,19 @@ pub(super) fn wrap(line: &str, room: usize) -> Vec<String> {
     out
 }
 
+/// A message's own lines on a token in `gap` (without the receivers of its copies), as the
+/// token breaks them: the crossed ghost of a lost copy is drawn with these.
+pub fn message_lines(t: Type, msg: &Msg, gap: Rect) -> Vec<String> {
+    fit(t, &token_lines(msg), gap)
+}
+
+/// `lines` broken to fit `gap`: a line wider than the gap breaks at a space rather than being
+/// squeezed.
+fn fit(t: Type, lines: &[String], gap: Rect) -> Vec<String> {
+    let room = ((gap.w - token_pad(t)) / t.cw()).floor().max(1.0) as usize;
+    lines.iter().flat_map(|l| wrap(l, room)).collect()
+}
+
 /// Group `g`'s token in `gap`, with the height its wires want it at. `names`: a token of copies
 /// to several nodes says where they go on a line of its own.
 fn token_box(cols: &Columns, g: Group, gap: Rect, names: bool) -> (f64, TokenBox) {
@@ -158,9 +172,7 @@ fn token_box(cols: &Columns, g: Group, gap: Rect, names: bool) -> (f64, TokenBox
     if g.ids.len() > 1 && (names || !several) {
         lines.push(receivers(&g.to));
     }
-    // A line wider than the gap breaks at a space rather than being squeezed.
-    let room = ((gap.w - token_pad(t)) / t.cw()).floor().max(1.0) as usize;
-    let lines: Vec<String> = lines.iter().flat_map(|l| wrap(l, room)).collect();
+    let lines = fit(t, &lines, gap);
     let chars = lines.iter().map(|l| l.chars().count()).max().unwrap_or(1);
     let wd = (t.width(chars) + token_pad(t)).min(gap.w);
     let h = lines.len() as f64 * t.line_h() + 0.35 * t.f;
