@@ -48,6 +48,10 @@ pub struct Link {
     pub embed: bool,
     /// The run is the explorer's counterexample (a run link only).
     pub counterexample: bool,
+    /// The first step done by hand in a lesson's run (a run link with a lesson only). A student's
+    /// own steps can be the script's very steps; without this, a shared "your turn" attempt
+    /// reopened as the lesson followed further, its goal gone.
+    pub hand: Option<usize>,
 }
 
 impl Link {
@@ -64,6 +68,7 @@ impl Link {
             presenter: false,
             embed: false,
             counterexample: false,
+            hand: None,
         }
     }
 
@@ -244,6 +249,9 @@ impl Link {
         if self.cursor != self.commands.len() {
             f.push(format!("at={}", self.cursor));
         }
+        if let (Some(h), Some(_)) = (self.hand, self.lesson_field()) {
+            f.push(format!("hd={h}"));
+        }
         f.extend(tail);
         f.join("&")
     }
@@ -308,6 +316,7 @@ impl Link {
                         .collect::<Result<_, _>>()?;
                 }
                 "at" => link.cursor = v.parse().map_err(|_| bad("a step number"))?,
+                "hd" => link.hand = Some(v.parse().map_err(|_| bad("a step number"))?),
                 "beat" => link.beat = Some(v.parse().map_err(|_| bad("a beat number"))?),
                 "p" => link.presenter = v == "1",
                 "cx" => link.counterexample = v == "1",
@@ -321,6 +330,12 @@ impl Link {
         }
         if link.counterexample && link.commands.is_empty() {
             return Err("cx= marks a run, and the link has no run=".into());
+        }
+        if link.hand.is_some() && (link.lesson_field().is_none() || link.is_lesson_script()) {
+            return Err("hd= marks a lesson's run: it needs a lesson= (or L=) and a run=".into());
+        }
+        if link.hand.is_some_and(|h| h > link.commands.len()) {
+            return Err(format!("hd= is past the end of the run ({} steps)", link.commands.len()));
         }
         if link.beat.is_some() && !link.is_lesson_script() {
             return Err("beat= needs a lesson= (or L=) and no run=".into());
@@ -445,6 +460,21 @@ mod tests {
         assert!(Link::parse("s=7&cx=1").unwrap_err().contains("no run="));
         let lesson = Link { counterexample: true, ..Link::of_lesson("happy-path", 3, Some(1)) };
         assert_eq!(lesson.to_hash(), "lesson=happy-path&beat=1", "a lesson's script is not a counterexample");
+    }
+
+    #[test]
+    fn a_lessons_run_carries_where_the_student_took_over() {
+        let run = vec![Command::Tick, Command::Tick, Command::Tick];
+        let l = Link { hand: Some(1), lesson: Some("durability".into()), ..Link::of_run(Config::default(), 7, run, 2) };
+        assert_eq!(l.to_hash(), "s=7&n=2.2.3.1&lesson=durability&run=t~t~t&at=2&hd=1");
+        assert_eq!(Link::parse(&l.to_hash()).unwrap(), l);
+        // Outside a lesson there is no script to part from: the field is not written.
+        let free = Link { hand: Some(0), ..Link::of_run(Config::default(), 7, vec![Command::Tick], 1) };
+        assert_eq!(free.to_hash(), "s=7&n=2.2.3.1&run=t");
+        assert!(Link::parse("s=7&run=t&hd=0").unwrap_err().contains("needs a lesson="));
+        assert!(Link::parse("lesson=durability&beat=2&hd=0").unwrap_err().contains("and a run="));
+        assert!(Link::parse("s=7&lesson=durability&run=t&hd=2").unwrap_err().contains("past the end"));
+        assert!(Link::parse("s=7&lesson=durability&run=t&hd=x").unwrap_err().contains("not a step number"));
     }
 
     #[test]

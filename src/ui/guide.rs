@@ -231,6 +231,23 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_attempt_of_the_scripts_own_steps_reopens_at_its_turn() {
+        // A student who does the script's own steps by hand and shares a link: the reopened page
+        // must show the same turn and goal, not the lesson followed on to a later beat.
+        let l = build("durability").unwrap();
+        let b = l.beats.iter().find(|b| b.turn.is_some()).unwrap();
+        let mut s = at(&l, b.end);
+        for c in &l.commands[b.end..b.end + 4] {
+            s.apply(c.clone()).unwrap();
+        }
+        let link = crate::sim::link::Link::parse(&s.link(Some("durability")).to_hash()).unwrap();
+        let back = Session::from_link(&link).unwrap();
+        assert_eq!(place(&back, &l), place(&s, &l));
+        assert_eq!(active_turn(&back, &l).map(|t| t.1), Some(b.end));
+        assert_eq!(goal_progress(&back, &l), goal_progress(&s, &l));
+    }
+
+    #[test]
     fn the_next_press_is_a_beat_on_the_script_a_step_off_it_and_the_next_lesson_at_the_end() {
         let l = build("happy-path").unwrap();
         assert_eq!(next_press(&at(&l, l.beats[1].end), &l), NextPress::Beat);

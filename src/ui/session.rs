@@ -274,6 +274,7 @@ impl Session {
     pub fn link(&self, lesson: Option<&str>) -> Link {
         Link {
             lesson: lesson.map(str::to_string),
+            hand: self.hand_from,
             ..Link::of_run(
                 self.timeline.config().clone(),
                 self.timeline.seed(),
@@ -285,7 +286,9 @@ impl Session {
 
     /// Rebuilds a session from a share link.
     pub fn from_link(link: &Link) -> Result<Self, String> {
-        Session::from_commands(link.config.clone(), link.seed, &link.commands, link.cursor)
+        let mut s = Session::from_commands(link.config.clone(), link.seed, &link.commands, link.cursor)?;
+        s.hand_from = link.hand;
+        Ok(s)
     }
 
     /// Rebuilds a session from a trace: every recorded event must match the replay.
