@@ -182,7 +182,11 @@ test('a rule switched off in a lesson replays its script on the broken rule, and
   await page.getByTestId('mutation-ignore_reported_values').check();
   await page.getByTestId('apply').click();
   // Not an empty cluster with an instruction that cannot be followed: the script, at step 0.
-  await text(page.getByTestId('caption'), /settings are not the lesson's\. The lesson's script replays on them \(all (\d+) steps apply\)/);
+  // The rule switched off is named, on the card and in the badge's tooltip, not just "rules off".
+  await text(page.getByTestId('caption'), /settings are not the lesson's\. Switched off: Proposers ignore values reported in promises .* The lesson's script replays on them \(all (\d+) steps apply\)/);
+  assert.match(await page.getByTestId('unsafe-badge').getAttribute('title'), /^Switched off: Proposers ignore values reported in promises/);
+  // No beat of the lesson is reached on other settings: the card does not count "beat 0" to the end.
+  await text(progress(page), /^other settings · off script$/);
   const [, n] = (await page.getByTestId('caption').textContent()).match(/all (\d+) steps/);
   await step(page, new RegExp(`step 0 / ${n}$`));
   await text(page.locator('.side [data-testid=narration]'), /This run has \d+ recorded steps/);
@@ -194,6 +198,7 @@ test('a rule switched off in a lesson replays its script on the broken rule, and
   }
   await count(page.getByTestId('notice'), 0);
   await text(page.locator('.side .safe-badge'), /rule broken|safety broken/);
+  await text(progress(page), /^other settings · off script$/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -272,6 +277,50 @@ test('presenter mode: at a your-turn on the last beat, the clicker\'s "." plays 
   await text(progress, /your turn/);
   await page.keyboard.press('.');
   await until(() => progress.textContent(), (t) => !/▶|playing/.test(t), 'play to stop');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('presenter mode: a beat that still plays says so, and PageUp leaves the room\'s own run at a your-turn in one press', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=leader-crash&beat=0&p=1`);
+  const progress = page.getByTestId('lesson-progress');
+  await text(progress, /^beat 0 of 11$/);
+  // Beat 1 has several steps: while they play, the strip names the beat they play to.
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('beat-to'), '▶ to beat 1');
+  await text(progress, /^beat 1 of 11$/);
+  await count(page.getByTestId('beat-to'), 0);
+  // The room's own run at the turn of beat 6: "." plays it, its narration set small enough to
+  // leave the canvas its room.
+  await page.evaluate(() => { location.hash = 'lesson=leader-crash&beat=6&p=1'; });
+  await text(progress, /^beat 6 of 11$/);
+  await page.keyboard.press('.');
+  await text(progress, /your turn/);
+  await page.getByTestId('goal-status').waitFor();
+  await page.keyboard.press('.');
+  await until(() => progress.textContent(), (t) => !/▶|playing/.test(t), 'play to stop');
+  const size = await page.getByTestId('strip-narration').evaluate((e) => getComputedStyle(e).fontSize);
+  assert.equal(size, '20px');
+  // One PageUp, not one per step taken: back at the turn's beat, on the script.
+  await page.keyboard.press('PageUp');
+  await text(progress, /^beat 6 of 11$/);
+  await count(page.getByTestId('goal-status'), 0);
+  await page.getByTestId('your-turn').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a 768×1024 tablet with predict on: a question that opens is brought into the side panel\'s view', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=two-leaders&beat=9`, { width: 768, height: 1024 });
+  await page.getByTestId('predict').click();
+  await page.getByTestId('step').click();
+  await page.getByTestId('question').waitFor();
+  const inView = () => page.evaluate(() => {
+    const side = document.querySelector('.side').getBoundingClientRect();
+    const last = [...document.querySelectorAll('.side [data-testid^=choice-]')].pop().getBoundingClientRect();
+    return last.top >= side.top && last.bottom <= side.bottom;
+  });
+  await until(inView, (v) => v, 'the answers inside the panel');
   assert.deepEqual(errors, []);
   await context.close();
 });

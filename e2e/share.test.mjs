@@ -72,6 +72,18 @@ test('every lesson opens from the menu', async () => {
     await text(page.getByTestId('lesson-card'), new RegExp(`Lesson ${n} of 16`));
     await text(page.getByTestId('lesson-progress'), /beat 0 of \d+/);
   }
+  // Every title is whole: lesson 8's long one was cut, with a sideways scrollbar under the list.
+  for (const width of [1920, 768]) {
+    await page.setViewportSize({ width, height: 1024 });
+    await page.getByTestId('lessons').click();
+    const menu = page.getByTestId('lessons-menu');
+    await menu.waitFor();
+    const clipped = await menu.locator('button').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).length);
+    assert.equal(clipped, 0, `clipped titles at ${width} px`);
+    assert.ok(await menu.evaluate((e) => e.scrollWidth <= e.clientWidth + 1), `the menu scrolls sideways at ${width} px`);
+    await page.keyboard.press('Escape');
+    await count(menu, 0);
+  }
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -155,6 +167,28 @@ test('acting in a lesson forks it, and Resume brings the script back', async () 
   await text(page.getByTestId('lesson-progress'), /^beat 3 of \d+$/);
   await attr(page.getByTestId('node-A3'), 'class', /^(?!.*crashed)/);
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a link shared during a your-turn reopens at that turn, even when the student did the script\'s own steps', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=durability&beat=11`);
+  const progress = page.getByTestId('lesson-progress');
+  await text(progress, /^beat 11 of/);
+  // The script's next two steps, done by hand: crash A2, then restart it.
+  await page.getByTestId('node-A2').click();
+  await page.getByTestId('crash').click();
+  await page.getByTestId('node-A2').click();
+  await page.getByTestId('restart').click();
+  await text(progress, /^beat 11 of \d+ · your turn$/);
+  await page.getByTestId('goal-status').waitFor();
+  const url = await until(() => page.url(), (u) => /&hd=24(&|$)/.test(u), 'where the student took over, in the address');
+  // Without it, the reopened page took the run for the lesson followed on, at beat 13 with no goal.
+  const other = await open(b, url);
+  await text(other.page.getByTestId('lesson-progress'), /^beat 11 of \d+ · your turn$/);
+  await other.page.getByTestId('goal-status').waitFor();
+  assert.equal(await other.page.getByTestId('goal-status').textContent(), await page.getByTestId('goal-status').textContent());
+  assert.deepEqual([...errors, ...other.errors], []);
+  await other.context.close();
   await context.close();
 });
 

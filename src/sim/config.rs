@@ -166,6 +166,22 @@ impl Config {
         !self.amnesia.is_empty() || !self.mutations.is_empty()
     }
 
+    /// What is switched off or on unsafely, rule by rule, in words (empty when nothing is): the
+    /// unsafe badge's tooltip and a lesson's off-script line name it, not just "rules off".
+    pub fn unsafe_words(&self) -> String {
+        let mut words: Vec<String> = self.mutations.iter().map(|m| format!("Switched off: {}", m.describe())).collect();
+        if !self.amnesia.is_empty() {
+            let nodes: Vec<String> = self.amnesia.iter().map(|n| n.to_string()).collect();
+            let (who, verb, its) = if nodes.len() == 1 {
+                (nodes[0].clone(), "restarts", "its")
+            } else {
+                (nodes.join(", "), "restart", "their")
+            };
+            words.push(format!("{who} {verb} with amnesia, forgetting {its} promises and votes."));
+        }
+        words.join(" ")
+    }
+
     /// Checks every field against its limits. The message names the field and the allowed range.
     pub fn validate(&self) -> Result<(), String> {
         for (role, lo, hi) in LIMITS {
@@ -212,6 +228,20 @@ pub fn check_percent(name: &str, value: u8, max: u8) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_unsafe_words_name_each_rule_switched_off_and_each_node_with_amnesia() {
+        let mut c = Config::default();
+        assert_eq!(c.unsafe_words(), "");
+        c.mutations.insert(Switch::AcceptBelowPromise);
+        c.amnesia.insert(NodeId::acceptor(1));
+        assert_eq!(
+            c.unsafe_words(),
+            "Switched off: Acceptors accept ballots below their promise (breaks P1a). A2 restarts with amnesia, forgetting its promises and votes."
+        );
+        c.amnesia.insert(NodeId::acceptor(2));
+        assert!(c.unsafe_words().ends_with("A2, A3 restart with amnesia, forgetting their promises and votes."));
+    }
+
     use super::*;
 
     #[test]

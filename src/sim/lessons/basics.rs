@@ -59,7 +59,7 @@ fn happy(b: &mut Builder) {
     });
     b.beat(
         Claim::Proposes { by: P1, value: v("X") },
-        "Two of three is a majority. No promise reported a vote, so P1 is free to propose its client's \"X\". Phase 2 begins: Accept 1.1 \"X\" goes to every acceptor.",
+        "Two of three is a majority. No promise reported a vote, so P1 is free to propose its client's \"X\". Phase 2 begins: Accept 1.1 \"X\" goes to every acceptor, and P1's card now counts votes.",
         |s| {
             s.deliver(Pick::kind(Kind::Promise).from(a(1)));
         },

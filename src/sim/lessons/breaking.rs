@@ -156,7 +156,7 @@ fn dueling(b: &mut Builder) {
     );
     b.beat(
         Claim::Setting,
-        "The cure: random back-off. From now on a refused proposer waits a random time before its next ballot. The network runs on its own from here: watch the clock.",
+        "The cure: random back-off. From now on a refused proposer waits a random time before its next ballot, and its card says it \"backs off\". The network runs on its own from here.",
         |s| {
             s.run(Command::SetBackoff { on: true });
         },
@@ -180,7 +180,7 @@ fn dueling(b: &mut Builder) {
     run_until(
         b,
         Claim::Learns { node: C2, value: v("Y") },
-        "P2 saw a majority of votes and committed \"Y\"; its reply reaches C2. C2's request is answered.",
+        "P2 saw a majority of votes and committed \"Y\"; its reply reaches C2, whose request is answered. Meanwhile P1's Prepare 6.1 reached all three acceptors: each promises 6.1 and reports its vote, \"Y\" in 5.2.",
     );
     run_until(
         b,

@@ -413,7 +413,7 @@ fn catch(b: &mut Builder) {
     );
     b.beat(
         Claim::Lost { to: L2 },
-        "The network loses the votes for s2 on their way to L2. L2 cannot know s2 is chosen.",
+        "The network loses A1's and A2's votes for s2 on their way to L2; their copies to L1 are still on the wire. L2 cannot know s2 is chosen.",
         |s| {
             s.drop_all(Pick::kind(Kind::Accepted).to(L2));
         },

@@ -238,6 +238,13 @@ impl App {
         let Some(l) = self.lesson.clone() else {
             return;
         };
+        // In presenter mode a clicker's PageUp leaves the room's own run at a "your turn" in one
+        // press, back to the turn's beat: one step at a time took as many presses as steps, with
+        // nothing to say how many were left, and Resume wanted the pointer.
+        if self.presenter && l.challenge.is_none() && crate::ui::guide::active_turn(&self.session, &l).is_some() {
+            self.resume();
+            return;
+        }
         // Off the script, and in a challenge (which has no beats), back is one step. Back at a
         // step the run still shares with the script, the lesson takes over again (with its
         // future), so a "what if?" undone with the clicker rejoins the lesson.

@@ -81,8 +81,9 @@ pub struct App {
     /// Multi-Paxos: the cost of a log, computed when the metrics open (cheap, but not per frame).
     log_cost: Option<Vec<crate::sim::metrics::LogCost>>,
     side_to_top: bool,
-    /// The step whose narration the side panel last brought into view.
-    narrated: Option<usize>,
+    /// The step whose narration the side panel last brought into view, and whether a predict
+    /// question was open then (a question is brought into view when it opens).
+    narrated: Option<(usize, bool)>,
     authoring: bool,
     draft: Option<crate::ui::author::Draft>,
     shared: Option<Result<String, String>>,
@@ -289,9 +290,10 @@ impl Component for App {
         self.measure_canvas(ctx);
         self.focus_new_dialog();
         let to_top = std::mem::take(&mut self.side_to_top);
-        if to_top || self.narrated != Some(self.session.cursor()) {
-            self.narrated = Some(self.session.cursor());
-            narration_in_view(to_top);
+        let now = (self.session.cursor(), self.poll.question.is_some());
+        if to_top || self.narrated != Some(now) {
+            self.narrated = Some(now);
+            narration_in_view(to_top, now.1);
         }
         if self.spacetime {
             // Keep the current step's row in view, as a scrubber would.
@@ -430,11 +432,14 @@ fn find_html(selector: &str) -> Option<web_sys::HtmlElement> {
 /// (a tablet) it is short, and what stands above the narration (a lesson's card, the author's
 /// panel) can push the words about the step on screen out of sight: the panel then scrolls just
 /// enough to show them, never past their top nor past the top of a lesson's caption, which is
-/// what the step is about.
-fn narration_in_view(to_top: bool) {
+/// what the step is about. An open predict question (`asking`) is what the student must read
+/// next instead: the panel scrolls to it, or Step seemed to do nothing on a tablet, the question
+/// below the panel's edge, and the next press skipped it unseen.
+fn narration_in_view(to_top: bool, asking: bool) {
     let doc = web_sys::window().and_then(|w| w.document());
     let find = |sel: &str| doc.as_ref().and_then(|d| d.query_selector(sel).ok().flatten());
-    let (Some(side), Some(words)) = (find(".side"), find(".side [data-testid=narration]")) else { return };
+    let target = if asking { ".side [data-testid=predict-card]" } else { ".side [data-testid=narration]" };
+    let (Some(side), Some(words)) = (find(".side"), find(target)) else { return };
     if to_top {
         side.set_scroll_top(0);
     }
@@ -443,8 +448,9 @@ fn narration_in_view(to_top: bool) {
     let below = n.bottom() - bottom;
     if below > 0.0 {
         let top_of = |r: web_sys::DomRect| r.top() - panel.top() - 4.0;
-        let caption =
-            find(".side [data-testid=caption]").map_or(f64::INFINITY, |c| top_of(c.get_bounding_client_rect()));
+        let caption = find(".side [data-testid=caption]")
+            .filter(|_| !asking)
+            .map_or(f64::INFINITY, |c| top_of(c.get_bounding_client_rect()));
         let room = top_of(n).min(caption);
         side.set_scroll_top(side.scroll_top() + below.min(room).max(0.0).ceil() as i32);
     }

@@ -42,13 +42,21 @@ pub fn progress(f: &Follow) -> Html {
         <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax={p.total.to_string()}
              aria-valuenow={p.done.to_string()} aria-label="Lesson progress">
             <span style={format!("width: {}%", crate::ui::format::px(pct))}></span></div>
-        <div class="lesson-step" data-testid="lesson-progress">{format!("beat {} of {}", p.done, p.total)}
+        // On other settings no beat of the lesson is reached, however far the run goes: "beat 0
+        // of 17" stood there to the end, as if nothing had happened.
+        <div class="lesson-step" data-testid="lesson-progress">
+            {if crate::ui::guide::same_cluster(f.s, f.l) { format!("beat {} of {}", p.done, p.total) } else { "other settings".into() }}
             if p.off { <span class="off-badge" data-testid="off-script">
                 {if crate::ui::guide::active_turn(f.s, f.l).is_some() { " · your turn" } else { " · off script" }}</span> }
             { playing(f, &p) }
             // "." (a clicker's play key) plays on through the beats: the room sees that it does.
             if f.s.playing { <span class="beat-playing" data-testid="lesson-playing">{" · playing"}</span> }
         </div>
+        // Presenter mode's short form of the above (the card has room for the long one): the
+        // room sees that a beat is still playing, and which, before a second press ends it.
+        if between(f, &p).is_some() {
+            <div class="beat-to" data-testid="beat-to">{format!("▶ to beat {}", p.done + 1)}</div>
+        }
     </> }
 }
 
@@ -89,15 +97,24 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
                 {format!("Your turn: you drive the cluster, and the narration tells each step. The lesson waits at beat {beat}.")}
             </p> };
         }
+        // A rule switched off is named, beyond the lesson's own (lesson 13 switches one off).
+        let rules = match t.config().unsafe_words() {
+            w if w.is_empty()
+                || t.config().mutations == f.l.config.mutations && t.config().amnesia == f.l.config.amnesia =>
+            {
+                String::new()
+            }
+            w => format!(" {w}"),
+        };
         let how = if !same && !f.s.is_empty() {
             let n = f.l.commands.len();
             // The script's steps that replayed, not the run's length: stepping on adds more.
             let steps = f.s.timeline().steps().iter().zip(&f.l.commands);
             let k = steps.take_while(|(s, c)| s.command == **c).count();
             let applied = if k == n { format!("all {n}") } else { format!("{k} of its {n}") };
-            format!("You are exploring on your own: the cluster's settings are not the lesson's. The lesson's script replays on them ({applied} steps apply), so each step shows what your settings change. ")
+            format!("You are exploring on your own: the cluster's settings are not the lesson's.{rules} The lesson's script replays on them ({applied} steps apply), so each step shows what your settings change. ")
         } else if !same {
-            "You are exploring on your own: the cluster's settings are not the lesson's. ".to_string()
+            format!("You are exploring on your own: the cluster's settings are not the lesson's.{rules} ")
         } else if cur > p.on_script {
             let beat = match p.done {
                 0 => "before its first beat".to_string(),

@@ -42,7 +42,7 @@ pub fn header(
                 // The room is told a rule is off, as the top bar tells one reader (in fewer words,
                 // so the bar keeps one row at 1280 px beside a split chosen banner).
                 if s.timeline().config().is_unsafe() {
-                    <span class="unsafe-badge" data-testid="presenter-unsafe" title={super::topbar::UNSAFE_TITLE}>{"⚠ rules off"}</span>
+                    <span class="unsafe-badge" data-testid="presenter-unsafe" title={super::topbar::unsafe_title(s.timeline().config())}>{"⚠ rules off"}</span>
                 }
                 <span class={classes!("strip-safety", safety)} data-testid="presenter-safety">{safety_text}</span>
                 <button class="ghost" data-testid="presenter-exit" onclick={on(send, || Msg::Show(Show::Presenter))}
@@ -65,7 +65,10 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>,
     // After a reveal the answer shows as a smaller line under the lesson's words, so the
     // beat's caption, the sentence the lesson is built around, is never replaced.
     let answer = || poll.outcome.as_ref().map(|o| html! { <div class="strip-answer">{ outcome(o) }</div> });
-    let narration = || {
+    // `run`: the room's own run at a "your turn", where the turn's box takes a row or two more.
+    // Its narration (five lines of 26 px for a Multi-Paxos re-proposal) is set smaller and cut at
+    // three lines, whole in its tooltip: the canvas, which shows the run, had shrunk to 11 px type.
+    let narration = |run: bool| {
         let text = match (s.narration(), intro) {
             (Some(n), _) => n.text.clone(),
             (None, Some(verdict)) => format!("{verdict} PageDown steps through it."),
@@ -76,7 +79,8 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>,
             ),
             (None, None) => "Press PageDown to step; click a client to ask for a value.".to_string(),
         };
-        html! { <p class="strip-text" data-testid="strip-narration">{text}</p> }
+        let title = run.then(|| text.clone());
+        html! { <p class={classes!("strip-text", run.then_some("strip-run"))} data-testid="strip-narration" {title}>{text}</p> }
     };
     // A challenge has no beats: its prompt and goals (ticked as they are reached) stay in view
     // for the whole class, with the narration of the step on screen.
@@ -86,7 +90,7 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>,
             <p class="strip-text strip-challenge" data-testid="strip-challenge"><strong>{"Challenge: "}</strong>
                 {if c.prompt.is_empty() { "reach the goals from here." } else { &c.prompt }}</p>
             <div class="strip-goals">{ goals }</div>
-            { narration() }
+            { narration(false) }
         </> };
     }
     match follow {
@@ -101,12 +105,12 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>,
         </> },
         // Acting on a "your turn": its box below says what to do and how it goes, so the strip
         // gives the narration and leaves the room to the box.
-        Some(f) if crate::ui::guide::active_turn(f.s, f.l).is_some() => narration(),
+        Some(f) if crate::ui::guide::active_turn(f.s, f.l).is_some() => narration(true),
         Some(f) if crate::ui::guide::place(f.s, f.l).off => html! { <>
             <div class="strip-caption">{ card::caption(f, send) }</div>
-            { narration() }
+            { narration(false) }
         </> },
-        Some(_) | None => answer().unwrap_or_else(narration),
+        Some(_) | None => answer().unwrap_or_else(|| narration(false)),
     }
 }
 

@@ -5,8 +5,10 @@ use crate::sim::Config;
 use crate::ui::msg::{on, Author, Export, Guide, Msg, Predict, Share, Show, TopMenu};
 use yew::prelude::*;
 
-/// What the unsafe badge means, here and in presenter mode's bar.
-pub const UNSAFE_TITLE: &str = "A rule of Paxos is switched off or a node restarts with amnesia: safety can break.";
+/// What the unsafe badge means, here and in presenter mode's bar: which rules, so safety can break.
+pub fn unsafe_title(c: &crate::sim::Config) -> String {
+    format!("{} Safety can break. (Cluster settings, in the side panel, switch it back.)", c.unsafe_words())
+}
 
 /// What the bar shows.
 pub struct Bar<'a> {
@@ -99,7 +101,7 @@ pub fn view(bar: &Bar, send: &Callback<Msg>) -> Html {
                     aria-label={if bar.dark { "Switch to the light theme" } else { "Switch to the dark theme" }}>{if bar.dark { "Light" } else { "Dark" }}</button>
             <span class="spacer" />
             if config.is_unsafe() {
-                <span class="unsafe-badge" data-testid="unsafe-badge" title={UNSAFE_TITLE}>
+                <span class="unsafe-badge" data-testid="unsafe-badge" title={unsafe_title(config)}>
                     {"⚠ unsafe rules on"}</span>
             }
             <button class="ghost" data-testid="help" onclick={on(send, || Msg::Show(Show::Help))} title="Keyboard shortcuts (?)">{"Help"}</button>
