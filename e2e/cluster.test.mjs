@@ -160,9 +160,10 @@ test('keyboard shortcuts: arrows, space, speed and help', async () => {
   await page.waitForTimeout(800);
   assert.equal(await counter(page), before, 'no key moved the run behind the help');
   await attr(page.getByTestId('play'), 'aria-pressed', 'false');
-  // Either clicker button closes the help, and neither steps the run.
-  await page.keyboard.press('PageDown');
-  await count(page.getByTestId('help-overlay'), 0);
+  // Either clicker button closes the help (PageDown pages through it first), and neither steps the run.
+  const help = page.getByTestId('help-overlay');
+  await until(async () => { if (await help.count()) await page.keyboard.press('PageDown'); return help.count(); },
+    (n) => n === 0, 'PageDown to page through the help and close it');
   await page.keyboard.press('?');
   await page.getByTestId('help-overlay').waitFor();
   await page.keyboard.press('PageUp');

@@ -280,7 +280,7 @@ test('presenter spotlight on a token of several copies: each receiver has its ow
   await context.close();
 });
 
-test('presenter mode: the help is in projector type, and PageDown closes it', async () => {
+test('presenter mode: the help is in projector type, and PageDown pages through it, then closes it', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&p=1`);
   await page.getByTestId('presenter-bar').waitFor();
   await page.keyboard.press('?');
@@ -288,9 +288,14 @@ test('presenter mode: the help is in projector type, and PageDown closes it', as
   const smallest = await smallestText(page.getByTestId('help-overlay'));
   assert.ok(smallest >= 20, `the help's smallest text is ${smallest} px in presenter mode`);
   await text(page.getByTestId('lesson-progress'), 'beat 0 of 14');
+  // Taller than 720 px in projector type: the first press shows the rest (a clicker cannot scroll).
+  const card = page.locator('[data-testid=help-overlay] .overlay-card');
+  assert.ok(await card.evaluate((e) => e.scrollHeight > e.clientHeight), 'the help fits: this test needs a taller one');
   await page.keyboard.press('PageDown');
-  await count(page.getByTestId('help-overlay'), 0);
-  await page.waitForTimeout(500); // had the press also played the first beat, it would show by now
+  await until(() => card.evaluate((e) => e.scrollTop), (t) => t > 0, 'the help to page down');
+  await until(async () => { if (await page.getByTestId('help-overlay').count()) await page.keyboard.press('PageDown'); return page.getByTestId('help-overlay').count(); },
+    (n) => n === 0, 'PageDown at the help\'s end to close it');
+  await page.waitForTimeout(500); // had a press also played the first beat, it would show by now
   await text(page.getByTestId('lesson-progress'), 'beat 0 of 14');
   assert.deepEqual(errors, []);
   await context.close();
@@ -370,6 +375,24 @@ test('predict mode works inside a lesson too, at each beat worth a question', as
   }
   assert.ok(asked >= 5, `asked ${asked} questions`);
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('predict mode is kept by the address: a reload and a shared link keep it on', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption&beat=2`);
+  await page.getByTestId('predict').click();
+  const url = await until(() => page.url(), (u) => /[#&]pr=1(&|$)/.test(u), 'pr=1 in the address');
+  // A reload dropped it silently, and with it the question a student meant to share.
+  await page.reload();
+  await page.getByTestId('cluster').waitFor();
+  await attr(page.getByTestId('predict'), 'aria-pressed', 'true');
+  const other = await open(b, url);
+  await attr(other.page.getByTestId('predict'), 'aria-pressed', 'true');
+  await other.page.getByTestId('predict-card').waitFor();
+  await page.getByTestId('predict').click();
+  await until(() => page.url(), (u) => !/pr=1/.test(u), 'pr=1 gone from the address');
+  assert.deepEqual([...errors, ...other.errors], []);
+  await other.context.close();
   await context.close();
 });
 

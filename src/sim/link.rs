@@ -5,7 +5,8 @@
 //! omitted. Every field is checked; a damaged link is refused with a message that says where.
 //!
 //! A lesson followed as written needs no run: `lesson=ballot-conflict&beat=3` opens it at its
-//! third beat, `&at=14` at a step, and `&p=1` in presenter mode. A lesson a lecturer authored
+//! third beat, `&at=14` at a step, `&p=1` in presenter mode and `&pr=1` with predict mode on (so a
+//! lecturer's prepared link, a reload and a student's shared link keep it). A lesson a lecturer authored
 //! travels whole, packed in `L=` (see `sim::authored`), in place of `lesson=`.
 //!
 //! `cx=1` marks a run as the explorer's counterexample, so whoever opens it is told what it is.
@@ -44,6 +45,8 @@ pub struct Link {
     pub beat: Option<usize>,
     /// Presenter mode.
     pub presenter: bool,
+    /// Predict mode: the app asks what happens before a delivery.
+    pub predict: bool,
     /// Embedded in another page: canvas, narration and step controls only.
     pub embed: bool,
     /// The run is the explorer's counterexample (a run link only).
@@ -66,6 +69,7 @@ impl Link {
             authored: None,
             beat: None,
             presenter: false,
+            predict: false,
             embed: false,
             counterexample: false,
             hand: None,
@@ -198,6 +202,9 @@ impl Link {
         if self.presenter {
             tail.push("p=1".to_string());
         }
+        if self.predict {
+            tail.push("pr=1".to_string());
+        }
         if self.embed {
             tail.push("embed".to_string());
         }
@@ -319,6 +326,7 @@ impl Link {
                 "hd" => link.hand = Some(v.parse().map_err(|_| bad("a step number"))?),
                 "beat" => link.beat = Some(v.parse().map_err(|_| bad("a beat number"))?),
                 "p" => link.presenter = v == "1",
+                "pr" => link.predict = v == "1",
                 "cx" => link.counterexample = v == "1",
                 "embed" => link.embed = v == "1",
                 _ => return Err(format!("unknown field {k:?}")),
@@ -426,6 +434,17 @@ mod tests {
     fn the_default_link_is_short() {
         let l = Link::of_run(Config::default(), 42, vec![], 0);
         assert_eq!(l.to_hash(), "s=42&n=2.2.3.1");
+    }
+
+    #[test]
+    fn predict_mode_travels_with_any_link() {
+        let lesson = Link { predict: true, presenter: true, ..Link::of_lesson("value-adoption", 9, Some(3)) };
+        assert_eq!(lesson.to_hash(), "lesson=value-adoption&beat=3&p=1&pr=1");
+        let back = Link::parse(&lesson.to_hash()).unwrap();
+        assert_eq!((back.predict, back.presenter, back.beat), (true, true, Some(3)));
+        let run = Link { predict: true, ..Link::of_run(Config::default(), 7, vec![Command::Tick], 1) };
+        assert_eq!(Link::parse(&run.to_hash()).unwrap(), run);
+        assert!(!Link::parse("s=7&run=t").unwrap().predict);
     }
 
     #[test]

@@ -248,6 +248,17 @@ mod tests {
     }
 
     #[test]
+    fn a_goal_that_a_final_outcome_puts_out_of_reach_says_so() {
+        let l = build("happy-path").unwrap();
+        let s = at(&l, l.commands.len());
+        let c1 = crate::paxos::NodeId::client(0);
+        let y = crate::paxos::Value::new("Y").unwrap();
+        let goal = crate::sim::lessons::Goal::Heard { client: c1, value: y };
+        let p = goal.check(&s.timeline().world_at(0), s.timeline().steps(), s.world());
+        assert!(!p.reached && p.why.contains("can no longer reach the goal"), "{p:?}");
+    }
+
+    #[test]
     fn the_next_press_is_a_beat_on_the_script_a_step_off_it_and_the_next_lesson_at_the_end() {
         let l = build("happy-path").unwrap();
         assert_eq!(next_press(&at(&l, l.beats[1].end), &l), NextPress::Beat);

@@ -132,6 +132,10 @@ pub struct Progress {
     pub why: String,
 }
 
+/// What a client hears and a learner learns is final: a goal for another value can no longer be
+/// reached on this run, and "Not yet." alone promised more steps would help.
+const OUT_OF_REACH: &str = " That is final, so this run can no longer reach the goal: step back to before it.";
+
 fn reached(why: String) -> Progress {
     Progress { reached: true, why }
 }
@@ -159,12 +163,12 @@ impl Goal {
             Goal::ChosenWhileDown { node } => chosen_while_down(start, since, now, node),
             Goal::Heard { client, value } => match now.clients()[client.index as usize].outcome {
                 Some(v) if v == value => reached(format!("{client} heard that {value} was chosen.")),
-                Some(v) => not_yet(format!("{client} heard {v}, not {value}.")),
+                Some(v) => not_yet(format!("{client} heard {v}, not {value}.{OUT_OF_REACH}")),
                 None => not_yet(format!("{client} has not heard an outcome yet.")),
             },
             Goal::Learned { node, value } => match now.learners()[node.index as usize].learned {
                 Some(v) if v == value => reached(format!("{node} learned {value}.")),
-                Some(v) => not_yet(format!("{node} learned {v}, not {value}.")),
+                Some(v) => not_yet(format!("{node} learned {v}, not {value}.{OUT_OF_REACH}")),
                 None => not_yet(format!("{node} has not learned anything yet.")),
             },
             Goal::AcceptorsDisagree => disagree(now),

@@ -130,9 +130,14 @@ impl App {
                 self.close_dialogs();
                 Some(true)
             }
-            // The help has nothing to go on to: either clicker button closes it.
+            // The help is taller than a 720 px projector: "next" pages down through it as
+            // through a slide, and closes it from its end.
             "ArrowRight" | "PageDown" if self.help => {
-                self.close_dialogs();
+                let card = super::find_html("[data-testid=help-overlay] .overlay-card");
+                match card.filter(|c| c.scroll_top() + c.client_height() + 2 < c.scroll_height()) {
+                    Some(c) => c.set_scroll_top(c.scroll_top() + (c.client_height() - 60).max(60)),
+                    None => self.close_dialogs(),
+                }
                 Some(true)
             }
             "ArrowRight" | "PageDown" if self.explorer_open => {

@@ -94,6 +94,7 @@ impl App {
             },
         };
         link.presenter = self.presenter;
+        link.predict = self.predict;
         link.embed = self.embed;
         link.counterexample = self.on_counterexample().is_some();
         link.to_hash()
@@ -173,6 +174,12 @@ impl App {
         // when what the link names cannot be opened.
         if opened.is_ok() || fresh {
             self.presenter = link.presenter;
+            // Predict mode as the link has it: a reload, a prepared lecture and a shared
+            // question keep it (it was dropped silently, the question with it).
+            if self.predict != link.predict {
+                self.predict = link.predict;
+                self.poll.clear();
+            }
             // Once embedded, always: the embedding page may load links without the flag.
             self.embed |= link.embed;
             self.spotlight = None;

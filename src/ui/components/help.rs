@@ -15,7 +15,7 @@ pub const SHORTCUTS: [(&str, &str); 12] = [
     ("F", "Full screen"),
     ("E", "Open or close the exhaustive explorer (also in presenter mode; while it is open, PageDown runs the search)"),
     ("Tab, Enter", "Move to a node or message and open its menu"),
-    ("Esc", "Close menus, dialogs and this help (a clicker's keys close a menu too; PageUp closes a dialog, PageDown this help)"),
+    ("Esc", "Close menus, dialogs and this help (a clicker's keys close a menu too; PageUp closes a dialog; PageDown pages through this help, and closes it from its end)"),
     ("?", "Show or hide this help"),
     ("clicker", "Presentation clickers send PageDown, PageUp and \".\": step, back, play"),
 ];
