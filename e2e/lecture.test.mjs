@@ -573,3 +573,19 @@ test('on a 1280×720 projector the space-time diagram is drawn large enough to r
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('presenter mode at a your-turn: Heal is in the strip while the network is cut, and "." with nothing to play says why', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=partition&beat=14&p=1`);
+  // The task begins with "Click Heal": the side panel's button is hidden in presenter mode.
+  const heal = page.getByTestId('spot-actions').getByText('Heal the partition');
+  await heal.click();
+  await count(page.getByTestId('spot-actions'), 0);
+  await text(page.getByTestId('lesson-progress'), /your turn/);
+  // Lesson 13's task starts with a click on C1: "." has nothing to play, and says so.
+  await page.evaluate(() => { location.hash = 'lesson=stable-leader&beat=9&p=1'; });
+  await text(page.getByTestId('lesson-progress'), /^beat 9 of/);
+  await page.keyboard.press('.');
+  await text(page.getByTestId('notice'), /Nothing is in flight/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

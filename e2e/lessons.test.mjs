@@ -127,6 +127,8 @@ test('a lesson link with presenter mode and a beat reloads exactly', async () =>
 test('your turn: the goal is checked as the student acts, then the next lesson is offered', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=14`);
   await text(page.getByTestId('your-turn'), /Goal \(optional\): make C2 hear that "X" was chosen\.$/);
+  // The lesson is complete, but not the task under which it says so.
+  await text(page.getByTestId('lesson-end'), /Lesson complete\. The task above is yours to try first\. Then: lesson 2, /);
   await page.getByTestId('node-C2').click();
   await page.getByTestId('request-value').fill('Y');
   await page.getByTestId('request').click();
@@ -167,7 +169,8 @@ test('changing the cluster during a lesson leaves its script, and Resume brings 
   await text(progress(page), /^beat 4 of/);
   await page.getByTestId('seed').fill('9');
   await page.getByTestId('reset').click();
-  await text(page.getByTestId('caption'), /exploring on your own/);
+  // What changed is named, not only that something did.
+  await text(page.getByTestId('caption'), /exploring on your own: the cluster's settings are not the lesson's\. Changed: seed 9 \(the lesson's 1\)\./);
   await page.getByTestId('lesson-resume').click();
   await text(progress(page), /^beat 4 of/);
   await step(page, /step 5 \/ \d+/);
@@ -183,8 +186,8 @@ test('a rule switched off in a lesson replays its script on the broken rule, and
   await page.getByTestId('apply').click();
   // Not an empty cluster with an instruction that cannot be followed: the script, at step 0.
   // The rule switched off is named, on the card and in the badge's tooltip, not just "rules off".
-  await text(page.getByTestId('caption'), /settings are not the lesson's\. Switched off: Proposers ignore values reported in promises .* The lesson's script replays on them \(all (\d+) steps apply\)/);
-  assert.match(await page.getByTestId('unsafe-badge').getAttribute('title'), /^Switched off: Proposers ignore values reported in promises/);
+  await text(page.getByTestId('caption'), /settings are not the lesson's\. Unsafe: Proposers ignore values reported in promises .* The lesson's script replays on them \(all (\d+) steps apply\)/);
+  assert.match(await page.getByTestId('unsafe-badge').getAttribute('title'), /^Unsafe: Proposers ignore values reported in promises/);
   // No beat of the lesson is reached on other settings: the card does not count "beat 0" to the end.
   await text(progress(page), /^other settings · off script$/);
   const [, n] = (await page.getByTestId('caption').textContent()).match(/all (\d+) steps/);

@@ -166,10 +166,54 @@ impl Config {
         !self.amnesia.is_empty() || !self.mutations.is_empty()
     }
 
+    /// How these settings differ from `lesson`'s, in words ("Nacks off; loss 10% (the lesson's
+    /// 0%)"), leaving out the unsafe switches, which [`Config::unsafe_words`] names: a lesson's card
+    /// says what was changed, not only that something was.
+    pub fn changes_from(&self, lesson: &Config) -> String {
+        let on = |b: bool| if b { "on" } else { "off" };
+        let mut out = Vec::new();
+        let counts = |c: &Config| format!("{}.{}.{}.{}", c.clients, c.proposers, c.acceptors, c.learners);
+        if counts(self) != counts(lesson) {
+            out.push(format!(
+                "{} clients, {} proposers, {} acceptors, {} learners (the lesson's {})",
+                self.clients,
+                self.proposers,
+                self.acceptors,
+                self.learners,
+                counts(lesson).replace('.', ", ")
+            ));
+        }
+        if self.nacks != lesson.nacks {
+            out.push(format!("Nacks {}", on(self.nacks)));
+        }
+        if self.backoff != lesson.backoff {
+            out.push(format!("back-off {}", on(self.backoff)));
+        }
+        let mut differs = |changed: bool, name: &str, mine: String, theirs: String| {
+            if changed {
+                out.push(format!("{name} {mine} (the lesson's {theirs})"));
+            }
+        };
+        differs(self.loss != lesson.loss, "loss", format!("{}%", self.loss), format!("{}%", lesson.loss));
+        let dup = (self.duplicate, lesson.duplicate);
+        differs(dup.0 != dup.1, "duplicates", format!("{}%", dup.0), format!("{}%", dup.1));
+        let lat = ((self.latency_min, self.latency_max), (lesson.latency_min, lesson.latency_max));
+        differs(
+            lat.0 != lat.1,
+            "latency",
+            format!("{}–{} ticks", lat.0 .0, lat.0 .1),
+            format!("{}–{}", lat.1 .0, lat.1 .1),
+        );
+        let to = (self.timeout, lesson.timeout);
+        differs(to.0 != to.1, "timeout", format!("{} ticks", to.0), to.1.to_string());
+        differs(self.slots != lesson.slots, "slots", self.slots.to_string(), lesson.slots.to_string());
+        out.join("; ")
+    }
+
     /// What is switched off or on unsafely, rule by rule, in words (empty when nothing is): the
     /// unsafe badge's tooltip and a lesson's off-script line name it, not just "rules off".
     pub fn unsafe_words(&self) -> String {
-        let mut words: Vec<String> = self.mutations.iter().map(|m| format!("Switched off: {}", m.describe())).collect();
+        let mut words: Vec<String> = self.mutations.iter().map(|m| format!("Unsafe: {}", m.describe())).collect();
         if !self.amnesia.is_empty() {
             let nodes: Vec<String> = self.amnesia.iter().map(|n| n.to_string()).collect();
             let (who, verb, its) = if nodes.len() == 1 {
@@ -229,6 +273,17 @@ pub fn check_percent(name: &str, value: u8, max: u8) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn the_changes_from_a_lessons_settings_are_named() {
+        let lesson = Config::default();
+        assert_eq!(Config::default().changes_from(&lesson), "");
+        let mine = Config { nacks: false, loss: 10, acceptors: 5, ..Config::default() };
+        assert_eq!(
+            mine.changes_from(&lesson),
+            "2 clients, 2 proposers, 5 acceptors, 1 learners (the lesson's 2, 2, 3, 1); Nacks off; loss 10% (the lesson's 0%)"
+        );
+    }
+
+    #[test]
     fn the_unsafe_words_name_each_rule_switched_off_and_each_node_with_amnesia() {
         let mut c = Config::default();
         assert_eq!(c.unsafe_words(), "");
@@ -236,7 +291,7 @@ mod tests {
         c.amnesia.insert(NodeId::acceptor(1));
         assert_eq!(
             c.unsafe_words(),
-            "Switched off: Acceptors accept ballots below their promise (breaks P1a). A2 restarts with amnesia, forgetting its promises and votes."
+            "Unsafe: Acceptors accept ballots below their promise (breaks P1a). A2 restarts with amnesia, forgetting its promises and votes."
         );
         c.amnesia.insert(NodeId::acceptor(2));
         assert!(c.unsafe_words().ends_with("A2, A3 restart with amnesia, forgetting their promises and votes."));

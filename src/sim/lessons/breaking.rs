@@ -443,7 +443,7 @@ fn partition(b: &mut Builder) {
     run_until(
         b,
         Claim::TimesOut { node: P1 },
-        "And again, with 3.1. A1 promises each new ballot, but one acceptor of three is never a majority: the minority side cannot choose anything.",
+        "And again: P1's timer fires and it tries 3.1, with Prepares to all three. A1 will promise it as it promised 2.1, but one acceptor of three is never a majority: the minority side cannot choose anything.",
     )
     .also(Claim::Starts { by: P1 });
     b.beat(

@@ -139,7 +139,13 @@ impl App {
             return;
         }
         let reached = self.goal_reached();
-        let _ = self.advance();
+        // At a "your turn" the room's own run may have nothing to do until someone acts (lesson
+        // 13: "click C1 to send X3"): play stops and says why, where it ticked on silently.
+        if let Err(e) = self.advance() {
+            self.pause(ctx);
+            self.notice = alert(e);
+            return;
+        }
         self.poll.outcome = None;
         // The room's own run pauses as it reaches the turn's goal: the moment to discuss it.
         if self.lesson_holds_play(true) || (!reached && self.goal_reached()) {

@@ -97,15 +97,18 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
                 {format!("Your turn: you drive the cluster, and the narration tells each step. The lesson waits at beat {beat}.")}
             </p> };
         }
-        // A rule switched off is named, beyond the lesson's own (lesson 13 switches one off).
-        let rules = match t.config().unsafe_words() {
-            w if w.is_empty()
-                || t.config().mutations == f.l.config.mutations && t.config().amnesia == f.l.config.amnesia =>
-            {
-                String::new()
-            }
-            w => format!(" {w}"),
-        };
+        // What was changed is named: "settings are not the lesson's" left a student guessing
+        // which (a rule switched off is named beyond the lesson's own; lesson 13 switches one).
+        let (mine, theirs) = (t.config(), &f.l.config);
+        let mut changed = mine.changes_from(theirs);
+        if t.seed() != f.l.seed {
+            let sep = if changed.is_empty() { "" } else { "; " };
+            changed = format!("{changed}{sep}seed {} (the lesson's {})", t.seed(), f.l.seed);
+        }
+        let mut rules = if changed.is_empty() { String::new() } else { format!(" Changed: {changed}.") };
+        if (&mine.mutations, &mine.amnesia) != (&theirs.mutations, &theirs.amnesia) && mine.is_unsafe() {
+            rules = format!("{rules} {}", mine.unsafe_words());
+        }
         let how = if !same && !f.s.is_empty() {
             let n = f.l.commands.len();
             // The script's steps that replayed, not the run's length: stepping on adds more.
@@ -231,6 +234,11 @@ pub fn end(f: &Follow, send: &Callback<Msg>, button: bool) -> Html {
                 <button class="primary" data-testid="lesson-next-lesson" onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{format!("Lesson {n} ▶")}</button>
                 {format!(" {title}.")}
             </> },
+            // At a last beat that is a "your turn", "complete" right under the task read as if it
+            // were done already: it is the lesson that is, and the task is there to try first.
+            Some((_, n, title, _)) if f.l.turn(f.s.cursor()).is_some() => {
+                html! { {format!(" The task above is yours to try first. Then: lesson {n}, {title} (PageDown).")} }
+            }
             Some((_, n, title, _)) => html! { {format!(" Next: lesson {n}, {title} (PageDown).")} },
             None => html! { {" That was the last lesson: the cluster is yours."} },
         } }

@@ -55,9 +55,9 @@ pub fn view(p: &Poll, lesson: bool, send: &Callback<Msg>) -> Html {
             None => {
                 // A lesson asks once a beat, about the delivery its caption is about.
                 let how = if lesson {
-                    "Beat ▶ asks what happens next before the delivery each beat's caption is about; Step asks before every delivery."
+                    "Beat ▶ asks what happens next before the delivery each beat's caption is about; Step asks before each delivery where a node has something to decide (not before news such as a Commit)."
                 } else {
-                    "Press Step: before each delivery you will be asked what happens next."
+                    "Press Step: before each delivery where a node has something to decide, you will be asked what happens next (news such as a Commit is not asked about)."
                 };
                 html! { <p class="muted small">{how}</p> }
             }

@@ -66,8 +66,9 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>,
     // beat's caption, the sentence the lesson is built around, is never replaced.
     let answer = || poll.outcome.as_ref().map(|o| html! { <div class="strip-answer">{ outcome(o) }</div> });
     // `run`: the room's own run at a "your turn", where the turn's box takes a row or two more.
-    // Its narration (five lines of 26 px for a Multi-Paxos re-proposal) is set smaller and cut at
-    // three lines, whole in its tooltip: the canvas, which shows the run, had shrunk to 11 px type.
+    // Its narration (five lines of 26 px for a Multi-Paxos re-proposal) is set smaller, so the
+    // canvas keeps more of its room (it had shrunk to 11 px type); it is never cut, as its last
+    // sentence can be the exercise's answer.
     let narration = |run: bool| {
         let text = match (s.narration(), intro) {
             (Some(n), _) => n.text.clone(),
@@ -79,8 +80,7 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>,
             ),
             (None, None) => "Press PageDown to step; click a client to ask for a value.".to_string(),
         };
-        let title = run.then(|| text.clone());
-        html! { <p class={classes!("strip-text", run.then_some("strip-run"))} data-testid="strip-narration" {title}>{text}</p> }
+        html! { <p class={classes!("strip-text", run.then_some("strip-run"))} data-testid="strip-narration">{text}</p> }
     };
     // A challenge has no beats: its prompt and goals (ticked as they are reached) stay in view
     // for the whole class, with the narration of the step on screen.
@@ -122,15 +122,22 @@ fn spot_actions(w: &World, spot: Option<Spot>, send: &Callback<Msg>) -> Html {
         html! { <button class="small" {disabled} title={why.unwrap_or_default()}
         onclick={send.reform(move |_| Msg::Do(cmd.clone()))}>{label}</button> }
     };
+    // While the network is cut, Heal stays in the strip: presenter mode hides the side panel's
+    // button, and lesson 9's "your turn" begins with "click Heal".
+    let heal = w.check(&Command::Heal).is_ok().then(|| button("Heal the partition".into(), Command::Heal));
     let items: Vec<Html> = match spot {
         Some(Spot::Node(n)) => node_actions(w, n, &button),
         Some(Spot::Message(id)) => message_actions(w, id, &button),
+        None if heal.is_some() => vec![],
         None => return Html::default(),
     };
+    let items = items.into_iter().chain(heal);
     html! { <div class="spot-actions" data-testid="spot-actions">{ for items }
     // A bare ✕, so three receivers' buttons still fit one row at 1280 px.
-    <button class="small ghost" aria-label="Clear spotlight" title="Clear spotlight"
-            onclick={on(send, || Msg::Show(Show::CloseMenu))}>{"✕"}</button></div> }
+    if spot.is_some() {
+        <button class="small ghost" aria-label="Clear spotlight" title="Clear spotlight"
+                onclick={on(send, || Msg::Show(Show::CloseMenu))}>{"✕"}</button>
+    }</div> }
 }
 
 fn node_actions(w: &World, n: NodeId, button: &dyn Fn(String, Command) -> Html) -> Vec<Html> {
