@@ -575,8 +575,13 @@ test('on a 1280×720 projector the space-time diagram is drawn large enough to r
 });
 
 test('presenter mode at a your-turn: Heal is in the strip while the network is cut, and "." with nothing to play says why', async () => {
-  const { page, errors, context } = await open(b, `${srv.url}#lesson=partition&beat=14&p=1`);
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=partition&beat=5&p=1`);
+  // On the script's beats the cut stays: no Heal to click by mistake.
+  await text(page.getByTestId('lesson-progress'), /^beat 5 of/);
+  await count(page.getByTestId('spot-actions'), 0);
   // The task begins with "Click Heal": the side panel's button is hidden in presenter mode.
+  await page.evaluate(() => { location.hash = 'lesson=partition&beat=14&p=1'; });
+  await text(page.getByTestId('lesson-progress'), /^beat 14 of/);
   const heal = page.getByTestId('spot-actions').getByText('Heal the partition');
   await heal.click();
   await count(page.getByTestId('spot-actions'), 0);

@@ -226,6 +226,8 @@ test('a copy lost while its other copy waits on is crossed out beside the token 
   });
   assert.ok((await page.locator('.token.dropped').count()) >= 1, 'a crossed ghost is drawn');
   assert.deepEqual(overlaps, [], 'the crossed ghost covers a waiting token');
+  // Moved off the copy that stays, it names its receiver, or it reads as that copy's loss.
+  assert.match(await page.locator('.token.dropped').first().textContent(), /to L2$/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -115,16 +115,17 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>,
 }
 
 /// Buttons for what the spotlight is on, so no menu opens over the canvas.
-fn spot_actions(w: &World, spot: Option<Spot>, send: &Callback<Msg>) -> Html {
+fn spot_actions(w: &World, spot: Option<Spot>, heal: bool, send: &Callback<Msg>) -> Html {
     let button = |label: String, cmd: Command| {
         let why = w.check(&cmd).err();
         let disabled = why.is_some();
         html! { <button class="small" {disabled} title={why.unwrap_or_default()}
         onclick={send.reform(move |_| Msg::Do(cmd.clone()))}>{label}</button> }
     };
-    // While the network is cut, Heal stays in the strip: presenter mode hides the side panel's
-    // button, and lesson 9's "your turn" begins with "click Heal".
-    let heal = w.check(&Command::Heal).is_ok().then(|| button("Heal the partition".into(), Command::Heal));
+    // While the network is cut, Heal stays in the strip where the room acts (free play, a "your
+    // turn", off the script): presenter mode hides the side panel's button, and lesson 9's "your
+    // turn" begins with "click Heal". On the script's beats it would only tempt a stray click.
+    let heal = (heal && w.check(&Command::Heal).is_ok()).then(|| button("Heal the partition".into(), Command::Heal));
     let items: Vec<Html> = match spot {
         Some(Spot::Node(n)) => node_actions(w, n, &button),
         Some(Spot::Message(id)) => message_actions(w, id, &button),
@@ -212,7 +213,7 @@ pub fn strip(
                 // The spotlight's actions are one row under the words, in the room the strip
                 // keeps for a third line: stacked by the clicker's buttons they made the strip
                 // grow, the canvas shrink, and the token just clicked jump away from the pointer.
-                { spot_actions(s.world(), spot, send) }
+                { spot_actions(s.world(), spot, follow.is_none_or(|f| f.place().off || crate::ui::guide::at_turn(f.s, f.l)), send) }
             </div>
             <div class="strip-nav">
                 // Beat progress sits by the clicker's buttons, leaving the top bar room for the

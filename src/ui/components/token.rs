@@ -202,7 +202,12 @@ fn ghosts(s: &Session, now: &Scene, before: &Scene) -> Vec<(bool, Html)> {
 fn ghost(s: &Session, now: &Scene, before: &Scene, id: MsgId, lost: bool) -> Option<Html> {
     let m = s.before().message(id)?;
     let was = before.tokens.iter().find(|t| t.ids.contains(&id))?;
-    let lines = crate::ui::scene::tokens::message_lines(before.t, &m.msg, before.gaps[was.gap]);
+    let mut lines = crate::ui::scene::tokens::message_lines(before.t, &m.msg, before.gaps[was.gap]);
+    // A lost copy of a token sent to several nodes names its receiver: moved off the copies that
+    // stay, "Prepare 1.1 ✕" beside P1's wire to A1 read as A1's Prepare lost, not A2's.
+    if lost && was.ids.len() > 1 {
+        lines.push(format!("to {}", m.to));
+    }
     let r = Rect { h: lines.len() as f64 * now.t.line_h() + 0.35 * now.t.f, ..was.rect };
     let end = if lost {
         lost_at(now, r, now.node(m.to).map_or(r.center().y, |n| n.center.y))
