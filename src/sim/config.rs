@@ -172,16 +172,10 @@ impl Config {
     pub fn changes_from(&self, lesson: &Config) -> String {
         let on = |b: bool| if b { "on" } else { "off" };
         let mut out = Vec::new();
-        let counts = |c: &Config| format!("{}.{}.{}.{}", c.clients, c.proposers, c.acceptors, c.learners);
+        let counts = |c: &Config| [c.clients, c.proposers, c.acceptors, c.learners];
         if counts(self) != counts(lesson) {
-            out.push(format!(
-                "{} clients, {} proposers, {} acceptors, {} learners (the lesson's {})",
-                self.clients,
-                self.proposers,
-                self.acceptors,
-                self.learners,
-                counts(lesson).replace('.', ", ")
-            ));
+            let [a, b] = [counts(self), counts(lesson)].map(|n| n.map(|k| k.to_string()).join("/"));
+            out.push(format!("clients/proposers/acceptors/learners {a} (the lesson's {b})"));
         }
         if self.nacks != lesson.nacks {
             out.push(format!("Nacks {}", on(self.nacks)));
@@ -279,7 +273,7 @@ mod tests {
         let mine = Config { nacks: false, loss: 10, acceptors: 5, ..Config::default() };
         assert_eq!(
             mine.changes_from(&lesson),
-            "2 clients, 2 proposers, 5 acceptors, 1 learners (the lesson's 2, 2, 3, 1); Nacks off; loss 10% (the lesson's 0%)"
+            "clients/proposers/acceptors/learners 2/2/5/1 (the lesson's 2/2/3/1); Nacks off; loss 10% (the lesson's 0%)"
         );
     }
 

@@ -6,7 +6,7 @@ use crate::ui::msg::{on, Author, Export, Guide, Msg, Predict, Share, Show, TopMe
 use yew::prelude::*;
 
 /// What the unsafe badge means, here and in presenter mode's bar: which rules, so safety can break.
-pub fn unsafe_title(c: &crate::sim::Config) -> String {
+pub fn unsafe_title(c: &Config) -> String {
     format!("{} Safety can break. (Cluster settings, in the side panel, switch it back.)", c.unsafe_words())
 }
 
