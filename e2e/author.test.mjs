@@ -119,7 +119,7 @@ test('author a lesson, share it as a link, reopen it fresh and play it with a cl
   await text(p.getByTestId('caption'), captions[1]);
   // The turn has no prompt of its own: the goal's words are said once, not twice. In presenter
   // mode the box has its own Step button (the strip's ▶ plays the next beat).
-  await text(p.getByTestId('your-turn'), /^Your turn\. Get a value chosen Beat ▶ \(PageDown\) skips it\. Step ▶$/);
+  await text(p.getByTestId('your-turn'), /^Your turn\. Get a value chosen Beat ▶ \(PageDown\) skips it\. Step ▶ or \. to play$/);
   await p.keyboard.press('PageDown');
   await text(p.getByTestId('caption'), captions[2]);
   await p.keyboard.press('PageUp');

@@ -183,6 +183,8 @@ pub fn turn(f: &Follow, send: &Callback<Msg>, presenter: bool) -> Html {
             if presenter {
                 {" "}<button class="small" data-testid="turn-step" title="One step of your own run (Shift+PageDown); . plays on"
                         onclick={on(send, || Msg::Play(crate::ui::msg::Play::Step))}>{"Step ▶"}</button>
+                // A clicker has no Step button: its "." plays the room's run, and the room is told.
+                {" or . to play"}
             }
         </div> };
     }
