@@ -28,7 +28,7 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
 // 0.8 / 0.9 KB: two reviews' fixes cost 3.1 KB (a shared your-turn link keeping where the student
 // took over, predict mode in links, the settings changed named on the card, presenter mode's Heal,
 // "▶ to beat K" and one-press PageUp, the help paged by PageDown), of which wasm-opt's
-// --low-memory-unused won back 2.1 KB (406,346 / 419,131 bytes).
+// --low-memory-unused won back 2.1 KB (406,465 / 419,252 bytes).
 export const CEILING = { first: 406_600, total: 419_400 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;

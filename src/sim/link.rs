@@ -88,7 +88,12 @@ impl Link {
 
     /// Is this a lesson link without a run of its own (the lesson's script is the run)?
     pub fn is_lesson_script(&self) -> bool {
-        (self.lesson.is_some() || self.authored.is_some()) && self.commands.is_empty()
+        self.names_lesson() && self.commands.is_empty()
+    }
+
+    /// Does the link name a lesson, built in (`lesson=`) or authored (`L=`)?
+    fn names_lesson(&self) -> bool {
+        self.lesson.is_some() || self.authored.is_some()
     }
 
     /// The lesson named or carried, as it is written in the link (`lesson=…` or `L=…`).
@@ -256,7 +261,7 @@ impl Link {
         if self.cursor != self.commands.len() {
             f.push(format!("at={}", self.cursor));
         }
-        if let (Some(h), Some(_)) = (self.hand, self.lesson_field()) {
+        if let (Some(h), true) = (self.hand, self.names_lesson()) {
             f.push(format!("hd={h}"));
         }
         f.extend(tail);
@@ -339,7 +344,7 @@ impl Link {
         if link.counterexample && link.commands.is_empty() {
             return Err("cx= marks a run, and the link has no run=".into());
         }
-        if link.hand.is_some() && (link.lesson_field().is_none() || link.is_lesson_script()) {
+        if link.hand.is_some() && (!link.names_lesson() || link.is_lesson_script()) {
             return Err("hd= marks a lesson's run: it needs a lesson= (or L=) and a run=".into());
         }
         if link.hand.is_some_and(|h| h > link.commands.len()) {

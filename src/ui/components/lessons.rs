@@ -36,7 +36,8 @@ pub fn progress(f: &Follow) -> Html {
     }
     let p = f.place();
     // While a beat plays, the bar fills through it step by step.
-    let part = between(f, &p).map_or(0.0, |(done, of)| done as f64 / of.max(1) as f64);
+    let playing_beat = between(f, &p);
+    let part = playing_beat.map_or(0.0, |(done, of)| done as f64 / of.max(1) as f64);
     let pct = if p.total == 0 { 0.0 } else { (p.done as f64 + part).min(p.total as f64) / p.total as f64 * 100.0 };
     html! { <>
         <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax={p.total.to_string()}
@@ -48,13 +49,13 @@ pub fn progress(f: &Follow) -> Html {
             {if crate::ui::guide::same_cluster(f.s, f.l) { format!("beat {} of {}", p.done, p.total) } else { "other settings".into() }}
             if p.off { <span class="off-badge" data-testid="off-script">
                 {if crate::ui::guide::active_turn(f.s, f.l).is_some() { " · your turn" } else { " · off script" }}</span> }
-            { playing(f, &p) }
+            { playing(playing_beat, p.done + 1) }
             // "." (a clicker's play key) plays on through the beats: the room sees that it does.
             if f.s.playing { <span class="beat-playing" data-testid="lesson-playing">{" · playing"}</span> }
         </div>
         // Presenter mode's short form of the above (the card has room for the long one): the
         // room sees that a beat is still playing, and which, before a second press ends it.
-        if between(f, &p).is_some() {
+        if playing_beat.is_some() {
             <div class="beat-to" data-testid="beat-to">{format!("▶ to beat {}", p.done + 1)}</div>
         }
     </> }
@@ -62,10 +63,10 @@ pub fn progress(f: &Follow) -> Html {
 
 /// Between beats, how far the next one has played: " · 2 of 4 steps to beat 5". It counts the
 /// beat's own steps, so it never reads as the run's step number, which the footer shows.
-fn playing(f: &Follow, p: &Place) -> Html {
-    match between(f, p) {
+fn playing(between: Option<(usize, usize)>, beat: usize) -> Html {
+    match between {
         Some((done, of)) => {
-            html! { <span class="beat-playing" data-testid="beat-playing">{format!(" · {done} of {of} steps to beat {}", p.done + 1)}</span> }
+            html! { <span class="beat-playing" data-testid="beat-playing">{format!(" · {done} of {of} steps to beat {beat}")}</span> }
         }
         None => Html::default(),
     }
@@ -97,27 +98,18 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
                 {format!("Your turn: you drive the cluster, and the narration tells each step. The lesson waits at beat {beat}.")}
             </p> };
         }
-        // What was changed is named: "settings are not the lesson's" left a student guessing
-        // which (a rule switched off is named beyond the lesson's own; lesson 13 switches one).
-        let (mine, theirs) = (t.config(), &f.l.config);
-        let mut changed = mine.changes_from(theirs);
-        if t.seed() != f.l.seed {
-            let sep = if changed.is_empty() { "" } else { "; " };
-            changed = format!("{changed}{sep}seed {} (the lesson's {})", t.seed(), f.l.seed);
-        }
-        let mut rules = if changed.is_empty() { String::new() } else { format!(" Changed: {changed}.") };
-        if (&mine.mutations, &mine.amnesia) != (&theirs.mutations, &theirs.amnesia) && mine.is_unsafe() {
-            rules = format!("{rules} {}", mine.unsafe_words());
-        }
         let how = if !same && !f.s.is_empty() {
             let n = f.l.commands.len();
             // The script's steps that replayed, not the run's length: stepping on adds more.
             let steps = f.s.timeline().steps().iter().zip(&f.l.commands);
             let k = steps.take_while(|(s, c)| s.command == **c).count();
             let applied = if k == n { format!("all {n}") } else { format!("{k} of its {n}") };
-            format!("You are exploring on your own: the cluster's settings are not the lesson's.{rules} The lesson's script replays on them ({applied} steps apply), so each step shows what your settings change. ")
+            format!("You are exploring on your own: the cluster's settings are not the lesson's.{} The lesson's script replays on them ({applied} steps apply), so each step shows what your settings change. ", changed_settings(f))
         } else if !same {
-            format!("You are exploring on your own: the cluster's settings are not the lesson's.{rules} ")
+            format!(
+                "You are exploring on your own: the cluster's settings are not the lesson's.{} ",
+                changed_settings(f)
+            )
         } else if cur > p.on_script {
             let beat = match p.done {
                 0 => "before its first beat".to_string(),
@@ -148,6 +140,24 @@ pub fn caption(f: &Follow, send: &Callback<Msg>) -> Html {
             None => Html::default(),
         },
     }
+}
+
+/// What was changed, named (" Changed: Nacks off; seed 9 (the lesson's 1)." and each unsafe switch
+/// beyond the lesson's own; lesson 13 switches one): "settings are not the lesson's" alone left a
+/// student guessing which.
+fn changed_settings(f: &Follow) -> String {
+    let t = f.s.timeline();
+    let (mine, theirs) = (t.config(), &f.l.config);
+    let mut changed = mine.changes_from(theirs);
+    if t.seed() != f.l.seed {
+        let sep = if changed.is_empty() { "" } else { "; " };
+        changed = format!("{changed}{sep}seed {} (the lesson's {})", t.seed(), f.l.seed);
+    }
+    let mut words = if changed.is_empty() { String::new() } else { format!(" Changed: {changed}.") };
+    if (&mine.mutations, &mine.amnesia) != (&theirs.mutations, &theirs.amnesia) && mine.is_unsafe() {
+        words = format!("{words} {}", mine.unsafe_words());
+    }
+    words
 }
 
 /// What Resume does to the student's own run, said where it is pressed.
