@@ -256,7 +256,7 @@ test('presenter spotlight on a token of several copies: each receiver has its ow
   await text(page.getByTestId('your-turn'), /Deliver Prepare 2\.1 to A2 first/);
   await page.waitForTimeout(1000); // the opening layout settles before the click
   await page.locator('[data-testid^=msg-].in-flight', { hasText: 'Prepare 2.1' }).first().click();
-  for (const to of ['A1', 'A2', 'A3']) await text(page.getByTestId(`spot-copy-${to}`), `Deliver to ${to}DropCopy`);
+  for (const to of ['A1', 'A2', 'A3']) await text(page.getByTestId(`spot-copy-${to}`), `Deliver to ${to}DropDuplicate`);
   // Every receiver of the token is in the light, not only the first copy's.
   await until(() => page.locator('[data-testid=node-A3]').evaluate((n) => getComputedStyle(n).opacity), (o) => Number(o) === 1, 'A3 lit');
   await page.getByTestId('spot-copy-A2').getByText('Deliver to A2').click();
@@ -308,6 +308,32 @@ test('the top bar never runs off a 1280 px screen, even with the unsafe-rules ba
     .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).map((e) => e.textContent));
   assert.deepEqual(over, []);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'the page scrolls sideways');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('presenter mode at 1280×720: beside a verdict and badges the lesson\'s title takes two lines, and the bar keeps its height', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=durability&beat=19&p=1`);
+  await text(page.getByTestId('presenter-unsafe'), /rules off/);
+  const title = page.getByTestId('presenter-title');
+  // Two lines of 20 px type: on one the topic was cut to "Durability: …".
+  const box = await until(() => title.evaluate((t) => [t.clientHeight, t.parentElement.getBoundingClientRect().height]),
+    ([h]) => h >= 40, 'the title on two lines');
+  assert.ok(box[1] <= 56, `the bar grew to ${box[1]} px`);
+  assert.equal(await title.evaluate((t) => getComputedStyle(t).fontSize), '20px');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('presenter mode: past the last lesson\'s end the clicker\'s press leads into free play, as its button says', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=learners-catch-up&beat=8&p=1`);
+  const next = page.getByTestId('presenter-strip').locator('button.primary').last();
+  await text(next, 'Free play ▶');
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('presenter-title'), /free play/);
+  await text(page.getByTestId('notice'), /That was the last lesson\. Free play from here/);
+  // The run stays: the next press steps on from where the lesson ended.
+  await text(next, 'Step ▶');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -117,6 +117,16 @@ pub enum NextPress {
     Next,
 }
 
+/// The label and tooltip of the press past a lesson's last beat: the last built-in lesson's
+/// leads into free play, as its card's button does.
+pub fn next_words(l: &Lesson, key: &str) -> (&'static str, String) {
+    if !l.is_authored() && crate::sim::lessons::next_after(&l.id).is_none() {
+        ("Free play ▶", format!("Leave the lesson and keep playing with this cluster ({key})"))
+    } else {
+        ("Next ▶", format!("On to the next lesson ({key})"))
+    }
+}
+
 /// See [`NextPress`].
 pub fn next_press(s: &Session, l: &Lesson) -> NextPress {
     // A goal reached: the press resumes the lesson at the turn's beat and plays on from there.

@@ -69,6 +69,11 @@ pub fn question(w: &World, cmd: &Command) -> Option<Question> {
     let step = Step { command: cmd.clone(), events };
     let (_, decision) = step.decisions().find(|(node, _)| *node == m.to)?;
     let mut q = turned(about(w, &m, *decision)?);
+    // The answer is what the run does, and with a rule off that is not what Paxos would do: a
+    // student applying Paxos would be marked wrong unless the question says which rules are off.
+    if w.config().is_unsafe() && !q.prompt.contains("switched off") {
+        q.prompt = format!("{} {}", w.config().unsafe_words(), q.prompt);
+    }
     q.explain = narrate(w, &step, &after).text;
     q.hint = hint(w, &m);
     q.msg = Some(id);
@@ -322,6 +327,24 @@ mod tests {
         assert!(q.prompt.contains("that rule is switched off. Which value will P2 propose?"), "{}", q.prompt);
         assert!(!q.prompt.contains("must P2"));
         assert_eq!(answer_text(&q), "\"Y\"", "the run follows the broken rule");
+    }
+
+    #[test]
+    fn with_minority_quorums_the_question_says_the_rule_is_off() {
+        let l = crate::sim::lessons::build("partition").unwrap();
+        let mut cfg = l.config.clone();
+        cfg.mutations.insert(crate::paxos::Switch::MinorityQuorum);
+        let mut w = World::new(cfg, l.seed).unwrap();
+        let mut asked = None;
+        for c in &l.commands {
+            if let Some(q) = question(&w, c).filter(|q| q.prompt.contains("start Phase 2 now?")) {
+                asked.get_or_insert(q);
+            }
+            let _ = w.apply(c.clone());
+        }
+        let q = asked.expect("a promise reaches a proposer");
+        assert!(q.prompt.starts_with("Unsafe: A quorum is ⌊n/2⌋ acceptors"), "{}", q.prompt);
+        assert_eq!(answer_text(&q), "Yes", "one promise is a quorum of one of three here");
     }
 
     #[test]

@@ -492,14 +492,14 @@ fn partition(b: &mut Builder) {
     .highlight(&[a(1), a(2)], "the majority");
     b.beat(
         Claim::Learns { node: L1, value: v("Y") },
-        "L1 counts the votes of A2 and A3 and learns \"Y\". It tells every client, but its Announce to C1 will die at the cut.",
+        "L1 counts the votes of A2 and A3 and learns \"Y\". It tells every client, but its Learned \"Y\" to C1 will die at the cut.",
         |s| {
             s.deliver_all(Pick::kind(Kind::Accepted).to(L1));
         },
     );
     b.beat(
         Claim::Learns { node: C2, value: v("Y") },
-        "C2 hears \"Y\". L1's Announce to C1 is lost at the cut: C1 is still waiting, and P1 is still retrying.",
+        "C2 hears \"Y\". L1's Learned \"Y\" to C1 is lost at the cut: C1 is still waiting, and P1 is still retrying.",
         |s| {
             s.deliver(Pick::kind(Kind::Announce).to(C1)).deliver(Pick::kind(Kind::Announce).to(C2));
         },

@@ -170,7 +170,12 @@ impl App {
                 self.mark_done(&l.id);
                 match lessons::next_after(&l.id) {
                     Some(next) => self.open_lesson(next, 0),
-                    None => self.notice = news("That was the last lesson. Free play is yours."),
+                    // The press does what the card's "Free play ▶" does: a press that only
+                    // said so left the lesson's "Next ▶" on the strip, leading nowhere.
+                    None => {
+                        self.on_guide(ctx, Guide::Exit);
+                        self.notice = news("That was the last lesson. Free play from here: PageDown steps.");
+                    }
                 }
             }
         }

@@ -42,11 +42,11 @@ pub fn view(s: &Session, strip: &Strip, send: &Callback<Msg>) -> Html {
     let back = move |_| if lesson { Msg::Guide(Guide::Prev) } else { Msg::Play(Play::Back) };
     let next = move |_| if lesson { Msg::Guide(Guide::Next) } else { Msg::Play(Play::Step) };
     let playing = strip.playing;
-    let (label, title) = match strip.follow.map(|f| crate::ui::guide::next_press(f.s, f.l)) {
-        Some(NextPress::Beat) => ("Next beat ▶", "Play to the next beat (→)"),
-        Some(NextPress::Next) => ("Next ▶", "On to the next lesson (→)"),
-        Some(NextPress::Resume) => ("Resume ▶", "Back to the lesson, and on to its next beat (→)"),
-        Some(NextPress::Step) | None => ("Step ▶", "Step (→)"),
+    let (label, title) = match strip.follow.map(|f| (crate::ui::guide::next_press(f.s, f.l), f.l)) {
+        Some((NextPress::Beat, _)) => ("Next beat ▶", "Play to the next beat (→)".into()),
+        Some((NextPress::Next, l)) => crate::ui::guide::next_words(l, "→"),
+        Some((NextPress::Resume, _)) => ("Resume ▶", "Back to the lesson, and on to its next beat (→)".into()),
+        Some((NextPress::Step, _)) | None => ("Step ▶", "Step (→)".into()),
     };
     html! {
         <div class="embed-strip" data-testid="embed-strip">

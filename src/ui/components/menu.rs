@@ -89,7 +89,7 @@ fn message_menu(w: &World, t: &TokenBox, show_time: bool, send: &Callback<Msg>) 
             <span class="menu-label">{format!("to {to}")}</span>
             { command_button(w, "Deliver", &format!("deliver-{id}"), Command::Deliver { id }, send) }
             { command_button(w, "Drop", &format!("drop-{id}"), Command::Drop { id }, send) }
-            { command_button(w, "Copy", &format!("duplicate-{id}"), Command::Duplicate { id }, send) }
+            { command_button(w, "Duplicate", &format!("duplicate-{id}"), Command::Duplicate { id }, send) }
         </div> }
     });
     html! { <>

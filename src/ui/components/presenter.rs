@@ -179,7 +179,7 @@ fn message_actions(w: &World, id: MsgId, button: &dyn Fn(String, Command) -> Htm
         v.push(html! { <span class="spot-copy" data-testid={format!("spot-copy-{to}")}>
             { button(format!("Deliver to {to}"), Command::Deliver { id: c }) }
             { button("Drop".into(), Command::Drop { id: c }) }
-            { button("Copy".into(), Command::Duplicate { id: c }) }
+            { button("Duplicate".into(), Command::Duplicate { id: c }) }
         </span> });
     }
     v
@@ -198,11 +198,11 @@ pub fn strip(
     let back = move |_| if lesson { Msg::Guide(Guide::Prev) } else { Msg::Play(Play::Back) };
     let next = move |_| if lesson { Msg::Guide(Guide::Next) } else { Msg::Play(Play::Step) };
     let reveal = poll.question.is_some();
-    let (label, title) = match follow.map(|f| crate::ui::guide::next_press(f.s, f.l)) {
-        Some(NextPress::Beat) => ("Beat ▶", "Play to the next beat (PageDown)"),
-        Some(NextPress::Next) => ("Next ▶", "On to the next lesson (PageDown)"),
-        Some(NextPress::Resume) => ("Resume ▶", "Back to the lesson, and on to its next beat (PageDown)"),
-        Some(NextPress::Step) | None => ("Step ▶", "One step (PageDown)"),
+    let (label, title) = match follow.map(|f| (crate::ui::guide::next_press(f.s, f.l), f.l)) {
+        Some((NextPress::Beat, _)) => ("Beat ▶", "Play to the next beat (PageDown)".into()),
+        Some((NextPress::Next, l)) => crate::ui::guide::next_words(l, "PageDown"),
+        Some((NextPress::Resume, _)) => ("Resume ▶", "Back to the lesson, and on to its next beat (PageDown)".into()),
+        Some((NextPress::Step, _)) | None => ("Step ▶", "One step (PageDown)".into()),
     };
     html! {
         <div class="presenter-strip" data-testid="presenter-strip" aria-live="polite">
