@@ -309,6 +309,17 @@ test('presenter mode: a beat that still plays says so, and PageUp leaves the roo
   await text(progress, /^beat 6 of 11$/);
   await count(page.getByTestId('goal-status'), 0);
   await page.getByTestId('your-turn').waitFor();
+  // A turn whose goal needs a click (restart A1): "." plays on without reaching it, and the
+  // strip names the clicker's way back.
+  await page.evaluate(() => { location.hash = 'lesson=one-acceptor&beat=12&p=1'; });
+  await text(progress, /^beat 12 of 12$/);
+  await page.keyboard.press('.');
+  await text(page.getByTestId('goal-resume'), 'Resume the lesson (PageUp)');
+  await page.keyboard.press('.');
+  await until(() => progress.textContent(), (t) => !/▶|playing/.test(t), 'play to stop');
+  await page.keyboard.press('PageUp');
+  await text(progress, /^beat 12 of 12$/);
+  await page.getByTestId('your-turn').waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -28,8 +28,11 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
 // 0.8 / 0.9 KB: two reviews' fixes cost 3.1 KB (a shared your-turn link keeping where the student
 // took over, predict mode in links, the settings changed named on the card, presenter mode's Heal,
 // "▶ to beat K" and one-press PageUp, the help paged by PageDown), of which wasm-opt's
-// --low-memory-unused won back 2.1 KB (406,465 / 419,252 bytes).
-export const CEILING = { first: 406_600, total: 419_400 };
+// --low-memory-unused won back 2.1 KB (406,465 / 419,252 bytes). Raised on 2026-12-01 (tenth
+// session) by 0.8 KB for two reviews' fixes: the last lesson's press leading into free play,
+// predict questions naming the rules switched off that bear on them, the presenter title on two
+// lines, a your-turn's way back named for the clicker (407,202 / 420,012 bytes).
+export const CEILING = { first: 407_400, total: 420_200 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 

@@ -2,7 +2,7 @@
 //! The right answer comes from applying the step to a copy of the world, so it is never wrong.
 
 use crate::paxos::multi::{LogDecision, LogMsg};
-use crate::paxos::{Decision, Msg, Role, Source, Value};
+use crate::paxos::{Decision, Kind, Msg, Role, Source, Switch, Value};
 use crate::sim::narrate::narrate;
 use crate::sim::{Command, Due, Event, InFlight, Step, World};
 
@@ -69,15 +69,47 @@ pub fn question(w: &World, cmd: &Command) -> Option<Question> {
     let step = Step { command: cmd.clone(), events };
     let (_, decision) = step.decisions().find(|(node, _)| *node == m.to)?;
     let mut q = turned(about(w, &m, *decision)?);
-    // The answer is what the run does, and with a rule off that is not what Paxos would do: a
-    // student applying Paxos would be marked wrong unless the question says which rules are off.
-    if w.config().is_unsafe() && !q.prompt.contains("switched off") {
-        q.prompt = format!("{} {}", w.config().unsafe_words(), q.prompt);
+    // The answer is what the run does, and with a rule off that may not be what Paxos would do:
+    // a student applying Paxos would be marked wrong unless the question names the rule.
+    if !q.prompt.contains("switched off") {
+        q.prompt.insert_str(0, &rules_off(w, &m));
     }
     q.explain = narrate(w, &step, &after).text;
     q.hint = hint(w, &m);
     q.msg = Some(id);
     Some(q)
+}
+
+/// Whether switch `s` can change what the receiver of a message of kind `k` decides. Only those
+/// rules are named before a question: every one, on a question none of them bends, made the
+/// presenter strip's question three lines long for nothing.
+fn bends(s: Switch, k: Kind) -> bool {
+    match s {
+        Switch::MinorityQuorum => matches!(k, Kind::Promise | Kind::Accepted),
+        Switch::IgnoreReportedValues => k == Kind::Promise,
+        Switch::AcceptBelowPromise => k == Kind::Accept,
+        Switch::AcceptorAmnesia => matches!(k, Kind::Prepare | Kind::Accept),
+        Switch::SharedBallots => {
+            matches!(k, Kind::Prepare | Kind::Accept | Kind::Promise | Kind::Accepted | Kind::Nack)
+        }
+        Switch::SkipRecovery => matches!(k, Kind::Promise | Kind::Request),
+    }
+}
+
+/// The rules switched off that bear on `m`'s receiver's decision, in words, each followed by a
+/// space ("" when none do).
+fn rules_off(w: &World, m: &InFlight) -> String {
+    let (cfg, k) = (w.config(), m.msg.kind());
+    let mut words = String::new();
+    for s in cfg.mutations.iter().filter(|s| bends(**s, k)) {
+        words += "Unsafe: ";
+        words += s.describe();
+        words += " ";
+    }
+    if cfg.amnesia.contains(&m.to) && bends(Switch::AcceptorAmnesia, k) {
+        words += &format!("{} restarts with amnesia, forgetting its promises and votes. ", m.to);
+    }
+    words
 }
 
 fn ballot_words(b: Option<crate::paxos::Ballot>) -> String {
@@ -335,16 +367,18 @@ mod tests {
         let mut cfg = l.config.clone();
         cfg.mutations.insert(crate::paxos::Switch::MinorityQuorum);
         let mut w = World::new(cfg, l.seed).unwrap();
-        let mut asked = None;
+        let mut asked = Vec::new();
         for c in &l.commands {
-            if let Some(q) = question(&w, c).filter(|q| q.prompt.contains("start Phase 2 now?")) {
-                asked.get_or_insert(q);
-            }
+            asked.extend(question(&w, c));
             let _ = w.apply(c.clone());
         }
-        let q = asked.expect("a promise reaches a proposer");
-        assert!(q.prompt.starts_with("Unsafe: A quorum is ⌊n/2⌋ acceptors"), "{}", q.prompt);
-        assert_eq!(answer_text(&q), "Yes", "one promise is a quorum of one of three here");
+        let phase2 =
+            asked.iter().find(|q| q.prompt.contains("start Phase 2 now?")).expect("a promise reaches a proposer");
+        assert!(phase2.prompt.starts_with("Unsafe: A quorum is ⌊n/2⌋ acceptors"), "{}", phase2.prompt);
+        assert_eq!(answer_text(phase2), "Yes", "one promise is a quorum of one of three here");
+        // A question the rule does not bear on is asked as it is.
+        let request = asked.iter().find(|q| q.prompt.contains("request for")).expect("a request reaches a proposer");
+        assert!(!request.prompt.contains("Unsafe"), "{}", request.prompt);
     }
 
     #[test]

@@ -432,7 +432,7 @@ fn majority(b: &mut Builder) {
     });
     b.beat(
         Claim::Asks { client: C2, value: v("Y") },
-        "C2 believes P2 leads and asks it for \"Y\". Nobody running knows that \"X\" was chosen.",
+        "A3's late Promise reaches P1, already in Phase 2, which ignores it. C2 believes P2 leads and asks it for \"Y\". Nobody running knows that \"X\" was chosen.",
         |s| {
             s.request(C2, "Y");
         },

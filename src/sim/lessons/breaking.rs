@@ -151,7 +151,7 @@ fn dueling(b: &mut Builder) {
     )
     .highlight(&[P1, P2], "dueling")
     .turn_to(
-        "Your turn: you are the network. Deliver P1's two Promises for 4.1, then P2's Prepare 5.2 to A1, then P1's Accept 4.1 to A1, then the Nack. Push P1 to round 6: the duel lasts as long as the timing lines up.",
+        "Your turn: you are the network. Deliver two of the three Promises for 4.1 to P1 (a majority), then P2's Prepare 5.2 to A1, then P1's Accept 4.1 to A1, then the Nack. Push P1 to round 6: the duel lasts as long as the timing lines up.",
         Goal::Round { proposer: P1, round: 6 },
     );
     b.beat(
@@ -937,7 +937,7 @@ fn clock(b: &mut Builder) {
     );
     b.beat(
         Claim::Crashes { node: P1 },
-        "P1 crashes with ballot 2.1 under way. Its memory is gone, but its highest round, 2, is on disk (the disk mark).",
+        "P1 crashes with ballot 2.1 under way, and its Prepares still on the wire are lost with it. Its memory is gone, but its highest round, 2, is on disk (the disk mark).",
         |s| {
             s.run(Command::Crash { node: P1 });
         },
@@ -945,7 +945,7 @@ fn clock(b: &mut Builder) {
     .highlight(&[P1], "round 2 on disk");
     b.beat(
         Claim::Restarts { node: P1, amnesia: false },
-        "While P1 was down, its Prepares still in flight were lost. P1 restarts from its disk: no ballot, no client, but it still knows round 2.",
+        "P1 restarts from its disk: no ballot, no client, but it still knows round 2.",
         |s| {
             s.deliver_all(Pick::kind(Kind::Prepare).from(P1));
             s.run(Command::Restart { node: P1 });

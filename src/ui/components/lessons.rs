@@ -215,8 +215,11 @@ pub fn turn(f: &Follow, send: &Callback<Msg>, presenter: bool) -> Html {
         if presenter || next.is_some() {
             <div class="lesson-nav">
                 if presenter {
+                    // Until the goal is reached a clicker's PageUp does this (see `prev_beat`); the
+                    // button says so, or a lecturer with no pointer had no way out they could see.
                     <button class={classes!(next.is_none().then_some("primary"))} data-testid="goal-resume"
-                            title={RESUME_TITLE} onclick={on(send, || Msg::Guide(Guide::Resume))}>{"Resume the lesson"}</button>
+                            title={RESUME_TITLE} onclick={on(send, || Msg::Guide(Guide::Resume))}>
+                        {if progress.reached { "Resume the lesson" } else { "Resume the lesson (PageUp)" }}</button>
                 }
                 if next.is_some() {
                     <button class="primary" data-testid="goal-next-lesson" onclick={on(send, || Msg::Guide(Guide::NextLesson))}>{"Next lesson ▶"}</button>
