@@ -11,7 +11,7 @@ const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'applic
 
 /** Serves dist/ (or another built directory; optionally under a sub-path) on a free port of 127.0.0.1. */
 export async function serve(prefix = '/', root = dist) {
-  if (!fs.existsSync(path.join(root, 'index.html'))) throw new Error('dist/ is missing: run `trunk build --release --public-url ./` first');
+  if (!fs.existsSync(path.join(root, 'index.html'))) throw new Error('dist/ is missing: run scripts/build first');
   const server = http.createServer((req, res) => {
     let url = decodeURIComponent(req.url.split('?')[0]);
     if (!url.startsWith(prefix)) { res.writeHead(404); return res.end(); }

@@ -334,3 +334,23 @@ test('pictures for slides: SVG and PNG downloads', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a bug that stops the app says so: a WebAssembly trap shows the banner, another error does not', async () => {
+  // The browser build aborts on a panic (scripts/setup.sh, app_trunk): the trap reaches the page
+  // as a WebAssembly.RuntimeError thrown out of an event's callback, or rejecting a promise.
+  const { page, context } = await open(b, srv.url);
+  await page.evaluate(() => setTimeout(() => { throw new Error('an extension failed'); }));
+  await page.evaluate(() => { Promise.reject(new TypeError('not ours either')); });
+  // The app still works after errors that are not its own.
+  await page.getByTestId('start').click();
+  await text(page.getByTestId('narration'), /C1 asks P1 to get "X" chosen/);
+  await count(page.getByTestId('panic'), 0);
+  await page.evaluate(() => setTimeout(() => { throw new WebAssembly.RuntimeError('unreachable'); }));
+  const banner = page.getByTestId('panic');
+  await text(banner, /^Paxoscope hit an internal error \(unreachable\) and stopped\. Reload the page to start again\.$/);
+  assert.equal(await banner.getAttribute('role'), 'alert');
+  await page.evaluate(() => { Promise.reject(new WebAssembly.RuntimeError('unreachable')); });
+  await page.waitForTimeout(200);
+  assert.equal(await banner.count(), 1, 'one banner, however many traps follow');
+  await context.close();
+});

@@ -17,6 +17,19 @@ ensure_rust_wasm() {
   command -v cargo >/dev/null || { echo "cargo is missing: install Rust from https://rustup.rs" >&2; exit 1; }
   rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown ||
     { say "adding the wasm32 target"; rustup target add wasm32-unknown-unknown; }
+  # app_trunk rebuilds the standard library for the browser build from its source.
+  rustup component list --installed 2>/dev/null | grep -q '^rust-src' ||
+    { say "adding the standard library's source (rust-src)"; rustup component add rust-src; }
+}
+
+# trunk, for every build of the browser app (run, build, test, bench). The standard library is
+# rebuilt at the app's opt-level "z" with its size-minded algorithms, and a panic aborts at once
+# instead of formatting its message and location (index.html's handler shows the banner): 20 KB
+# less gzipped (issue 14; scripts/size.mjs). RUSTC_BOOTSTRAP lets this stable toolchain take the
+# unstable flags. CI builds with them every run, so a toolchain that drops one fails there.
+app_trunk() {
+  RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" trunk "$@"
 }
 
 ensure_trunk() {

@@ -31,8 +31,11 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
 // --low-memory-unused won back 2.1 KB (406,465 / 419,252 bytes). Raised on 2026-12-01 (tenth
 // session) by 0.8 KB for two reviews' fixes: the last lesson's press leading into free play,
 // predict questions naming the rules switched off that bear on them, the presenter title on two
-// lines, a your-turn's way back named for the clicker (407,202 / 420,012 bytes).
-export const CEILING = { first: 407_400, total: 420_200 };
+// lines, a your-turn's way back named for the clicker (407,202 / 420,012 bytes). Lowered on
+// 2026-12-01 (eleventh session) by 20.8 KB: the browser build rebuilds the standard library for
+// size and aborts on a panic without formatting it (scripts/setup.sh, app_trunk), 386,374 /
+// 399,182 bytes.
+export const CEILING = { first: 386_600, total: 399_400 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 

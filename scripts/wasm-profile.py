@@ -20,6 +20,12 @@ code = [
 total = sum(int(r["ShallowSize"]) for r in code)
 
 
+def unhashed(name: str) -> str:
+    """`paxoscope[6370ce4e14afc678]::ui` as `paxoscope::ui`: with the standard library rebuilt
+    (scripts/setup.sh, app_trunk) symbol names carry each crate's disambiguator."""
+    return re.sub(r"\[[0-9a-f]{16}\]", "", name)
+
+
 def crate(name: str) -> str:
     if name.startswith('data segment'):
         return "data (strings and tables)"
@@ -36,7 +42,7 @@ for r in code:
 print(f"  code and data before wasm-opt: {total} bytes")
 print("  top 25 functions and data:")
 for r in sorted(code, key=lambda r: -int(r["ShallowSize"]))[:25]:
-    name = re.sub(r"::h[0-9a-f]{16}$", "", r["Name"])
+    name = re.sub(r"::h[0-9a-f]{16}$", "", unhashed(r["Name"]))
     print(f"    {int(r['ShallowSize']):8d}  {name[:110]}")
 print("  by crate:")
 for c, n in by_crate.most_common(25):
@@ -44,7 +50,7 @@ for c, n in by_crate.most_common(25):
 
 by_module = Counter()
 for r in code:
-    m = re.search(r"paxoscope::((?:[a-z_]+::){1,2})", r["Name"])
+    m = re.search(r"paxoscope::((?:[a-z_]+::){1,2})", unhashed(r["Name"]))
     if m and crate(r["Name"]) == "paxoscope":
         by_module[m.group(1).rstrip(":")] += int(r["ShallowSize"])
 print("  paxoscope by module:")

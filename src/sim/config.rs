@@ -210,12 +210,7 @@ impl Config {
         let mut words: Vec<String> = self.mutations.iter().map(|m| format!("Unsafe: {}", m.describe())).collect();
         if !self.amnesia.is_empty() {
             let nodes: Vec<String> = self.amnesia.iter().map(|n| n.to_string()).collect();
-            let (who, verb, its) = if nodes.len() == 1 {
-                (nodes[0].clone(), "restarts", "its")
-            } else {
-                (nodes.join(", "), "restart", "their")
-            };
-            words.push(format!("{who} {verb} with amnesia, forgetting {its} promises and votes."));
+            words.push(amnesia_words(&nodes));
         }
         words.join(" ")
     }
@@ -262,6 +257,16 @@ pub fn check_percent(name: &str, value: u8, max: u8) -> Result<(), String> {
         return Err(format!("{name} must be between 0% and {max}%, not {value}%"));
     }
     Ok(())
+}
+
+/// The sentence that says `nodes` restart with amnesia: the unsafe badge and a predict question
+/// that bears on an amnesiac receiver say it in the same words.
+pub fn amnesia_words(nodes: &[String]) -> String {
+    let (who, verb, its) = match nodes {
+        [one] => (one.clone(), "restarts", "its"),
+        _ => (nodes.join(", "), "restart", "their"),
+    };
+    format!("{who} {verb} with amnesia, forgetting {its} promises and votes.")
 }
 
 #[cfg(test)]

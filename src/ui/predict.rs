@@ -107,7 +107,8 @@ fn rules_off(w: &World, m: &InFlight) -> String {
         words += " ";
     }
     if cfg.amnesia.contains(&m.to) && bends(Switch::AcceptorAmnesia, k) {
-        words += &format!("{} restarts with amnesia, forgetting its promises and votes. ", m.to);
+        words += &crate::sim::config::amnesia_words(&[m.to.to_string()]);
+        words += " ";
     }
     words
 }

@@ -456,22 +456,8 @@ fn narration_in_view(to_top: bool, asking: bool) {
     }
 }
 
-/// Installs the panic banner and mounts the app on `<body>`.
+/// Mounts the app on `<body>`. A panic aborts the browser build at once, with no hook to run:
+/// index.html's handler shows the banner when the trap reaches the page.
 pub fn start() {
-    std::panic::set_hook(Box::new(|info| {
-        let text = format!("Paxoscope hit an internal error and stopped: {info}. Reload the page to start again.");
-        web_sys::console::error_1(&text.clone().into());
-        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-            if let Ok(el) = doc.create_element("div") {
-                el.set_class_name("panic-banner");
-                el.set_attribute("role", "alert").ok();
-                el.set_attribute("data-testid", "panic").ok();
-                el.set_text_content(Some(&text));
-                if let Some(body) = doc.body() {
-                    let _ = body.prepend_with_node_1(&el);
-                }
-            }
-        }
-    }));
     yew::Renderer::<App>::new().render();
 }
