@@ -35,6 +35,10 @@ test('step through the happy path until the chosen banner shows', async () => {
   // Only single-decree's properties, in its words: no log, no slots.
   assert.doesNotMatch(await page.getByTestId('invariants').textContent(), /slot|log/);
   assert.match(await page.getByTestId('node-L1').getAttribute('data-label'), /learned "X"/);
+  // Each node the banner counts carries a ✓ on the picture, acceptors told by a Commit too.
+  const marked = await page.locator('[data-testid^=node-]:has(.knows-mark)').evaluateAll((els) => els.map((e) => e.dataset.testid.slice(5)));
+  assert.deepEqual(marked.sort(), ['A1', 'A2', 'A3', 'C1', 'C2', 'L1', 'P1']);
+  assert.match(await page.getByTestId('node-A1').getAttribute('data-label'), /knows "X" is chosen/);
   await page.waitForTimeout(700);
   await shot(page, '03-learned');
   assert.deepEqual(errors, []);
@@ -269,4 +273,26 @@ test("a message's menu covers neither its receivers, whose state it is about, no
   assert.deepEqual(await coveredByMenu(second.page, [from, 'P1']), [], 'the menu covers the Promise\'s sender or receiver');
   assert.deepEqual([...errors, ...second.errors], []);
   await second.context.close();
+});
+
+test('when a switched-off rule lets two nodes decide different values, the banner and narration say so', async () => {
+  const { page, errors, context } = await open(b, srv.url);
+  await page.getByTestId('share').click();
+  await page.getByTestId('import-trace').setInputFiles(new URL('./fixtures/two-values-decided.json', import.meta.url).pathname);
+  await text(page.getByTestId('notice'), /Imported a trace of \d+ steps/);
+  // "Y" is chosen by a real majority (A2, A3); L1 learned "X" from one vote under the broken rule.
+  const banner = page.getByTestId('chosen-banner');
+  await text(banner, /Chosen: "Y" in ballot 1\.2/);
+  await text(banner, /Agreement broken: L1 decided "X", which is not chosen\. Found out: P2\./);
+  assert.doesNotMatch(await banner.textContent(), /Every node has found out/);
+  await text(page.getByTestId('narration'), /L1 learned "X" before, and now P2's Commit says "Y": two values are decided, so agreement is broken/);
+  // The picture agrees: P2's mark is the chosen value's, L1's is red.
+  await count(page.locator('[data-testid=node-P2] .knows-mark:not(.other)'), 1);
+  await count(page.locator('[data-testid=node-L1] .knows-mark.other'), 1);
+  assert.match(await page.getByTestId('node-L1').getAttribute('data-label'), /decided "X", which is not the chosen value/);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('p');
+  await text(page.locator('[data-testid=presenter-bar] .chosen-banner'), /but L1 decided "X"/);
+  assert.deepEqual(errors, []);
+  await context.close();
 });

@@ -55,6 +55,11 @@ test('presenter mode: large type, beats on the clicker, and full screen', async 
   await text(progress, /· playing$/);
   await page.keyboard.press('.');
   await until(() => progress.textContent(), (t) => !/playing/.test(t), 'play to stop');
+  // Many clickers send "b" for the same button (PowerPoint's blank screen): it plays and pauses too.
+  await page.keyboard.press('b');
+  await text(progress, /· playing$/);
+  await page.keyboard.press('b');
+  await until(() => progress.textContent(), (t) => !/playing/.test(t), 'play to stop with b');
   // Played on, a lesson stops at the beat that hands over to the room ("your turn"), and does
   // not do the exercise for it nor run into free play.
   await page.evaluate(() => { location.hash = 'lesson=happy-path&beat=12&p=1'; });
@@ -596,6 +601,18 @@ test('on a 1280×720 projector the space-time diagram is drawn large enough to r
     return Boolean(cur && box && cur.top >= box.top && cur.bottom <= box.bottom + 1);
   }), (v) => v === true, 'the current step scrolled into view').catch(() => false);
   assert.ok(inView, 'the current step is scrolled out of view');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('presenter mode: a room playing on at a turn only a click can finish is told, after 100 steps, that the run may never reach it', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=partition&beat=14&p=1`);
+  await text(page.getByTestId('lesson-progress'), /^beat 14 of/);
+  // The clicker's "." plays the room's own run; the network stays cut, so the goal cannot come.
+  for (const k of ['.', '+', '+']) await page.keyboard.press(k);
+  await until(() => page.getByTestId('turn-long').textContent().catch(() => ''), (t) => /^\d+ steps and the goal is not reached: playing on may never reach it\..*PageUp/.test(t), 'the long-run hint', 60_000);
+  await page.keyboard.press('PageUp');
+  await count(page.getByTestId('turn-long'), 0);
   assert.deepEqual(errors, []);
   await context.close();
 });

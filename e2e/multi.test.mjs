@@ -86,7 +86,7 @@ test('multi mode: commands fill the log grid and the chosen prefix grows', async
   // The phases panel follows the log's proposers: P1 leads, P2 follows, and the ballot in use is
   // not counted as wasted.
   await text(page.getByTestId('phase-P1'), /leading: one Accept round per command/);
-  await text(page.getByTestId('phase-P2'), /follower · P1 leads/);
+  await text(page.getByTestId('phase-P2'), /follower · believes P1 leads/);
   await text(page.getByTestId('ballots-wasted'), /wasted: 0/);
 
   // The link carries the mode: reloading it shows the same log.

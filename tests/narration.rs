@@ -233,3 +233,47 @@ fn a_minority_quorum_commit_says_whether_the_value_is_chosen_all_the_same() {
     );
     assert!(both.iter().all(|l| !l.contains("not actually chosen")), "{both:#?}");
 }
+
+/// L1 learns "X" from A1's lone vote, which the broken quorum rule counts as enough; then P2 gets
+/// "Y" accepted by A2 and A3, a real majority, and commits it to L1.
+fn two_values_decided() -> Script {
+    use paxoscope::paxos::Switch;
+    let mut cfg = Config::default();
+    cfg.mutations.insert(Switch::MinorityQuorum);
+    let mut s = Script::new(cfg, 1).unwrap();
+    s.run(Command::SetLeader { client: C2, leader: P2 });
+    s.request(C1, "X").deliver(Pick::kind(Kind::Request).to(P1));
+    s.deliver(Pick::kind(Kind::Prepare).from(P1).to(a(0))).deliver(Pick::kind(Kind::Promise).to(P1));
+    s.deliver(Pick::kind(Kind::Accept).from(P1).to(a(0))).deliver(Pick::kind(Kind::Accepted).to(NodeId::learner(0)));
+    s.request(C2, "Y").deliver(Pick::kind(Kind::Request).to(P2));
+    s.deliver(Pick::kind(Kind::Prepare).from(P2).to(a(1))).deliver(Pick::kind(Kind::Promise).to(P2));
+    s.deliver(Pick::kind(Kind::Accept).from(P2).to(a(1))).deliver(Pick::kind(Kind::Accept).from(P2).to(a(2)));
+    s.deliver(Pick::kind(Kind::Accepted).from(a(1)).to(P2));
+    s.deliver(Pick::kind(Kind::Commit).from(P2).to(NodeId::learner(0)));
+    assert_eq!(s.error(), None);
+    s
+}
+
+#[test]
+fn a_commit_for_another_value_than_the_one_learned_says_agreement_is_broken() {
+    let last = story(&two_values_decided()).pop().unwrap();
+    assert_eq!(
+        last,
+        "L1 learned \"X\" before, and now P2's Commit says \"Y\": two values are decided, so agreement is broken. L1 keeps \"X\"."
+    );
+}
+
+/// The browser test of the chosen banner (e2e/cluster.test.mjs) imports this situation as a
+/// trace; the file must be what the script produces. `UPDATE_FIXTURES=1` rewrites it.
+#[test]
+fn the_two_values_decided_fixture_is_current() {
+    let s = two_values_decided();
+    let t = Timeline::replay(s.world().config().clone(), 1, s.commands()).unwrap();
+    let json = paxoscope::sim::Trace::from_timeline(&t).to_json();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/e2e/fixtures/two-values-decided.json");
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(path, &json).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(on_disk == json, "{path} is out of date: run UPDATE_FIXTURES=1 cargo test --test narration");
+}

@@ -130,6 +130,21 @@ fn exists(config: &Config, what: &str, nodes: &[NodeId]) -> Result<(), String> {
     }
 }
 
+/// A goal the cluster can reach: the nodes it names exist, and a log's goal is for a Multi-Paxos
+/// log with that many slots (else the student would be set a goal no run can meet).
+fn fits(config: &Config, what: &str, goal: &Goal) -> Result<(), String> {
+    exists(config, what, &goal.nodes())?;
+    match *goal {
+        Goal::Applied { .. } if config.mode.is_single() => {
+            Err(format!("{what} is about a Multi-Paxos log, and this cluster runs single-decree Paxos"))
+        }
+        Goal::Applied { slots, .. } if slots == 0 || slots > config.slots => {
+            Err(format!("{what} asks for {slots} slots, and this log has {}", config.slots))
+        }
+        _ => Ok(()),
+    }
+}
+
 impl Authored {
     /// The same document with every text cleaned (see [`clean`]).
     pub fn cleaned(mut self) -> Self {
@@ -184,7 +199,7 @@ impl Authored {
             }
             if let Some(t) = &b.turn {
                 text(&format!("beat {k}'s your-turn prompt"), &t.prompt, MAX_TEXT)?;
-                exists(c, &format!("beat {k}'s goal"), &t.goal.nodes())?;
+                fits(c, &format!("beat {k}'s goal"), &t.goal)?;
             }
         }
         match &self.challenge {
@@ -194,7 +209,7 @@ impl Authored {
                     return Err(format!("a challenge needs 1 to {MAX_GOALS} goals, not {}", ch.goals.len()));
                 }
                 for (i, g) in ch.goals.iter().enumerate() {
-                    exists(c, &format!("goal {}", i + 1), &g.nodes())?;
+                    fits(c, &format!("goal {}", i + 1), g)?;
                 }
                 if !self.beats.is_empty() || !self.polls.is_empty() {
                     return Err("a challenge has no beats or polls: it shows only its starting situation".into());

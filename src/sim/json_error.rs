@@ -74,10 +74,16 @@ fn reword(s: &str) -> String {
     if let Some(rest) = s.strip_prefix("EOF while parsing ") {
         return format!("the text ends in the middle of {rest}");
     }
-    if s == "trailing characters" {
-        return "there is text after the end of the JSON".into();
-    }
-    s.to_string()
+    // serde's syntax errors name its parser's tokens ("ident"); a person reads the text.
+    let syntax = match s {
+        "trailing characters" => "there is text after the end of the JSON",
+        "expected ident" => "a word JSON does not know (only true, false and null go without quotes)",
+        "expected value" => "a value was expected here",
+        "key must be a string" => "a field's name must be in double quotes",
+        "trailing comma" => "a comma with nothing after it",
+        _ => return s.to_string(),
+    };
+    syntax.into()
 }
 
 /// serde names a found value by its JSON type; the value itself is what the reader typed.
@@ -138,7 +144,11 @@ mod tests {
             err("{\"lost\": 1}"),
             "\"lost\" is not a field here (expected \"loss\" or \"events\") (line 1, column 7)"
         );
-        assert_eq!(err("{\"loss\": 1, \"events\": [}"), "expected value (line 1, column 24)");
+        assert_eq!(err("{\"loss\": 1, \"events\": [}"), "a value was expected here (line 1, column 24)");
+        assert_eq!(
+            err("not json"),
+            "a word JSON does not know (only true, false and null go without quotes) (line 1, column 2)"
+        );
         assert_eq!(
             err("{\"loss\": 1, \"events\": []} x"),
             "there is text after the end of the JSON (line 1, column 27)"

@@ -7,18 +7,24 @@ use crate::sim::authored::Authored;
 use crate::sim::lessons::{Beat, Challenge, Claim, Goal, Highlight, Turn};
 use crate::sim::timeline::Timeline;
 
-/// The goals on the menu: the name shown, the role of the node it names (if any), and whether
-/// it takes a value and a number.
-pub const GOALS: [(&str, Option<Role>, bool, bool); 8] = [
-    ("a value is chosen", None, true, false),
-    ("a value is chosen while node N is down", Some(Role::Acceptor), false, false),
-    ("two acceptors hold different accepted values", None, false, false),
-    ("learner L learned value v", Some(Role::Learner), true, false),
-    ("client C heard that v was chosen", Some(Role::Client), true, false),
-    ("a ballot ≥ round b of proposer P was refused", Some(Role::Proposer), false, true),
-    ("proposer P reached round r", Some(Role::Proposer), false, true),
-    ("safety breaks (needs a rule switched off)", None, false, false),
+/// The goals on the menu: the name shown, the role of the node it names (if any), whether it
+/// takes a value, and what its number is (if it takes one), as the number field's placeholder.
+pub const GOALS: [(&str, Option<Role>, bool, Option<&str>); 10] = [
+    ("a value is chosen", None, true, None),
+    ("a value is chosen while node N is down", Some(Role::Acceptor), false, None),
+    ("two acceptors hold different accepted values", None, false, None),
+    ("learner L learned value v", Some(Role::Learner), true, None),
+    ("client C heard that v was chosen", Some(Role::Client), true, None),
+    ("a ballot ≥ round b of proposer P was refused", Some(Role::Proposer), false, Some("round")),
+    ("proposer P reached round r", Some(Role::Proposer), false, Some("round")),
+    ("safety breaks (needs a rule switched off)", None, false, None),
+    ("learner L applied slots s1–sN", Some(Role::Learner), false, Some("slots")),
+    ("client C applied slots s1–sN", Some(Role::Client), false, Some("slots")),
 ];
+
+/// The goals a log has: only a Multi-Paxos cluster offers them, and it offers them first, since
+/// "a value is chosen" is met there as soon as any one slot is.
+pub const LOG_GOALS: std::ops::Range<usize> = 8..10;
 
 /// The goal being put together from the menu.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -51,6 +57,10 @@ impl GoalForm {
             0 => Err("the goal's round must be 1 or more".to_string()),
             n => Ok(n),
         };
+        let slots = || match u8::try_from(self.number) {
+            Ok(n @ 1..) => Ok(n),
+            _ => Err(format!("the goal's slots must be 1 to {}", crate::paxos::multi::MAX_SLOTS)),
+        };
         Ok(match self.kind {
             0 if self.value.trim().is_empty() => Goal::Chosen { value: None },
             0 => Goal::Chosen { value: Some(value()?) },
@@ -60,7 +70,9 @@ impl GoalForm {
             4 => Goal::Heard { client: node()?, value: value()? },
             5 => Goal::Refused { ballot: Ballot { round: number()?, proposer: node()? } },
             6 => Goal::Round { proposer: node()?, round: number()? },
-            _ => Goal::SafetyBreaks,
+            7 => Goal::SafetyBreaks,
+            8 | 9 => Goal::Applied { node: node()?, slots: slots()? },
+            _ => return Err("pick a goal from the menu".into()),
         })
     }
 }
@@ -107,6 +119,13 @@ pub struct Draft {
 }
 
 impl Draft {
+    /// An empty draft whose goal menu starts on the first goal the menu lists: for a
+    /// Multi-Paxos cluster (`multi`), a log's.
+    pub fn for_log(multi: bool) -> Self {
+        let kind = if multi { LOG_GOALS.start } else { 0 };
+        Draft { form: GoalForm { kind, ..GoalForm::default() }, ..Draft::default() }
+    }
+
     /// Marks a beat at step `end` of the run in `t`, bound to the most telling event there.
     pub fn mark(&mut self, t: &Timeline, end: usize) -> Result<(), String> {
         if end == 0 || end > t.len() {
@@ -285,6 +304,34 @@ mod tests {
         f.kind = 0;
         f.value = String::new();
         assert_eq!(f.goal().unwrap(), Goal::Chosen { value: None });
+        f = GoalForm { kind: 9, node: "L1".into(), ..GoalForm::default() };
+        assert!(f.goal().unwrap_err().contains("names a client"));
+        f.node = "C1".into();
+        assert!(f.goal().unwrap_err().contains("slots must be 1 to"));
+        f.number = 4;
+        assert_eq!(f.goal().unwrap(), Goal::Applied { node: NodeId::client(0), slots: 4 });
+        f.number = 300;
+        assert!(f.goal().unwrap_err().contains("slots must be 1 to"), "no wrap to 44 slots");
+        f.kind = GOALS.len();
+        assert!(f.goal().unwrap_err().contains("pick a goal"));
+    }
+
+    #[test]
+    fn a_log_goal_is_offered_first_in_multi_paxos_and_is_refused_where_no_log_can_meet_it() {
+        assert_eq!(Draft::for_log(true).form.kind, LOG_GOALS.start);
+        assert_eq!(Draft::for_log(false).form.kind, 0);
+        assert!(LOG_GOALS.clone().all(|i| GOALS[i].3 == Some("slots")), "the log's goals are the ones counting slots");
+        let applied = Goal::Applied { node: NodeId::learner(0), slots: 3 };
+        let challenge = |t: &Timeline| {
+            let d = Draft { title: "Log".into(), challenge: true, goals: vec![applied.clone()], ..Draft::default() };
+            d.authored(t).lesson().map(|_| ())
+        };
+        assert!(challenge(&run()).unwrap_err().contains("goal 1 is about a Multi-Paxos log"));
+        let multi = |slots| Config { mode: crate::sim::Mode::Multi, slots, ..Config::default() };
+        assert_eq!(challenge(&Timeline::new(multi(8), 42).unwrap()), Ok(()));
+        assert!(challenge(&Timeline::new(multi(2), 42).unwrap())
+            .unwrap_err()
+            .contains("asks for 3 slots, and this log has 2"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! One sentence per decision, by role: what the node did and the rule that made it do so.
 
 use super::{ballot_or_nothing, plural, Scene};
-use crate::paxos::{Ballot, Cause, Decision, Kind, NodeId, Phase, Proposal, Source, Value, Via, Why};
+use crate::paxos::{Ballot, Cause, Decision, Kind, Msg, NodeId, Phase, Proposal, Source, Value, Via, Why};
 use crate::sim::command::Command;
 
 /// The sentence for `d`, made by `node` in the step of `sc`.
@@ -59,7 +59,7 @@ pub(super) fn sentence(sc: &Scene, node: NodeId, d: &Decision) -> String {
             format!("{node} counts {have} of the {need} votes it needs for {value} in ballot {ballot}.")
         }
         Decision::Learned { value, via } => learned(sc, node, value, via),
-        Decision::Ignored { why } => ignored(node, why, from),
+        Decision::Ignored { why } => ignored(sc, node, why, from),
         Decision::Log(d) => super::log::sentence(sc, node, &d),
     }
 }
@@ -250,7 +250,7 @@ pub(super) fn phase_words(phase: Phase, ballot: Option<Ballot>) -> String {
     }
 }
 
-fn ignored(node: NodeId, why: Why, from: Option<NodeId>) -> String {
+fn ignored(sc: &Scene, node: NodeId, why: Why, from: Option<NodeId>) -> String {
     let sender = who(from);
     match why {
         Why::AlreadyPromised { ballot } => format!(
@@ -282,10 +282,20 @@ fn ignored(node: NodeId, why: Why, from: Option<NodeId>) -> String {
             let what = if kind == Kind::Promise { "promise" } else { "vote" };
             format!("{node} already counted {from}'s {what} for ballot {ballot}; a second copy changes nothing.")
         }
-        Why::AlreadyLearned { .. } if from.is_some_and(|f| f.role == crate::paxos::Role::Proposer) => {
-            format!("{node} already knew the outcome; {sender}'s Commit confirms it.")
-        }
-        Why::AlreadyLearned { .. } => format!("{node} already knows the outcome; another vote changes nothing."),
+        // With a safety rule switched off, a node can be told a value other than the one it
+        // learned; saying "confirms" then would contradict the picture.
+        Why::AlreadyLearned { value } => match sc.msg.map(|m| m.msg) {
+            Some(Msg::Commit { value: told, .. }) if told != value => format!(
+                "{node} learned {value} before, and now {sender}'s Commit says {told}: two values are decided, so agreement is broken. {node} keeps {value}."
+            ),
+            Some(Msg::Accepted { value: told, .. }) if told != value => format!(
+                "{node} learned {value} before, and now receives a vote for {told}; it keeps {value}."
+            ),
+            _ if from.is_some_and(|f| f.role == crate::paxos::Role::Proposer) => {
+                format!("{node} already knew the outcome; {sender}'s Commit confirms it.")
+            }
+            _ => format!("{node} already knows the outcome; another vote changes nothing."),
+        },
         Why::NoValue { ballot } => format!(
             "{node} has a quorum of promises for ballot {ballot} but no value to propose: it forgot its client's request in a crash."
         ),

@@ -152,6 +152,17 @@ impl World {
     pub fn learners(&self) -> &[Learner] {
         &self.nodes.learners
     }
+    /// The single-decree outcome a node has found out, if any: a proposer that saw a majority of
+    /// votes, an acceptor or learner told by a Commit or the votes, a client told by a reply.
+    pub fn known_outcome(&self, n: NodeId) -> Option<Value> {
+        let i = n.index as usize;
+        match n.role {
+            Role::Learner => self.nodes.learners.get(i)?.learned,
+            Role::Client => self.nodes.clients.get(i)?.outcome,
+            Role::Proposer => self.nodes.proposers.get(i)?.decided,
+            Role::Acceptor => self.nodes.acceptors.get(i)?.committed,
+        }
+    }
     /// Messages in flight, by id.
     pub fn in_flight(&self) -> &[InFlight] {
         self.net.in_flight()

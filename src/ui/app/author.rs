@@ -19,7 +19,9 @@ impl App {
                 // Closing the panel keeps the draft, so a lecturer who closes it loses nothing.
                 self.top_menu = None;
                 self.authoring = !self.authoring;
-                self.draft.get_or_insert_with(Draft::default);
+                // A log's goals first in Multi-Paxos, as the menu lists them.
+                let multi = !t.config().mode.is_single();
+                self.draft.get_or_insert_with(|| Draft::for_log(multi));
                 self.shared = None;
             }
             (Author::Student(s), _) => self.student = s,

@@ -86,7 +86,7 @@ impl App {
             k @ ("1" | "2" | "3" | "4") if self.poll.question.is_some() => {
                 Msg::Predict(Predict::Answer(k.parse::<usize>().unwrap_or(1) - 1))
             }
-            " " | "." => Msg::Play(Play::Toggle),
+            " " | "." | "b" | "B" => Msg::Play(Play::Toggle),
             "f" | "F" => Msg::Show(Show::Fullscreen),
             "p" | "P" => Msg::Show(Show::Presenter),
             // Presenter mode hides the top bar, so the explorer needs a key of its own.
@@ -113,7 +113,8 @@ impl App {
     fn dialog_key(&mut self, e: &KeyboardEvent) -> Option<bool> {
         let dialog = self.dialog().is_some();
         let key = e.key();
-        let clicker = matches!(key.as_str(), "ArrowRight" | "PageDown" | "ArrowLeft" | "PageUp" | " " | ".");
+        let clicker =
+            matches!(key.as_str(), "ArrowRight" | "PageDown" | "ArrowLeft" | "PageUp" | " " | "." | "b" | "B");
         // An open menu of the top bar (presenter mode's ☰ too) covers the cluster: a press
         // closes it, so the lesson never moves on unseen behind it.
         if clicker && self.top_menu.is_some() {

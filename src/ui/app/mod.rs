@@ -355,7 +355,7 @@ impl Component for App {
                         </div>
                         { log_grid::view(s.world()) }
                     </section>
-                    if !self.presenter { { side::view(s, follow.as_ref(), extra, self.explore_card(send), send) } }
+                    if !self.presenter { { side::view(s, follow.as_ref(), extra, self.explore_card(send), self.log_hidden(), send) } }
                 </main>
                 if self.presenter { { presenter::strip(s, follow.as_ref(), &self.poll, self.spotlight, self.counterexample_intro().as_deref(), send) } }
                 if self.spacetime { { spacetime::view(s, self.hover, send) } }

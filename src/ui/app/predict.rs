@@ -9,6 +9,19 @@ use crate::ui::predict::question;
 use yew::prelude::*;
 
 impl App {
+    /// Why the event log leaves out the steps after the cursor: what comes next must not be
+    /// readable while a question waits for its answer. A lesson's own question opens with
+    /// predict mode off, so the reason names the question rather than the mode.
+    pub(super) fn log_hidden(&self) -> Option<&'static str> {
+        if self.poll.question.is_some() {
+            Some("Later steps are hidden until you answer the question.")
+        } else if self.predict {
+            Some("Later steps are hidden while you predict.")
+        } else {
+            None
+        }
+    }
+
     pub(super) fn on_predict(&mut self, p: Predict) {
         match p {
             Predict::Toggle => {

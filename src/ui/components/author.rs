@@ -3,7 +3,7 @@
 //! goals; then the lesson as a link or a file. It edits only the draft.
 
 use crate::sim::authored::LINK_BUDGET;
-use crate::ui::author::{Draft, DraftBeat, GOALS};
+use crate::ui::author::{Draft, DraftBeat, GOALS, LOG_GOALS};
 use crate::ui::msg::{on, Author, GoalField, Msg};
 use crate::ui::session::Session;
 use yew::prelude::*;
@@ -30,10 +30,9 @@ fn button(send: &Callback<Msg>, id: &str, label: String, m: impl Fn() -> Author 
 fn goal_menu(d: &Draft, s: &Session, send: &Callback<Msg>) -> Html {
     let f = &d.form;
     let (_, role, value, number) = GOALS[f.kind.min(GOALS.len() - 1)];
-    let kinds = GOALS
-        .iter()
-        .enumerate()
-        .map(|(i, g)| html! { <option value={i.to_string()} selected={i == f.kind}>{g.0}</option> });
+    let multi = !s.timeline().config().mode.is_single();
+    let order = LOG_GOALS.filter(|_| multi).chain((0..GOALS.len()).filter(|i| !LOG_GOALS.contains(i)));
+    let kinds = order.map(|i| html! { <option value={i.to_string()} selected={i == f.kind}>{GOALS[i].0}</option> });
     let nodes = s.timeline().config().nodes().filter(|n| Some(n.role) == role).map(|n| {
         let name = n.to_string();
         html! { <option value={name.clone()} selected={f.node == name}>{name.clone()}</option> }
@@ -45,7 +44,7 @@ fn goal_menu(d: &Draft, s: &Session, send: &Callback<Msg>) -> Html {
                 <option value="" selected={f.node.is_empty()}>{"node…"}</option>{ for nodes }</select>
         }
         if value { <input data-testid="author-goal-value" size="6" placeholder="value" value={f.value.clone()} oninput={input(send, |v| Author::Form(GoalField::Value(v)))} /> }
-        if number { <input data-testid="author-goal-number" type="number" min="1" placeholder="round" value={f.number.to_string()} oninput={input(send, |v| Author::Form(GoalField::Number(v)))} /> }
+        if let Some(what) = number { <input data-testid="author-goal-number" type="number" min="1" placeholder={what} aria-label={what} value={if f.number == 0 { String::new() } else { f.number.to_string() }} oninput={input(send, |v| Author::Form(GoalField::Number(v)))} /> }
         if !d.challenge { <input data-testid="author-goal-prompt" placeholder="prompt for the student (optional)" value={f.prompt.clone()} oninput={input(send, |v| Author::Form(GoalField::Prompt(v)))} /> }
     </div> }
 }

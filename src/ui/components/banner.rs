@@ -1,7 +1,7 @@
 //! The chosen banner: the global view (a majority of acceptors accepted one value in one
 //! ballot), set apart from who has *learned* it so far.
 
-use crate::paxos::{NodeId, Role};
+use crate::paxos::NodeId;
 use crate::ui::session::Session;
 use yew::prelude::*;
 
@@ -26,18 +26,32 @@ pub fn view(s: &Session, compact: bool) -> Html {
             </div>
         };
     }
-    let knows = |n: &NodeId| match n.role {
-        Role::Learner => w.learners()[n.index as usize].learned.is_some(),
-        Role::Client => w.clients()[n.index as usize].outcome.is_some(),
-        Role::Proposer => w.proposers()[n.index as usize].decided.is_some(),
-        Role::Acceptor => w.acceptors()[n.index as usize].committed.is_some(),
-    };
+    let held = |n: &NodeId| w.known_outcome(*n);
     // Who has found out, among every node: a proposer that saw a majority of votes, an acceptor
-    // or learner told by a Commit or the votes, a client told by a reply.
-    let (learned, not_yet): (Vec<NodeId>, Vec<NodeId>) = w.config().nodes().partition(knows);
+    // or learner told by a Commit or the votes, a client told by a reply. With a safety rule
+    // switched off a node can hold another value, and the banner must not count it as knowing.
+    let nodes: Vec<NodeId> = w.config().nodes().collect();
+    let of = |want: &dyn Fn(Option<crate::paxos::Value>) -> bool| -> Vec<NodeId> {
+        nodes.iter().copied().filter(|n| want(held(n))).collect()
+    };
+    let learned = of(&|h| h == Some(value));
+    let not_yet = of(&|h| h.is_none());
+    let other = of(&|h| h.is_some_and(|v| v != value));
     let list = |v: &[NodeId]| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
-    let total = learned.len() + not_yet.len();
+    let total = nodes.len();
     let learned_text = match (learned.len(), not_yet.is_empty()) {
+        _ if !other.is_empty() => {
+            let told = other.iter().filter_map(held).next().map_or_else(String::new, |v| v.to_string());
+            if compact {
+                format!("· but {} decided {told}", list(&other))
+            } else {
+                format!(
+                    "Agreement broken: {} decided {told}, which is not chosen. Found out: {}.",
+                    list(&other),
+                    if learned.is_empty() { "nobody".to_string() } else { list(&learned) }
+                )
+            }
+        }
         (0, _) if compact => "· nobody knows yet".to_string(),
         (_, true) if compact => format!("· all {total} nodes know"),
         (k, false) if compact && k <= 3 => format!("· known to {}", list(&learned)),
@@ -48,7 +62,7 @@ pub fn view(s: &Session, compact: bool) -> Html {
         (_, false) => format!("Found out so far: {}; not yet: {}.", list(&learned), list(&not_yet)),
     };
     html! {
-        <div class="chosen-banner" data-testid="chosen-banner" data-value={value.as_str().to_string()} role="status">
+        <div class={classes!("chosen-banner", (!other.is_empty()).then_some("split"))} data-testid="chosen-banner" data-value={value.as_str().to_string()} role="status">
             {"Chosen: "}<strong>{value.to_string()}</strong>{if compact { format!(" in {ballot}") } else { format!(" in ballot {ballot}: a majority of acceptors accepted it (the global view).") }}
             <span class="learned">{learned_text}</span>
         </div>

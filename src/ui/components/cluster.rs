@@ -185,6 +185,18 @@ fn card(sc: &Scene, n: &NodeBox) -> Html {
     </g> }
 }
 
+/// What a single-decree node has found out, in words, and whether it is not the chosen value
+/// (possible only with a safety rule switched off).
+fn knowledge(w: &World, id: NodeId) -> Option<(bool, String)> {
+    let v = w.log().is_none().then(|| w.known_outcome(id)).flatten()?;
+    let chosen = w.oracle().chosen().first().map(|c| c.1);
+    Some(if chosen.is_some_and(|c| c != v) {
+        (true, format!("decided {v}, which is not the chosen value"))
+    } else {
+        (false, format!("knows {v} is chosen"))
+    })
+}
+
 fn glyph_marks(w: &World, sc: &Scene, n: &NodeBox) -> Html {
     let (p, r, f) = (n.center, n.r, sc.t.f);
     let cross = (!w.is_up(n.id)).then(|| {
@@ -200,11 +212,23 @@ fn glyph_marks(w: &World, sc: &Scene, n: &NodeBox) -> Html {
                 <title>{"amnesia: a restart wipes even durable state (unsafe)"}</title>{"⚠"}</text>
         }
     });
+    // The chosen banner counts the nodes that know the outcome; each carries this mark, so the
+    // count can be checked on the picture (red when the value is not the chosen one).
+    let knows = knowledge(w, n.id).map(|(other, title)| {
+        let class = if other { "knows-mark other" } else { "knows-mark" };
+        let (x, y) = (p.x + r * 0.8, p.y + r * 0.75);
+        html! { <g class={class} aria-hidden="true"><title>{title}</title>
+            <circle cx={px(x)} cy={px(y)} r={px(0.42 * f)} />
+            // Drawn, not a glyph of type: the canvas's text is never set below the type size.
+            <polyline points={format!("{},{} {},{} {},{}", px(x - 0.22 * f), px(y), px(x - 0.05 * f), px(y + 0.18 * f), px(x + 0.24 * f), px(y - 0.18 * f))} />
+        </g> }
+    });
     // The name goes over the cross, with a halo, so a crashed node's name stays readable.
     html! { <>
         { cross.unwrap_or_default() }
         <text class="node-id" x={px(p.x)} y={px(p.y + f * 0.36)} font-size={px(f)}>{n.id.to_string()}</text>
         { warn.unwrap_or_default() }
+        { knows.unwrap_or_default() }
     </> }
 }
 
@@ -231,8 +255,9 @@ fn node(
     let led: Vec<String> = n.badges.iter().map(|(_, c)| c.to_string()).collect();
     let led = if led.is_empty() { String::new() } else { format!(", believed leader of {}", led.join(" and ")) };
     // The card's words are hidden from screen readers and spoken here instead.
+    let knows = knowledge(w, id).map_or(String::new(), |(_, words)| format!(", {words}"));
     let label = format!(
-        "{id}, {}{}{}{led}. {}",
+        "{id}, {}{}{}{led}{knows}. {}",
         id.role.name(),
         if up { "" } else { ", crashed" },
         if amnesia { ", amnesia mode" } else { "" },

@@ -206,12 +206,21 @@ pub fn turn(f: &Follow, send: &Callback<Msg>, presenter: bool) -> Html {
     let prompt = crate::ui::guide::active_turn(f.s, f.l).map(|(t, _)| t.prompt.trim_start_matches("Your turn: "));
     let last = crate::ui::guide::active_turn(f.s, f.l).is_some_and(|(_, at)| f.l.next_beat_end(at).is_none());
     let next = lessons::next_after(&f.l.id).filter(|_| last && progress.reached);
+    // Some goals need a click (Heal, a crash) that no run makes: a room playing on with "." must
+    // be told, or the run goes on for ever with nothing on screen saying why.
+    let taken = crate::ui::guide::active_turn(f.s, f.l).map_or(0, |(_, at)| f.s.cursor().saturating_sub(at));
+    let long = (!progress.reached && taken >= LONG_RUN).then(|| {
+        format!("{taken} steps and the goal is not reached: playing on may never reach it. Pause, then do what the turn asks, or resume the lesson (PageUp).")
+    });
     html! { <div class={classes!("your-turn", "goal-status", if progress.reached { "reached" } else { "pending" })}
                  data-testid="goal-status" data-reached={progress.reached.to_string()} role="status">
         if let (Some(prompt), false) = (prompt, progress.reached) {
             <p class="turn-prompt" data-testid="turn-prompt">{capitalized(prompt)}</p>
         }
         <strong>{if progress.reached { "Goal reached. " } else { "Not yet. " }}</strong>{&progress.why}
+        if let Some(long) = long {
+            <p class="turn-long" data-testid="turn-long">{long}</p>
+        }
         if presenter || next.is_some() {
             <div class="lesson-nav">
                 if presenter {
@@ -228,6 +237,11 @@ pub fn turn(f: &Follow, send: &Callback<Msg>, presenter: bool) -> Html {
         }
     </div> }
 }
+
+/// Steps of the student's own run after which an unreached goal says that playing on may not
+/// reach it. The built-in turns' scripted answers take at most 67 (tests/lesson_turns.rs prints
+/// them), so a room on its way to a goal is not told to stop.
+const LONG_RUN: usize = 100;
 
 /// Past the last beat: the lesson is done, and the next one is a key away. `button` offers the
 /// next lesson here too (the card has it in its own buttons already).

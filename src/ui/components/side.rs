@@ -18,10 +18,9 @@ pub fn view(
     follow: Option<&lessons::Follow>,
     predict: Option<Html>,
     explored: Option<Html>,
+    hide_future: Option<&'static str>,
     send: &Callback<Msg>,
 ) -> Html {
-    // While predicting, what comes next must not be readable in the log.
-    let hide_future = predict.is_some();
     html! {
         <aside class="side" aria-label="Explanation and state">
             { follow.map(|f| lessons::view(f, send)).unwrap_or_default() }
@@ -100,7 +99,7 @@ fn proposer_phases(w: &crate::sim::World) -> Vec<(crate::paxos::NodeId, u8, Stri
                 // As its card says: an estimate naming itself has no ballot yet, and the first
                 // command it is sent starts its Phase 1.
                 Stage::Follower if p.leader == p.id => (p.id, 0, "no ballot yet: leads when a command comes".into()),
-                Stage::Follower => (p.id, 0, format!("follower · {} leads", p.leader)),
+                Stage::Follower => (p.id, 0, format!("follower · believes {} leads", p.leader)),
                 Stage::Preparing => (p.id, 1, format!("Phase 1 for slots ≥ s{}", u32::from(p.from) + 1)),
                 Stage::Leading => (p.id, 2, "leading: one Accept round per command".into()),
             })
@@ -187,11 +186,13 @@ fn first_sentence(t: &str) -> &str {
     }
 }
 
-fn log(s: &Session, hide_future: bool, send: &Callback<Msg>) -> Html {
+/// `hide_future`: why the steps after the cursor are left out (a question waits for its answer),
+/// or `None` to list them.
+fn log(s: &Session, hide_future: Option<&'static str>, send: &Callback<Msg>) -> Html {
     let n = s.narrations();
     let cur = s.cursor();
     let lo = cur.saturating_sub(LOG_WINDOW / 2);
-    let shown = if hide_future { cur.min(n.len()) } else { n.len() };
+    let shown = if hide_future.is_some() { cur.min(n.len()) } else { n.len() };
     let hi = (lo + LOG_WINDOW).min(shown);
     let rows = (lo..hi).rev().map(|i| {
         let k = i + 1;
@@ -215,8 +216,8 @@ fn log(s: &Session, hide_future: bool, send: &Callback<Msg>) -> Html {
     html! {
         <section class="panel log" aria-label="Event log">
             <h2>{format!("Event log · {} steps", n.len())}</h2>
-            if hide_future && shown < n.len() {
-                <p class="muted small" data-testid="log-hidden">{"Later steps are hidden while you predict."}</p>
+            if let Some(why) = hide_future.filter(|_| shown < n.len()) {
+                <p class="muted small" data-testid="log-hidden">{why}</p>
             }
             if n.is_empty() { <p class="muted">{"Steps appear here; click one to go back to it."}</p> }
             <ol reversed=true>{ for rows }</ol>
