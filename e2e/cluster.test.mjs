@@ -290,6 +290,16 @@ test('when a switched-off rule lets two nodes decide different values, the banne
   await count(page.locator('[data-testid=node-P2] .knows-mark:not(.other)'), 1);
   await count(page.locator('[data-testid=node-L1] .knows-mark.other'), 1);
   assert.match(await page.getByTestId('node-L1').getAttribute('data-label'), /decided "X", which is not the chosen value/);
+  // The panel's breach is dated: "no value has been chosen yet" was true at step 7, not now.
+  await text(page.getByTestId('invariants'), /At step 7: L1 learned "X", but no value has been chosen yet\./);
+  // At step 7 nothing is chosen: L1's mark is red there too, never a green "knows".
+  await page.getByTestId('timeline').fill('7');
+  await step(page, /step 7 \//);
+  await count(page.getByTestId('chosen-banner'), 0);
+  await count(page.locator('[data-testid=node-L1] .knows-mark.other'), 1);
+  await page.getByTestId('timeline').fill('15');
+  await step(page, /step 15 \//);
+  await page.evaluate(() => document.activeElement?.blur()); // keys go to the app, not the slider
   await page.keyboard.press('Escape');
   await page.keyboard.press('p');
   await text(page.locator('[data-testid=presenter-bar] .chosen-banner'), /but L1 decided "X"/);

@@ -34,13 +34,13 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
 // lines, a your-turn's way back named for the clicker (407,202 / 420,012 bytes). Lowered on
 // 2026-12-01 (eleventh session) by 20.8 KB: the browser build rebuilds the standard library for
 // size and aborts on a panic without formatting it (scripts/setup.sh, app_trunk), 386,374 /
-// 399,182 bytes. Raised on 2026-12-02 (twelfth session) by 2.7 KB for two reviews' fixes: log
+// 399,182 bytes. Raised on 2026-12-02 (twelfth session) by 2.9 KB for two reviews' fixes: log
 // goals in authoring, the event log's reason for hiding steps, the clicker's "b", JSON errors in
 // words (0.9 KB), and the picture and words kept true when a switched-off rule lets two values
 // be decided: a ✓ on each node that has found out, the banner naming a node that decided another
-// value, the Commit that contradicts a learner, and a long run at a click-only turn (1.8 KB),
-// 389,053 / 401,862 bytes.
-export const CEILING = { first: 389_300, total: 402_100 };
+// value, the Commit that contradicts a learner, a breach dated by its step, and a long run at a
+// click-only turn (2.0 KB), 389,238 / 402,049 bytes.
+export const CEILING = { first: 389_500, total: 402_300 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 

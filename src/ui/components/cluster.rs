@@ -190,7 +190,8 @@ fn card(sc: &Scene, n: &NodeBox) -> Html {
 fn knowledge(w: &World, id: NodeId) -> Option<(bool, String)> {
     let v = w.log().is_none().then(|| w.known_outcome(id)).flatten()?;
     let chosen = w.oracle().chosen().first().map(|c| c.1);
-    Some(if chosen.is_some_and(|c| c != v) {
+    // Before anything is chosen a node can only have decided through a switched-off rule.
+    Some(if chosen != Some(v) {
         (true, format!("decided {v}, which is not the chosen value"))
     } else {
         (false, format!("knows {v} is chosen"))
@@ -220,7 +221,13 @@ fn glyph_marks(w: &World, sc: &Scene, n: &NodeBox) -> Html {
         html! { <g class={class} aria-hidden="true"><title>{title}</title>
             <circle cx={px(x)} cy={px(y)} r={px(0.42 * f)} />
             // Drawn, not a glyph of type: the canvas's text is never set below the type size.
-            <polyline points={format!("{},{} {},{} {},{}", px(x - 0.22 * f), px(y), px(x - 0.05 * f), px(y + 0.18 * f), px(x + 0.24 * f), px(y - 0.18 * f))} />
+            // A cross on the red mark, so wrong does not read as right by colour alone.
+            <polyline points={if other {
+                let d = 0.17 * f;
+                format!("{},{} {},{} {},{} {},{} {},{}", px(x - d), px(y - d), px(x + d), px(y + d), px(x), px(y), px(x + d), px(y - d), px(x - d), px(y + d))
+            } else {
+                format!("{},{} {},{} {},{}", px(x - 0.22 * f), px(y), px(x - 0.05 * f), px(y + 0.18 * f), px(x + 0.24 * f), px(y - 0.18 * f))
+            }} />
         </g> }
     });
     // The name goes over the cross, with a halo, so a crashed node's name stays readable.

@@ -33,8 +33,7 @@ pub fn view(send: &Callback<Msg>) -> Html {
                 <dl class="key">
                     <dt class="mono">{"2.1"}</dt><dd>{"a ballot: round 2 of proposer P1. Higher round wins; the proposer breaks ties."}</dd>
                     <dt>{"disk mark"}</dt><dd>{"the field is on disk and survives a crash (unless the node is in amnesia mode, dashed outline)."}</dd>
-                    <dt class="mono">{"accepted 1.1 \"X\" ✓"}</dt><dd>{"a Commit told this acceptor that \"X\" is chosen (✓\"X\" after a different vote: it voted for another value, and \"X\" is the one chosen)."}</dd>
-                    <dt>{"✓ beside a node"}</dt><dd>{"the node has found out which value is chosen (a proposer from the votes, an acceptor from a Commit, a learner from the votes or a Commit, a client from a reply); the chosen banner counts these. Red: the node decided a value that is not the chosen one, which only a switched-off rule allows."}</dd>
+                    <dt>{"✓ beside a node"}</dt><dd>{"the node has found out which value is chosen (a proposer from the votes, an acceptor from a Commit, a learner from the votes or a Commit, a client from a reply); the chosen banner counts these. A red ✗ instead: the node decided a value that is not the chosen one (or before any was chosen), which only a switched-off rule allows."}</dd>
                     <dt class="mono">{"promises ●○"}</dt><dd>{"what a proposer has heard, as dots: ● for each promise (or vote) it has, ○ for each it still needs; a majority of 3 acceptors is 2."}</dd>
                     <dt class="mono">{"C1 C2"}</dt><dd>{"the small boxes by a proposer: the clients that believe it leads, so send it their requests."}</dd>
                     <dt class="mono">{"waits X2+1"}</dt><dd>{"Multi-Paxos: a client's oldest command still unanswered (the one a retry re-sends), and how many more it waits for. \"applied s1–s3\": the log's prefix a node has applied, with no gap."}</dd>

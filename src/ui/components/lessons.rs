@@ -210,7 +210,7 @@ pub fn turn(f: &Follow, send: &Callback<Msg>, presenter: bool) -> Html {
     // be told, or the run goes on for ever with nothing on screen saying why.
     let taken = crate::ui::guide::active_turn(f.s, f.l).map_or(0, |(_, at)| f.s.cursor().saturating_sub(at));
     let long = (!progress.reached && taken >= LONG_RUN).then(|| {
-        format!("{taken} steps and the goal is not reached: playing on may never reach it. Pause, then do what the turn asks, or resume the lesson (PageUp).")
+        format!("{taken} steps and the goal is not reached: playing on may never reach it. PageUp goes back to the turn's beat; or pause and do what the turn asks.")
     });
     html! { <div class={classes!("your-turn", "goal-status", if progress.reached { "reached" } else { "pending" })}
                  data-testid="goal-status" data-reached={progress.reached.to_string()} role="status">

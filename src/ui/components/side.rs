@@ -161,7 +161,7 @@ fn invariants(s: &Session) -> Html {
             <li class={if good { "inv ok" } else { "inv broken" }}>
                 <span class="inv-mark" aria-hidden="true">{if good { "✓" } else { "✗" }}</span>
                 <span class="inv-text">{inv.statement_in(mode)}
-                    { for details.iter().take(2).map(|d| html! { <span class="inv-detail">{d.as_str()}</span> }) }
+                    { for details.iter().take(2).map(|d| html! { <span class="inv-detail">{dated(s, d)}</span> }) }
                 </span>
             </li>
         }
@@ -176,6 +176,18 @@ fn invariants(s: &Session) -> Html {
             }}</h2>
             <ul>{ for rows }</ul>
         </section>
+    }
+}
+
+/// A breach's words with the step it happened at: they are true of that step ("no value has
+/// been chosen yet"), and the panel keeps them after the picture has moved on.
+fn dated(s: &Session, detail: &str) -> String {
+    let at = s.timeline().steps()[..s.cursor()].iter().position(|st| {
+        st.events.iter().any(|e| matches!(e, crate::sim::Event::Violated { detail: d, .. } if d == detail))
+    });
+    match at {
+        Some(i) if i + 1 < s.cursor() => format!("At step {}: {detail}", i + 1),
+        _ => detail.to_string(),
     }
 }
 
