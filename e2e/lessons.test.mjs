@@ -338,3 +338,14 @@ test('a 768×1024 tablet with predict on: a question that opens is brought into 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('in a lesson the event log lists no step ahead of the picture: later steps answer its questions', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption&beat=8`);
+  await text(page.getByTestId('lesson-progress'), /^beat 8 of/);
+  await text(page.getByTestId('log-hidden'), "The lesson's later steps are hidden until you reach them.");
+  await count(page.locator('.log-row.future'), 0);
+  // What C2 will hear is the turn's question: it must not be readable in the log.
+  await count(page.locator('.log-row', { hasText: 'C2 hears from' }), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

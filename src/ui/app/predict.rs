@@ -10,13 +10,16 @@ use yew::prelude::*;
 
 impl App {
     /// Why the event log leaves out the steps after the cursor: what comes next must not be
-    /// readable while a question waits for its answer. A lesson's own question opens with
+    /// readable while a question waits for its answer, nor in a lesson. A lesson's own question opens with
     /// predict mode off, so the reason names the question rather than the mode.
     pub(super) fn log_hidden(&self) -> Option<&'static str> {
         if self.poll.question.is_some() {
             Some("Later steps are hidden until you answer the question.")
         } else if self.predict {
             Some("Later steps are hidden while you predict.")
+        } else if self.lesson.is_some() {
+            // A lesson's later steps answer its questions and "your turn" tasks.
+            Some("The lesson's later steps are hidden until you reach them.")
         } else {
             None
         }
