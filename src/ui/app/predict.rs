@@ -10,8 +10,8 @@ use yew::prelude::*;
 
 impl App {
     /// Why the event log leaves out the steps after the cursor: what comes next must not be
-    /// readable while a question waits for its answer, nor in a lesson. A lesson's own question opens with
-    /// predict mode off, so the reason names the question rather than the mode.
+    /// readable while a question waits for its answer, while predicting, nor in a lesson. A
+    /// lesson's own question opens with predict mode off, so the reason names the question.
     pub(super) fn log_hidden(&self) -> Option<&'static str> {
         if self.poll.question.is_some() {
             Some("Later steps are hidden until you answer the question.")

@@ -198,8 +198,8 @@ fn first_sentence(t: &str) -> &str {
     }
 }
 
-/// `hide_future`: why the steps after the cursor are left out (a question waits for its answer),
-/// or `None` to list them.
+/// `hide_future`: why the steps after the cursor are left out (a question waits for its answer,
+/// predict mode, a lesson), or `None` to list them.
 fn log(s: &Session, hide_future: Option<&'static str>, send: &Callback<Msg>) -> Html {
     let n = s.narrations();
     let cur = s.cursor();
