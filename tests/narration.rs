@@ -277,3 +277,25 @@ fn the_two_values_decided_fixture_is_current() {
     let on_disk = std::fs::read_to_string(path).unwrap_or_default();
     assert!(on_disk == json, "{path} is out of date: run UPDATE_FIXTURES=1 cargo test --test narration");
 }
+
+/// The banner's "who knows" and the canvas's ✓/✗ marks read `World::knowledge`: a node that
+/// decided while nothing was chosen, or decided another value, holds `Other`, never `Chosen`.
+#[test]
+fn knowledge_is_measured_against_the_chosen_value() {
+    use paxoscope::sim::Knowledge;
+    let s = two_values_decided();
+    let t = Timeline::replay(s.world().config().clone(), 1, s.commands()).unwrap();
+    let (l1, x, y) =
+        (NodeId::learner(0), paxoscope::paxos::Value::new("X").unwrap(), paxoscope::paxos::Value::new("Y").unwrap());
+    // L1 learned "X" from A1's lone vote: nothing is chosen, so it cannot know a chosen value.
+    let learned = (0..=t.len()).find(|&k| t.world_at(k).known_outcome(l1).is_some()).unwrap();
+    let w = t.world_at(learned);
+    assert_eq!(w.chosen(), None);
+    assert_eq!(w.knowledge(l1), Knowledge::Other(x));
+    assert_eq!(w.knowledge(P2), Knowledge::Nothing);
+    // At the end "Y" is chosen: L1 still holds "X", P2 decided "Y".
+    let end = t.world_at(t.len());
+    assert_eq!(end.chosen().map(|c| c.1), Some(y));
+    assert_eq!(end.knowledge(l1), Knowledge::Other(x));
+    assert_eq!(end.knowledge(P2), Knowledge::Chosen(y));
+}

@@ -31,4 +31,4 @@ pub use schedule::{simulate, simulate_with, Faults, RandomScheduler};
 pub use script::{Pick, Script};
 pub use timeline::Timeline;
 pub use trace::{Trace, TraceFile};
-pub use world::{Due, World};
+pub use world::{Due, Knowledge, World};

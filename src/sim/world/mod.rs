@@ -27,6 +27,18 @@ use crate::paxos::multi::LogNodes;
 use crate::paxos::{Acceptor, Ballot, Client, Cluster, Ctx, Learner, NodeId, Outbox, Proposer, Role, Switch, Value};
 use std::sync::Arc;
 
+/// What one node has found out about the single-decree outcome (see [`World::knowledge`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Knowledge {
+    /// It has not found out anything yet.
+    Nothing,
+    /// It holds the value the acceptors chose.
+    Chosen(Value),
+    /// It decided a value that is not the chosen one, or decided while nothing was chosen:
+    /// agreement is broken, which only a switched-off rule allows.
+    Other(Value),
+}
+
 /// Default values clients ask for in generated commands: C1 "X", C2 "Y", C3 "Z".
 pub const DEFAULT_VALUES: [&str; 3] = ["X", "Y", "Z"];
 
@@ -161,6 +173,16 @@ impl World {
             Role::Client => self.nodes.clients.get(i)?.outcome,
             Role::Proposer => self.nodes.proposers.get(i)?.decided,
             Role::Acceptor => self.nodes.acceptors.get(i)?.committed,
+        }
+    }
+    /// What a node has found out, measured against the first chosen value: the banner's count
+    /// of who knows and the canvas's ✓/✗ marks both read it, so they cannot disagree.
+    pub fn knowledge(&self, n: NodeId) -> Knowledge {
+        match (self.known_outcome(n), self.chosen()) {
+            (None, _) => Knowledge::Nothing,
+            (Some(v), Some((_, c))) if v == c => Knowledge::Chosen(v),
+            // Before anything is chosen a node can only have decided through a switched-off rule.
+            (Some(v), _) => Knowledge::Other(v),
         }
     }
     /// Messages in flight, by id.

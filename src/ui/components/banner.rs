@@ -2,6 +2,7 @@
 //! ballot), set apart from who has *learned* it so far.
 
 use crate::paxos::NodeId;
+use crate::sim::Knowledge;
 use crate::ui::session::Session;
 use yew::prelude::*;
 
@@ -26,22 +27,21 @@ pub fn view(s: &Session, compact: bool) -> Html {
             </div>
         };
     }
-    let held = |n: &NodeId| w.known_outcome(*n);
     // Who has found out, among every node: a proposer that saw a majority of votes, an acceptor
     // or learner told by a Commit or the votes, a client told by a reply. With a safety rule
     // switched off a node can hold another value, and the banner must not count it as knowing.
     let nodes: Vec<NodeId> = w.config().nodes().collect();
-    let of = |want: &dyn Fn(Option<crate::paxos::Value>) -> bool| -> Vec<NodeId> {
-        nodes.iter().copied().filter(|n| want(held(n))).collect()
+    let of = |want: fn(Knowledge) -> bool| -> Vec<NodeId> {
+        nodes.iter().copied().filter(|n| want(w.knowledge(*n))).collect()
     };
-    let learned = of(&|h| h == Some(value));
-    let not_yet = of(&|h| h.is_none());
-    let other = of(&|h| h.is_some_and(|v| v != value));
+    let learned = of(|k| matches!(k, Knowledge::Chosen(_)));
+    let not_yet = of(|k| k == Knowledge::Nothing);
+    let other = of(|k| matches!(k, Knowledge::Other(_)));
     let list = |v: &[NodeId]| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
     let total = nodes.len();
     let learned_text = match (learned.len(), not_yet.is_empty()) {
         _ if !other.is_empty() => {
-            let told = other.iter().filter_map(held).next().map_or_else(String::new, |v| v.to_string());
+            let told = other.first().and_then(|n| w.known_outcome(*n)).map_or_else(String::new, |v| v.to_string());
             if compact {
                 format!("· but {} decided {told}", list(&other))
             } else {

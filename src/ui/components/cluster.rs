@@ -5,7 +5,7 @@
 use super::token;
 use crate::paxos::{NodeId, Role};
 use crate::sim::lessons::Highlight;
-use crate::sim::{Event, MsgId, World};
+use crate::sim::{Event, Knowledge, MsgId, World};
 use crate::ui::format::{column_title, px};
 use crate::ui::msg::{on, Menu, Msg, Show, Spot};
 use crate::ui::scene::{NodeBox, Point, Scene};
@@ -188,14 +188,14 @@ fn card(sc: &Scene, n: &NodeBox) -> Html {
 /// What a single-decree node has found out, in words, and whether it is not the chosen value
 /// (possible only with a safety rule switched off).
 fn knowledge(w: &World, id: NodeId) -> Option<(bool, String)> {
-    let v = w.log().is_none().then(|| w.known_outcome(id)).flatten()?;
-    let chosen = w.oracle().chosen().first().map(|c| c.1);
-    // Before anything is chosen a node can only have decided through a switched-off rule.
-    Some(if chosen != Some(v) {
-        (true, format!("decided {v}, which is not the chosen value"))
-    } else {
-        (false, format!("knows {v} is chosen"))
-    })
+    if w.log().is_some() {
+        return None;
+    }
+    match w.knowledge(id) {
+        Knowledge::Nothing => None,
+        Knowledge::Chosen(v) => Some((false, format!("knows {v} is chosen"))),
+        Knowledge::Other(v) => Some((true, format!("decided {v}, which is not the chosen value"))),
+    }
 }
 
 fn glyph_marks(w: &World, sc: &Scene, n: &NodeBox) -> Html {
