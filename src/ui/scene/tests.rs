@@ -191,3 +191,29 @@ fn a_menu_keeps_off_what_opened_it_and_mostly_off_a_message_s_receivers_and_send
     // none is free (a 380 px menu beside a client in presenter mode), it covers the least.
     assert!(covering * 100 <= placed * 41, "{covering} of {placed} menus cover a receiver or the sender");
 }
+
+/// A "your turn" hands the run to the room: from each turn's beat, the world's own next 120
+/// steps (what "." plays) lay out with nothing overlapping, in every frame. The script's beats
+/// are covered above; these runs leave the script at once.
+#[test]
+fn the_room_s_own_run_from_every_your_turn_never_overlaps() {
+    let mut looked = 0;
+    for (id, ..) in crate::sim::lessons::catalog() {
+        let l = crate::sim::lessons::build(id).unwrap();
+        for b in l.beats.iter().filter(|b| b.turn.is_some()) {
+            let mut w = World::new(l.config.clone(), l.seed).unwrap();
+            for c in &l.commands[..b.end] {
+                let _ = w.apply(c.clone());
+            }
+            let first = if w.log().is_some() { Frame { h: 345.0, ..FRAMES[0] } } else { FRAMES[0] };
+            for k in 1..=120 {
+                let _ = w.apply(crate::sim::Command::Tick);
+                for f in [first, FRAMES[1], FRAMES[2], FRAMES[3]] {
+                    check(&w, f, &format!("{id}, the room's step {k} after step {}, at {f:?}", b.end));
+                    looked += 1;
+                }
+            }
+        }
+    }
+    assert!(looked > 1000, "{looked} layouts: the lessons have turns");
+}
