@@ -427,6 +427,40 @@ test('predict mode is kept by the address: a reload and a shared link keep it on
   await context.close();
 });
 
+test('a link copied while a question is open asks it again, in a lesson and in free play', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption`);
+  await page.getByTestId('predict').click();
+  const next = page.getByTestId('lesson-next');
+  for (let i = 0; i < 20 && (await page.getByTestId('question').count()) === 0; i++) {
+    const before = page.url();
+    await next.click();
+    await until(async () => [page.url(), await page.getByTestId('question').count()], ([u, q]) => u !== before || q > 0, 'a beat or a question');
+  }
+  const asked = await page.getByTestId('question').textContent();
+  // Opened without it, the link showed the step before the question with nothing to answer.
+  const url = await until(() => page.url(), (u) => /[#&]q=1(&|$)/.test(u), 'q=1 in the address');
+  const other = await open(b, url);
+  await text(other.page.getByTestId('question'), asked);
+  assert.equal(await other.page.getByTestId('counter').textContent(), await page.getByTestId('counter').textContent());
+  // Answering it in the reopened page reveals and takes the step, as in the first.
+  await other.page.getByTestId('choice-0').click();
+  await other.page.getByTestId('predict-feedback').waitFor();
+  await until(() => other.page.url(), (u) => !/q=1/.test(u), 'q=1 gone once answered');
+  // Free play: the question about the next delivery.
+  await page.goto(`${srv.url}#s=42&n=2.2.3.1&pr=1`);
+  await page.reload();
+  await page.getByTestId('start').click();
+  await page.getByTestId('step').click();
+  await text(page.getByTestId('question'), /Will P1 start a new ballot/);
+  const run = await until(() => page.url(), (u) => /[#&]q=1(&|$)/.test(u), 'q=1 in the free-play address');
+  const third = await open(b, run);
+  await text(third.page.getByTestId('question'), /Will P1 start a new ballot/);
+  assert.deepEqual([...errors, ...other.errors, ...third.errors], []);
+  await third.context.close();
+  await other.context.close();
+  await context.close();
+});
+
 test('metrics: this run by phase, and the experiment charts', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=14`);
   await page.getByTestId('open-metrics').click();

@@ -6,7 +6,8 @@
 //!
 //! A lesson followed as written needs no run: `lesson=ballot-conflict&beat=3` opens it at its
 //! third beat, `&at=14` at a step, `&p=1` in presenter mode and `&pr=1` with predict mode on (so a
-//! lecturer's prepared link, a reload and a student's shared link keep it). A lesson a lecturer authored
+//! lecturer's prepared link, a reload and a student's shared link keep it). `&q=1` says a question
+//! about the next step was open, and is asked again. A lesson a lecturer authored
 //! travels whole, packed in `L=` (see `sim::authored`), in place of `lesson=`.
 //!
 //! `cx=1` marks a run as the explorer's counterexample, so whoever opens it is told what it is.
@@ -55,6 +56,9 @@ pub struct Link {
     /// own steps can be the script's very steps; without this, a shared "your turn" attempt
     /// reopened as the lesson followed further, its goal gone.
     pub hand: Option<usize>,
+    /// A question was open about the next step (predict mode's, or a lesson's own): whoever
+    /// opens the link is asked it, rather than shown the step before it with nothing to answer.
+    pub ask: bool,
 }
 
 impl Link {
@@ -73,6 +77,7 @@ impl Link {
             embed: false,
             counterexample: false,
             hand: None,
+            ask: false,
         }
     }
 
@@ -210,6 +215,9 @@ impl Link {
         if self.predict {
             tail.push("pr=1".to_string());
         }
+        if self.ask {
+            tail.push("q=1".to_string());
+        }
         if self.embed {
             tail.push("embed".to_string());
         }
@@ -332,6 +340,7 @@ impl Link {
                 "beat" => link.beat = Some(v.parse().map_err(|_| bad("a beat number"))?),
                 "p" => link.presenter = v == "1",
                 "pr" => link.predict = v == "1",
+                "q" => link.ask = v == "1",
                 "cx" => link.counterexample = v == "1",
                 "embed" => link.embed = v == "1",
                 _ => return Err(format!("unknown field {k:?}")),
@@ -450,6 +459,16 @@ mod tests {
         let run = Link { predict: true, ..Link::of_run(Config::default(), 7, vec![Command::Tick], 1) };
         assert_eq!(Link::parse(&run.to_hash()).unwrap(), run);
         assert!(!Link::parse("s=7&run=t").unwrap().predict);
+    }
+
+    #[test]
+    fn an_open_question_travels_with_the_link() {
+        let lesson = Link { predict: true, ask: true, ..Link::of_lesson("value-adoption", 9, None) };
+        assert_eq!(lesson.to_hash(), "lesson=value-adoption&at=9&pr=1&q=1");
+        assert_eq!(Link::parse(&lesson.to_hash()).unwrap(), lesson);
+        let run = Link { ask: true, ..Link::of_run(Config::default(), 7, vec![Command::Tick], 1) };
+        assert_eq!(Link::parse(&run.to_hash()).unwrap(), run);
+        assert!(!Link::parse("lesson=value-adoption&at=9").unwrap().ask);
     }
 
     #[test]

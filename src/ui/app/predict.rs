@@ -2,8 +2,8 @@
 //! answer is revealed, and revealing takes the step. In presenter mode a pick does not reveal
 //! (the room votes; PageDown reveals).
 
-use super::alert;
 use super::App;
+use super::{alert, news};
 use crate::ui::msg::Predict;
 use crate::ui::predict::question;
 use yew::prelude::*;
@@ -72,6 +72,21 @@ impl App {
                 true
             }
             None => false,
+        }
+    }
+
+    /// A link copied while a question was open asks it again, about the same next step: opened
+    /// without it, a student's "what happens here?" link showed the step before with nothing to
+    /// answer.
+    pub(super) fn ask_again(&mut self) {
+        match question(self.session.world(), &self.next_command()) {
+            Some(q) => {
+                self.poll.ask(q);
+                self.poll.by_hand = self.takes_over();
+            }
+            None => {
+                self.notice = news("The link was copied at a question, but the next step asks none: here is the step.")
+            }
         }
     }
 

@@ -95,6 +95,7 @@ impl App {
         };
         link.presenter = self.presenter;
         link.predict = self.predict;
+        link.ask = self.poll.question.is_some();
         link.embed = self.embed;
         link.counterexample = self.on_counterexample().is_some();
         link.to_hash()
@@ -183,6 +184,9 @@ impl App {
             // Once embedded, always: the embedding page may load links without the flag.
             self.embed |= link.embed;
             self.spotlight = None;
+        }
+        if opened.is_ok() && link.ask {
+            self.ask_again();
         }
         if let Err(e) = opened {
             self.notice = alert(format!("This link could not be opened ({e}); {unchanged}."));
