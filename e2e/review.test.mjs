@@ -114,6 +114,19 @@ test('on a tablet, a lesson keeps its caption and the narration of the step in v
   await context.close();
 });
 
+test('on a tablet, a lesson link opens with the lesson\'s number, title and progress in view', async () => {
+  // A classmate's link at beat 6: the panel opened scrolled to the narration, the card's head
+  // (which lesson, which beat) under the canvas.
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption&beat=6`, { width: 768, height: 1024 });
+  await textMatching(page.getByTestId('lesson-progress'), /^beat 6 of/);
+  for (const el of [page.locator('.lesson-card h2'), page.locator('.lesson-card .lesson-title'), page.getByTestId('lesson-progress')]) {
+    await until(() => inView(el), (v) => v, 'the lesson\'s head in view');
+  }
+  assert.equal(await page.locator('.side').evaluate((s) => s.scrollTop), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('on a touch tablet every visible control is at least 44 px tall, and the small ones as wide', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&at=8`, { width: 768, height: 1024, touch: true });
   await page.getByTestId('lesson-card').waitFor();

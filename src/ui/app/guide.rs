@@ -75,6 +75,7 @@ impl App {
         self.notice = None;
         self.end_offer = false;
         self.poll.clear();
+        self.side_head = true;
         Ok(())
     }
 

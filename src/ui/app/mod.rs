@@ -81,6 +81,9 @@ pub struct App {
     /// Multi-Paxos: the cost of a log, computed when the metrics open (cheap, but not per frame).
     log_cost: Option<Vec<crate::sim::metrics::LogCost>>,
     side_to_top: bool,
+    /// A lesson was just opened: the side panel shows its top, the lesson's number, title and
+    /// progress (on a tablet, a shared link at beat 6 opened with them scrolled out of sight).
+    side_head: bool,
     /// The step whose narration the side panel last brought into view, and whether a predict
     /// question was open then (a question is brought into view when it opens).
     narrated: Option<(usize, bool)>,
@@ -185,6 +188,7 @@ impl Component for App {
             experiment: None,
             log_cost: None,
             side_to_top: false,
+            side_head: false,
             narrated: None,
             authoring: false,
             draft: None,
@@ -291,7 +295,13 @@ impl Component for App {
         self.focus_new_dialog();
         let to_top = std::mem::take(&mut self.side_to_top);
         let now = (self.session.cursor(), self.poll.question.is_some());
-        if to_top || self.narrated != Some(now) {
+        // An open question still comes first: it is what the student must read next.
+        if std::mem::take(&mut self.side_head) && !now.1 {
+            self.narrated = Some(now);
+            if let Some(side) = find_html(".side") {
+                side.set_scroll_top(0);
+            }
+        } else if to_top || self.narrated != Some(now) {
             self.narrated = Some(now);
             narration_in_view(to_top, now.1);
         }
