@@ -394,7 +394,7 @@ test('predict mode works inside a lesson too, at each beat worth a question', as
       asked++;
       const q = await page.getByTestId('question').textContent();
       assert.equal(await page.getByTestId('caption').textContent(), 'Predict first: the lesson\'s words come back once the answer is revealed.');
-      if (/Which value must P2 propose/.test(q)) {
+      if (/Which value will P2 propose/.test(q)) {
         const labels = await page.locator('.predict-card .choice').allTextContents();
         await page.getByTestId(`choice-${labels.findIndex((l) => l.endsWith('"X"'))}`).click();
         await text(page.getByTestId('predict-feedback'), /^Right: "X"/);

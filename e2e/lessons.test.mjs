@@ -75,7 +75,9 @@ test('a clicker drives lesson 6 in presenter mode with predict on, to the next l
       // The room votes with a number key; PageDown reveals.
       await page.keyboard.press('2');
       await attr(page.getByTestId('choice-1'), 'aria-pressed', 'true');
-      if (/Which value must P2 propose/.test(q)) {
+      // The pick is said in words, not only outlined like the focus ring.
+      await text(page.getByTestId('strip-hint'), /^Picked: 2 .+\. PageDown reveals the answer/);
+      if (/Which value will P2 propose/.test(q)) {
         sawAdoption = true;
         await shot(page, '40-presenter-poll');
       }

@@ -174,7 +174,7 @@ fn about(w: &World, m: &InFlight, d: Decision) -> Option<Question> {
         }),
         Msg::Promise { ballot, .. } => {
             if let Decision::QuorumOfPromises { own, source, .. } = d {
-                Some(which_value(w, to, ballot, own, source))
+                Some(which_value(w, (from, to), ballot, own, source))
             } else {
                 yes(
                     format!("{from}'s promise for {ballot} is about to reach {to}. Will {to} start Phase 2 now?"),
@@ -260,11 +260,14 @@ fn prepare(_w: &World, m: &InFlight, ballot: crate::paxos::Ballot, d: Decision) 
     }
 }
 
-/// "Which value must P2 propose?", offering its client's value, the reported one and any other
-/// requested value, when there are at least two to choose from.
+/// "Which value will P2 propose?", offering its client's value, the reported one and any other
+/// requested value, when there are at least two to choose from. Not "must": where no promise
+/// reported a vote the answer is that P2 is free to propose its client's value, and the word
+/// gave the answer away where one did. The sender is named: the token alone does not say which
+/// acceptor's promise it is, and a wire passing by made another acceptor's look like it.
 fn which_value(
     w: &World,
-    to: crate::paxos::NodeId,
+    (from, to): (crate::paxos::NodeId, crate::paxos::NodeId),
     ballot: crate::paxos::Ballot,
     own: Value,
     source: Source,
@@ -285,13 +288,13 @@ fn which_value(
     }
     // With a rule switched off the run follows the broken rule, so the question asks what
     // happens, not what Paxos requires.
-    let prompt = match (source, w.config().is_unsafe()) {
-        (Source::IgnoredReported { .. }, _) => format!(
-            "This promise gives {to} a majority for ballot {ballot}. Paxos requires the reported value, but that rule is switched off. Which value will {to} propose?"
-        ),
-        (_, true) => format!("This promise gives {to} a majority for ballot {ballot}. Which value will {to} propose?"),
-        (_, false) => format!("This promise gives {to} a majority for ballot {ballot}. Which value must {to} propose?"),
+    let off = match source {
+        Source::IgnoredReported { .. } => " Paxos requires the reported value, but that rule is switched off.",
+        Source::Adopted { .. } | Source::OwnValue => "",
     };
+    let prompt = format!(
+        "This promise from {from} gives {to} a majority for ballot {ballot}.{off} Which value will {to} propose?"
+    );
     Question {
         prompt,
         answer: values.iter().position(|x| *x == value).unwrap_or(0),
@@ -325,20 +328,21 @@ mod tests {
     }
 
     #[test]
-    fn asks_which_value_must_be_proposed_and_knows_the_adopted_one() {
+    fn asks_which_value_will_be_proposed_names_the_promise_s_sender_and_knows_the_adopted_one() {
         let l = crate::sim::lessons::build("value-adoption").unwrap();
         // Just before the promise that gives P2 its majority.
         let mut w = World::new(l.config.clone(), l.seed).unwrap();
         let mut asked = None;
         for c in &l.commands {
             if let Some(q) = question(&w, c) {
-                if q.prompt.contains("Which value must P2 propose?") {
+                if q.prompt.contains("Which value will P2 propose?") {
                     asked = Some(q);
                 }
             }
             let _ = w.apply(c.clone());
         }
         let q = asked.expect("the lesson reaches P2's quorum");
+        assert_eq!(q.prompt, "This promise from A2 gives P2 a majority for ballot 1.2. Which value will P2 propose?");
         assert_eq!(answer_text(&q), "\"X\"");
         assert!(q.choices.contains(&"\"Y\"".to_string()), "its client's value is offered too");
     }
@@ -359,6 +363,7 @@ mod tests {
         let q = asked.expect("the lesson reaches P2's quorum");
         assert!(q.prompt.contains("that rule is switched off. Which value will P2 propose?"), "{}", q.prompt);
         assert!(!q.prompt.contains("must P2"));
+        assert!(q.prompt.starts_with("This promise from A"), "the sender is named: {}", q.prompt);
         assert_eq!(answer_text(&q), "\"Y\"", "the run follows the broken rule");
     }
 

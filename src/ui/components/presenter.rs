@@ -59,7 +59,11 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>,
         return html! { <div class="strip-question" data-testid="strip-question">
             <p class="strip-text"><strong>{&q.prompt}</strong></p>
             { choices(poll, false, send) }
-            <p class="strip-hint">{format!("Vote with 1 to {}; PageDown reveals the answer.", q.choices.len())}</p>
+            // A pick by key showed only as an outline, read as the focus ring: the words say it.
+            <p class="strip-hint" data-testid="strip-hint">{match poll.choice.and_then(|i| q.choices.get(i).map(|c| (i + 1, c))) {
+                Some((k, c)) => format!("Picked: {k} {c}. PageDown reveals the answer; another key changes the pick."),
+                None => format!("Vote with 1 to {}; PageDown reveals the answer.", q.choices.len()),
+            }}</p>
         </div> };
     }
     // After a reveal the answer shows as a smaller line under the lesson's words, so the
