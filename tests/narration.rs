@@ -299,3 +299,38 @@ fn knowledge_is_measured_against_the_chosen_value() {
     assert_eq!(end.knowledge(l1), Knowledge::Other(x));
     assert_eq!(end.knowledge(P2), Knowledge::Chosen(y));
 }
+
+/// With "proposers ignore reported values" switched off, P2 gets "Y" chosen in 1.2 and P1 later
+/// gets "X" chosen in 4.1; C1, told "Y" first, then hears "X" from P1.
+fn two_values_chosen() -> Timeline {
+    let mut cmds = vec!["l-C2-P2", "q-C1-X", "q-C2-Y"];
+    cmds.extend(std::iter::repeat_n("t", 142));
+    let link =
+        paxoscope::sim::link::Link::parse(&format!("s=42&n=2.2.3.1&mu=ignore_reported_values&run={}", cmds.join("~")))
+            .unwrap();
+    Timeline::replay(link.config.clone(), link.seed, link.commands.iter()).unwrap()
+}
+
+#[test]
+fn a_client_told_a_second_value_is_said_to_keep_its_first() {
+    let t = two_values_chosen();
+    let lines: Vec<String> = (1..=t.len()).map(|n| narrate_step(&t, n).unwrap().text).collect();
+    assert!(
+        lines.iter().any(|l| l == "C1 heard \"Y\" before, and now P1 says \"X\" was chosen: two values are decided, so agreement is broken. C1 keeps \"Y\"."),
+        "{lines:#?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains("C1 hears again from P1 that \"X\"")));
+}
+
+/// Two values chosen: a node holding either knows a chosen value; the banner names both.
+#[test]
+fn with_two_values_chosen_a_node_holding_either_knows_a_chosen_value() {
+    use paxoscope::sim::Knowledge;
+    let t = two_values_chosen();
+    let w = t.world_at(t.len());
+    let chosen: Vec<_> = w.oracle().chosen().iter().map(|c| c.1.to_string()).collect();
+    assert_eq!(chosen, ["\"Y\"", "\"X\""]);
+    let x = paxoscope::paxos::Value::new("X").unwrap();
+    assert_eq!(w.known_outcome(P1), Some(x));
+    assert_eq!(w.knowledge(P1), Knowledge::Chosen(x));
+}

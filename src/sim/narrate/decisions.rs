@@ -11,7 +11,7 @@ pub(super) fn sentence(sc: &Scene, node: NodeId, d: &Decision) -> String {
         Decision::Asked { value, leader } => format!(
             "Phase 0: {node} asks {leader} to get {value} chosen. {node} sends its request to {leader} because it believes {leader} is the leader."
         ),
-        Decision::Heard { value, from, first, asked } => heard(node, value, from, first, asked),
+        Decision::Heard { value, from, first, asked } => heard(sc, node, value, from, (first, asked)),
         Decision::Began { ballot, client, value } => format!(
             "{node} receives {client}'s request for {value} and starts Phase 1 with ballot {ballot}, above every round it remembers. Prepare {ballot} goes to {}.",
             every_acceptor(sc.before.config().acceptors)
@@ -85,9 +85,17 @@ fn who(n: Option<NodeId>) -> String {
     n.map_or("the proposer".into(), |n| n.to_string())
 }
 
-fn heard(node: NodeId, value: Value, from: NodeId, first: bool, asked: bool) -> String {
+fn heard(sc: &Scene, node: NodeId, value: Value, from: NodeId, (first, asked): (bool, bool)) -> String {
+    // With a safety rule switched off a client can be told another value than the one it
+    // heard first: "hears again" contradicted its card, which keeps the first.
+    let kept = sc.after.known_outcome(node).filter(|k| *k != value);
     match (first, asked) {
-        (false, _) => format!("{node} hears again from {from} that {value} was chosen."),
+        (false, _) => match kept {
+            Some(k) => format!(
+                "{node} heard {k} before, and now {from} says {value} was chosen: two values are decided, so agreement is broken. {node} keeps {k}."
+            ),
+            None => format!("{node} hears again from {from} that {value} was chosen."),
+        },
         (true, true) => format!("{node} hears from {from} that {value} was chosen. Its request is answered."),
         (true, false) => format!(
             "{node} hears from {from} that {value} was chosen. It had not asked, but learners tell every client."
@@ -107,9 +115,11 @@ fn promise_counted(
     let n = sc.before.config().acceptors;
     let mut s = format!("{node} has promises from {} for ballot {ballot}; it needs {need}.", of_acceptors(have, n));
     if let Some(p) = reported {
+        // The rule, not its outcome: "which P1 will have to respect" answered the predict
+        // question asked at the next promise, and a higher vote reported later would override it.
         s += &format!(
-            " {from} reports it already accepted {} in ballot {}, which {node} will have to respect.",
-            p.value, p.ballot
+            " {from} reports it already accepted {} in ballot {}. If that is the highest vote the majority's promises report, {node} must propose {}.",
+            p.value, p.ballot, p.value
         );
     }
     s

@@ -175,14 +175,16 @@ impl World {
             Role::Acceptor => self.nodes.acceptors.get(i)?.committed,
         }
     }
-    /// What a node has found out, measured against the first chosen value: the banner's count
-    /// of who knows and the canvas's ✓/✗ marks both read it, so they cannot disagree.
+    /// What a node has found out, measured against the values chosen: the banner's count of who
+    /// knows and the canvas's ✓/✗ marks both read it, so they cannot disagree. Once a broken rule
+    /// lets a second value be chosen, a node holding either is right that it was chosen (the
+    /// banner says two were); marking it "not the chosen value" contradicted the banner.
     pub fn knowledge(&self, n: NodeId) -> Knowledge {
-        match (self.known_outcome(n), self.chosen()) {
-            (None, _) => Knowledge::Nothing,
-            (Some(v), Some((_, c))) if v == c => Knowledge::Chosen(v),
+        match self.known_outcome(n) {
+            None => Knowledge::Nothing,
+            Some(v) if self.oracle.chosen().iter().any(|c| c.1 == v) => Knowledge::Chosen(v),
             // Before anything is chosen a node can only have decided through a switched-off rule.
-            (Some(v), _) => Knowledge::Other(v),
+            Some(v) => Knowledge::Other(v),
         }
     }
     /// Messages in flight, by id.
