@@ -455,7 +455,12 @@ test('a link copied while a question is open asks it again, in a lesson and in f
   const run = await until(() => page.url(), (u) => /[#&]q=1(&|$)/.test(u), 'q=1 in the free-play address');
   const third = await open(b, run);
   await text(third.page.getByTestId('question'), /Will P1 start a new ballot/);
-  assert.deepEqual([...errors, ...other.errors, ...third.errors], []);
+  // A link whose next step asks nothing says so, and shows the step.
+  const none = await open(b, `${srv.url}#lesson=happy-path&beat=14&pr=1&q=1`);
+  await text(none.page.getByTestId('notice'), /copied at a question, but the next step asks none/);
+  assert.equal(await none.page.getByTestId('question').count(), 0);
+  assert.deepEqual([...errors, ...other.errors, ...third.errors, ...none.errors], []);
+  await none.context.close();
   await third.context.close();
   await other.context.close();
   await context.close();

@@ -97,6 +97,28 @@ test('a clicker drives lesson 6 in presenter mode with predict on, to the next l
   await context.close();
 });
 
+test('presenter mode: a clicker\'s play key while a question is open does not play past the answer', async () => {
+  // "." (or "b", a clicker's blank-screen key) started play; the next PageDown revealed and
+  // played on to the next question at once, the answer and the beat's caption never seen.
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption&beat=11&p=1&pr=1`);
+  await page.getByTestId('presenter-bar').waitFor();
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('strip-question'), /Which value will P2 propose/);
+  await page.keyboard.press('2');
+  const q = await text(page.getByTestId('strip-question'), /Picked: 2/);
+  await page.keyboard.press('.');
+  await text(page.getByTestId('notice'), /A question is open: answer it first/);
+  assert.equal(await page.getByTestId('strip-question').textContent(), q, 'the question stays');
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('predict-feedback'), /^(Right|Not quite)/);
+  // The answer stays up: nothing plays on to the next question.
+  await page.waitForTimeout(1500);
+  assert.equal(await page.getByTestId('strip-question').count(), 0);
+  assert.equal(await page.getByTestId('predict-feedback').count(), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('in a lesson the timeline marks only the steps reached, so the plot is not given away', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=happy-path&beat=3`);
   await text(progress(page), /^beat 3 of 14/);

@@ -284,7 +284,10 @@ fn which_value(
         }
     }
     if values.len() < 2 {
-        return yes_no(format!("A promise for {ballot} is about to reach {to}. Will {to} start Phase 2 now?"), true);
+        return yes_no(
+            format!("{from}'s promise for {ballot} is about to reach {to}. Will {to} start Phase 2 now?"),
+            true,
+        );
     }
     // With a rule switched off the run follows the broken rule, so the question asks what
     // happens, not what Paxos requires.

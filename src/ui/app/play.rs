@@ -1,7 +1,7 @@
 //! Moving through the run: step, back, forward, play and its speed, seek; and world commands.
 
 use super::App;
-use super::{alert, alert_at};
+use super::{alert, alert_at, news};
 use crate::sim::{Command, Config};
 use crate::ui::msg::Play;
 use crate::ui::session::{Session, SPEEDS};
@@ -26,6 +26,12 @@ impl App {
                     self.session.forward();
                     self.poll.outcome = None;
                 }
+            }
+            // Playing on past an open question revealed it and played on at once, before the
+            // room could read the answer (a clicker's blank-screen key sends "." or "b").
+            Play::Toggle if self.poll.question.is_some() && !self.session.playing => {
+                self.notice =
+                    news("A question is open: answer it first (Step or PageDown reveals the answer), then play.");
             }
             Play::Toggle => {
                 self.beat_hold = 0;

@@ -189,7 +189,8 @@ impl App {
             self.ask_again();
         }
         if let Err(e) = opened {
-            self.notice = alert(format!("This link could not be opened ({e}); {unchanged}."));
+            // A reason that is a sentence of its own ends in a full stop: not inside the brackets.
+            self.notice = alert(format!("This link could not be opened ({}); {unchanged}.", e.trim_end_matches('.')));
         }
     }
 
