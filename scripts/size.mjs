@@ -40,8 +40,12 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
 // be decided: a ✓ on each node that has found out, the banner naming a node that decided another
 // value, the Commit that contradicts a learner, a breach dated by its step, and a long run at a
 // click-only turn, a lesson's later steps kept out of the event log (2.0 KB), 389,291 /
-// 402,101 bytes.
-export const CEILING = { first: 389_500, total: 402_300 };
+// 402,101 bytes. Raised on 2026-12-02 (thirteenth session) by 0.3 KB for two reviews' fixes: a
+// link keeping an open question (q=1), the value question naming the promise's sender, the
+// room's pick said in words, a lesson opened at the top of a tablet's panel, a play key that
+// cannot run past an open question, a client told a second value narrated as such (389,619 /
+// 402,429 bytes).
+export const CEILING = { first: 389_900, total: 402_700 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 
