@@ -32,9 +32,9 @@ use std::sync::Arc;
 pub enum Knowledge {
     /// It has not found out anything yet.
     Nothing,
-    /// It holds the value the acceptors chose.
+    /// It holds a value the acceptors chose (the one, unless a broken rule let two be chosen).
     Chosen(Value),
-    /// It decided a value that is not the chosen one, or decided while nothing was chosen:
+    /// It decided a value that no majority chose, or decided while nothing was chosen:
     /// agreement is broken, which only a switched-off rule allows.
     Other(Value),
 }
