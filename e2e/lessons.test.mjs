@@ -106,6 +106,7 @@ test('presenter mode: a clicker\'s play key while a question is open does not pl
   await text(page.getByTestId('strip-question'), /Which value will P2 propose/);
   await page.keyboard.press('2');
   const q = await text(page.getByTestId('strip-question'), /Picked: 2/);
+  const asked = await page.getByTestId('lesson-progress').textContent();
   await page.keyboard.press('.');
   await text(page.getByTestId('notice'), /A question is open: answer it first/);
   assert.equal(await page.getByTestId('strip-question').textContent(), q, 'the question stays');
@@ -115,6 +116,31 @@ test('presenter mode: a clicker\'s play key while a question is open does not pl
   await page.waitForTimeout(1500);
   assert.equal(await page.getByTestId('strip-question').count(), 0);
   assert.equal(await page.getByTestId('predict-feedback').count(), 1);
+  // PageUp pressed once too often goes back to the question, the room's pick still on it (it
+  // went back a whole beat, past the question), and PageDown reveals it again.
+  await page.keyboard.press('PageUp');
+  await text(page.getByTestId('strip-question'), q);
+  await count(page.getByTestId('predict-feedback'), 0);
+  assert.equal(await page.getByTestId('lesson-progress').textContent(), asked, 'where the question was asked');
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('predict-feedback'), /^(Right|Not quite)/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('predict mode: back over a revealed answer asks the question again, scored once', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption&beat=11&pr=1`);
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('question'), /Which value will P2 propose/);
+  await page.getByTestId('choice-0').click();
+  await text(page.getByTestId('score'), /^[01] of 1 right/);
+  const score = await page.getByTestId('score').textContent();
+  await page.keyboard.press('ArrowLeft');
+  await text(page.getByTestId('question'), /Which value will P2 propose/);
+  await attr(page.getByTestId('choice-0'), 'aria-pressed', 'true');
+  await text(page.getByTestId('score'), /^0 of 0 right/);
+  await page.getByTestId('choice-0').click();
+  await text(page.getByTestId('score'), score);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -11,6 +11,8 @@ pub struct Outcome {
     pub question: Question,
     /// The choice picked, if any was.
     pub picked: Option<usize>,
+    /// The step the question was about (the cursor before the step it allowed).
+    pub at: usize,
 }
 
 impl Outcome {
@@ -70,9 +72,9 @@ impl Poll {
         self.hint = self.question.is_some() && !self.exam;
     }
 
-    /// Reveals the open question's answer and scores the pick. Returns false when no question
-    /// was open (nothing to reveal).
-    pub fn reveal(&mut self) -> bool {
+    /// Reveals the open question's answer, about the step at `at`, and scores the pick. Returns
+    /// false when no question was open (nothing to reveal).
+    pub fn reveal(&mut self, at: usize) -> bool {
         let Some(question) = self.question.take() else {
             return false;
         };
@@ -81,7 +83,23 @@ impl Poll {
             self.score = (self.score.0 + (p == question.answer) as u32, self.score.1 + 1);
         }
         self.hint = false;
-        self.outcome = Some(Outcome { question, picked });
+        self.outcome = Some(Outcome { question, picked, at });
+        true
+    }
+
+    /// Takes back the last reveal, when going back to `at` undoes the step it allowed: the
+    /// question is open again with its pick, unscored, so a clicker pressed once too often
+    /// returns to the question rather than a beat before it. Returns false when there is none.
+    pub fn unreveal(&mut self, at: usize) -> bool {
+        let Some(o) = self.outcome.take_if(|o| o.at == at) else {
+            return false;
+        };
+        if let Some(p) = o.picked {
+            self.score = (self.score.0 - u32::from(p == o.question.answer), self.score.1 - 1);
+        }
+        self.question = Some(o.question);
+        self.choice = o.picked;
+        self.hint = false;
         true
     }
 
@@ -116,11 +134,26 @@ mod tests {
         assert!(p.choose(0));
         assert!(!p.choose(4), "out of range");
         assert_eq!(p.outcome, None);
-        assert!(p.reveal());
+        assert!(p.reveal(7));
         let o = p.outcome.clone().unwrap();
         assert_eq!((o.right(), o.answer()), (Some(false), "Refuse"));
         assert_eq!(p.score, (0, 1));
-        assert!(!p.reveal(), "nothing left to reveal");
+        assert!(!p.reveal(8), "nothing left to reveal");
+    }
+
+    #[test]
+    fn going_back_over_a_reveal_reopens_the_question_with_its_pick_unscored() {
+        let mut p = Poll::default();
+        p.ask(q());
+        p.choose(1);
+        p.reveal(7);
+        assert_eq!(p.score, (1, 1));
+        assert!(!p.unreveal(6), "back to another step: not this question's");
+        assert!(p.outcome.is_some());
+        assert!(p.unreveal(7));
+        assert_eq!((p.question.is_some(), p.choice, p.outcome.is_none(), p.score), (true, Some(1), true, (0, 0)));
+        assert!(p.reveal(7));
+        assert_eq!(p.score, (1, 1), "revealed again, scored once");
     }
 
     #[test]
@@ -129,7 +162,7 @@ mod tests {
         p.ask(q());
         p.show_hint();
         assert!(!p.hint);
-        p.reveal();
+        p.reveal(0);
         assert_eq!(p.score, (0, 0));
         assert_eq!(p.outcome.unwrap().right(), None);
     }

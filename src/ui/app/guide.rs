@@ -239,8 +239,12 @@ impl App {
     /// PageUp in a lesson: back to the previous beat (off the script: one step back).
     fn prev_beat(&mut self) {
         self.stop_beat();
-        self.poll.clear();
         self.end_offer = false;
+        // Just past a revealed answer, back is the question again: the room's last slide.
+        if self.back_to_question() {
+            return;
+        }
+        self.poll.clear();
         let Some(l) = self.lesson.clone() else {
             return;
         };

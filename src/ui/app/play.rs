@@ -18,8 +18,10 @@ impl App {
             }
             Play::Back => {
                 self.stop_playing(ctx);
-                self.poll.clear();
-                self.session.back();
+                if !self.back_to_question() {
+                    self.poll.clear();
+                    self.session.back();
+                }
             }
             Play::Forward => {
                 if self.session.cursor() < self.session.len() && !self.ask_first(ctx) {

@@ -90,12 +90,25 @@ impl App {
         }
     }
 
+    /// Back over the step a reveal allowed: its question is open again, with the pick and
+    /// unscored (see [`crate::ui::poll::Poll::unreveal`]). False when the last step was not one.
+    /// A step taken by hand at a "your turn" is left to the turn's own way back.
+    pub(super) fn back_to_question(&mut self) -> bool {
+        let cur = self.session.cursor();
+        let revealed = self.poll.outcome.as_ref().is_some_and(|o| o.at + 1 == cur);
+        if !revealed || self.poll.by_hand {
+            return false;
+        }
+        self.session.back();
+        self.poll.unreveal(cur - 1)
+    }
+
     /// Reveals the open question's answer and takes the step it was about.
     pub(super) fn reveal_step(&mut self) {
         // The step the question was about: a beat's question is about the script's next step,
         // even at a "your turn" (where Step would take the world's own).
         let by_hand = self.poll.by_hand;
-        if self.poll.reveal() {
+        if self.poll.reveal(self.session.cursor()) {
             if let Err(e) = self.step_by(by_hand) {
                 self.notice = alert(e);
             }

@@ -24,6 +24,9 @@ pub fn view(s: &Session, compact: bool) -> Html {
         return html! {
             <div class="chosen-banner split" data-testid="chosen-banner" data-value={value.as_str().to_string()} role="status">
                 {lead}<strong>{all.join(join)}</strong>
+                if !compact {
+                    <span class="learned">{holders(s)}</span>
+                }
             </div>
         };
     }
@@ -67,4 +70,21 @@ pub fn view(s: &Session, compact: bool) -> Html {
             <span class="learned">{learned_text}</span>
         </div>
     }
+}
+
+/// Who holds which of two chosen values: both ✓ marks are true (each value was chosen), so the
+/// banner says which nodes stand on which side of the split.
+fn holders(s: &Session) -> String {
+    let w = s.world();
+    let side = |v| {
+        let who: Vec<String> =
+            w.config().nodes().filter(|n| w.known_outcome(*n) == Some(v)).map(|n| n.to_string()).collect();
+        let verb = if who.len() == 1 { "holds" } else { "hold" };
+        (!who.is_empty()).then(|| format!("{} {verb} {v}", who.join(", ")))
+    };
+    let sides: Vec<String> = w.oracle().chosen().iter().filter_map(|(_, v)| side(*v)).collect();
+    if sides.is_empty() {
+        return " Nobody has found out either yet.".into();
+    }
+    format!(" {}.", sides.join("; "))
 }
