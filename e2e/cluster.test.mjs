@@ -275,6 +275,17 @@ test("a message's menu covers neither its receivers, whose state it is about, no
   await second.context.close();
 });
 
+test('two values chosen: the second value\'s side is marked red, and the banner says who holds which', async () => {
+  // Lesson 10 ends with "Y" chosen in 1.2 and then "X" in 2.1 after an amnesiac restart.
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=durability&beat=19`);
+  await text(page.getByTestId('chosen-banner'), /two values are chosen: "Y" in 1\.2 and "X" in 2\.1 C2, P2, L1 hold "Y"; C1, P1 hold "X"\./);
+  for (const n of ['C2', 'P2', 'L1']) await count(page.locator(`[data-testid=node-${n}] .knows-mark:not(.other)`), 1);
+  for (const n of ['C1', 'P1']) await count(page.locator(`[data-testid=node-${n}] .knows-mark.other`), 1);
+  assert.match(await page.getByTestId('node-C1').getAttribute('data-label'), /knows "X" is chosen, but "Y" was chosen before it: agreement is broken/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('when a switched-off rule lets two nodes decide different values, the banner and narration say so', async () => {
   const { page, errors, context } = await open(b, srv.url);
   await page.getByTestId('share').click();

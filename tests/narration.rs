@@ -322,9 +322,10 @@ fn a_client_told_a_second_value_is_said_to_keep_its_first() {
     assert!(!lines.iter().any(|l| l.contains("C1 hears again from P1 that \"X\"")));
 }
 
-/// Two values chosen: a node holding either knows a chosen value; the banner names both.
+/// Two values chosen: a node holding the first knows the chosen value; one holding the second
+/// holds a value chosen too, but on the side that broke agreement (its mark is red).
 #[test]
-fn with_two_values_chosen_a_node_holding_either_knows_a_chosen_value() {
+fn with_two_values_chosen_the_second_is_known_as_chosen_later() {
     use paxoscope::sim::Knowledge;
     let t = two_values_chosen();
     let w = t.world_at(t.len());
@@ -332,5 +333,8 @@ fn with_two_values_chosen_a_node_holding_either_knows_a_chosen_value() {
     assert_eq!(chosen, ["\"Y\"", "\"X\""]);
     let x = paxoscope::paxos::Value::new("X").unwrap();
     assert_eq!(w.known_outcome(P1), Some(x));
-    assert_eq!(w.knowledge(P1), Knowledge::Chosen(x));
+    assert_eq!(w.knowledge(P1), Knowledge::Later(x));
+    let y = paxoscope::paxos::Value::new("Y").unwrap();
+    let c1 = paxoscope::paxos::NodeId::client(0);
+    assert_eq!((w.known_outcome(c1), w.knowledge(c1)), (Some(y), Knowledge::Chosen(y)));
 }

@@ -32,8 +32,11 @@ use std::sync::Arc;
 pub enum Knowledge {
     /// It has not found out anything yet.
     Nothing,
-    /// It holds a value the acceptors chose (the one, unless a broken rule let two be chosen).
+    /// It holds the value the acceptors chose (the first, if a broken rule let two be chosen).
     Chosen(Value),
+    /// It holds a value a majority chose after another value already was: chosen too, but its
+    /// choosing broke agreement, which only a switched-off rule allows.
+    Later(Value),
     /// It decided a value that no majority chose, or decided while nothing was chosen:
     /// agreement is broken, which only a switched-off rule allows.
     Other(Value),
@@ -177,12 +180,15 @@ impl World {
     }
     /// What a node has found out, measured against the values chosen: the banner's count of who
     /// knows and the canvas's ✓/✗ marks both read it, so they cannot disagree. Once a broken rule
-    /// lets a second value be chosen, a node holding either is right that it was chosen (the
-    /// banner says two were); marking it "not the chosen value" contradicted the banner.
+    /// lets a second value be chosen, a node holding it is right that it was chosen (the banner
+    /// says two were), but it stands on the side that broke agreement: a ✓ on every node made
+    /// the broken run look healthy.
     pub fn knowledge(&self, n: NodeId) -> Knowledge {
+        let chosen = self.oracle.chosen();
         match self.known_outcome(n) {
             None => Knowledge::Nothing,
-            Some(v) if self.oracle.chosen().iter().any(|c| c.1 == v) => Knowledge::Chosen(v),
+            Some(v) if chosen.first().is_some_and(|c| c.1 == v) => Knowledge::Chosen(v),
+            Some(v) if chosen.iter().any(|c| c.1 == v) => Knowledge::Later(v),
             // Before anything is chosen a node can only have decided through a switched-off rule.
             Some(v) => Knowledge::Other(v),
         }

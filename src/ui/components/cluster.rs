@@ -195,6 +195,10 @@ fn knowledge(w: &World, id: NodeId) -> Option<(bool, String)> {
         Knowledge::Nothing => None,
         Knowledge::Chosen(v) => Some((false, format!("knows {v} is chosen"))),
         Knowledge::Other(v) => Some((true, format!("decided {v}, which is not the chosen value"))),
+        Knowledge::Later(v) => {
+            let first = w.oracle().chosen().first().map_or_else(String::new, |c| c.1.to_string());
+            Some((true, format!("knows {v} is chosen, but {first} was chosen before it: agreement is broken")))
+        }
     }
 }
 
