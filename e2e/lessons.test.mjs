@@ -128,8 +128,41 @@ test('presenter mode: a clicker\'s play key while a question is open does not pl
   await context.close();
 });
 
+test('presenter mode: a question at a "your turn" beat has the strip, without the turn\'s "PageDown skips it"', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=minority-crash&beat=4&p=1&pr=1`);
+  await page.getByTestId('your-turn').waitFor();
+  await page.keyboard.press('PageDown');
+  await page.getByTestId('strip-question').waitFor();
+  await count(page.getByTestId('your-turn'), 0);
+  assert.doesNotMatch(await page.getByTestId('presenter-strip').textContent(), /skips it/);
+  await page.keyboard.press('PageDown');
+  await page.getByTestId('predict-feedback').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('tablet: after a predict answer the beat number, caption and answer are all in the side panel\'s view', async () => {
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption&beat=0&pr=1`, { width: 768, height: 1024 });
+  await text(progress(page), /^beat 0 of/);
+  for (let k = 0; k < 3; k++) {
+    await page.keyboard.press('PageDown');
+    await page.getByTestId('question').waitFor();
+    await page.getByTestId('choice-0').click();
+    await page.getByTestId('predict-feedback').waitFor();
+    // The answer scrolled the panel on, past the beat number: the student lost their place.
+    await until(() => page.evaluate(() => {
+      const r = (sel) => document.querySelector(sel).getBoundingClientRect();
+      const side = r('.side');
+      return [r('.side [data-testid=lesson-progress]').top - side.top, side.bottom - r('.side [data-testid=predict-feedback]').bottom];
+    }), ([head, foot]) => head >= 0 && foot >= 0, `question ${k + 1}: beat number and answer in view`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('predict mode: back over a revealed answer asks the question again, scored once', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption&beat=11&pr=1`);
+  await text(progress(page), /^beat 11 of/); // the lesson's text has arrived: keys drive it
   await page.keyboard.press('PageDown');
   await text(page.getByTestId('question'), /Which value will P2 propose/);
   await page.getByTestId('choice-0').click();

@@ -193,7 +193,7 @@ fn one(b: &mut Builder) {
     });
     b.beat(
         Claim::Asks { client: C2, value: v("Y") },
-        "C2 believes P2 leads and asks it for \"Y\". P2 has never heard of \"X\".",
+        "C2 now believes P2 leads and asks it for \"Y\". P2 has never heard of \"X\".",
         |s| {
             s.request(C2, "Y");
         },
@@ -432,7 +432,7 @@ fn majority(b: &mut Builder) {
     });
     b.beat(
         Claim::Asks { client: C2, value: v("Y") },
-        "A3's late Promise reaches P1, already in Phase 2, which ignores it. C2 believes P2 leads and asks it for \"Y\". Nobody running knows that \"X\" was chosen.",
+        "A3's late Promise reaches P1, already in Phase 2, which ignores it. C2 now believes P2 leads and asks it for \"Y\". Nobody running knows that \"X\" was chosen.",
         |s| {
             s.request(C2, "Y");
         },
@@ -541,7 +541,7 @@ fn conflict(b: &mut Builder) {
     });
     b.beat(
         Claim::Asks { client: C2, value: v("Y") },
-        "C1 asks P1 for \"X\", while C2, which believes P2 leads, asks P2 for \"Y\". Two would-be leaders, each unaware of the other.",
+        "C1 asks P1 for \"X\", while C2, which now believes P2 leads, asks P2 for \"Y\". Two would-be leaders, each unaware of the other.",
         |s| {
             s.request(C2, "Y");
         },
@@ -736,7 +736,7 @@ fn adoption(b: &mut Builder) {
     b.act(|s| {
         s.run(Command::SetLeader { client: C2, leader: P2 });
     });
-    b.beat(Claim::Asks { client: C2, value: v("Y") }, "C2, which believes P2 leads, asks it for \"Y\".", |s| {
+    b.beat(Claim::Asks { client: C2, value: v("Y") }, "C2, which now believes P2 leads, asks it for \"Y\".", |s| {
         s.request(C2, "Y");
     });
     b.beat(

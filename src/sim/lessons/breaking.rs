@@ -75,7 +75,7 @@ fn refused(s: &mut Script, leader: NodeId) {
 fn dueling(b: &mut Builder) {
     b.beat(
         Claim::Asks { client: C2, value: v("Y") },
-        "C1 asks P1 for \"X\". C2 believes P2 leads, so it asks P2 for \"Y\". Two proposers, two values: each will run its own ballots.",
+        "C1 asks P1 for \"X\". C2 now believes P2 leads, so it asks P2 for \"Y\". Two proposers, two values: each will run its own ballots.",
         |s| {
             s.run(Command::SetLeader { client: C2, leader: P2 }).request(C1, "X").request(C2, "Y");
         },
@@ -575,7 +575,7 @@ fn durability(b: &mut Builder) {
     reconfigure(b, cfg);
     b.beat(
         Claim::Asks { client: C2, value: v("Y") },
-        "A2 runs in amnesia mode (dashed outline): its disk does not survive a restart. C2 believes P2 leads and asks it for \"Y\".",
+        "A2 runs in amnesia mode (dashed outline): its disk does not survive a restart. C2 now believes P2 leads and asks it for \"Y\".",
         |s| {
             s.run(Command::SetLeader { client: C2, leader: P2 }).request(C2, "Y");
         },
@@ -899,7 +899,7 @@ pub const GENERATION_CLOCK: Meta = Meta {
 fn clock(b: &mut Builder) {
     b.beat(
         Claim::Asks { client: C2, value: v("Y") },
-        "C1 asks P1 for \"X\". C2 believes P2 leads and asks it for \"Y\". Watch the ballot numbers in this lesson: each is a pair, a round and a proposer.",
+        "C1 asks P1 for \"X\". C2 now believes P2 leads and asks it for \"Y\". Watch the ballot numbers in this lesson: each is a pair, a round and a proposer.",
         |s| {
             s.run(Command::SetLeader { client: C2, leader: P2 }).request(C1, "X").request(C2, "Y");
         },

@@ -302,8 +302,10 @@ impl Component for App {
                 side.set_scroll_top(0);
             }
         } else if to_top || self.narrated != Some(now) {
+            // Answered: the question before had the panel scrolled to it.
+            let answered = self.narrated.is_some_and(|(_, asked)| asked) && !now.1;
             self.narrated = Some(now);
-            narration_in_view(to_top, now.1);
+            narration_in_view(to_top, now.1, answered);
         }
         if self.spacetime {
             // Keep the current step's row in view, as a scrubber would.
@@ -444,8 +446,10 @@ fn find_html(selector: &str) -> Option<web_sys::HtmlElement> {
 /// enough to show them, never past their top nor past the top of a lesson's caption, which is
 /// what the step is about. An open predict question (`asking`) is what the student must read
 /// next instead: the panel scrolls to it, or Step seemed to do nothing on a tablet, the question
-/// below the panel's edge, and the next press skipped it unseen.
-fn narration_in_view(to_top: bool, asking: bool) {
+/// below the panel's edge, and the next press skipped it unseen. Once it is `answered`, the
+/// lesson's beat number and caption stay in view with the answer (or come back, when the
+/// question's scroll pushed them above the panel's top).
+fn narration_in_view(to_top: bool, asking: bool, answered: bool) {
     let doc = web_sys::window().and_then(|w| w.document());
     let find = |sel: &str| doc.as_ref().and_then(|d| d.query_selector(sel).ok().flatten());
     let target = if asking { ".side [data-testid=predict-card]" } else { ".side [data-testid=narration]" };
@@ -454,13 +458,19 @@ fn narration_in_view(to_top: bool, asking: bool) {
         side.set_scroll_top(0);
     }
     let (panel, n) = (side.get_bounding_client_rect(), words.get_bounding_client_rect());
+    let top_of = |r: web_sys::DomRect| r.top() - panel.top() - 4.0;
+    let head = find(".side [data-testid=lesson-progress]").filter(|_| answered);
+    if let Some(above) = head.map(|h| top_of(h.get_bounding_client_rect())).filter(|t| *t < 0.0) {
+        side.set_scroll_top(side.scroll_top() + above.floor() as i32);
+        return;
+    }
     let bottom = panel.top() + f64::from(side.client_top() + side.client_height());
     let below = n.bottom() - bottom;
     if below > 0.0 {
-        let top_of = |r: web_sys::DomRect| r.top() - panel.top() - 4.0;
-        let caption = find(".side [data-testid=caption]")
-            .filter(|_| !asking)
-            .map_or(f64::INFINITY, |c| top_of(c.get_bounding_client_rect()));
+        // Just answered, the beat's number stays with its caption and the answer: scrolled
+        // past it, the student lost their place in the lesson.
+        let limit = if answered { ".side [data-testid=lesson-progress]" } else { ".side [data-testid=caption]" };
+        let caption = find(limit).filter(|_| !asking).map_or(f64::INFINITY, |c| top_of(c.get_bounding_client_rect()));
         let room = top_of(n).min(caption);
         side.set_scroll_top(side.scroll_top() + below.min(room).max(0.0).ceil() as i32);
     }

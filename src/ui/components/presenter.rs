@@ -212,7 +212,9 @@ pub fn strip(
         <div class="presenter-strip" data-testid="presenter-strip" aria-live="polite">
             <div class="strip-main">
                 { words(s, follow, poll, intro, send) }
-                { follow.map(|f| card::turn(f, send, true)).unwrap_or_default() }
+                // An open question has the strip and PageDown (which reveals): the turn's
+                // "PageDown skips it" would contradict it, so the turn waits for the answer.
+                { follow.filter(|_| !reveal).map(|f| card::turn(f, send, true)).unwrap_or_default() }
                 { follow.map(|f| card::end(f, send, true)).unwrap_or_default() }
                 // The spotlight's actions are one row under the words, in the room the strip
                 // keeps for a third line: stacked by the clicker's buttons they made the strip
