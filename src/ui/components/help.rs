@@ -7,7 +7,7 @@ use yew::prelude::*;
 /// Every shortcut, as (keys, action). The README lists the same table.
 pub const SHORTCUTS: [(&str, &str); 12] = [
     ("→  or  PageDown", "Step: the next message arrives (or the next timer fires). In a lesson: the next beat; a press while a beat still plays finishes it at once, as in slide software"),
-    ("←  or  PageUp", "Back one step; in a lesson, the previous beat (off the script, back at a step it shares, the lesson takes over again; in presenter mode, from the room's own run at a \"your turn\", straight back to its beat)"),
+    ("←  or  PageUp", "Back one step (just after a revealed answer, back to its question); in a lesson, the previous beat (off the script, back at a step it shares, the lesson takes over again; in presenter mode, from the room's own run at a \"your turn\", straight back to its beat)"),
     ("Shift + →  /  ←", "One step, also in a lesson"),
     ("Space  or  .", "Play / pause (in a lesson, each beat is held long enough to read its caption)"),
     ("+  /  -", "Faster / slower (0.25× to 4×)"),
