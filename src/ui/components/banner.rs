@@ -72,8 +72,8 @@ pub fn view(s: &Session, compact: bool) -> Html {
     }
 }
 
-/// Who holds which of two chosen values: both ✓ marks are true (each value was chosen), so the
-/// banner says which nodes stand on which side of the split.
+/// Who holds which of two chosen values: each was chosen, so the marks alone (a ✓ for the first,
+/// red for the second) do not say it; the banner names which nodes stand on which side.
 fn holders(s: &Session) -> String {
     let w = s.world();
     let side = |v| {
