@@ -459,18 +459,18 @@ fn narration_in_view(to_top: bool, asking: bool, answered: bool) {
     }
     let (panel, n) = (side.get_bounding_client_rect(), words.get_bounding_client_rect());
     let top_of = |r: web_sys::DomRect| r.top() - panel.top() - 4.0;
+    // Just answered, the beat's number stays with its caption and the answer: scrolled past
+    // it, the student lost their place in the lesson.
     let head = find(".side [data-testid=lesson-progress]").filter(|_| answered);
-    if let Some(above) = head.map(|h| top_of(h.get_bounding_client_rect())).filter(|t| *t < 0.0) {
+    if let Some(above) = head.as_ref().map(|h| top_of(h.get_bounding_client_rect())).filter(|t| *t < 0.0) {
         side.set_scroll_top(side.scroll_top() + above.floor() as i32);
         return;
     }
     let bottom = panel.top() + f64::from(side.client_top() + side.client_height());
     let below = n.bottom() - bottom;
     if below > 0.0 {
-        // Just answered, the beat's number stays with its caption and the answer: scrolled
-        // past it, the student lost their place in the lesson.
-        let limit = if answered { ".side [data-testid=lesson-progress]" } else { ".side [data-testid=caption]" };
-        let caption = find(limit).filter(|_| !asking).map_or(f64::INFINITY, |c| top_of(c.get_bounding_client_rect()));
+        let limit = if answered { head } else { find(".side [data-testid=caption]") };
+        let caption = limit.filter(|_| !asking).map_or(f64::INFINITY, |c| top_of(c.get_bounding_client_rect()));
         let room = top_of(n).min(caption);
         side.set_scroll_top(side.scroll_top() + below.min(room).max(0.0).ceil() as i32);
     }

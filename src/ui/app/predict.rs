@@ -95,12 +95,11 @@ impl App {
     /// A step taken by hand at a "your turn" is left to the turn's own way back.
     pub(super) fn back_to_question(&mut self) -> bool {
         let cur = self.session.cursor();
-        let revealed = self.poll.outcome.as_ref().is_some_and(|o| o.at + 1 == cur);
-        if !revealed || self.poll.by_hand {
+        if cur == 0 || self.poll.by_hand || !self.poll.unreveal(cur - 1) {
             return false;
         }
         self.session.back();
-        self.poll.unreveal(cur - 1)
+        true
     }
 
     /// Reveals the open question's answer and takes the step it was about.
