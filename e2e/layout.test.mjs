@@ -1,8 +1,9 @@
 // End-to-end layout: nothing hides the state being talked about. At 1920×1080, 1280×720 (also in
 // presenter mode, the projector case) and 768×1024, across every beat of every lesson and 50
 // seeded free-play runs of the largest cluster, no token or label covers a node's glyph or state
-// card, and no two tokens touch. The overlaps are counted and printed; the count must be zero. On
-// a 1280×720 projector, every text on the canvas is at least 20 px.
+// card, no two tokens touch, and no wire passes a node but its own. The overlaps are counted and
+// printed; the count must be zero. On a 1280×720 projector, every text on the canvas is at least
+// 20 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, browser, open, until } from './harness.mjs';
@@ -36,6 +37,32 @@ function measure() {
   for (let i = 0; i < tokens.length; i++) for (let j = i + 1; j < tokens.length; j++) {
     if (hit(tokens[i][1], tokens[j][1])) bad.push(`${tokens[i][0]} overlaps ${tokens[j][0]}`);
   }
+  // A wire passes no node but the one at its end: a Commit to a learner, drawn straight, ran
+  // through an acceptor's hexagon as if it were going there.
+  const svg = document.querySelector('svg.cluster');
+  const ctm = svg.getScreenCTM();
+  const crosses = (r, a, c) => {
+    let [t0, t1] = [0, 1];
+    const [dx, dy] = [c.x - a.x, c.y - a.y];
+    for (const [p, q] of [[-dx, a.x - r.x], [dx, r.x + r.w - a.x], [-dy, a.y - r.y], [dy, r.y + r.h - a.y]]) {
+      if (p === 0) { if (q < 0) return false; } else if (p < 0) t0 = Math.max(t0, q / p); else t1 = Math.min(t1, q / p);
+    }
+    return t0 < t1;
+  };
+  const shrink = (r, d) => ({ x: r.x + d, y: r.y + d, w: r.w - 2 * d, h: r.h - 2 * d });
+  const nodes = [...document.querySelectorAll('.node')]
+    .map((n) => [n.getAttribute('data-testid'), box(n.querySelector('.glyph')), box(n.querySelector('.card-bg'))]);
+  const inside = (p, r) => p.x >= r.x - 3 && p.x <= r.x + r.w + 3 && p.y >= r.y - 3 && p.y <= r.y + r.h + 3;
+  for (const w of document.querySelectorAll('polyline.wire')) {
+    const pts = [...w.points].map((p) => { const q = p.matrixTransform(ctm); return { x: q.x, y: q.y }; });
+    const ends = [pts[0], pts[pts.length - 1]];
+    for (const [id, glyph, card] of nodes) {
+      if (ends.some((e) => inside(e, glyph))) continue; // the wire's own node
+      for (const [part, r] of [['glyph', glyph], ['card', card]]) {
+        if (pts.slice(1).some((c, i) => crosses(shrink(r, 1), pts[i], c))) bad.push(`a ${w.getAttribute('class')} passes ${id} ${part}`);
+      }
+    }
+  }
   const sizes = [...document.querySelectorAll('svg.cluster text')].map((t) => parseFloat(getComputedStyle(t).fontSize));
   return { bad, minFont: Math.min(...sizes), tokens: tokens.length };
 }
@@ -57,7 +84,7 @@ const SIZES = [
   { width: 768, height: 1024, presenter: false },
 ];
 
-test('no token or label covers a node at any beat of any lesson, at every screen size', async () => {
+test('no token, label or wire covers a node at any beat of any lesson, at every screen size', async () => {
   let checked = 0;
   const bad = [];
   let minProjectorFont = Infinity;
@@ -89,7 +116,7 @@ test('no token or label covers a node at any beat of any lesson, at every screen
   assert.ok(minProjectorFont >= 20, `canvas text at ${minProjectorFont}px on a 1280×720 projector (${smallestAt})`);
 });
 
-test('no token or label covers a node in 50 seeded free-play runs of the largest cluster', async () => {
+test('no token, label or wire covers a node in 50 seeded free-play runs of the largest cluster', async () => {
   const setup = ['l-C2-P2', 'l-C3-P3', 'l-C2-P4', 'q-C1-X', 'q-C2-Y', 'q-C3-Z'];
   const steps = 90;
   let checked = 0;

@@ -6,7 +6,6 @@
 //! nothing but waiting messages is drawn.
 
 use super::cluster::Marks;
-use crate::paxos::NodeId;
 use crate::sim::{Event, MsgId, World};
 use crate::ui::format::{ballot_tint, px, MSG_COLOURS};
 use crate::ui::msg::{when, Menu, Msg as UiMsg, Show, Spot};
@@ -14,16 +13,10 @@ use crate::ui::scene::{Point, Rect, Scene, TokenBox};
 use crate::ui::session::Session;
 use yew::prelude::*;
 
-/// Where a wire leaves a glyph towards `to`.
-fn edge(sc: &Scene, n: NodeId, to: Point) -> Option<Point> {
-    let b = sc.node(n)?;
-    let (dx, dy) = (to.x - b.center.x, to.y - b.center.y);
-    let len = (dx * dx + dy * dy).sqrt().max(1.0);
-    Some(Point { x: b.center.x + dx / len * b.r, y: b.center.y + dy / len * b.r })
-}
-
-fn segment(kind: &str, a: Point, b: Point) -> Html {
-    html! { <line class={classes!("wire", format!("kind-{kind}"))} x1={px(a.x)} y1={px(a.y)} x2={px(b.x)} y2={px(b.y)} /> }
+/// A wire through `pts`; a wire across a band bends around its nodes (see `Scene::bends`).
+fn segment(kind: &str, pts: &[Point]) -> Html {
+    let points = pts.iter().map(|p| format!("{},{}", px(p.x), px(p.y))).collect::<Vec<_>>().join(" ");
+    html! { <polyline class={classes!("wire", format!("kind-{kind}"))} {points} /> }
 }
 
 /// One wire per copy in flight: from its sender to its token, and on to its receiver.
@@ -33,8 +26,8 @@ pub fn wires(_w: &World, sc: &Scene) -> Html {
         .map(|t| {
             let kind = t.msg.kind().name();
             let at = t.rect.center();
-            let from = edge(sc, t.from, at).map(|a| segment(kind, a, at));
-            let to = t.to.iter().filter_map(|n| edge(sc, *n, at)).map(|b| segment(kind, at, b));
+            let from = sc.wire(t.from, at, true).map(|p| segment(kind, &p));
+            let to = t.to.iter().filter_map(|n| sc.wire(*n, at, false)).map(|p| segment(kind, &p));
             html! { <g key={format!("w{}", t.key)}>{ from.unwrap_or_default() }{ for to }</g> }
         })
         .collect()

@@ -13,6 +13,7 @@
 pub mod columns;
 pub mod geometry;
 pub mod place;
+mod route;
 pub mod tokens;
 
 use crate::paxos::Role;

@@ -217,3 +217,50 @@ fn the_room_s_own_run_from_every_your_turn_never_overlaps() {
     }
     assert!(looked > 1000, "{looked} layouts: the lessons have turns");
 }
+
+/// Every wire of `s` that passes a node other than the one at its end, named.
+fn wires_through_nodes(s: &Scene, what: &str) -> (Vec<String>, usize) {
+    let (mut bad, mut bent) = (Vec::new(), 0);
+    for t in &s.tokens {
+        let at = t.rect.center();
+        let ends = std::iter::once((t.from, true)).chain(t.to.iter().map(|n| (*n, false)));
+        for (n, sent) in ends {
+            let pts = s.wire(n, at, sent).expect("a node of the cluster");
+            bent += usize::from(pts.len() > 2);
+            for seg in pts.windows(2) {
+                for b in s.nodes.iter().filter(|b| b.id != n) {
+                    if b.glyph().crossed_by(seg[0], seg[1]) || b.card.crossed_by(seg[0], seg[1]) {
+                        bad.push(format!("{what}: the wire of {} between {n} and its token passes {}", t.key, b.id));
+                    }
+                }
+            }
+        }
+    }
+    (bad, bent)
+}
+
+/// A wire runs through no node but the one at its end, not even another receiver. A proposer's
+/// Commit to a learner crosses the acceptors, and was drawn through A2's hexagon (lessons 5 and
+/// 6, beat 17), as if A2 were a receiver. Checked at every lesson step and in random runs.
+#[test]
+fn a_wire_passes_no_node_but_the_one_at_its_end() {
+    let (mut bad, mut bent) = (Vec::new(), 0);
+    let mut look = |w: &World, f: Frame, what: &str| {
+        let (b, n) = wires_through_nodes(&Scene::build(w, f), what);
+        bad.extend(b);
+        bent += n;
+    };
+    every_lesson_step(|id, n, w, f| look(w, f, &format!("{id} step {n}")));
+    // Nine acceptors zig-zag in two columns: a wire from the inner one passes between the outer.
+    let largest = Config { clients: 3, proposers: 5, acceptors: 9, learners: 5, ..Config::default() };
+    for (cfg, seed) in (0..10).map(|s| (Config::default(), s)).chain((0..4).map(|s| (largest.clone(), s))) {
+        let t = simulate(cfg.clone(), seed, 80, Faults::ALL).unwrap();
+        for n in 0..=t.len() {
+            for f in FRAMES {
+                look(&t.world_at(n), f, &format!("{} acceptors, seed {seed} step {n} at {f:?}", cfg.acceptors));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{} wires pass a node; first: {}", bad.len(), bad[0]);
+    assert!(bent > 0, "some wire bends around a band, so the rule is exercised");
+}
