@@ -68,7 +68,16 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>,
     }
     // After a reveal the answer shows as a smaller line under the lesson's words, so the
     // beat's caption, the sentence the lesson is built around, is never replaced.
-    let answer = || poll.outcome.as_ref().map(|o| html! { <div class="strip-answer">{ outcome(o) }</div> });
+    // The room's running score goes with it: the side panel, which shows it to one reader, is
+    // hidden in presenter mode.
+    let answer = || {
+        poll.outcome.as_ref().map(|o| {
+            let (right, asked) = poll.score;
+            html! { <div class="strip-answer">{ outcome(o) }
+                if asked > 0 { <span class="strip-score" data-testid="strip-score">{format!("Room: {right} of {asked} right")}</span> }
+            </div> }
+        })
+    };
     // `run`: the room's own run at a "your turn", where the turn's box takes a row or two more.
     // Its narration (five lines of 26 px for a Multi-Paxos re-proposal) is set smaller, so the
     // canvas keeps more of its room (it had shrunk to 11 px type); it is never cut, as its last
