@@ -112,6 +112,9 @@ test('presenter mode: a clicker\'s play key while a question is open does not pl
   assert.equal(await page.getByTestId('strip-question').textContent(), q, 'the question stays');
   await page.keyboard.press('PageDown');
   await text(page.getByTestId('predict-feedback'), /^(Right|Not quite)/);
+  // The room sees its running score beside the answer (the side panel's is hidden).
+  const right = (await page.getByTestId('predict-feedback').textContent()).startsWith('Right') ? 1 : 0;
+  await text(page.getByTestId('strip-score'), `Room: ${right} of 1 right`);
   // The answer stays up: nothing plays on to the next question.
   await page.waitForTimeout(1500);
   assert.equal(await page.getByTestId('strip-question').count(), 0);
@@ -122,8 +125,10 @@ test('presenter mode: a clicker\'s play key while a question is open does not pl
   await text(page.getByTestId('strip-question'), q);
   await count(page.getByTestId('predict-feedback'), 0);
   assert.equal(await page.getByTestId('lesson-progress').textContent(), asked, 'where the question was asked');
+  await count(page.getByTestId('strip-score'), 0);
   await page.keyboard.press('PageDown');
   await text(page.getByTestId('predict-feedback'), /^(Right|Not quite)/);
+  await text(page.getByTestId('strip-score'), `Room: ${right} of 1 right`); // revealed again, scored once
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -174,6 +179,34 @@ test('predict mode: back over a revealed answer asks the question again, scored 
   await text(page.getByTestId('score'), /^0 of 0 right/);
   await page.getByTestId('choice-0').click();
   await text(page.getByTestId('score'), score);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a link copied at a revealed answer shows that answer and its pick again', async () => {
+  // A student sharing "why is it this?" sent a link that opened on the step after, no answer.
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=value-adoption&beat=11&pr=1`);
+  await text(progress(page), /^beat 11 of/);
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('question'), /Which value will P2 propose/);
+  await page.getByTestId('choice-1').click();
+  const answer = await text(page.getByTestId('predict-feedback'), /^(Right|Not quite)/);
+  const url = await until(() => page.url(), (u) => /&q=r2(&|$)/.test(u), 'q=r2 in the address');
+  const again = await context.newPage();
+  await again.goto(url);
+  await text(again.getByTestId('predict-feedback'), answer);
+  await text(again.getByTestId('score'), /^[01] of 1 right/);
+  await text(again.getByTestId('lesson-progress'), await progress(page).textContent());
+  // Back over it asks the question again, with the link's pick on it.
+  await again.keyboard.press('PageUp');
+  await text(again.getByTestId('question'), /Which value will P2 propose/);
+  await attr(again.getByTestId('choice-1'), 'aria-pressed', 'true');
+  // A damaged answer is refused with a message, and changes nothing.
+  await again.goto(url.replace('q=r2', 'q=rx'));
+  await text(again.getByTestId('notice'), /could not be opened \(q="rx" is not 1/);
+  await again.goto(url.replace('q=r2', 'q=r9'));
+  await text(again.getByTestId('notice'), /The link's pick, 9, is not one of the question's \d choices/);
+  await again.getByTestId('predict-feedback').waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -7,7 +7,8 @@
 //! A lesson followed as written needs no run: `lesson=ballot-conflict&beat=3` opens it at its
 //! third beat, `&at=14` at a step, `&p=1` in presenter mode and `&pr=1` with predict mode on (so a
 //! lecturer's prepared link, a reload and a student's shared link keep it). `&q=1` says a question
-//! about the next step was open, and is asked again. A lesson a lecturer authored
+//! about the next step was open, and is asked again; `&q=r2` that the answer to the question about
+//! the last step was on screen, choice 2 picked (`&q=r`: none), and is shown again. A lesson a lecturer authored
 //! travels whole, packed in `L=` (see `sim::authored`), in place of `lesson=`.
 //!
 //! `cx=1` marks a run as the explorer's counterexample, so whoever opens it is told what it is.
@@ -56,9 +57,22 @@ pub struct Link {
     /// own steps can be the script's very steps; without this, a shared "your turn" attempt
     /// reopened as the lesson followed further, its goal gone.
     pub hand: Option<usize>,
-    /// A question was open about the next step (predict mode's, or a lesson's own): whoever
+    /// A question about the step on screen: open, or answered.
+    pub ask: Asked,
+}
+
+/// Where a link was copied in a question's life.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Asked {
+    /// No question on screen.
+    #[default]
+    No,
+    /// A question about the next step was open (predict mode's, or a lesson's own): whoever
     /// opens the link is asked it, rather than shown the step before it with nothing to answer.
-    pub ask: bool,
+    Open,
+    /// The answer to the question about the last step was on screen, with the choice picked
+    /// (counted from 0), if any: a student's "why is it this?" link shows that answer.
+    Answered(Option<usize>),
 }
 
 impl Link {
@@ -77,7 +91,7 @@ impl Link {
             embed: false,
             counterexample: false,
             hand: None,
-            ask: false,
+            ask: Asked::No,
         }
     }
 
@@ -193,6 +207,20 @@ pub fn decode_command(s: &str) -> Result<Command, String> {
     })
 }
 
+/// `q=`: `1` (a question open), `r` (its answer shown) or `r` and the choice picked (`r2`).
+fn asked(v: &str) -> Result<Asked, String> {
+    match (v, v.strip_prefix('r')) {
+        ("1", _) => Ok(Asked::Open),
+        (_, Some("")) => Ok(Asked::Answered(None)),
+        (_, Some(k)) if matches!(k.parse::<usize>(), Ok(1..=9)) => {
+            Ok(Asked::Answered(k.parse().ok().map(|k: usize| k - 1)))
+        }
+        _ => {
+            Err(format!("q={v:?} is not 1 (a question open), r (its answer shown) nor r and the choice picked, as r2"))
+        }
+    }
+}
+
 /// A lesson id as written in a link: as it is when it is plain (`ballot-conflict`), else escaped.
 fn lesson_id(id: &str) -> String {
     if id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
@@ -215,8 +243,11 @@ impl Link {
         if self.predict {
             tail.push("pr=1".to_string());
         }
-        if self.ask {
-            tail.push("q=1".to_string());
+        match self.ask {
+            Asked::No => {}
+            Asked::Open => tail.push("q=1".to_string()),
+            Asked::Answered(None) => tail.push("q=r".to_string()),
+            Asked::Answered(Some(k)) => tail.push(format!("q=r{}", k + 1)),
         }
         if self.embed {
             tail.push("embed".to_string());
@@ -340,7 +371,7 @@ impl Link {
                 "beat" => link.beat = Some(v.parse().map_err(|_| bad("a beat number"))?),
                 "p" => link.presenter = v == "1",
                 "pr" => link.predict = v == "1",
-                "q" => link.ask = v == "1",
+                "q" => link.ask = asked(v)?,
                 "cx" => link.counterexample = v == "1",
                 "embed" => link.embed = v == "1",
                 _ => return Err(format!("unknown field {k:?}")),
@@ -463,12 +494,25 @@ mod tests {
 
     #[test]
     fn an_open_question_travels_with_the_link() {
-        let lesson = Link { predict: true, ask: true, ..Link::of_lesson("value-adoption", 9, None) };
+        let lesson = Link { predict: true, ask: Asked::Open, ..Link::of_lesson("value-adoption", 9, None) };
         assert_eq!(lesson.to_hash(), "lesson=value-adoption&at=9&pr=1&q=1");
         assert_eq!(Link::parse(&lesson.to_hash()).unwrap(), lesson);
-        let run = Link { ask: true, ..Link::of_run(Config::default(), 7, vec![Command::Tick], 1) };
+        let run = Link { ask: Asked::Open, ..Link::of_run(Config::default(), 7, vec![Command::Tick], 1) };
         assert_eq!(Link::parse(&run.to_hash()).unwrap(), run);
-        assert!(!Link::parse("lesson=value-adoption&at=9").unwrap().ask);
+        assert_eq!(Link::parse("lesson=value-adoption&at=9").unwrap().ask, Asked::No);
+    }
+
+    #[test]
+    fn a_revealed_answer_travels_with_the_link_and_its_pick() {
+        let picked = Link { ask: Asked::Answered(Some(1)), ..Link::of_lesson("value-adoption", 10, Some(6)) };
+        assert_eq!(picked.to_hash(), "lesson=value-adoption&beat=6&q=r2");
+        assert_eq!(Link::parse(&picked.to_hash()).unwrap().ask, Asked::Answered(Some(1)));
+        let none = Link { ask: Asked::Answered(None), ..Link::of_run(Config::default(), 7, vec![Command::Tick], 1) };
+        assert_eq!(Link::parse(&none.to_hash()).unwrap(), none);
+        for bad in ["q=2", "q=r0", "q=r10", "q=rx", "q="] {
+            let e = Link::parse(&format!("lesson=value-adoption&beat=6&{bad}")).unwrap_err();
+            assert!(e.contains("is not 1 (a question open)"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -90,6 +90,30 @@ impl App {
         }
     }
 
+    /// A link copied at a revealed answer shows it again, with the pick it had, as if revealed
+    /// here: a student's "why is it this?" link opened on the step after, with no answer.
+    pub(super) fn answer_again(&mut self, pick: Option<usize>) {
+        let s = &self.session;
+        let Some(at) = s.cursor().checked_sub(1) else {
+            return self.notice =
+                news("The link was copied at an answer, but it opens at the start: here is the start.");
+        };
+        let asked = s.timeline().steps().get(at).and_then(|st| question(&s.timeline().world_at(at), &st.command));
+        let Some(q) = asked else {
+            return self.notice =
+                news("The link was copied at an answer, but the step before asks nothing: here is the step.");
+        };
+        let choices = q.choices.len();
+        self.poll.ask(q);
+        if let Some(k) = pick.filter(|k| !self.poll.choose(*k)) {
+            self.notice = news(format!(
+                "The link's pick, {}, is not one of the question's {choices} choices: the answer is shown without it.",
+                k + 1
+            ));
+        }
+        self.poll.reveal(at);
+    }
+
     /// Back over the step a reveal allowed: its question is open again, with the pick and
     /// unscored (see [`crate::ui::poll::Poll::unreveal`]). False when the last step was not one.
     /// A step taken by hand at a "your turn" is left to the turn's own way back.

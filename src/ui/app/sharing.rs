@@ -4,7 +4,7 @@
 use super::App;
 use super::{alert, news};
 use crate::sim::authored::Authored;
-use crate::sim::link::Link;
+use crate::sim::link::{Asked, Link};
 use crate::sim::TraceFile;
 use crate::ui::files;
 use crate::ui::msg::{Msg, Share, Show};
@@ -95,7 +95,13 @@ impl App {
         };
         link.presenter = self.presenter;
         link.predict = self.predict;
-        link.ask = self.poll.question.is_some();
+        // An answer shows until the next step: the link holds it while it is on screen.
+        let answered = self.poll.outcome.as_ref().filter(|o| o.at + 1 == self.session.cursor());
+        link.ask = match (&self.poll.question, answered) {
+            (Some(_), _) => Asked::Open,
+            (None, Some(o)) => Asked::Answered(o.picked),
+            (None, None) => Asked::No,
+        };
         link.embed = self.embed;
         link.counterexample = self.on_counterexample().is_some();
         link.to_hash()
@@ -185,8 +191,10 @@ impl App {
             self.embed |= link.embed;
             self.spotlight = None;
         }
-        if opened.is_ok() && link.ask {
-            self.ask_again();
+        match (opened.is_ok(), link.ask) {
+            (true, Asked::Open) => self.ask_again(),
+            (true, Asked::Answered(pick)) => self.answer_again(pick),
+            (true, Asked::No) | (false, _) => {}
         }
         if let Err(e) = opened {
             // A reason that is a sentence of its own ends in a full stop: not inside the brackets.
