@@ -107,6 +107,9 @@ test('presenter mode: a clicker\'s play key while a question is open does not pl
   await page.keyboard.press('2');
   const q = await text(page.getByTestId('strip-question'), /Picked: 2/);
   const asked = await page.getByTestId('lesson-progress').textContent();
+  // The beat counter stays while the question waits ("▶ to beat 12" read as if a beat played).
+  await count(page.getByTestId('beat-to'), 0);
+  assert.ok(await page.getByTestId('lesson-progress').isVisible(), 'the beat counter shows');
   await page.keyboard.press('.');
   await text(page.getByTestId('notice'), /A question is open: answer it first/);
   assert.equal(await page.getByTestId('strip-question').textContent(), q, 'the question stays');

@@ -54,8 +54,10 @@ pub fn progress(f: &Follow) -> Html {
             if f.s.playing { <span class="beat-playing" data-testid="lesson-playing">{" · playing"}</span> }
         </div>
         // Presenter mode's short form of the above (the card has room for the long one): the
-        // room sees that a beat is still playing, and which, before a second press ends it.
-        if playing_beat.is_some() {
+        // room sees that a beat is still playing, and which, before a second press ends it. A
+        // question asked on the way to a beat keeps the counter: nothing plays while it waits,
+        // and "▶ to beat 5" where "beat 4 of 17" stood read as if something did.
+        if playing_beat.is_some() && !f.asking {
             <div class="beat-to" data-testid="beat-to">{format!("▶ to beat {}", p.done + 1)}</div>
         }
     </> }
