@@ -57,8 +57,9 @@ function measure() {
     const pts = [...w.points].map((p) => { const q = p.matrixTransform(ctm); return { x: q.x, y: q.y }; });
     const ends = [pts[0], pts[pts.length - 1]];
     for (const [id, glyph, card] of nodes) {
-      if (ends.some((e) => inside(e, glyph))) continue; // the wire's own node
-      for (const [part, r] of [['glyph', glyph], ['card', card]]) {
+      // The wire's own node: its glyph is where the wire ends, but not its card.
+      const own = ends.some((e) => inside(e, glyph));
+      for (const [part, r] of own ? [['card', card]] : [['glyph', glyph], ['card', card]]) {
         if (pts.slice(1).some((c, i) => crosses(shrink(r, 1), pts[i], c))) bad.push(`a ${w.getAttribute('class')} passes ${id} ${part}`);
       }
     }

@@ -73,6 +73,9 @@ pub enum Asked {
     /// The answer to the question about the last step was on screen, with the choice picked
     /// (counted from 0), if any: a student's "why is it this?" link shows that answer.
     Answered(Option<usize>),
+    /// `q=` held something else. The rest of the link opens, and says so: whether a question
+    /// was showing is how the link was seen, not what it shows, so it costs no one the lesson.
+    Unreadable,
 }
 
 impl Link {
@@ -207,17 +210,14 @@ pub fn decode_command(s: &str) -> Result<Command, String> {
     })
 }
 
-/// `q=`: `1` (a question open), `r` (its answer shown) or `r` and the choice picked (`r2`).
-fn asked(v: &str) -> Result<Asked, String> {
-    match (v, v.strip_prefix('r')) {
-        ("1", _) => Ok(Asked::Open),
-        (_, Some("")) => Ok(Asked::Answered(None)),
-        (_, Some(k)) if matches!(k.parse::<usize>(), Ok(1..=9)) => {
-            Ok(Asked::Answered(k.parse().ok().map(|k: usize| k - 1)))
-        }
-        _ => {
-            Err(format!("q={v:?} is not 1 (a question open), r (its answer shown) nor r and the choice picked, as r2"))
-        }
+/// `q=`: `1` (a question open), `r` (its answer shown) or `r` and the choice picked (`r2`);
+/// anything else is [`Asked::Unreadable`].
+fn asked(v: &str) -> Asked {
+    match (v, v.strip_prefix('r').map(str::parse::<usize>)) {
+        ("1", _) => Asked::Open,
+        ("r", _) => Asked::Answered(None),
+        (_, Some(Ok(k @ 1..=9))) => Asked::Answered(Some(k - 1)),
+        _ => Asked::Unreadable,
     }
 }
 
@@ -244,7 +244,7 @@ impl Link {
             tail.push("pr=1".to_string());
         }
         match self.ask {
-            Asked::No => {}
+            Asked::No | Asked::Unreadable => {}
             Asked::Open => tail.push("q=1".to_string()),
             Asked::Answered(None) => tail.push("q=r".to_string()),
             Asked::Answered(Some(k)) => tail.push(format!("q=r{}", k + 1)),
@@ -371,7 +371,7 @@ impl Link {
                 "beat" => link.beat = Some(v.parse().map_err(|_| bad("a beat number"))?),
                 "p" => link.presenter = v == "1",
                 "pr" => link.predict = v == "1",
-                "q" => link.ask = asked(v)?,
+                "q" => link.ask = asked(v),
                 "cx" => link.counterexample = v == "1",
                 "embed" => link.embed = v == "1",
                 _ => return Err(format!("unknown field {k:?}")),
@@ -503,15 +503,16 @@ mod tests {
     }
 
     #[test]
-    fn a_revealed_answer_travels_with_the_link_and_its_pick() {
+    fn a_revealed_answer_travels_with_the_link_and_its_pick_and_a_damaged_one_is_left_out() {
         let picked = Link { ask: Asked::Answered(Some(1)), ..Link::of_lesson("value-adoption", 10, Some(6)) };
         assert_eq!(picked.to_hash(), "lesson=value-adoption&beat=6&q=r2");
         assert_eq!(Link::parse(&picked.to_hash()).unwrap().ask, Asked::Answered(Some(1)));
         let none = Link { ask: Asked::Answered(None), ..Link::of_run(Config::default(), 7, vec![Command::Tick], 1) };
         assert_eq!(Link::parse(&none.to_hash()).unwrap(), none);
         for bad in ["q=2", "q=r0", "q=r10", "q=rx", "q="] {
-            let e = Link::parse(&format!("lesson=value-adoption&beat=6&{bad}")).unwrap_err();
-            assert!(e.contains("is not 1 (a question open)"), "{bad}: {e}");
+            let link = Link::parse(&format!("lesson=value-adoption&beat=6&{bad}")).unwrap();
+            assert_eq!((link.ask, link.beat), (Asked::Unreadable, Some(6)), "{bad}: the rest of the link opens");
+            assert_eq!(link.to_hash(), "lesson=value-adoption&beat=6");
         }
     }
 

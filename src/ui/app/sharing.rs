@@ -194,6 +194,9 @@ impl App {
         match (opened.is_ok(), link.ask) {
             (true, Asked::Open) => self.ask_again(),
             (true, Asked::Answered(pick)) => self.answer_again(pick),
+            (true, Asked::Unreadable) => {
+                self.notice = alert("Part of this link could not be read: its q=, which says whether a question or its answer was showing (1, r, or r and the pick, as r2). The rest of it is open.")
+            }
             (true, Asked::No) | (false, _) => {}
         }
         if let Err(e) = opened {

@@ -18,7 +18,10 @@ impl Scene {
         let b = self.node(n)?;
         let c = b.center;
         // The bends from the node outwards: out of its own band, then across the others.
-        let mut across = self.bends(c, at);
+        // A wire sent and a wire received keep apart in a lane they share (a learner's Commit
+        // in and its Learned out ran along one line, and the room could not tell them apart).
+        let bias = if sent { -0.4 } else { 0.4 } * self.t.line_h();
+        let mut across = self.bends(c, at, bias);
         let mut path = self.way_out(b, across.first().copied().unwrap_or(at));
         path.append(&mut across);
         // The wire leaves the glyph towards its first bend, not towards the token.
@@ -34,21 +37,24 @@ impl Scene {
     }
 
     /// The bends by which a wire from node `b` towards `toward` leaves its band: none if the
-    /// straight way passes no other node of the band (a steep one, from A3 to a token level with
-    /// A2, cut A2's card); else level with its glyph; else (the inner column of a zig-zag, whose
-    /// level way meets the outer column) down or up into the lane between the outer nodes, then
-    /// level out of the band.
+    /// straight way passes no other node of the band, nor its own card (a steep one, from A3 to a
+    /// token level with A2, cut A2's card); else level with its glyph; else (the inner column of
+    /// a zig-zag, whose level way meets the outer column) level to the space between the columns,
+    /// down or up it to the lane between two outer nodes, and level out of the band.
     fn way_out(&self, b: &NodeBox, toward: Point) -> Vec<Point> {
         let (k, c) = (band_of(b.id.role), b.center);
         let others = self.blocks(k, Some(b.id));
-        if clear(&others, c, &[toward]) {
+        // Its own card too: a wire from below ran behind it, vanishing and coming back.
+        let mut walls = others.clone();
+        walls.push(b.card);
+        if clear(&walls, c, &[toward]) {
             return Vec::new();
         }
         let (l, r) = self.band_x(k);
         let left = toward.x < c.x;
         let edge = if left { l } else { r };
         let level = vec![Point { x: edge, y: c.y }];
-        if clear(&others, c, &level) {
+        if clear(&walls, c, &level) {
             return level;
         }
         // The nodes between this one and the band's edge, and where the nearest of them begins.
@@ -62,8 +68,12 @@ impl Scene {
                 outer.push(*o);
             }
         }
-        let path = self.lane(&outer, c.y).map(|y| vec![Point { x, y }, Point { x: edge, y }]);
-        path.filter(|p| clear(&others, c, p)).unwrap_or_default()
+        // Level out of its own card's column, down or up between the columns, then level again.
+        let between = (x + if left { b.card.x } else { b.card.right() }) / 2.0;
+        let path = self
+            .lane(&outer, c.y, 0.0)
+            .map(|y| vec![Point { x: between, y: c.y }, Point { x: between, y }, Point { x: edge, y }]);
+        path.filter(|p| clear(&walls, c, p)).unwrap_or_default()
     }
 
     /// Band `k`'s extent across the canvas: from the gap before it to the gap after it.
@@ -77,7 +87,7 @@ impl Scene {
     /// between them, else two per band it crosses, at the height of the free lane nearest to
     /// where the straight line crosses that band. Every band crossed gets its lane once one needs
     /// it: the bent wire's slope changes, so a band the straight line cleared may now be hit.
-    pub fn bends(&self, a: Point, b: Point) -> Vec<Point> {
+    pub fn bends(&self, a: Point, b: Point, bias: f64) -> Vec<Point> {
         let (back, mut hit) = (b.x < a.x, false);
         let mut bands = Vec::new();
         for k in 0..4 {
@@ -98,7 +108,7 @@ impl Scene {
         let mut last = a;
         for (l, r, blocks) in bands {
             let want = last.y + (b.y - last.y) * ((l + r) / 2.0 - last.x) / (b.x - last.x);
-            if let Some(y) = self.lane(&blocks, want) {
+            if let Some(y) = self.lane(&blocks, want, bias) {
                 out.push(Point { x: if back { r } else { l }, y });
                 last = Point { x: if back { l } else { r }, y };
                 out.push(last);
@@ -127,11 +137,11 @@ impl Scene {
     }
 
     /// The height nearest to `want` that runs clear of every block across the band, if any lane
-    /// is left between them. A lane starts at the band's top or under a block, and ends at the
-    /// next block's top or the band's bottom.
-    fn lane(&self, blocks: &[Rect], want: f64) -> Option<f64> {
+    /// is left between them, moved by `bias` within it. A lane starts at the band's top or under
+    /// a block, and ends at the next block's top or the band's bottom.
+    fn lane(&self, blocks: &[Rect], want: f64, bias: f64) -> Option<f64> {
         let (top, bottom) = (self.gaps[0].y, self.gaps[0].bottom());
-        let mut best: Option<f64> = None;
+        let mut best: Option<(f64, f64, f64)> = None;
         for s in std::iter::once(top).chain(blocks.iter().map(Rect::bottom)) {
             let mut e = bottom;
             for b in blocks {
@@ -148,11 +158,11 @@ impl Scene {
             // card's underline); in the middle of a narrow one.
             let m = self.t.line_h().min((e - s) / 2.0);
             let y = want.clamp(s + m, e - m);
-            if best.is_none_or(|q| (y - want).abs() < (q - want).abs()) {
-                best = Some(y);
+            if best.is_none_or(|(q, ..)| (y - want).abs() < (q - want).abs()) {
+                best = Some((y, s, e));
             }
         }
-        best
+        best.map(|(y, s, e)| (y + bias).clamp(s + 0.25 * (e - s), e - 0.25 * (e - s)))
     }
 }
 
