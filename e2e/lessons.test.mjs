@@ -136,6 +136,19 @@ test('presenter mode: a clicker\'s play key while a question is open does not pl
   await context.close();
 });
 
+test('presenter mode: while a press plays on to the next beat, the strip holds one line', async () => {
+  // Each step's narration flashed past the room unread, 13 of them in this beat's 4 seconds.
+  const { page, errors, context } = await open(b, `${srv.url}#lesson=leader-crash&beat=1&p=1`);
+  await text(page.getByTestId('lesson-progress'), /^beat 1 of/);
+  await page.keyboard.press('PageDown');
+  await text(page.getByTestId('strip-between'), 'Playing on to beat 2…');
+  await count(page.getByTestId('strip-narration'), 0);
+  await text(page.getByTestId('lesson-progress'), /^beat 2 of/);
+  await count(page.getByTestId('strip-between'), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('presenter mode: a question at a "your turn" beat has the strip, without the turn\'s "PageDown skips it"', async () => {
   const { page, errors, context } = await open(b, `${srv.url}#lesson=minority-crash&beat=4&p=1&pr=1`);
   await page.getByTestId('your-turn').waitFor();

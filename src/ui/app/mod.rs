@@ -336,6 +336,7 @@ impl Component for App {
             s,
             l,
             asking: self.poll.question.is_some(),
+            beat_playing: self.beat_target.is_some(),
             student: &self.student,
         });
         // A lesson's own predict questions show even with predict mode off; the authoring panel

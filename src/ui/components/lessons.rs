@@ -16,6 +16,8 @@ pub struct Follow<'a> {
     pub l: &'a Lesson,
     /// A question is open: words that could give its answer away are hidden.
     pub asking: bool,
+    /// A press is playing the run on to the next beat, a step every few tenths of a second.
+    pub beat_playing: bool,
     /// The name a student puts on a challenge attempt.
     pub student: &'a str,
 }

@@ -119,6 +119,13 @@ fn words(s: &Session, follow: Option<&Follow>, poll: &Poll, intro: Option<&str>,
         // Acting on a "your turn": its box below says what to do and how it goes, so the strip
         // gives the narration and leaves the room to the box.
         Some(f) if crate::ui::guide::active_turn(f.s, f.l).is_some() => narration(true),
+        // While a press plays on to the next beat, one line stands: each step's narration,
+        // a new one every few tenths of a second, flickered past the room unread (13 in lesson
+        // 14's second beat). Paused or stepped by hand, the narration shows again.
+        Some(f) if f.beat_playing && poll.outcome.is_none() => html! {
+            <p class="strip-text strip-between" data-testid="strip-between">
+                {format!("Playing on to beat {}…", crate::ui::guide::place(f.s, f.l).done + 1)}</p>
+        },
         Some(f) if crate::ui::guide::place(f.s, f.l).off => html! { <>
             <div class="strip-caption">{ card::caption(f, send) }</div>
             { narration(false) }
