@@ -13,6 +13,9 @@ pub struct Outcome {
     pub picked: Option<usize>,
     /// The step the question was about (the cursor before the step it allowed).
     pub at: usize,
+    /// The pick counts in the score: not one that came with a link, which whoever opened it
+    /// never made.
+    pub scored: bool,
 }
 
 impl Outcome {
@@ -83,8 +86,19 @@ impl Poll {
             self.score = (self.score.0 + (p == question.answer) as u32, self.score.1 + 1);
         }
         self.hint = false;
-        self.outcome = Some(Outcome { question, picked, at });
+        self.outcome = Some(Outcome { question, picked, at, scored: picked.is_some() });
         true
+    }
+
+    /// Shows the answer to `question`, about the step at `at`, with the pick `picked` that came
+    /// with a link, unscored. Returns false when `picked` is not one of its choices (the answer
+    /// is shown without it).
+    pub fn show_answer(&mut self, question: Question, picked: Option<usize>, at: usize) -> bool {
+        let fits = picked.is_none_or(|k| k < question.choices.len());
+        let picked = picked.filter(|_| fits);
+        self.clear();
+        self.outcome = Some(Outcome { question, picked, at, scored: false });
+        fits
     }
 
     /// Takes back the last reveal, when going back to `at` undoes the step it allowed: the
@@ -94,7 +108,7 @@ impl Poll {
         let Some(o) = self.outcome.take_if(|o| o.at == at) else {
             return false;
         };
-        if let Some(p) = o.picked {
+        if let (Some(p), true) = (o.picked, o.scored) {
             self.score = (self.score.0 - u32::from(p == o.question.answer), self.score.1 - 1);
         }
         self.question = Some(o.question);
@@ -165,5 +179,18 @@ mod tests {
         p.reveal(0);
         assert_eq!(p.score, (0, 0));
         assert_eq!(p.outcome.unwrap().right(), None);
+    }
+
+    #[test]
+    fn an_answer_from_a_link_shows_its_pick_unscored_and_going_back_takes_nothing_off() {
+        let mut p = Poll { score: (2, 3), ..Poll::default() };
+        assert!(p.show_answer(q(), Some(1), 4));
+        assert_eq!((p.outcome.as_ref().and_then(Outcome::right), p.score), (Some(true), (2, 3)));
+        assert!(p.unreveal(4));
+        assert_eq!((p.choice, p.score), (Some(1), (2, 3)), "the link's pick was never scored");
+        assert!(p.reveal(4));
+        assert_eq!(p.score, (3, 4), "answered here, it counts");
+        assert!(!p.show_answer(q(), Some(5), 4), "a pick beyond the choices");
+        assert_eq!(p.outcome.unwrap().picked, None);
     }
 }

@@ -90,8 +90,9 @@ impl App {
         }
     }
 
-    /// A link copied at a revealed answer shows it again, with the pick it had, as if revealed
-    /// here: a student's "why is it this?" link opened on the step after, with no answer.
+    /// A link copied at a revealed answer shows it again, with the pick it had, unscored (whoever
+    /// opens it did not make it): a student's "why is it this?" link opened on the step after,
+    /// with no answer.
     pub(super) fn answer_again(&mut self, pick: Option<usize>) {
         let s = &self.session;
         let Some(at) = s.cursor().checked_sub(1) else {
@@ -104,14 +105,13 @@ impl App {
                 news("The link was copied at an answer, but the step before asks nothing: here is the step.");
         };
         let choices = q.choices.len();
-        self.poll.ask(q);
-        if let Some(k) = pick.filter(|k| !self.poll.choose(*k)) {
+        let fits = self.poll.show_answer(q, pick, at);
+        if let Some(k) = pick.filter(|_| !fits) {
             self.notice = news(format!(
                 "The link's pick, {}, is not one of the question's {choices} choices: the answer is shown without it.",
                 k + 1
             ));
         }
-        self.poll.reveal(at);
     }
 
     /// Back over the step a reveal allowed: its question is open again, with the pick and

@@ -53,9 +53,14 @@ impl Scene {
         let (l, r) = self.band_x(k);
         let left = toward.x < c.x;
         let edge = if left { l } else { r };
-        let level = vec![Point { x: edge, y: c.y }];
-        if clear(&walls, c, &level) {
-            return level;
+        // Level, but a little up or down towards its token: wires from several tokens to one
+        // node, all level with its glyph, merged into one line long before it.
+        let lift = ((toward.y - c.y) * 0.2).clamp(-0.5 * b.r, 0.5 * b.r);
+        for y in [c.y + lift, c.y] {
+            let level = vec![Point { x: edge, y }];
+            if clear(&walls, c, &level) {
+                return level;
+            }
         }
         // The nodes between this one and the band's edge, and where the nearest of them begins.
         let (mut outer, mut x) = (Vec::new(), edge);
