@@ -48,11 +48,12 @@ export const GOAL = { first: 200 * 1024, total: 300 * 1024 };
 // over a revealed answer reopens the question with its pick unscored, the split banner says who
 // holds which value and the second value's side is marked red, a question at a your-turn hides
 // the turn's "PageDown skips it", a tablet's panel keeps the beat number in view after an answer
-// (390,879 / 403,689 bytes). Raised on 2026-12-02 (fifteenth session) by 2.8 KB: wires that bend
+// (390,879 / 403,689 bytes). Raised on 2026-12-02 (fifteenth session) by 3.0 KB: wires that bend
 // around nodes instead of passing through them (1.7 KB after rewriting the routing as plain
 // loops, from 2.9 KB), the room's running score in presenter mode, links keeping a revealed
-// answer (q=r2), the beat counter kept while a question waits (393,680 / 406,490 bytes).
-export const CEILING = { first: 393_900, total: 406_700 };
+// answer (q=r2), the beat counter kept while a question waits, the strip's one line while a
+// beat plays, and two reviews' fixes (393,851 / 406,661 bytes).
+export const CEILING = { first: 394_100, total: 406_900 };
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 
