@@ -8,8 +8,8 @@
 //! third beat, `&at=14` at a step, `&p=1` in presenter mode and `&pr=1` with predict mode on (so a
 //! lecturer's prepared link, a reload and a student's shared link keep it). `&q=1` says a question
 //! about the next step was open, and is asked again; `&q=r2` that the answer to the question about
-//! the last step was on screen, choice 2 picked (`&q=r`: none), and is shown again. A lesson a lecturer authored
-//! travels whole, packed in `L=` (see `sim::authored`), in place of `lesson=`.
+//! the last step was on screen, choice 2 picked (`&q=r`: none), and is shown again. A lesson a
+//! lecturer authored travels whole, packed in `L=` (see `sim::authored`), in place of `lesson=`.
 //!
 //! `cx=1` marks a run as the explorer's counterexample, so whoever opens it is told what it is.
 //!

@@ -1,8 +1,8 @@
 //! Wires across a band. A token waits in the gap next to its sender (or next to the clients), so
 //! a proposer's Commit to a learner, or a learner's to a client, crosses a band of other nodes on
-//! its way. Drawn straight, it ran through whatever node stood in the way (lesson 5's Learned
-//! "X" from P1 to L1 went through A2's hexagon), as if that node were its receiver. Such a wire
-//! bends instead through the free lane between the nodes of each band it crosses.
+//! its way. Drawn straight, it ran through whatever node stood in the way (at lesson 6's last
+//! beat, P2's Commit to L1 went through A2's hexagon), as if that node were its receiver. Such a
+//! wire bends instead through the free lane between the nodes of each band it crosses.
 
 use super::geometry::{Point, Rect};
 use super::{band_of, NodeBox, Scene};
